@@ -1,0 +1,3 @@
+from derivator.cli import main
+
+main()
