@@ -1,0 +1,294 @@
+"""Plain-text expressions in SymPy's spelling → SymPy, without eval.
+
+The text is parsed by Python's own `ast` module and walked with an allow-list of node types and names;
+SymPy objects are built directly from the nodes. Nothing the user wrote is ever executed, and sizes
+(length, nesting, integer size, exponents) are bounded before anything is evaluated.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+import sympy as sp
+
+from derivator.errors import ParseError
+
+MAX_LENGTH = 5_000
+MAX_DEPTH = 60
+MAX_INT_DIGITS = 30
+MAX_EXPONENT = 1_000
+# A numeric power may produce at most this many bits before it is refused (9**9**9 would not finish).
+MAX_RESULT_BITS = 4_096
+
+
+def _heaviside(arg: sp.Expr, *rest: sp.Expr) -> sp.Expr:
+    # SymPy's Heaviside(0) is 1/2 by default; derivator never lets a convention slip in silently,
+    # so H(0) stays undecided unless the user writes the second argument.
+    return sp.Heaviside(arg, *rest) if rest else sp.Heaviside(arg, sp.nan)
+
+
+FUNCTIONS: dict[str, Callable[..., sp.Expr]] = {
+    "exp": sp.exp,
+    "log": sp.log,
+    "ln": sp.log,
+    "sqrt": sp.sqrt,
+    "Abs": sp.Abs,
+    "abs": sp.Abs,
+    "sin": sp.sin,
+    "cos": sp.cos,
+    "tan": sp.tan,
+    "asin": sp.asin,
+    "acos": sp.acos,
+    "atan": sp.atan,
+    "sinh": sp.sinh,
+    "cosh": sp.cosh,
+    "tanh": sp.tanh,
+    "asinh": sp.asinh,
+    "acosh": sp.acosh,
+    "atanh": sp.atanh,
+    "erf": sp.erf,
+    "Max": sp.Max,
+    "max": sp.Max,
+    "Min": sp.Min,
+    "min": sp.Min,
+    "Heaviside": _heaviside,
+    "Eq": sp.Eq,
+    "Ne": sp.Ne,
+}
+ARITY = {"Max": (2, 8), "max": (2, 8), "Min": (2, 8), "min": (2, 8), "Heaviside": (1, 2)}
+CONSTANTS = {"pi": sp.pi, "E": sp.E, "e": sp.E}
+
+_COMPARE = {ast.Lt: sp.Lt, ast.LtE: sp.Le, ast.Gt: sp.Gt, ast.GtE: sp.Ge}
+
+
+@dataclass
+class TextParser:
+    """Parse one expression; `functions` adds callable names (the catalog's)."""
+
+    text: str
+    functions: dict[str, Callable[..., sp.Expr]] = field(default_factory=dict)
+    symbols: dict[str, sp.Symbol] = field(default_factory=dict)
+
+    def fail(self, what: str, node: ast.AST | None = None, hint: str | None = None) -> ParseError:
+        where = f"column {node.col_offset + 1}" if node is not None and hasattr(node, "col_offset") else None
+        return ParseError(what, where, hint)
+
+    def parse(self) -> sp.Expr:
+        source = self.text.strip()
+        if not source:
+            raise ParseError("empty expression", None, "write an expression such as 'x**2*exp(-x)'")
+        if len(source) > MAX_LENGTH:
+            raise ParseError(f"expression too long ({len(source)} characters, limit {MAX_LENGTH})")
+        if "\x00" in source:
+            raise ParseError("NUL byte in expression", f"column {source.index(chr(0)) + 1}")
+        bad = re.search(r"[^\w\s+\-*/^().,<>=!&|~]", source, flags=re.ASCII)
+        if bad:
+            raise ParseError(
+                f"unexpected character {bad.group()!r}",
+                f"column {bad.start() + 1}",
+                "use plain-text SymPy spelling, e.g. 'exp(-x)'; LaTeX goes through 'derivator check'",
+            )
+        _check_depth(source)
+        try:
+            tree = ast.parse(source.replace("^", "**"), mode="eval")
+        except SyntaxError as err:
+            raise ParseError("not a valid expression", f"column {err.offset or 1}", "check the brackets and operators")
+        except (RecursionError, MemoryError, ValueError):
+            raise ParseError("expression too deeply nested")
+        result = self.visit(tree.body)
+        if not isinstance(result, sp.Expr):
+            raise self.fail("a condition is not an expression to differentiate", tree.body)
+        return result
+
+    # -- nodes -----------------------------------------------------------------------------------
+    def visit(self, node: ast.AST):
+        method = getattr(self, f"visit_{type(node).__name__}", None)
+        if method is None:
+            raise self.fail(f"'{type(node).__name__}' is not allowed in an expression", node)
+        return method(node)
+
+    def visit_Constant(self, node: ast.Constant) -> sp.Expr:
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(f"literal {value!r} is not a number", node)
+        if isinstance(value, int):
+            if len(str(value)) > MAX_INT_DIGITS:
+                raise self.fail(f"integer with more than {MAX_INT_DIGITS} digits", node)
+            return sp.Integer(value)
+        text = ast.get_source_segment(self.text.strip().replace("^", "**"), node) or repr(value)
+        if not math.isfinite(value):
+            raise self.fail("number out of range", node)
+        try:
+            return sp.Rational(text.replace("_", ""))
+        except (TypeError, ValueError):
+            return sp.Rational(repr(value))
+
+    def visit_Name(self, node: ast.Name) -> sp.Expr:
+        name = node.id
+        if name.startswith("_"):
+            raise self.fail(f"name {name!r} is not allowed", node)
+        if name in self.symbols:
+            return self.symbols[name]
+        if name in CONSTANTS:
+            return CONSTANTS[name]
+        if name in FUNCTIONS or name in self.functions:
+            raise self.fail(f"function {name!r} must be called, e.g. {name}(x)", node)
+        symbol = sp.Symbol(name, real=True)
+        self.symbols[name] = symbol
+        return symbol
+
+    def visit_UnaryOp(self, node: ast.UnaryOp):
+        operand = self.visit(node.operand)
+        if isinstance(node.op, ast.USub):
+            return -self._expr(operand, node)
+        if isinstance(node.op, ast.UAdd):
+            return self._expr(operand, node)
+        if isinstance(node.op, (ast.Invert, ast.Not)):
+            return sp.Not(self._cond(operand, node))
+        raise self.fail("unsupported unary operator", node)
+
+    def visit_BinOp(self, node: ast.BinOp):
+        left, right = self.visit(node.left), self.visit(node.right)
+        op = node.op
+        if isinstance(op, ast.BitAnd):
+            return sp.And(self._cond(left, node), self._cond(right, node))
+        if isinstance(op, ast.BitOr):
+            return sp.Or(self._cond(left, node), self._cond(right, node))
+        left, right = self._expr(left, node.left), self._expr(right, node.right)
+        if isinstance(op, ast.Add):
+            return left + right
+        if isinstance(op, ast.Sub):
+            return left - right
+        if isinstance(op, ast.Mult):
+            return left * right
+        if isinstance(op, ast.Div):
+            if right.is_zero:
+                raise self.fail("division by zero", node)
+            return left / right
+        if isinstance(op, ast.Pow):
+            return self._power(left, right, node)
+        raise self.fail(f"operator '{type(op).__name__}' is not allowed", node)
+
+    def visit_Compare(self, node: ast.Compare):
+        terms = [self._expr(self.visit(node.left), node.left)]
+        terms += [self._expr(self.visit(c), c) for c in node.comparators]
+        conditions = []
+        for op, a, b in zip(node.ops, terms, terms[1:]):
+            if type(op) in _COMPARE:
+                conditions.append(_COMPARE[type(op)](a, b))
+            elif isinstance(op, ast.Eq):
+                conditions.append(sp.Eq(a, b))
+            elif isinstance(op, ast.NotEq):
+                conditions.append(sp.Ne(a, b))
+            else:
+                raise self.fail("unsupported comparison", node)
+        return sp.And(*conditions)
+
+    def visit_BoolOp(self, node: ast.BoolOp):
+        parts = [self._cond(self.visit(v), v) for v in node.values]
+        return sp.And(*parts) if isinstance(node.op, ast.And) else sp.Or(*parts)
+
+    def visit_Call(self, node: ast.Call) -> sp.Expr:
+        if not isinstance(node.func, ast.Name):
+            raise self.fail("only plain function names can be called", node)
+        if node.keywords:
+            raise self.fail("keyword arguments are not allowed", node)
+        name = node.func.id
+        if name == "Piecewise":
+            return self._piecewise(node)
+        if name in self.functions:
+            function = self.functions[name]
+        elif name in FUNCTIONS:
+            function = FUNCTIONS[name]
+        else:
+            raise self.fail(
+                f"unknown function {name!r}", node, "see 'derivator list' and the README for the names derivator knows"
+            )
+        low, high = ARITY.get(name, (1, 1)) if name in FUNCTIONS else (1, 8)
+        if name in ("Eq", "Ne"):
+            low, high = 2, 2
+        if not low <= len(node.args) <= high:
+            raise self.fail(f"{name} takes {low if low == high else f'{low} to {high}'} argument(s)", node)
+        args = [self.visit(a) for a in node.args]
+        args = [self._expr(a, n) for a, n in zip(args, node.args)]
+        try:
+            return function(*args)
+        except (TypeError, ValueError) as err:
+            raise self.fail(f"cannot apply {name}: {err}", node)
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def _piecewise(self, node: ast.Call) -> sp.Expr:
+        pieces = []
+        for arg in node.args:
+            if not isinstance(arg, ast.Tuple) or len(arg.elts) != 2:
+                raise self.fail("Piecewise takes pairs (expr, condition)", arg)
+            value = self._expr(self.visit(arg.elts[0]), arg.elts[0])
+            cond_node = arg.elts[1]
+            if isinstance(cond_node, ast.Constant) and cond_node.value is True:
+                cond = sp.true
+            else:
+                cond = self._cond(self.visit(cond_node), cond_node)
+            pieces.append((value, cond))
+        if not pieces:
+            raise self.fail("Piecewise needs at least one (expr, condition) pair", node)
+        return sp.Piecewise(*pieces)
+
+    def _power(self, base: sp.Expr, exponent: sp.Expr, node: ast.AST) -> sp.Expr:
+        if exponent.is_Number:
+            if abs(exponent) > MAX_EXPONENT:
+                raise self.fail(f"exponent larger than {MAX_EXPONENT}", node)
+            if base.is_Number and base != 0:
+                bits = abs(float(exponent)) * max(1.0, math.log2(abs(float(base))) if abs(base) > 1 else 1.0)
+                if bits > MAX_RESULT_BITS:
+                    raise self.fail("number too large", node)
+        elif exponent.has(sp.Pow) and base.is_Number and _is_tower(exponent):
+            raise self.fail("power tower too large", node)
+        if base.is_zero and exponent.is_Number and exponent.is_negative:
+            raise self.fail("division by zero", node)
+        return sp.Pow(base, exponent)
+
+    def _expr(self, value, node: ast.AST) -> sp.Expr:
+        if not isinstance(value, sp.Expr):
+            raise self.fail("a condition cannot be used as a number here", node)
+        return value
+
+    def _cond(self, value, node: ast.AST):
+        if isinstance(value, sp.Expr):
+            raise self.fail("expected a condition such as 'x > 0'", node)
+        return value
+
+
+def _is_tower(expr: sp.Expr) -> bool:
+    return any(isinstance(p, sp.Pow) and p.base.is_Number and p.exp.is_Number for p in sp.preorder_traversal(expr))
+
+
+def _check_depth(source: str) -> None:
+    depth = 0
+    for column, char in enumerate(source, start=1):
+        if char == "(":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ParseError(f"expression nested deeper than {MAX_DEPTH} brackets", f"column {column}")
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                raise ParseError("unmatched ')'", f"column {column}")
+    if depth > 0:
+        raise ParseError("unclosed '('", f"column {len(source)}", "add the missing ')'")
+    powers = re.findall(r"\*\*|\^", source)
+    if len(powers) > 200:
+        raise ParseError("too many powers in one expression")
+
+
+def parse_text(
+    text: str,
+    functions: dict[str, Callable[..., sp.Expr]] | None = None,
+    variables: tuple[str, ...] = (),
+) -> sp.Expr:
+    """Parse plain text into a SymPy expression; every symbol is real."""
+    symbols = {name: sp.Symbol(name, real=True) for name in variables}
+    return TextParser(text, dict(functions or {}), symbols).parse()

@@ -1,0 +1,1 @@
+"""Jinja2 document templates (shipped in the wheel as derivator.templates)."""
