@@ -1,17 +1,5 @@
-"""Shared pytest setup. Keep it small: helpers that tests import live in their own modules."""
+"""Shared pytest setup; others add fixtures here. Keep it small.
 
-import json
-
-from validators import VALIDATE_MATH
-
-
-def pytest_report_header(config):
-    # Which validator versions judged this run (the lock file pins them; node_modules is what ran).
-    versions = []
-    for pkg in ("katex", "@mathjax/src"):
-        manifest = VALIDATE_MATH / "node_modules" / pkg / "package.json"
-        if manifest.is_file():
-            versions.append(f"{pkg} {json.loads(manifest.read_text())['version']}")
-        else:
-            versions.append(f"{pkg} not installed")
-    return "math validators: " + ", ".join(versions)
+Its presence alone matters: pytest puts the directory of this root conftest (tests/) on sys.path, so
+test modules in any sub-folder can `from validators import katex_errors, ...`.
+"""
