@@ -126,10 +126,16 @@ def check_equal(
     return Verification(False, None, agreed, note="could not evaluate enough sample points")
 
 
-def verify_step(step: Step, symbols: tuple[sp.Symbol, ...], domain: Domain = Domain()) -> Step:
+def verify_step(
+    step: Step, symbols: tuple[sp.Symbol, ...], domain: Domain = Domain(), substitute: dict | None = None
+) -> Step:
+    """Verify a step (and its sub-steps); `substitute` puts y = f(x) back into output-form steps."""
     for sub in step.substeps:
-        verify_step(sub, symbols, domain)
-    step.verification = check_equal(step.before, step.after, symbols, domain)
+        verify_step(sub, symbols, domain, substitute)
+    before, after = step.before, step.after
+    if substitute:
+        before, after = before.subs(substitute), after.subs(substitute)
+    step.verification = check_equal(before, after, symbols, domain)
     return step
 
 
@@ -145,6 +151,6 @@ def verify_derivation(d: Derivation, domain: Domain = Domain()) -> Derivation:
         y = d.output_symbol
         in_x = d.output_form.subs(y, d.function)
         for step in d.output_steps:
-            verify_step(step, symbols, domain)
+            verify_step(step, symbols, domain, substitute={y: d.definition})
         d.output_check = check_equal(in_x, reference, symbols, domain)
     return d

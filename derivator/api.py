@@ -1,0 +1,221 @@
+"""derive(): text or catalog name → parsed → traced → verified Derivation. The one entry point."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import sympy as sp
+
+from derivator import catalog
+from derivator.engine import rules as R
+from derivator.engine.output_form import output_form
+from derivator.engine.regions import as_regions
+from derivator.engine.rewrites import Target, simplify_steps
+from derivator.engine.tracer import Tracer
+from derivator.errors import DerivatorError
+from derivator.functions import NamedFunction, named_function
+from derivator.parse.text import parse_text
+from derivator.trace import Derivation, Kink, Lemma, Step
+from derivator.verify import Domain, plain, verify_derivation
+
+KINK_CONVENTIONS = ("left", "right", "mean", "undefined")
+MAX_ORDER = 6
+
+
+@lru_cache(maxsize=64)
+def _lemma_derivation(name: str) -> Derivation:
+    return derive(name)
+
+
+def _lemmas(expr: sp.Expr, exclude: str | None) -> tuple[dict, list[Lemma]]:
+    """Proven derivatives of the named functions an expression uses (σ' = σ(1−σ) for Swish)."""
+    table, cited = {}, []
+    u = sp.Symbol("u", real=True)
+    for applied in sorted(expr.atoms(NamedFunction), key=sp.default_sort_key):
+        cls = type(applied)
+        name = cls.__name__
+        if cls in table or name == exclude or catalog.lookup(name) is None:
+            continue
+        lemma = _lemma_derivation(name)
+        x = lemma.variable
+        rhs = lemma.derivative.xreplace({x: u})
+        table[cls] = lambda v, _rhs=rhs: _rhs.xreplace({u: v})
+        cited.append(Lemma(name, sp.Derivative(cls(u), u), rhs, lemma))
+    return table, cited
+
+
+def _targets(function: sp.Expr, definition: sp.Expr, x: sp.Symbol) -> list[Target]:
+    if function == definition or not isinstance(function, sp.Function) or function.args != (x,):
+        return []
+    u = sp.Symbol("u", real=True)
+    body = definition.xreplace({x: u})
+    return [Target(type(function), lambda v, _b=body: _b.xreplace({u: v}))]
+
+
+def _kinks(expr: sp.Expr, derivative_regions, x: sp.Symbol, convention: str) -> list[Kink]:
+    found = as_regions(expr, x)
+    if found is None:
+        return []
+    _, regions = found
+    kinks = []
+    for (f_left, _, at), (f_right, _, _) in zip(regions, regions[1:]):
+        left = sp.diff(f_left, x).subs(x, at)
+        right = sp.diff(f_right, x).subs(x, at)
+        continuous = sp.simplify(f_left.subs(x, at) - f_right.subs(x, at)) == 0
+        if not continuous or convention == "undefined":
+            value = None
+        else:
+            value = {"left": left, "right": right, "mean": (left + right) / 2}[convention]
+        kinks.append(Kink(at, left, right, convention if continuous else "discontinuous", value))
+    return kinks
+
+
+def _with_kink_values(derivative: sp.Expr, kinks: list[Kink], x: sp.Symbol) -> sp.Expr:
+    if not kinks or not isinstance(derivative, sp.Piecewise):
+        return derivative
+    pieces = [(v, c) for v, c in derivative.args if c is not sp.true]
+    pieces += [(k.value, sp.Eq(x, k.at)) for k in kinks if k.value is not None]
+    return sp.Piecewise(*pieces) if len(pieces) == len(derivative.args) + 0 else sp.Piecewise(*pieces, evaluate=False)
+
+
+def resolve(text: str, var: str = "x", params: dict | None = None) -> tuple[sp.Expr, sp.Expr, sp.Symbol, str | None]:
+    """(f(x) as named, its definition, x, catalog name) for a catalog name or an expression."""
+    x = sp.Symbol(var, real=True)
+    entry = catalog.lookup(text)
+    if entry is not None:
+        definition = catalog.definition(entry, x, params)
+        if entry.params or entry.sympy_function is None and not entry.cite_as_function:
+            u = sp.Symbol("u", real=True)
+            body = definition.xreplace({x: u})
+            cls = named_function(entry.name, lambda v, _b=body: _b.xreplace({u: v}), entry.latex_name, entry.unicode_name)
+        else:
+            cls = catalog.function_class(entry.name)
+        return cls(x), definition, x, entry.name
+    if params:
+        raise DerivatorError("--param applies to catalog names only", hint="write the values into the expression")
+    expr = parse_text(text, functions=catalog.callables(), variables=(var,))
+    if not expr.has(x):
+        free = sorted(s.name for s in expr.free_symbols)
+        hint = f"use --var {free[0]}" if free else "the expression is a constant; its derivative is 0"
+        raise DerivatorError(f"the expression does not depend on {var}", hint=hint)
+    return expr, expr, x, None
+
+
+def _steps_from(start: sp.Expr, proposals) -> list[Step]:
+    steps, current = [], start
+    for p in proposals:
+        steps.append(Step(f"rewrite.{p.rule}", current, p.after, p.params))
+        current = p.after
+    return steps
+
+
+def _drop_repeats(steps: list[Step]) -> list[Step]:
+    """No two consecutive lines may read the same (SymPy evaluates +1−1 away unless told not to)."""
+    from derivator.render.printing import to_latex
+
+    kept: list[Step] = []
+    for step in steps:
+        if to_latex(step.before) == to_latex(step.after):
+            if kept:
+                kept[-1].after = step.after
+            continue
+        kept.append(step)
+    return kept
+
+
+def _one_order(
+    function_expr: sp.Expr, start_display: sp.Expr, body: sp.Expr, x: sp.Symbol, lemmas: dict, targets: list[Target]
+) -> tuple[list[Step], sp.Expr]:
+    ctx = R.Context(lemmas=lemmas, taken={s.name for s in body.free_symbols})
+    root = R.derive_rule(body, x, ctx)
+    tracer = Tracer(x)
+    start = tracer.node(root, display=start_display)
+    steps, raw = tracer.run(root, start=start)
+    proposals = simplify_steps(raw, x, targets)
+    steps += _steps_from(raw, proposals)
+    final = proposals[-1].after if proposals else raw
+    return steps, final
+
+
+def derive(
+    text: str,
+    var: str = "x",
+    *,
+    order: int = 1,
+    params: dict | None = None,
+    at_kink: str | None = None,
+    domain: Domain | None = None,
+) -> Derivation:
+    """Derive, trace and verify d^n/dx^n of a catalog function or an expression."""
+    if not 1 <= order <= MAX_ORDER:
+        raise DerivatorError(f"order {order} is out of range", hint=f"use 1 to {MAX_ORDER}")
+    if at_kink is not None and at_kink not in KINK_CONVENTIONS:
+        raise DerivatorError(f"unknown kink convention {at_kink!r}", hint=f"use one of {', '.join(KINK_CONVENTIONS)}")
+    function, definition, x, name = resolve(text, var, params)
+    lemma_table, cited = _lemmas(definition, exclude=name)
+    targets = _targets(function, definition, x)
+
+    steps: list[Step] = []
+    if order == 1:
+        body = definition
+        start_display = sp.UnevaluatedExpr(definition)
+        if function != definition:
+            steps.append(
+                Step(
+                    "definition",
+                    sp.Derivative(function, x, evaluate=False),
+                    sp.Derivative(start_display, x, evaluate=False),
+                    {"function": function, "definition": definition},
+                )
+            )
+    else:
+        # f^(n) = d/dx f^(n-1): the previous order is a proven lemma, and so is f' itself
+        previous = derive(text, var, order=order - 1, params=params, at_kink=at_kink, domain=domain)
+        first = previous if order == 2 else derive(text, var, order=1, params=params, at_kink=at_kink, domain=domain)
+        if isinstance(function, sp.Function) and function.args == (x,):
+            u = sp.Symbol("u", real=True)
+            rhs = first.derivative.xreplace({x: u})
+            lemma_table[type(function)] = lambda v, _r=rhs: _r.xreplace({u: v})
+        cited.append(Lemma(f"{name or text}^({order - 1})", sp.Derivative(function, (x, order - 1)), previous.derivative, previous))
+        body = previous.derivative
+        start_display = sp.UnevaluatedExpr(body)
+        steps.append(
+            Step(
+                "previous_order",
+                sp.Derivative(function, (x, order), evaluate=False),
+                sp.Derivative(start_display, x, evaluate=False),
+                {"order": order},
+            )
+        )
+    current_steps, result = _one_order(function, start_display, body, x, lemma_table, targets)
+    steps += current_steps
+    steps = _drop_repeats(steps)
+
+    entry = catalog.lookup(name) if name else None
+    convention = at_kink or (entry.kink_convention if entry else "undefined")
+    kinks = _kinks(definition, None, x, convention)
+    derivative = result
+    if kinks and order == 1:
+        with_values = _with_kink_values(plain(result), kinks, x)
+        if with_values != plain(result):
+            steps.append(Step("kink", result, with_values, {"convention": convention, "at": [k.at for k in kinks]}))
+            derivative = with_values
+
+    d = Derivation(
+        input=text,
+        variable=x,
+        function=function,
+        definition=definition,
+        steps=steps,
+        derivative=derivative,
+        kinks=kinks,
+        lemmas=cited,
+        name=name,
+        order=order,
+    )
+    y = d.output_symbol
+    if not kinks:
+        found = output_form(function, definition, derivative, x, y)
+        if found is not None:
+            d.output_form, d.output_steps = found
+    return verify_derivation(d, domain or Domain(avoid=tuple(float(k.at) for k in kinks)))

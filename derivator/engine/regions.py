@@ -1,0 +1,92 @@
+"""Max, Min, Heaviside and Piecewise as regions: open intervals of the variable, each with one formula.
+
+Differentiating region by region and recording the boundaries as kinks is how lecturers treat ReLU;
+it also keeps SymPy's silent conventions (Heaviside(0) = 1/2) out of every result.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+Region = tuple[sp.Expr, sp.Expr, sp.Expr]  # (value, low, high): value on the open interval (low, high)
+PIECEWISE_HEADS = (sp.Max, sp.Min, sp.Heaviside, sp.Piecewise)
+
+
+def as_piecewise(expr: sp.Expr) -> sp.Expr:
+    """Max, Min and Heaviside rewritten as Piecewise, everywhere in the tree."""
+    expr = expr.replace(
+        lambda e: isinstance(e, sp.Heaviside),
+        lambda e: sp.Piecewise((0, e.args[0] < 0), (1, e.args[0] > 0), (sp.nan, True)),
+    )
+    return expr.rewrite(sp.Piecewise) if expr.has(sp.Max, sp.Min) else expr
+
+
+def _branch_at(expr: sp.Expr, x: sp.Symbol, probe: sp.Expr) -> sp.Expr | None:
+    """Every Piecewise in expr replaced by its branch that holds at x = probe."""
+    failed = False
+
+    def pick(pw: sp.Piecewise) -> sp.Expr:
+        nonlocal failed
+        for value, cond in pw.args:
+            truth = cond.subs(x, probe)
+            if truth is sp.true:
+                return value
+            if truth is not sp.false:
+                failed = True
+                return pw
+        failed = True
+        return pw
+
+    result = expr
+    while result.has(sp.Piecewise) and not failed:
+        result = result.replace(lambda e: isinstance(e, sp.Piecewise), pick)
+    return None if failed or result.has(sp.nan) else result
+
+
+def _cuts(expr: sp.Expr, x: sp.Symbol) -> list[sp.Expr] | None:
+    cuts = set()
+    for rel in expr.atoms(sp.Rel):
+        if not rel.has(x):
+            continue
+        try:
+            boundary = rel.as_set().boundary
+        except (NotImplementedError, TypeError, ValueError):
+            return None
+        if not isinstance(boundary, sp.FiniteSet):
+            return None
+        for point in boundary:
+            if not (point.is_number and point.is_real):
+                return None
+            cuts.add(point)
+    return sorted(cuts, key=float)
+
+
+def as_regions(expr: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, list[Region]] | None:
+    """(the expression as cases, its regions), or None if it is not piecewise in x or cannot be split."""
+    if not isinstance(expr, PIECEWISE_HEADS) or not expr.has(x):
+        return None
+    pw = as_piecewise(expr)
+    cuts = _cuts(pw, x)
+    if cuts is None:
+        return None
+    bounds = [sp.S.NegativeInfinity, *cuts, sp.S.Infinity]
+    regions: list[Region] = []
+    for low, high in zip(bounds, bounds[1:]):
+        value = _branch_at(pw, x, _midpoint(low, high))
+        if value is None:
+            return None
+        if regions and regions[-1][0] == value:
+            regions[-1] = (value, regions[-1][1], high)
+        else:
+            regions.append((value, low, high))
+    return pw, regions
+
+
+def _midpoint(low: sp.Expr, high: sp.Expr) -> sp.Expr:
+    if low is sp.S.NegativeInfinity and high is sp.S.Infinity:
+        return sp.S.Zero
+    if low is sp.S.NegativeInfinity:
+        return high - 1
+    if high is sp.S.Infinity:
+        return low + 1
+    return (low + high) / 2

@@ -1,0 +1,198 @@
+"""Rewrites after the rules: each a recorded, verifiable step, never a blind simplify().
+
+A rewrite strategy looks at the current expression and returns the steps it would add (rule id, new
+expression, parameters) or None when it does not apply — the same shape as the differentiation rules.
+The targets are the named functions the derivation may fold back into (σ for the sigmoid derivation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import sympy as sp
+
+from derivator.engine.rules import U, add, frac, group, mul
+
+Fold = Callable[[sp.Expr], sp.Expr]  # u -> g(u)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A function to fold back into: g(u) and its definition in SymPy built-ins."""
+
+    function: type[sp.Function]
+    definition: Callable[[sp.Expr], sp.Expr]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    rule: str
+    after: sp.Expr
+    params: dict
+
+
+def tidy(expr: sp.Expr) -> sp.Expr:
+    """The expression as SymPy evaluates it: display structure gone, named functions kept."""
+    return expr.replace(lambda e: isinstance(e, sp.UnevaluatedExpr), lambda e: e.args[0]).doit()
+
+
+def as_fraction(expr: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+    """(numerator, denominator) as displayed: only negative powers go down (e^{-x} stays up)."""
+    up, down = [], []
+    for factor in sp.Mul.make_args(expr):
+        if factor.is_Pow and factor.exp.is_Number and factor.exp.is_negative:
+            down.append(factor.base ** -factor.exp)
+        else:
+            up.append(factor)
+    return sp.Mul(*up), sp.Mul(*down)
+
+
+def multiply(expr: sp.Expr) -> list[Proposal] | None:
+    """Multiply out signs and collect: what SymPy's own evaluation does, as one visible step."""
+    after = tidy(expr)
+    return [Proposal("multiply", after, {})] if after != expr else None
+
+
+_w = sp.Wild("w")
+
+
+def _argument_of(target: Target, denominator: sp.Expr) -> sp.Expr | None:
+    """u such that denominator = 1/g(u)'s definition, e.g. 1+e^{-x} → x for σ."""
+    pattern = 1 / target.definition(_w)
+    if pattern.is_Pow and pattern.exp.is_negative:
+        return None  # the definition is not a reciprocal
+    match = denominator.match(pattern)
+    if match and _w in match:
+        u = match[_w]
+        if sp.expand(1 / target.definition(u) - denominator) == 0:
+            return u
+    return None
+
+
+def fold_reciprocal(expr: sp.Expr, x: sp.Symbol, target: Target) -> list[Proposal] | None:
+    """N/D² with D − N constant and 1/D = g(u): the seeds' +1−1 route to σ(1−σ).
+
+    N/D² → (1/D)·(N/D) → (1/D)·((D − k)/D) → (1/D)·(1 − k/D) → g(u)(1 − k g(u)).
+    """
+    numerator, denominator = as_fraction(expr)
+    if not (denominator.is_Pow and denominator.exp == 2):
+        return None
+    d = denominator.base
+    u = _argument_of(target, d)
+    if u is None:
+        return None
+    k = sp.expand(d - numerator)
+    if k.has(x) or k == 0:
+        return None
+    g = target.function(u)
+    one_over_d = frac(sp.S.One, d)
+    return [
+        Proposal("split_product", mul(one_over_d, frac(numerator, d)), {}),
+        Proposal("add_subtract", mul(one_over_d, frac(add(U(d), -k), d)), {"term": k}),
+        Proposal("split_fraction", mul(one_over_d, U(add(sp.S.One, -frac(k, d) if k != 1 else -one_over_d))), {}),
+        Proposal("fold", mul(g, U(add(sp.S.One, -k * g))), {"function": g, "definition": target.definition(u)}),
+    ]
+
+
+def split_and_fold(expr: sp.Expr, x: sp.Symbol, target: Target) -> list[Proposal] | None:
+    """(B^2 − A^2)/B^2 with A/B = g(u): split the fraction over the sum, then fold: 1 − g(u)^2."""
+    numerator, denominator = as_fraction(expr)
+    if not numerator.is_Add or not (denominator.is_Pow and denominator.exp.is_Integer):
+        return None
+    b, k = denominator.base, denominator.exp
+    split_terms, folded_terms = [], []
+    for term in sp.Add.make_args(numerator):
+        coefficient, rest = term.as_coeff_Mul()
+        split_terms.append(mul(coefficient, frac(rest, denominator)) if coefficient != 1 else frac(rest, denominator))
+        if rest == denominator:
+            folded_terms.append((coefficient, None))
+            continue
+        if not (rest.is_Pow and rest.exp == k):
+            return None
+        a = rest.base
+        folded_terms.append((coefficient, a))
+    ratio_terms, fold_terms = [], []
+    for coefficient, a in folded_terms:
+        if a is None:
+            ratio_terms.append(coefficient)
+            fold_terms.append(coefficient)
+            continue
+        ratio = frac(a, b)
+        u = _ratio_argument(target, a, b)
+        if u is None:
+            return None
+        ratio_terms.append(mul(coefficient, sp.Pow(U(ratio), k, evaluate=False)) if coefficient != 1 else sp.Pow(U(ratio), k, evaluate=False))
+        fold_terms.append(coefficient * target.function(u) ** k)
+    return [
+        Proposal("split_fraction", add(*split_terms), {}),
+        Proposal("cancel", add(*ratio_terms), {}),
+        Proposal("fold", sp.Add(*fold_terms), {"function": target.function(sp.Symbol("u")), "definition": target.definition(sp.Symbol("u"))}),
+    ]
+
+
+def _ratio_argument(target: Target, a: sp.Expr, b: sp.Expr) -> sp.Expr | None:
+    pattern = target.definition(_w)
+    for candidate in (a / b,):
+        match = sp.together(candidate).match(pattern) or candidate.match(pattern)
+        if match and _w in match:
+            u = match[_w]
+            if sp.simplify(target.definition(u) - a / b) == 0:
+                return u
+    # the common case: the argument is one of the variables themselves
+    for u in sorted((a / b).free_symbols, key=str):
+        if sp.cancel(sp.together(target.definition(u) - a / b)) == 0:
+            return u
+    return None
+
+
+def factor(expr: sp.Expr, x: sp.Symbol) -> list[Proposal] | None:
+    if not expr.is_Add or sp.count_ops(expr) > 80:
+        return None
+    factored = people_signs(sp.factor(expr))
+    if factored != expr and sp.count_ops(factored) < sp.count_ops(expr):
+        return [Proposal("factor", factored, {})]
+    return None
+
+
+def people_signs(expr: sp.Expr) -> sp.Expr:
+    """Flip factors like (σ − 1) to (1 − σ) in pairs (or against a leading −1): σ(1−σ)(1−2σ)."""
+    if not expr.is_Mul:
+        return expr
+    coefficient, factors = expr.as_coeff_mul()
+    flippable = [f for f in factors if f.is_Add and f.as_coeff_Add()[0].is_negative]
+    if coefficient.is_negative and len(flippable) % 2 == 1:
+        coefficient = -coefficient
+    elif len(flippable) % 2 == 1:
+        flippable = flippable[:-1]
+    if not flippable:
+        return expr
+    flipped = [U(sp.Add(-f.as_coeff_Add()[0], -f.as_coeff_Add()[1], evaluate=False)) if f in flippable else f for f in factors]
+    flipped = [f for f in flipped if f != 1]
+    return mul(*([coefficient] if coefficient != 1 else []), *_people_factor_order(flipped))
+
+
+def _people_factor_order(factors: list[sp.Expr]) -> list[sp.Expr]:
+    def rank(f: sp.Expr) -> int:
+        core = f.args[0] if isinstance(f, sp.UnevaluatedExpr) else f
+        return 2 if core.is_Add else 1
+
+    return sorted(factors, key=lambda f: (rank(f), sp.count_ops(f)))
+
+
+def simplify_steps(expr: sp.Expr, x: sp.Symbol, targets: list[Target]) -> list[Proposal]:
+    """The rewrites after differentiation, in order: multiply out, fold into targets, factor."""
+    proposals: list[Proposal] = []
+    first = multiply(expr)
+    if first:
+        proposals += first
+        expr = first[-1].after
+    for target in targets:
+        for strategy in (fold_reciprocal, split_and_fold):
+            found = strategy(expr, x, target)
+            if found:
+                return proposals + found
+    found = factor(expr, x)
+    if found:
+        proposals += found
+    return proposals

@@ -1,0 +1,126 @@
+"""Turn a rule tree into the lines a lecturer writes.
+
+The trace starts from the pending derivative d/dx f(x). Each step applies the rule of the first pending
+d/dx node (in reading order) and replaces the node by that rule's line, in which the sub-derivatives still
+to be done appear as new pending nodes. A chain rule's inner derivative, when it is elementary (the
+reader does it in their head), is done inside the same step and kept as its sub-steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from derivator.engine import rules as R
+from derivator.trace import Step
+
+INLINE_RULES = (
+    R.ConstantRule, R.VariableRule, R.PowerRule, R.ExpRule, R.FunctionRule, R.LemmaRule,
+    R.ConstantMultipleRule, R.SumRule,
+)
+
+
+def elementary(rule: R.Rule) -> bool:
+    """Small enough to differentiate in one's head: no product, quotient, lemma or region."""
+    if isinstance(rule, R.ChainRule):
+        inner = rule.inner_rule
+        linear = sp.Poly(rule.inner, rule.var).degree() <= 1 if rule.inner.is_polynomial(rule.var) else False
+        return linear and elementary(rule.outer) and elementary(inner)
+    if not isinstance(rule, INLINE_RULES):
+        return False
+    return all(elementary(child) for child in rule.children())
+
+
+@dataclass
+class Tracer:
+    var: sp.Symbol
+    registry: dict[sp.Expr, R.Rule] = field(default_factory=dict)
+
+    def node(self, rule: R.Rule, display: sp.Expr | None = None) -> sp.Expr:
+        """A pending d/dx node for `rule` (shown with `display` if given)."""
+        shown = R.group(display if display is not None else rule.expr)
+        pending = sp.Derivative(shown, rule.var, evaluate=False)
+        self.registry[pending] = rule
+        return pending
+
+    def first_pending(self, expr: sp.Expr) -> sp.Expr | None:
+        for sub in sp.preorder_traversal(expr):
+            if isinstance(sub, sp.Derivative) and sub in self.registry:
+                return sub
+        return None
+
+    def all_pending(self, expr: sp.Expr) -> list[sp.Expr]:
+        found = []
+        for sub in sp.preorder_traversal(expr):
+            if isinstance(sub, sp.Derivative) and sub in self.registry and sub not in found:
+                found.append(sub)
+        return found
+
+    def run(self, root: R.Rule, start: sp.Expr | None = None) -> tuple[list[Step], sp.Expr]:
+        """Steps from the pending derivative of root (or from `start`, which contains it) to the end."""
+        current = start if start is not None else self.node(root)
+        steps: list[Step] = []
+        while (pending := self.first_pending(current)) is not None:
+            rule = self.registry[pending]
+            substeps: list[Step] = []
+            if elementary(rule) and pending != current:
+                # every elementary derivative still pending is done in one line, each kept as sub-steps
+                batch = [p for p in self.all_pending(current) if elementary(self.registry[p])]
+                names: list[str] = []
+                for node in batch:
+                    inner_steps, _ = Tracer(self.registry[node].var).run(self.registry[node])
+                    substeps.extend(inner_steps)
+                    names.append(self.registry[node].name)
+                after = substitute(current, {node: self.registry[node].result() for node in batch})
+                unique = list(dict.fromkeys(names))
+                step_rule = unique[0] if len(unique) == 1 else "elementary"
+                steps.append(Step(step_rule, current, after, {"rules": unique}, substeps))
+                current = after
+                continue
+            if isinstance(rule, R.RewriteRule):
+                replacement = self.node(rule.then, display=rule.rewritten)
+                step_rule, params = f"rewrite.{rule.reason}", {"before": rule.expr, "after": rule.rewritten}
+            else:
+
+                def pending_of(child: R.Rule, inline: bool = False, _subs=substeps) -> sp.Expr:
+                    if inline and elementary(child):
+                        inner_steps, _ = Tracer(child.var).run(child)
+                        _subs.extend(inner_steps)
+                        return child.result()
+                    return self.node(child)
+
+                replacement = rule.expand(pending_of)
+                step_rule, params = rule.name, rule.params()
+            after = substitute(current, {pending: replacement})
+            steps.append(Step(step_rule, current, after, params, substeps))
+            current = after
+        return steps, current
+
+
+_KEEP_AS_WRITTEN = (sp.Add, sp.Mul, sp.Pow, sp.Derivative)
+
+
+def substitute(expr: sp.Expr, mapping: dict[sp.Expr, sp.Expr]) -> sp.Expr:
+    """Replace sub-expressions without re-evaluating what is around them (xreplace would reorder)."""
+    if expr in mapping:
+        return mapping[expr]
+    if expr.is_Atom or not expr.args:
+        return expr
+    args = [substitute(a, mapping) for a in expr.args]
+    if all(a is b for a, b in zip(args, expr.args)):
+        return expr
+    if isinstance(expr, sp.Mul):
+        # a factor that became 1 (d/dx x) or a term that became 0 (d/dx c) is not written
+        args = [a for a in args if a != 1] or [sp.S.One]
+        if any(a == 0 for a in args):
+            return sp.S.Zero
+        return args[0] if len(args) == 1 else sp.Mul(*args, evaluate=False)
+    if isinstance(expr, sp.Add):
+        args = [a for a in args if a != 0] or [sp.S.Zero]
+        return args[0] if len(args) == 1 else sp.Add(*args, evaluate=False)
+    if isinstance(expr, _KEEP_AS_WRITTEN):
+        return expr.func(*args, evaluate=False)
+    if isinstance(expr, sp.Piecewise):
+        return sp.Piecewise(*[(a.args[0], a.args[1]) for a in args], evaluate=False)
+    return expr.func(*args)

@@ -1,0 +1,249 @@
+"""The one printer every renderer shares: SymPy expressions in textbook typography.
+
+SymPy's LatexPrinter does the work; this subclass changes only what a lecturer would write differently:
+σ(x) not σ{\\left(x \\right)}, factors in the order people write them (σ(x)(1−σ(x)), 2x e^{-x}),
+products built by a rule kept in the order the rule wrote them, a power shown as a power when a rewrite
+made it one, \\frac{d}{dx} for a derivative still to be taken, and cases with (x < 0) conditions.
+"""
+
+from __future__ import annotations
+
+import re
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE, precedence
+from sympy.printing.pretty.pretty import PrettyPrinter
+
+_BRACKETED_CALL = re.compile(r"\{\\left\((.*) \\right\)\}$", re.S)
+
+
+def _is_canonical_mul(expr: sp.Mul) -> bool:
+    """True when SymPy built this product itself (so its order is SymPy's, not a rule's)."""
+    if any(isinstance(a, (sp.UnevaluatedExpr, sp.Derivative)) for a in expr.args):
+        return False
+    rebuilt = sp.Mul(*expr.args)
+    return isinstance(rebuilt, sp.Mul) and rebuilt.args == expr.args
+
+
+def _is_canonical_add(expr: sp.Add) -> bool:
+    if any(isinstance(a, (sp.UnevaluatedExpr, sp.Derivative)) or a.has(sp.UnevaluatedExpr) for a in expr.args):
+        return False
+    rebuilt = sp.Add(*expr.args)
+    return isinstance(rebuilt, sp.Add) and rebuilt.args == expr.args
+
+
+def _people_order(factors: list[sp.Expr]) -> list[sp.Expr]:
+    """Numbers, then simple factors, then functions of x, then bracketed sums: 2 x e^{-x}, σ(x)(1−σ(x))."""
+
+    def rank(f: sp.Expr) -> int:
+        if f.is_Number:
+            return 0
+        if f.is_Symbol or (f.is_Pow and f.base.is_Symbol):
+            return 1
+        if f.is_Add or (f.is_Pow and f.base.is_Add):
+            return 3
+        return 2
+
+    return sorted(factors, key=rank)  # sorted() is stable: SymPy's order within a rank
+
+
+class TextbookLatexPrinter(LatexPrinter):
+    printmethod = "_latex"
+
+    def __init__(self, settings=None):
+        super().__init__({"order": "none", "mul_symbol": None, **(settings or {})})
+
+    # -- functions ----------------------------------------------------------------------------------
+    def _print_Function(self, expr, exp=None):
+        text = super()._print_Function(expr, exp)
+        match = _BRACKETED_CALL.search(text)
+        if match and r"\frac" not in match.group(1) and r"\begin" not in match.group(1):
+            text = text[: match.start()] + "(" + match.group(1) + ")"
+        return text
+
+    def _print_Heaviside(self, expr, exp=None):
+        arg = self._print(expr.args[0])
+        head = "H" if exp is None else f"H^{{{exp}}}"
+        return f"{head}({arg})"
+
+    def _print_Derivative(self, expr):
+        inner = expr.expr
+        if isinstance(inner, sp.UnevaluatedExpr):
+            inner = inner.args[0]
+        var = self._print(expr.variables[0])
+        return rf"\frac{{d}}{{d{var}}}\left({self._print(inner)}\right)"
+
+    def _print_UnevaluatedExpr(self, expr):
+        return self._print(expr.args[0])
+
+    # -- powers ---------------------------------------------------------------------------------
+    def _print_Pow(self, expr, exp=None):
+        base, e = expr.args
+        if isinstance(base, sp.UnevaluatedExpr) and e.is_Number and e.is_negative:
+            # a rewrite asked for the power form: (1+e^{-x})^{-1}, not a fraction
+            inner = base.args[0]
+            b = self._print(inner)
+            if not inner.is_Atom:
+                b = rf"\left({b}\right)"
+            return f"{b}^{{{self._print(e)}}}"
+        if base.is_Function and e.is_Integer and e > 0 and not isinstance(base, sp.exp):
+            if hasattr(base, "_latex"):
+                return base._latex(self, exp=self._print(e))
+            return self._print_Function(base, exp=self._print(e))
+        if e.is_Number and e.is_negative:
+            return self._print_factors([expr], canonical=True)
+        return super()._print_Pow(expr)
+
+    # -- products -------------------------------------------------------------------------------
+    def _print_Mul(self, expr):
+        return self._print_factors(list(expr.args), _is_canonical_mul(expr))
+
+    def _print_factors(self, factors: list[sp.Expr], canonical: bool) -> str:
+        if canonical:
+            factors = _people_order(factors)
+        sign = ""
+        if factors and factors[0] == -1:
+            sign, factors = "-", factors[1:]
+        elif factors and factors[0].is_Number and factors[0].is_negative and canonical:
+            sign, factors = "-", [-factors[0], *factors[1:]]
+        numerator, denominator = [], []
+        for f in factors:
+            if f.is_Pow and f.exp.is_Number and f.exp.is_negative and not isinstance(f.base, sp.UnevaluatedExpr):
+                denominator.append(f.base if f.exp == -1 else sp.Pow(f.base, -f.exp, evaluate=False))
+            elif f.is_Rational and not f.is_Integer:
+                numerator.append(sp.Integer(f.p)) if f.p != 1 else None
+                denominator.append(sp.Integer(f.q))
+            else:
+                numerator.append(f)
+        top = self._product(numerator) if numerator else "1"
+        if denominator:
+            bottom = self._product(denominator, in_fraction=True)
+            return f"{sign}\\frac{{{top}}}{{{bottom}}}"
+        return sign + top
+
+    def _product(self, factors: list[sp.Expr], in_fraction: bool = False) -> str:
+        parts: list[str] = []
+        previous: sp.Expr | None = None
+        for f in factors:
+            text = self._print(f)
+            core = f.args[0] if isinstance(f, sp.UnevaluatedExpr) else f
+            first = not parts
+            needs_brackets = (
+                (core.is_Add and len(factors) > 1)
+                or (len(factors) > 1 and precedence(core) < PRECEDENCE["Mul"] and not (first and text.startswith("-")))
+                or (parts and (text.startswith("-") or (core.is_Number and core.is_negative)))
+                or (isinstance(core, sp.Mul) and len(factors) > 1 and not self._is_fraction(core) and parts)
+            )
+            if needs_brackets and not isinstance(core, sp.Piecewise):
+                text = rf"\left({text}\right)"
+            if parts:
+                joiner = r" \cdot " if self._needs_cdot(previous, core) else " "
+                parts.append(joiner + text)
+            else:
+                parts.append(text)
+            previous = core
+        return "".join(parts)
+
+    @staticmethod
+    def _is_fraction(expr: sp.Expr) -> bool:
+        return isinstance(expr, sp.Mul) and any(a.is_Pow and a.exp.is_negative for a in expr.args)
+
+    def _needs_cdot(self, previous: sp.Expr | None, current: sp.Expr) -> bool:
+        if previous is None:
+            return False
+        if current.is_Number:
+            return True
+        # two fractions side by side read as one: 1/(1+e^{-x}) · e^{-x}/(1+e^{-x})
+        return self._is_fraction(previous) and self._is_fraction(current)
+
+    # -- sums -----------------------------------------------------------------------------------
+    def _print_Add(self, expr, order=None):
+        terms = list(expr.args) if not _is_canonical_add(expr) else list(expr.as_ordered_terms())
+        out = ""
+        for i, term in enumerate(terms):
+            text = self._print(term)
+            core = term.args[0] if isinstance(term, sp.UnevaluatedExpr) else term
+            if isinstance(core, sp.Add) and i > 0:
+                text = rf"\left({text}\right)"
+            if i == 0:
+                out = text
+            elif text.startswith("-"):
+                out += " - " + text[1:].lstrip()
+            else:
+                out += " + " + text
+        return out
+
+    # -- cases ----------------------------------------------------------------------------------
+    def _print_Piecewise(self, expr):
+        rows = []
+        for value, cond in expr.args:
+            condition = r"\text{otherwise}" if cond is sp.true else self._condition(cond)
+            rows.append(f"{self._print(value)} & ({condition})" if cond is not sp.true else f"{self._print(value)} & {condition}")
+        return r"\begin{cases} " + r" \\ ".join(rows) + r" \end{cases}"
+
+    def _condition(self, cond) -> str:
+        if isinstance(cond, sp.And) and len(cond.args) == 2:
+            lows = [c for c in cond.args if isinstance(c, (sp.StrictGreaterThan, sp.GreaterThan))]
+            highs = [c for c in cond.args if isinstance(c, (sp.StrictLessThan, sp.LessThan))]
+            if len(lows) == 1 and len(highs) == 1 and lows[0].lhs == highs[0].lhs:
+                lo, hi = lows[0], highs[0]
+                lo_op = "<" if isinstance(lo, sp.StrictGreaterThan) else r"\le"
+                hi_op = "<" if isinstance(hi, sp.StrictLessThan) else r"\le"
+                return f"{self._print(lo.rhs)} {lo_op} {self._print(lo.lhs)} {hi_op} {self._print(hi.rhs)}"
+        return self._print(cond)
+
+
+_MINUS_SPACE = re.compile(r"(?<=[{(\[=,]) ?- (?=[\w\\{(])")
+
+
+def to_latex(expr: sp.Expr) -> str:
+    """Textbook LaTeX for an expression: e^{-x}, \\sigma(x), σ(x)(1-σ(x))."""
+    text = TextbookLatexPrinter().doprint(expr)
+    text = _MINUS_SPACE.sub("-", text)
+    if text.startswith("- "):
+        text = "-" + text[2:]
+    return text.replace(r"\left(- ", r"\left(-")
+
+
+class TextbookUnicodePrinter(PrettyPrinter):
+    """One-line Unicode (e^(-x), σ(x)(1 - σ(x))) for terminals."""
+
+
+def to_unicode(expr: sp.Expr) -> str:
+    """A one-line Unicode rendering for terminals and plain text."""
+    from sympy.printing.str import StrPrinter
+
+    class _Printer(StrPrinter):
+        def _print_UnevaluatedExpr(self, e):
+            return self._print(e.args[0])
+
+        def _print_Derivative(self, e):
+            inner = e.expr.args[0] if isinstance(e.expr, sp.UnevaluatedExpr) else e.expr
+            return f"d/d{self._print(e.variables[0])}[{self._print(inner)}]"
+
+        def _print_exp(self, e):
+            arg = self._print(e.args[0])
+            return "e^" + (arg if e.args[0].is_Atom else f"({arg})")
+
+        def _print_Pow(self, e, rational=False):
+            if isinstance(e.base, sp.UnevaluatedExpr):
+                return f"({self._print(e.base.args[0])})^{self._print(e.exp)}"
+            return super()._print_Pow(e, rational)
+
+        def _print_Function(self, e):
+            if hasattr(e, "unicode_name") and e.unicode_name:
+                return f"{e.unicode_name}({self._print(e.args[0])})"
+            return super()._print_Function(e)
+
+        def _print_Piecewise(self, e):
+            rows = [f"{self._print(v)} if {self._print(c)}" for v, c in e.args]
+            return "{" + "; ".join(rows) + "}"
+
+    text = _Printer({"order": "none"}).doprint(expr)
+    return (
+        text.replace("**", "^")
+        .replace("*", "·")
+        .replace("sqrt", "√")
+        .replace("pi", "π")
+    )
