@@ -13,7 +13,6 @@ import re
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
-from sympy.printing.pretty.pretty import PrettyPrinter
 
 _BRACKETED_CALL = re.compile(r"\{\\left\((.*) \\right\)\}$", re.S)
 
@@ -206,15 +205,13 @@ def to_latex(expr: sp.Expr) -> str:
     return text.replace(r"\left(- ", r"\left(-")
 
 
-class TextbookUnicodePrinter(PrettyPrinter):
-    """One-line Unicode (e^(-x), σ(x)(1 - σ(x))) for terminals."""
-
-
 def to_unicode(expr: sp.Expr) -> str:
     """A one-line Unicode rendering for terminals and plain text."""
     from sympy.printing.str import StrPrinter
 
     class _Printer(StrPrinter):
+        printmethod = "_unicode_str"  # bypass NamedFunction._sympystr (ASCII names for sstr/JSON)
+
         def _print_UnevaluatedExpr(self, e):
             return self._print(e.args[0])
 

@@ -1,0 +1,187 @@
+"""The command line: a thin typer app. `derivator NAME_OR_EXPR` is `derivator derive NAME_OR_EXPR`.
+
+Heavy imports (SymPy, the engine, renderers) happen inside the commands, so `--help`, `--version`
+and cache hits stay fast. Every failure caused by the input is one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from derivator import __version__
+from derivator.errors import DerivatorError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Verified, step-by-step derivations: `derivator sigmoid --format latex`, `derivator \"x*tanh(x)\"`.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Format(str, Enum):
+    terminal = "terminal"
+    latex = "latex"
+    markdown = "markdown"
+    json = "json"
+
+
+class Lang(str, Enum):
+    en = "en"
+    ja = "ja"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"derivator {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """derivator: derive, verify and render derivatives step by step."""
+
+
+def _params(values: list[str] | None) -> dict[str, str]:
+    params = {}
+    for item in values or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise DerivatorError(f"--param expects name=value, got {item!r}", hint="e.g. --param alpha=0.2")
+        params[name.strip()] = value.strip()
+    return params
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Print, or write atomically to --output (a reader never sees a half-written file)."""
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    import tempfile
+
+    target = output.resolve()
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text if text.endswith("\n") else text + "\n")
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@app.command()
+def derive(
+    expression: str = typer.Argument(..., help="A catalog name (sigmoid, relu, …) or an expression such as 'x**2*exp(-x)'."),
+    format: Format = typer.Option(Format.terminal, "--format", "-f", help="Output format."),
+    lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language of the narration."),
+    var: str = typer.Option("x", "--var", help="The variable to differentiate by."),
+    order: int = typer.Option(1, "--order", "-n", help="Order of the derivative."),
+    param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="Catalog parameter, name=value (repeatable)."),
+    at_kink: Optional[str] = typer.Option(None, "--at-kink", help="Value used at kinks: left, right, mean or undefined."),
+    standalone: bool = typer.Option(False, "--standalone", help="With --format latex: a compilable document."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically)."),
+) -> None:
+    """Derive NAME_OR_EXPR step by step, verify every step, and render the trace."""
+    from derivator.api import derive as run
+
+    if not var.isidentifier() or var.startswith("_"):
+        raise DerivatorError(f"--var {var!r} is not a variable name", hint="use a name such as x or z")
+    d = run(expression, var, order=order, params=_params(param), at_kink=at_kink)
+    if format is Format.terminal and output is None:
+        from derivator.render.terminal import render_terminal
+
+        render_terminal(d, lang=lang.value)
+        return
+    write_output(render(d, format.value, lang.value, standalone=standalone), output)
+
+
+def render(d, format: str, lang: str, *, standalone: bool = False) -> str:
+    if format == "latex":
+        from derivator.render.latex import render_latex
+
+        return render_latex(d, lang=lang, standalone=standalone)
+    if format == "markdown":
+        from derivator.render.markdown import render_markdown
+
+        return render_markdown(d, lang=lang)
+    if format == "json":
+        from derivator.render.json import render_json
+
+        return render_json(d, lang=lang)
+    from io import StringIO
+
+    from rich.console import Console
+
+    from derivator.render.terminal import render_terminal
+
+    buffer = StringIO()
+    render_terminal(d, lang=lang, console=Console(file=buffer, no_color=True, width=120))
+    return buffer.getvalue()
+
+
+@app.command("list")
+def list_(
+    format: Format = typer.Option(Format.terminal, "--format", "-f", help="terminal or json."),
+) -> None:
+    """List every function derivator knows."""
+    from derivator import catalog
+
+    if format is Format.json:
+        import json
+
+        rows = [
+            {"name": e.name, "aliases": list(e.aliases), "definition": e.definition, "source": e.source}
+            for e in catalog.entries()
+        ]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("name", "aliases", "definition", "source")
+    for e in catalog.entries():
+        table.add_row(e.name, ", ".join(e.aliases), e.definition, e.source)
+    Console().print(table)
+
+
+COMMANDS = {"derive", "list", "check", "doc", "plot", "compare", "loss"}
+PASSTHROUGH = {"--help", "-h", "--version"}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: default to `derive`, and turn every input error into one line, exit 2."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] not in COMMANDS and args[0] not in PASSTHROUGH:
+        args = ["derive", *args]
+    try:
+        result = app(args=args, prog_name="derivator", standalone_mode=False)
+        if isinstance(result, int) and result:
+            sys.exit(result)
+    except DerivatorError as err:
+        typer.echo(f"derivator: error: {err}", err=True)
+        sys.exit(err.exit_code)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.Abort:
+        sys.exit(130)
+    except RecursionError:
+        typer.echo("derivator: error: expression too deeply nested", err=True)
+        sys.exit(2)
+    except Exception as err:  # never a traceback for users; DERIVATOR_DEBUG=1 shows it
+        if hasattr(err, "format_message") and hasattr(err, "exit_code"):
+            # typer's (vendored click's) usage errors: bad option, missing argument
+            typer.echo(f"derivator: error: {err.format_message()}", err=True)
+            sys.exit(2)
+        if os.environ.get("DERIVATOR_DEBUG"):
+            raise
+        typer.echo(f"derivator: internal error: {type(err).__name__}: {err} (please report; DERIVATOR_DEBUG=1 shows details)", err=True)
+        sys.exit(3)

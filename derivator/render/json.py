@@ -1,0 +1,69 @@
+"""JSON: the documented, stable schema other tools (and derivator's own checks) read.
+
+`definition`, `derivative` and `output_form` are strings `sympy.sympify` reads back with SymPy's
+built-in functions only (σ written out as 1/(1+exp(-x))).
+"""
+
+from __future__ import annotations
+
+import json as _json
+
+import sympy as sp
+
+from derivator import __version__
+from derivator.render.narration import say
+from derivator.render.printing import to_latex
+from derivator.trace import SCHEMA_VERSION, Derivation, Step
+from derivator.verify import plain
+
+
+def builtin_str(expr: sp.Expr) -> str:
+    return sp.sstr(plain(expr))
+
+
+def _step(step: Step, lang: str) -> dict:
+    v = step.verification
+    return {
+        "rule": step.rule,
+        "description": say(step, lang, to_latex),
+        "before": sp.sstr(step.before),
+        "after": sp.sstr(step.after),
+        "latex": to_latex(step.after),
+        "verified": step.verified,
+        "method": v.method if v else None,
+        "params": {k: (sp.sstr(p) if isinstance(p, sp.Basic) else p if isinstance(p, (str, int, list)) else str(p)) for k, p in step.params.items()},
+        "substeps": [_step(s, lang) for s in step.substeps],
+    }
+
+
+def to_dict(d: Derivation, lang: str = "en") -> dict:
+    return {
+        "schema": SCHEMA_VERSION,
+        "version": __version__,
+        "input": d.input,
+        "name": d.name,
+        "variable": d.variable.name,
+        "order": d.order,
+        "definition": builtin_str(d.definition),
+        "derivative": builtin_str(d.derivative),
+        "derivative_latex": to_latex(d.derivative),
+        "output_form": sp.sstr(d.output_form) if d.output_form is not None else None,
+        "verified": d.verified,
+        "steps": [_step(s, lang) for s in d.steps],
+        "output_steps": [_step(s, lang) for s in d.output_steps],
+        "kinks": [
+            {
+                "at": sp.sstr(k.at),
+                "left": sp.sstr(k.left),
+                "right": sp.sstr(k.right),
+                "convention": k.convention,
+                "value": sp.sstr(k.value) if k.value is not None else None,
+            }
+            for k in d.kinks
+        ],
+        "lemmas": [{"name": lm.name, "statement": f"{sp.sstr(lm.statement_lhs)} = {sp.sstr(lm.statement_rhs)}"} for lm in d.lemmas],
+    }
+
+
+def render_json(d: Derivation, *, lang: str = "en") -> str:
+    return _json.dumps(to_dict(d, lang), ensure_ascii=False, indent=2)

@@ -1,0 +1,66 @@
+"""What every renderer says about a step: its rule name and its sentence, with math in the format's
+own inline form (LaTeX for documents, Unicode for terminals)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import sympy as sp
+
+from derivator.i18n import narrate, rule_name, t
+from derivator.render.printing import to_latex
+from derivator.trace import Derivation, Step
+
+Math = Callable[[sp.Expr], str]
+
+
+def _param_text(key: str, value, math: Math, lang: str) -> str:
+    if key == "rules" and isinstance(value, list):
+        return ", ".join(rule_name(r, lang) for r in value)
+    if key == "convention":
+        return str(value)
+    if key == "lemma" and isinstance(value, sp.Expr):
+        return math(value)
+    if isinstance(value, sp.Basic):
+        return math(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_param_text(key, v, math, lang) for v in value)
+    return str(value)
+
+
+def say(step: Step, lang: str, math: Math) -> str:
+    params = {k: _param_text(k, v, math, lang) for k, v in step.params.items()}
+    params.setdefault("after", math(step.after))
+    try:
+        return narrate(step.rule, lang, **params)
+    except (KeyError, IndexError):
+        return rule_name(step.rule, lang)
+
+
+def verification_label(step: Step, lang: str) -> str:
+    if step.verified:
+        return t("ui.verified", lang)
+    return t("ui.unverified", lang)
+
+
+def lhs_latex(d: Derivation) -> str:
+    """f'(x) as a lecturer writes it: \\sigma'(x), \\tanh''(x), or d/dx(expr) for an expression."""
+    x = to_latex(d.variable)
+    primes = "'" * d.order if d.order <= 3 else f"^{{({d.order})}}"
+    if d.function != d.definition or (isinstance(d.function, sp.Function) and d.function.args == (d.variable,)):
+        head = to_latex(d.function)
+        name = head[: head.rfind("(")] if head.endswith(")") else head
+        return f"{name}{primes}({x})"
+    power = "" if d.order == 1 else f"^{{{d.order}}}"
+    return rf"\frac{{d{power}}}{{d{x}{power}}}\left({to_latex(d.function)}\right)"
+
+
+def lhs_unicode(d: Derivation) -> str:
+    from derivator.render.printing import to_unicode
+
+    primes = "′" * d.order if d.order <= 3 else f"^({d.order})"
+    x = d.variable.name
+    if isinstance(d.function, sp.Function) and d.function.args == (d.variable,):
+        head = to_unicode(d.function)
+        return f"{head[: head.rfind('(')]}{primes}({x})"
+    return f"d/d{x}[{to_unicode(d.function)}]" if d.order == 1 else f"d^{d.order}/d{x}^{d.order}[{to_unicode(d.function)}]"
