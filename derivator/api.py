@@ -52,30 +52,35 @@ def _targets(function: sp.Expr, definition: sp.Expr, x: sp.Symbol) -> list[Targe
     return [Target(type(function), lambda v, _b=body: _b.xreplace({u: v}))]
 
 
-def _kinks(expr: sp.Expr, derivative_regions, x: sp.Symbol, convention: str) -> list[Kink]:
+def _kinks(expr: sp.Expr, x: sp.Symbol, convention: str) -> tuple[list[Kink], list[tuple[sp.Expr, sp.Expr]]]:
+    """(kinks, smooth joins): region boundaries where f' jumps, and those where it does not."""
     found = as_regions(expr, x)
     if found is None:
-        return []
+        return [], []
     _, regions = found
-    kinks = []
+    kinks, smooth = [], []
     for (f_left, _, at), (f_right, _, _) in zip(regions, regions[1:]):
         left = sp.diff(f_left, x).subs(x, at)
         right = sp.diff(f_right, x).subs(x, at)
         continuous = sp.simplify(f_left.subs(x, at) - f_right.subs(x, at)) == 0
+        if continuous and sp.simplify(left - right) == 0:
+            smooth.append((at, left))  # the pieces join smoothly: f' exists there, no convention needed
+            continue
         if not continuous or convention == "undefined":
             value = None
         else:
             value = {"left": left, "right": right, "mean": (left + right) / 2}[convention]
         kinks.append(Kink(at, left, right, convention if continuous else "discontinuous", value))
-    return kinks
+    return kinks, smooth
 
 
-def _with_kink_values(derivative: sp.Expr, kinks: list[Kink], x: sp.Symbol) -> sp.Expr:
-    if not kinks or not isinstance(derivative, sp.Piecewise):
+def _with_point_values(derivative: sp.Expr, points: list[tuple[sp.Expr, sp.Expr]], x: sp.Symbol) -> sp.Expr:
+    """The region-by-region derivative completed with its value at boundary points, where it has one."""
+    if not points or not isinstance(derivative, sp.Piecewise):
         return derivative
     pieces = [(v, c) for v, c in derivative.args if c is not sp.true]
-    pieces += [(k.value, sp.Eq(x, k.at)) for k in kinks if k.value is not None]
-    return sp.Piecewise(*pieces) if len(pieces) == len(derivative.args) + 0 else sp.Piecewise(*pieces, evaluate=False)
+    pieces += [(value, sp.Eq(x, at)) for at, value in points]
+    return sp.Piecewise(*pieces, evaluate=False)
 
 
 def resolve(text: str, var: str = "x", params: dict | None = None) -> tuple[sp.Expr, sp.Expr, sp.Symbol, str | None]:
@@ -193,13 +198,13 @@ def derive(
 
     entry = catalog.lookup(name) if name else None
     convention = at_kink or (entry.kink_convention if entry else "undefined")
-    kinks = _kinks(definition, None, x, convention)
+    kinks, smooth = _kinks(definition, x, convention) if order == 1 else ([], [])
     derivative = result
-    if kinks and order == 1:
-        with_values = _with_kink_values(plain(result), kinks, x)
-        if with_values != plain(result):
-            steps.append(Step("kink", result, with_values, {"convention": convention, "at": [k.at for k in kinks]}))
-            derivative = with_values
+    points = smooth + [(k.at, k.value) for k in kinks if k.value is not None]
+    if points:
+        with_values = _with_point_values(plain(result), sorted(points, key=lambda p: float(p[0])), x)
+        steps.append(Step("kink", result, with_values, {"convention": convention, "at": [p[0] for p in points]}))
+        derivative = with_values
 
     d = Derivation(
         input=text,
@@ -218,4 +223,5 @@ def derive(
         found = output_form(function, definition, derivative, x, y)
         if found is not None:
             d.output_form, d.output_steps = found
-    return verify_derivation(d, domain or Domain(avoid=tuple(float(k.at) for k in kinks)))
+    boundaries = tuple(float(k.at) for k in kinks) + tuple(float(at) for at, _ in smooth)
+    return verify_derivation(d, domain or Domain(avoid=boundaries, real_for=definition))
