@@ -10,7 +10,7 @@ from derivator import catalog
 from derivator.engine import rules as R
 from derivator.engine.output_form import output_form
 from derivator.engine.regions import as_regions
-from derivator.engine.rewrites import Target, simplify_steps
+from derivator.engine.rewrites import Target, simplify_steps, tidy
 from derivator.engine.tracer import Tracer
 from derivator.errors import DerivatorError
 from derivator.functions import NamedFunction, named_function
@@ -199,7 +199,7 @@ def derive(
     entry = catalog.lookup(name) if name else None
     convention = at_kink or (entry.kink_convention if entry else "undefined")
     kinks, smooth = _kinks(definition, x, convention) if order == 1 else ([], [])
-    derivative = result
+    derivative = tidy(result)
     points = smooth + [(k.at, k.value) for k in kinks if k.value is not None]
     if points:
         with_values = _with_point_values(plain(result), sorted(points, key=lambda p: float(p[0])), x)

@@ -288,6 +288,7 @@ class ChainRule(Rule):
     def params(self) -> dict:
         return {
             "u": self.u,
+            "outer_rule": self.outer.name,
             "inner": self.inner,
             "outer": self.outer.expr,
             "outer_derivative": self.outer.result(),

@@ -21,6 +21,16 @@ def builtin_str(expr: sp.Expr) -> str:
     return sp.sstr(plain(expr))
 
 
+def _jsonable(value):
+    if isinstance(value, sp.Basic):
+        return sp.sstr(value)
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
 def _step(step: Step, lang: str) -> dict:
     v = step.verification
     return {
@@ -31,7 +41,7 @@ def _step(step: Step, lang: str) -> dict:
         "latex": to_latex(step.after),
         "verified": step.verified,
         "method": v.method if v else None,
-        "params": {k: (sp.sstr(p) if isinstance(p, sp.Basic) else p if isinstance(p, (str, int, list)) else str(p)) for k, p in step.params.items()},
+        "params": {k: _jsonable(p) for k, p in step.params.items()},
         "substeps": [_step(s, lang) for s in step.substeps],
     }
 

@@ -31,6 +31,13 @@ def _param_text(key: str, value, math: Math, lang: str) -> str:
 def say(step: Step, lang: str, math: Math) -> str:
     params = {k: _param_text(k, v, math, lang) for k, v in step.params.items()}
     params.setdefault("after", math(step.after))
+    raw = step.params
+    # an equation is one piece of math, never two glued by a bare "="
+    if isinstance(raw.get("function"), sp.Basic) and isinstance(raw.get("definition"), sp.Basic):
+        pair = (raw["definition"], raw["function"]) if step.rule == "rewrite.fold" else (raw["function"], raw["definition"])
+        params["statement"] = math(sp.Eq(*pair, evaluate=False))
+    if isinstance(raw.get("u"), sp.Basic) and isinstance(raw.get("inner"), sp.Basic):
+        params["substitution"] = math(sp.Eq(raw["u"], raw["inner"], evaluate=False))
     try:
         return narrate(step.rule, lang, **params)
     except (KeyError, IndexError):

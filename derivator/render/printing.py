@@ -163,7 +163,8 @@ class TextbookLatexPrinter(LatexPrinter):
         for i, term in enumerate(terms):
             text = self._print(term)
             core = term.args[0] if isinstance(term, sp.UnevaluatedExpr) else term
-            if isinstance(core, sp.Add) and i > 0:
+            # a sum kept as one unit (the +1−1 trick's (1+e^{-x}) − 1) is shown as one
+            if isinstance(core, sp.Add) and (i > 0 or isinstance(term, sp.UnevaluatedExpr)):
                 text = rf"\left({text}\right)"
             if i == 0:
                 out = text
@@ -232,6 +233,9 @@ def to_unicode(expr: sp.Expr) -> str:
             if hasattr(e, "unicode_name") and e.unicode_name:
                 return f"{e.unicode_name}({self._print(e.args[0])})"
             return super()._print_Function(e)
+
+        def _print_Equality(self, e):
+            return f"{self._print(e.lhs)} = {self._print(e.rhs)}"
 
         def _print_Piecewise(self, e):
             rows = [f"{self._print(v)} if {self._print(c)}" for v, c in e.args]

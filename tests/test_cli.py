@@ -1,0 +1,99 @@
+"""The command line as users run it: real processes, exit codes, one-line errors, no tracebacks."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def run(*args: str, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "derivator", *args],
+        capture_output=True, text=True, timeout=120, input=stdin, env={**os.environ, **(env or {})},
+    )
+
+
+def test_readme_main_job():
+    done = run("sigmoid", "--format", "latex")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(r"\begin{aligned}")
+    assert r"\sigma(x) \left(1 - \sigma(x)\right)" in done.stdout
+
+
+def test_derive_subcommand_and_default_are_the_same():
+    assert run("derive", "tanh(x)", "--format", "json").stdout == run("tanh(x)", "--format", "json").stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("x**2*exp(-x)", "--format", "json"),
+        ("log(1+exp(x))", "--format", "markdown"),
+        ("tanh(x)", "--lang", "ja"),
+        ("exp(-z**2)", "--var", "z", "--format", "json"),
+        ("relu", "--at-kink", "mean", "--format", "json"),
+        ("sigmoid", "--order", "2", "--format", "json"),
+    ],
+)
+def test_commands_succeed(args):
+    done = run(*args)
+    assert done.returncode == 0, done.stderr
+    if "json" in args:
+        assert json.loads(done.stdout)["verified"] is True
+
+
+def test_terminal_output_is_plain_when_piped():
+    done = run("sigmoid")
+    assert done.returncode == 0
+    assert "\x1b[" not in done.stdout  # no ANSI codes when not a terminal
+    assert "σ′(x)" in done.stdout and "chain rule" in done.stdout
+
+
+def test_output_file_is_written_atomically(tmp_path):
+    target = tmp_path / "s.tex"
+    done = run("sigmoid", "--format", "latex", "--standalone", "-o", str(target))
+    assert done.returncode == 0 and done.stdout == ""
+    assert target.read_text().startswith(r"\documentclass")
+    assert [p.name for p in tmp_path.iterdir()] == ["s.tex"]  # no temporary file left behind
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (("foo(x)",), "unknown function 'foo'"),
+        (("x**",), "not a valid expression"),
+        (("__import__('os').system('touch /tmp/derivator-pwned')",), "column"),
+        (("9**9**9",), "exponent"),
+        (("sigmoid", "--lang", "fr"), "fr"),
+        (("sigmoid", "--bogus"), "--bogus"),
+        (("sigmoid", "--order", "99"), "order"),
+        (("relu", "--at-kink", "sideways"), "kink"),
+        (("elu_not_a_name",), "does not depend on x"),
+        (("x", "--var", "1x"), "--var"),
+        (("Max(x, beta)",), "no differentiation rule"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(args, fragment):
+    done = run(*args)
+    assert done.returncode == 2, (done.returncode, done.stderr)
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert fragment in lines[0]
+    assert not os.path.exists("/tmp/derivator-pwned")
+
+
+def test_version_and_help():
+    from derivator import __version__
+
+    assert run("--version").stdout.strip() == f"derivator {__version__}"
+    done = run("--help")
+    assert done.returncode == 0 and "derive" in done.stdout
+
+
+def test_list_knows_sigmoid():
+    done = run("list", "--format", "json")
+    assert done.returncode == 0
+    assert "sigmoid" in {row["name"] for row in json.loads(done.stdout)}
