@@ -1,1 +1,68 @@
+"""`derivator check`: judge a hand-written derivation line by line, straight from a post or a .tex file.
 
+    report = check_file("post.md")      # or check_text(text, name)
+    report.ok, report.first_error_line, report.claims
+
+Per-file work is these two plain functions, so a batch runner (`--jobs N`) can call them in workers.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from derivator.check.report import CheckReport, ClaimResult, Note
+from derivator.errors import DerivatorError
+
+__all__ = ["CheckReport", "ClaimResult", "Note", "check_file", "check_text", "read_source"]
+
+MAX_FILE_BYTES = 5_000_000
+
+
+def check_text(text: str, name: str = "<text>") -> CheckReport:
+    """Judge every equation of a document given as text. Never raises for bad math: see ClaimResult."""
+    from derivator.check.extract import extract_equations
+    from derivator.check.judge import Judge
+
+    if "\x00" in text:
+        raise DerivatorError("the input contains NUL bytes: not a text document", name)
+    equations = extract_equations(text, name)
+    return CheckReport(file=name, claims=Judge().run(equations))
+
+
+def read_source(path: str) -> str:
+    """The text of a file (or stdin for "-"), or a DerivatorError saying why it cannot be read."""
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        else:
+            p = Path(path)
+            if p.is_dir():
+                raise DerivatorError("is a directory, not a document", path)
+            with p.open("rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise DerivatorError("no such file", path) from None
+    except PermissionError:
+        raise DerivatorError("permission denied", path) from None
+    except OSError as err:
+        raise DerivatorError(f"cannot read: {err.strerror or err}", path) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise DerivatorError(f"file larger than {MAX_FILE_BYTES // 1_000_000} MB", path, "split it or check one post at a time")
+    if b"\x00" in data:
+        raise DerivatorError("binary file (NUL bytes), not a text document", path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise DerivatorError("not valid UTF-8", f"{path}, byte {err.start}", "save the file as UTF-8") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def check_file(path: str) -> CheckReport:
+    """Read and judge one file ("-" is stdin). An unreadable input gives a report with `error` set."""
+    name = "<stdin>" if path == "-" else path
+    try:
+        text = read_source(path)
+        return check_text(text, name)
+    except DerivatorError as err:
+        return CheckReport(file=name, error=str(err))

@@ -1,0 +1,185 @@
+"""What kind of slip a wrong line is: each diagnosis is a hypothesis tested numerically, like the claim.
+
+For a wrong claim  lhs = rhs  with correct value E and written value G:
+- typo: re-reading the written text with `x2` as `x^{2}` makes it right;
+- sign: G = −E (and, when a chain-rule factor of −1 explains it, which inner function it came from);
+- chain_factor: G · g′ = E for an inner function g of the differentiated expression;
+- product_rule / quotient_rule: G is u′v′, or one of the two terms, or u′/v′, or the quotient rule with +;
+- wrong_lhs: G is the derivative of another defined quantity (the right side belongs to dy/dx, not du/dx);
+- constant_factor: G = c · E for a simple constant c.
+Transitions (a line that does not follow from the one before, P → C) get typo, sign and constant_factor.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+import mpmath
+import sympy as sp
+
+from derivator.check.report import Note
+from derivator.parse.latex import normalize_latex, tokenize
+from derivator.verify import Domain, check_equal
+
+MAX_INNER = 12
+
+
+def equal(a: sp.Expr, b: sp.Expr, domain: Domain) -> bool:
+    try:
+        v = check_equal(a, b, None, domain, symbolic=False)
+    except (TypeError, ValueError, ZeroDivisionError, RecursionError, AttributeError):
+        return False
+    return v.ok and v.method is not None
+
+
+def latex(expr: sp.Expr) -> str:
+    try:
+        from derivator.render.printing import to_latex
+
+        return to_latex(expr)
+    except Exception:  # the shared printer is optional here; SymPy's own is always there
+        return sp.latex(expr)
+
+
+def typo_variants(text: str) -> list[tuple[str, str, str]]:
+    """(written, meant, corrected text) for each `x2` that probably means `x^{2}`."""
+    norm = normalize_latex(text)
+    tokens = tokenize(norm)
+    out = []
+    for i in range(len(tokens) - 1):
+        a, b = tokens[i], tokens[i + 1]
+        if a.kind != "letter" or b.kind != "digit" or b.space_before:
+            continue
+        before = tokens[i - 1] if i > 0 else None
+        if before is not None and before.kind == "op" and before.value in ("_", "^"):
+            continue
+        if before is not None and before.kind == "letter" and not a.space_before:
+            continue  # part of a word
+        corrected = norm[: b.pos] + "^" + norm[b.pos:]
+        out.append((a.value + b.value, f"{a.value}^{{{b.value}}}", corrected))
+    return out
+
+
+def inner_functions(f: sp.Expr, var: sp.Symbol) -> list[sp.Expr]:
+    """Arguments of functions and bases/exponents of powers that depend on var: candidates for u."""
+    out: list[sp.Expr] = []
+    for node in sp.preorder_traversal(f):
+        candidates: Iterable[sp.Expr] = ()
+        if isinstance(node, sp.Function) and len(node.args) == 1:
+            candidates = node.args
+        elif isinstance(node, sp.Pow):
+            candidates = (node.base,) if not node.exp.has(var) else (node.exp,) if not node.base.has(var) else ()
+        for c in candidates:
+            if c.has(var) and c != var and c not in out:
+                out.append(c)
+        if len(out) >= MAX_INNER:
+            break
+    return out
+
+
+def _ratio(counterexample: dict | None) -> sp.Expr | None:
+    """rhs / lhs at the counterexample point, as a simple rational when it is one."""
+    if not counterexample:
+        return None
+    try:
+        lhs = mpmath.mpmathify(counterexample["lhs"].replace(" ", ""))
+        rhs = mpmath.mpmathify(counterexample["rhs"].replace(" ", ""))
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return None
+    if lhs == 0 or isinstance(lhs, mpmath.mpc) or isinstance(rhs, mpmath.mpc):
+        return None
+    r = float(rhs / lhs)
+    c = sp.nsimplify(r, rational=True, tolerance=1e-9)
+    if not isinstance(c, sp.Rational) or c.q > 24 or abs(c.p) > 100 or c in (0, 1, -1):
+        return None
+    return c
+
+
+def diagnose_claim(
+    expected: sp.Expr,
+    given: sp.Expr,
+    domain: Domain,
+    *,
+    target: tuple[sp.Expr, sp.Symbol, int] | None = None,
+    variants: list[tuple[str, str, Callable[[], sp.Expr | None]]] = (),
+    others: list[tuple[str, Callable[[], sp.Expr]]] = (),
+    counterexample: dict | None = None,
+) -> Note | None:
+    """The most specific diagnosis that holds for a wrong claim, or None."""
+    for written, meant, read in variants:
+        fixed = read()
+        if fixed is not None and equal(fixed, expected, domain):
+            return Note("typo", {"written": written, "meant": meant})
+    inners = inner_functions(target[0], target[1]) if target is not None and target[2] == 1 else []
+    if equal(given, -expected, domain):
+        params = {}
+        for inner in inners:
+            if sp.diff(inner, target[1]) == -1:
+                params["inner"] = latex(inner)
+                break
+        return Note("sign", params)
+    if target is not None and target[2] == 1:
+        f, var, _ = target
+        for inner in inners:
+            factor = sp.diff(inner, var)
+            if factor == 1 or factor == 0:
+                continue
+            if equal(given * factor, expected, domain):
+                return Note("chain_factor", {"factor": latex(factor), "inner": latex(inner)})
+        note = _product_or_quotient(f, var, given, domain)
+        if note is not None:
+            return note
+    for label, value in others:
+        try:
+            candidate = value()
+        except Exception:  # a candidate that cannot be formed is simply not the answer
+            continue
+        if candidate is not None and equal(given, candidate, domain):
+            return Note("wrong_lhs", {"should": label})
+    c = _ratio(counterexample)
+    if c is not None and equal(given, c * expected, domain):
+        return Note("constant_factor", {"factor": latex(c)})
+    return None
+
+
+def _product_or_quotient(f: sp.Expr, var: sp.Symbol, given: sp.Expr, domain: Domain) -> Note | None:
+    num, den = sp.fraction(f)
+    if den.has(var) and num.has(var):
+        dn, dd = sp.diff(num, var), sp.diff(den, var)
+        if equal(given, dn / dd, domain):
+            return Note("quotient_rule", {"variant": "ratio", "u": latex(num), "v": latex(den)})
+        if equal(given, (dn * den + num * dd) / den**2, domain):
+            return Note("quotient_rule", {"variant": "plus", "u": latex(num), "v": latex(den)})
+    if isinstance(f, sp.Mul):
+        dependent = [a for a in f.args if a.has(var)]
+        if len(dependent) >= 2:
+            u = dependent[0]
+            v = sp.Mul(*[a for a in f.args if a is not u])
+            du, dv = sp.diff(u, var), sp.diff(v, var)
+            if equal(given, du * dv, domain):
+                return Note("product_rule", {"variant": "product", "u": latex(u), "v": latex(v)})
+            if equal(given, du * v, domain):
+                return Note("product_rule", {"variant": "missing", "missing": latex(u * dv), "u": latex(u), "v": latex(v)})
+            if equal(given, u * dv, domain):
+                return Note("product_rule", {"variant": "missing", "missing": latex(du * v), "u": latex(u), "v": latex(v)})
+    return None
+
+
+def diagnose_transition(
+    previous: sp.Expr,
+    current: sp.Expr,
+    domain: Domain,
+    *,
+    variants: list[tuple[str, str, Callable[[], sp.Expr | None]]] = (),
+    counterexample: dict | None = None,
+) -> Note | None:
+    for written, meant, read in variants:
+        fixed = read()
+        if fixed is not None and equal(fixed, previous, domain):
+            return Note("typo", {"written": written, "meant": meant})
+    if equal(current, -previous, domain):
+        return Note("sign_flip", {})
+    c = _ratio(counterexample)
+    if c is not None and equal(current, c * previous, domain):
+        return Note("constant_factor", {"factor": latex(c)})
+    return None

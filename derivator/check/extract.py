@@ -1,0 +1,597 @@
+"""Find the math in a document, where it stands: formulas → rows → equations → sides, with source lines.
+
+Reads Markdown (`$$…$$`, `$…$`, `` $`…`$ ``, ```` ```math ```` fences, `\\[…\\]`, `\\(…\\)`, LaTeX
+environments), LaTeX files (`equation`, `align`, `align*`, `gather`, … and the same inline forms), WordPress
+`$latex …$`, Hatena `[tex:…]`, and plain-text lines such as `dy/dx = 4*(x^2+3*x+1)^3`. Prose and code are
+skipped. A hand-written scanner rather than markdown-it: one pass must handle several syntaxes mixed in one
+scraped post, keep exact offsets for line numbers, and never fail on malformed input (an unclosed `$` is
+simply text).
+
+Nothing here interprets the math: sides are raw text for derivator.parse.latex.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from derivator.parse.latex import CATALOG, FUNCTIONS
+
+# Top-level environments that are display math in LaTeX (and in MathJax/KaTeX Markdown)
+MATH_ENVIRONMENTS = (
+    "equation", "equation*", "align", "align*", "gather", "gather*", "multline", "multline*",
+    "eqnarray", "eqnarray*", "flalign", "flalign*", "alignat", "alignat*", "displaymath", "math",
+    "dmath", "dmath*",
+)
+# Environments whose rows (split at \\) are separate lines of a derivation
+ROW_ENVIRONMENTS = MATH_ENVIRONMENTS + ("aligned", "gathered", "split", "alignedat", "multlined")
+
+MAX_INLINE = 2_000  # an inline formula longer than this is not one: the "$" was text
+
+
+@dataclass
+class Formula:
+    """One piece of math as written: the content between its delimiters."""
+
+    text: str
+    line: int  # 1-based line where the content starts
+    display: bool
+    syntax: str  # "$$", "$", "\\[", "\\(", "env:align", "```math", "$latex", "[tex:", "plain"
+    index: int = 0  # position in the document, in reading order
+
+
+@dataclass
+class Side:
+    """One side of an equation: raw text and the line it starts on."""
+
+    text: str
+    line: int
+
+
+@dataclass
+class Equation:
+    """A clause of a row: sides joined by relations. `ops` has one entry fewer than `sides`."""
+
+    sides: list[Side]
+    ops: list[str]
+    formula: Formula
+    row: int
+    conditions: list[str] = field(default_factory=list)  # "x > 0" clauses written next to it
+
+    @property
+    def line(self) -> int:
+        return self.sides[0].line if self.sides[0].text.strip() or len(self.sides) == 1 else self.sides[1].line
+
+    @property
+    def continuation(self) -> bool:
+        """Starts with a relation ("= …"): continues the previous line's left-hand side."""
+        return len(self.sides) > 1 and not self.sides[0].text.strip()
+
+    @property
+    def text(self) -> str:
+        parts = [self.sides[0].text.strip()]
+        for op, side in zip(self.ops, self.sides[1:]):
+            parts.append(_OP_TEXT.get(op, op))
+            parts.append(side.text.strip())
+        return " ".join(p for p in parts if p)
+
+
+_OP_TEXT = {"=": "=", "def": ":=", "<": "<", ">": ">", "le": r"\le", "ge": r"\ge", "ne": r"\neq",
+            "approx": r"\approx", "to": r"\to"}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Documents → formulas
+# ---------------------------------------------------------------------------------------------------
+
+
+class _Lines:
+    def __init__(self, text: str):
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+
+def is_latex_document(text: str, name: str = "") -> bool:
+    if name.endswith((".tex", ".ltx", ".sty")):
+        return True
+    return bool(re.search(r"\\documentclass|\\begin\{document\}", text[:20_000]))
+
+
+def extract_formulas(text: str, name: str = "") -> list[Formula]:
+    """Every formula in reading order. `name` (a file name) selects LaTeX rules for .tex files."""
+    latex = is_latex_document(text, name)
+    masked = _mask_latex_comments(text) if latex else _mask_code(text)
+    lines = _Lines(text)
+    formulas: list[Formula] = []
+    if latex:
+        begin = re.search(r"\\begin\{document\}", masked)
+        if begin:
+            masked = " " * begin.end() + masked[begin.end():]
+    else:
+        formulas += _math_fences(text, lines)
+        masked = _mask_fences(masked)
+    formulas += _scan(masked, lines, latex)
+    if not latex:
+        formulas += _plain_lines(masked, lines, formulas)
+    formulas.sort(key=lambda f: (f.line, f.index))
+    for i, f in enumerate(formulas):
+        f.index = i
+    return formulas
+
+
+_FENCE = re.compile(r"^([ \t]{0,3})(`{3,}|~{3,})[ \t]*([^\n`]*)$", re.M)
+
+
+def _fence_blocks(text: str):
+    """(start, end, info, body_start, body_end) of every fenced code block."""
+    pos = 0
+    while True:
+        m = _FENCE.search(text, pos)
+        if not m:
+            return
+        fence = m.group(2)
+        close = re.compile(r"^[ \t]{0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$", re.M)
+        c = close.search(text, m.end())
+        end = c.end() if c else len(text)
+        body_end = c.start() if c else len(text)
+        yield m.start(), end, m.group(3).strip().lower(), m.end() + 1, body_end
+        pos = end if end > m.end() else m.end() + 1
+
+
+def _math_fences(text: str, lines: _Lines) -> list[Formula]:
+    out = []
+    for _start, _end, info, body_start, body_end in _fence_blocks(text):
+        if info in ("math", "latex", "tex", "katex"):
+            body_start = min(body_start, len(text))
+            out.append(Formula(text[body_start:body_end], lines.line(body_start), True, "```math"))
+    return out
+
+
+def _mask(text: str, start: int, end: int) -> str:
+    segment = text[start:end]
+    return text[:start] + re.sub(r"[^\n]", " ", segment) + text[end:]
+
+
+def _mask_fences(text: str) -> str:
+    for start, end, _info, _bs, _be in list(_fence_blocks(text)):
+        text = _mask(text, start, end)
+    return text
+
+
+def _mask_code(text: str) -> str:
+    """Blank out inline code spans (but not GitHub's $`…`$ math) so their $ and \\[ are not math."""
+    out = []
+    pos = 0
+    for m in re.finditer(r"(?<!\$)(`+)(?!`)(.+?)(?<!`)\1(?!`)(?!\$)", text, flags=re.S):
+        if "\n\n" in m.group(2):
+            continue
+        out.append(text[pos:m.start()])
+        out.append(re.sub(r"[^\n]", " ", m.group()))
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _mask_latex_comments(text: str) -> str:
+    return re.sub(r"(?<!\\)%[^\n]*", lambda m: " " * len(m.group()), text)
+
+
+_ENV_BEGIN = re.compile(r"\\begin\{(" + "|".join(re.escape(e) for e in MATH_ENVIRONMENTS) + r")\}")
+
+
+def _scan(text: str, lines: _Lines, latex: bool) -> list[Formula]:
+    """Delimited math: $$ $ $`…`$ \\[ \\( environments, $latex …$ and [tex:…]."""
+    out: list[Formula] = []
+    missing: set[str] = set()  # closers already known to be absent after some point
+    i = 0
+    n = len(text)
+
+    def find(closer: str, start: int, limit: int | None = None) -> int:
+        if closer in missing:
+            return -1
+        end = text.find(closer, start, limit if limit is not None else n)
+        if end < 0 and limit is None:
+            missing.add(closer)
+        return end
+
+    while i < n:
+        c = text[i]
+        if c not in "$\\[":
+            nxt = _next_candidate(text, i)
+            if nxt < 0:
+                break
+            i = nxt
+            continue
+        if text.startswith("\\$", i) or text.startswith("\\\\", i):
+            i += 2
+            continue
+        if text.startswith("$$", i):
+            end = find("$$", i + 2)
+            if end >= 0:
+                out.append(Formula(text[i + 2:end], lines.line(i + 2), True, "$$"))
+                i = end + 2
+                continue
+            i += 2
+            continue
+        if text.startswith("$latex", i) and not latex:
+            end = text.find("$", i + 6, i + 6 + MAX_INLINE)
+            if end >= 0:
+                out += _wordpress(text[i + 6:end], lines.line(i))
+                i = end + 1
+                continue
+        if text.startswith("$`", i):
+            end = text.find("`$", i + 2, i + 2 + MAX_INLINE)
+            if end >= 0:
+                out.append(Formula(text[i + 2:end], lines.line(i + 2), False, "$"))
+                i = end + 2
+                continue
+        if c == "$":
+            end = _inline_dollar_end(text, i)
+            if end >= 0:
+                out.append(Formula(text[i + 1:end], lines.line(i + 1), False, "$"))
+                i = end + 1
+                continue
+            i += 1
+            continue
+        if text.startswith("\\[", i):
+            end = find("\\]", i + 2)
+            if end >= 0:
+                out.append(Formula(text[i + 2:end], lines.line(i + 2), True, "\\["))
+                i = end + 2
+                continue
+            i += 2
+            continue
+        if text.startswith("\\(", i):
+            end = find("\\)", i + 2)
+            if end >= 0 and end - i < MAX_INLINE:
+                out.append(Formula(text[i + 2:end], lines.line(i + 2), False, "\\("))
+                i = end + 2
+                continue
+            i += 2
+            continue
+        if text.startswith("\\begin{", i):
+            m = _ENV_BEGIN.match(text, i)
+            if m:
+                closer = "\\end{" + m.group(1) + "}"
+                end = find(closer, m.end())
+                if end >= 0:
+                    out.append(Formula(text[m.end():end], lines.line(m.end()), True, "env:" + m.group(1)))
+                    i = end + len(closer)
+                    continue
+            i += 7
+            continue
+        if text.startswith("[tex:", i) and not latex:
+            end = _hatena_end(text, i + 5)
+            if end >= 0:
+                out.append(Formula(_hatena_unescape(text[i + 5:end]), lines.line(i), False, "[tex:"))
+                i = end + 1
+                continue
+        i += 1
+    return out
+
+
+def _next_candidate(text: str, i: int) -> int:
+    best = -1
+    for ch in "$\\[":
+        j = text.find(ch, i)
+        if j >= 0 and (best < 0 or j < best):
+            best = j
+    return best
+
+
+def _inline_dollar_end(text: str, i: int) -> int:
+    """Pandoc's rule: no space just inside the dollars, no digit right after the closing one."""
+    if i + 1 >= len(text) or text[i + 1] in " \t\n$":
+        return -1
+    j = i + 1
+    limit = min(len(text), i + MAX_INLINE)
+    while j < limit:
+        j = text.find("$", j, limit)
+        if j < 0:
+            return -1
+        if text[j - 1] == "\\":
+            j += 1
+            continue
+        if "\n\n" in text[i:j]:
+            return -1
+        if text[j - 1] in " \t\n" or (j + 1 < len(text) and text[j + 1].isdigit()):
+            j += 1
+            continue
+        return j
+    return -1
+
+
+def _hatena_end(text: str, start: int) -> int:
+    depth = 0
+    j = start
+    limit = min(len(text), start + MAX_INLINE)
+    while j < limit:
+        ch = text[j]
+        if ch == "\\":
+            j += 2
+            continue
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            if depth == 0:
+                return j
+            depth -= 1
+        j += 1
+    return -1
+
+
+def _hatena_unescape(body: str) -> str:
+    # Hatena's Markdown mode needs \_ \^ \\[ \\] and \\\\ for a line break; undo that
+    body = body.replace("\\\\\\\\", "\\\\").replace("\\\\[", "[").replace("\\\\]", "]")
+    return re.sub(r"\\([_^\[\]])", r"\1", body)
+
+
+def _wordpress(body: str, line: int) -> list[Formula]:
+    # Scraped WordPress posts lose the text between shortcodes: "$latex e latex x $" is two formulas
+    parts = re.split(r"\s+latex\s+", " " + body + " ")
+    return [Formula(p.strip(), line, False, "$latex") for p in parts if p.strip()]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Plain-text lines
+# ---------------------------------------------------------------------------------------------------
+
+_PLAIN_CHARS = re.compile(r"^[ \tA-Za-z0-9+\-*/^().,'=<>|!²³]+$")
+_LIST_MARK = re.compile(r"^\s*(?:[-*+>]\s+|\d+[.)]\s+)")
+_PLAIN_WORDS = set(FUNCTIONS) | CATALOG | {"e", "pi"}
+
+
+def _plain_lines(text: str, lines: _Lines, formulas: list[Formula]) -> list[Formula]:
+    math_lines = set()
+    for f in formulas:
+        for k in range(f.text.count("\n") + 1):
+            math_lines.add(f.line + k)
+    out = []
+    offset = 0
+    for number, raw in enumerate(text.split("\n"), start=1):
+        start = offset
+        offset += len(raw) + 1
+        if number in math_lines or "=" not in raw:
+            continue
+        body = _LIST_MARK.sub("", raw).strip().rstrip(".,")
+        if _is_plain_math(body):
+            out.append(Formula(body, number, True, "plain"))
+        del start
+    return out
+
+
+def _is_plain_math(line: str) -> bool:
+    if not line or len(line) > 500 or not _PLAIN_CHARS.match(line):
+        return False
+    if "==" in line or line.count("=") > 8:
+        return False
+    left, _, right = line.partition("=")
+    if not re.search(r"[A-Za-z0-9]", left) or not re.search(r"[A-Za-z0-9]", right):
+        return False
+    for word in re.findall(r"[A-Za-z]{2,}", line):
+        if word.lower() in _PLAIN_WORDS or re.fullmatch(r"d[a-z]?|d[a-z]?d[a-z]|d", word):
+            continue
+        return False
+    # a line of prose such as "a = b" with nothing mathematical is still accepted: it parses or is ignored
+    return True
+
+
+# ---------------------------------------------------------------------------------------------------
+# Formulas → rows → equations
+# ---------------------------------------------------------------------------------------------------
+
+_ROW_ENV = re.compile(r"\\(begin|end)\{([A-Za-z*]+)\}(\[[a-z]\])?")
+_REL_CMDS = {
+    "le": "le", "leq": "le", "leqslant": "le", "leqq": "le", "ge": "ge", "geq": "ge", "geqslant": "ge",
+    "geqq": "ge", "lt": "<", "gt": ">", "neq": "ne", "ne": "ne", "approx": "approx", "simeq": "approx",
+    "sim": "approx", "fallingdotseq": "approx", "equiv": "def", "coloneqq": "def", "triangleq": "def",
+    "to": "to", "rightarrow": "to", "Rightarrow": "to", "Longrightarrow": "to", "longrightarrow": "to",
+    "implies": "to", "iff": "to", "Leftrightarrow": "to", "mapsto": "to",
+}
+_REL_CHARS = {"=": "=", "＝": "=", "<": "<", ">": ">", "＜": "<", "＞": ">", "≤": "le", "≦": "le",
+              "≥": "ge", "≧": "ge", "≠": "ne", "≈": "approx", "≒": "approx", "→": "to", "⇒": "to",
+              "≡": "def", "≔": "def"}
+_SEPARATOR_CMDS = ("quad", "qquad")
+_PROSE_TEXT = re.compile(r"\\(?:text|mbox|textrm|mathrm)\s*\{([^{}]*)\}")
+
+
+def split_rows(formula: Formula) -> list[tuple[str, int]]:
+    """Rows of a formula (split at \\\\ in aligned/align/…), each with its offset in the formula."""
+    text = formula.text
+    rows: list[tuple[str, int]] = []
+    env_stack: list[str] = []
+    depth = 0
+    start = 0
+    i = 0
+    n = len(text)
+    chars = list(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\":
+            m = _ROW_ENV.match(text, i)
+            if m:
+                name = m.group(2)
+                if m.group(1) == "begin":
+                    env_stack.append(name)
+                elif env_stack and env_stack[-1] == name:
+                    env_stack.pop()
+                if name in ROW_ENVIRONMENTS:
+                    for k in range(m.start(), m.end()):
+                        chars[k] = " "
+                i = m.end()
+                continue
+            if text.startswith("\\\\", i):
+                if depth == 0 and all(e in ROW_ENVIRONMENTS for e in env_stack):
+                    rows.append(("".join(chars[start:i]), start))
+                    i += 2
+                    sp = re.match(r"\s*\[[^\]]*\]", text[i:])  # \\[2pt]
+                    if sp:
+                        for k in range(i, i + sp.end()):
+                            chars[k] = " "
+                        i += sp.end()
+                    start = i
+                    continue
+                i += 2
+                continue
+            i += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth = max(0, depth - 1)
+        i += 1
+    rows.append(("".join(chars[start:n]), start))
+    return [(row, offset) for row, offset in rows if row.strip()]
+
+
+def split_equations(formula: Formula) -> list[Equation]:
+    """Every clause of every row, split into sides at top-level relations."""
+    out = []
+
+    def line_of(offset: int, text: str) -> int:
+        # the line where the text's first visible character stands
+        offset += len(text) - len(text.lstrip())
+        return formula.line + formula.text[:offset].count("\n")
+
+    for row_index, (row, row_offset) in enumerate(split_rows(formula)):
+        clauses = _split_clauses(row)
+        equations = []
+        conditions = []
+        for clause, offset in clauses:
+            sides, ops = _split_sides(clause)
+            if not ops:
+                if clause.strip():
+                    equations.append(Equation([Side(clause, line_of(row_offset + offset, clause))], [], formula, row_index))
+                continue
+            side_objs = []
+            for text, side_offset in sides:
+                side_objs.append(Side(text, line_of(row_offset + offset + side_offset, text)))
+            eq = Equation(side_objs, ops, formula, row_index)
+            if all(op in ("<", ">", "le", "ge", "ne") for op in ops) and len(equations) > 0:
+                conditions.append(eq.text)
+                continue
+            equations.append(eq)
+        for eq in equations:
+            eq.conditions = conditions
+        out += equations
+    return out
+
+
+def _split_clauses(row: str) -> list[tuple[str, int]]:
+    """Split at top-level ",", ";", \\quad and prose (\\text{ for }) — "f = g, \\quad x > 0"."""
+    cuts = []
+    depth = 0
+    envs = 0
+    i = 0
+    n = len(row)
+    while i < n:
+        ch = row[i]
+        if ch == "\\":
+            m = re.match(r"\\([A-Za-z]+)", row[i:])
+            if m:
+                name = m.group(1)
+                if name == "begin":
+                    envs += 1
+                elif name == "end":
+                    envs = max(0, envs - 1)
+                elif depth == 0 and envs == 0 and name in _SEPARATOR_CMDS:
+                    cuts.append((i, i + m.end()))
+                elif depth == 0 and envs == 0 and name in ("text", "mbox", "textrm", "mathrm"):
+                    t = _PROSE_TEXT.match(row, i)
+                    if t and (" " in t.group(1).strip() or not t.group(1).strip().isascii()
+                              or t.group(1).strip().lower() in ("for", "if", "where", "and", "when", "with")):
+                        cuts.append((i, t.end()))
+                i += m.end()
+                continue
+            if row.startswith("\\{", i) or row.startswith("\\}", i):
+                depth += 1 if row[i + 1] == "{" else -1
+                depth = max(depth, 0)
+            i += 2
+            continue
+        if ch in "{([":
+            depth += 1
+        elif ch in "})]":
+            depth = max(0, depth - 1)
+        elif ch in ",;" and depth == 0 and envs == 0:
+            cuts.append((i, i + 1))
+        i += 1
+    out = []
+    start = 0
+    for a, b in cuts:
+        out.append((row[start:a], start))
+        start = b
+    out.append((row[start:], start))
+    cleaned = [(c, o) for c, o in out if c.strip()]
+    return cleaned or [(row, 0)]
+
+
+def _split_sides(clause: str) -> tuple[list[tuple[str, int]], list[str]]:
+    sides = []
+    ops = []
+    depth = 0
+    envs = 0
+    start = 0
+    i = 0
+    n = len(clause)
+    chars = list(clause)
+    while i < n:
+        ch = clause[i]
+        op = None
+        width = 1
+        if ch == "\\":
+            m = re.match(r"\\([A-Za-z]+)", clause[i:])
+            if m:
+                name = m.group(1)
+                width = m.end()
+                if name == "begin":
+                    envs += 1
+                elif name == "end":
+                    envs = max(0, envs - 1)
+                elif name in _REL_CMDS and depth == 0 and envs == 0:
+                    op = _REL_CMDS[name]
+                elif name in ("left", "right"):
+                    # \left( / \right) are brackets: the next character is counted below
+                    i += width
+                    continue
+                if op is None:
+                    i += width
+                    continue
+            else:
+                if clause.startswith("\\{", i) or clause.startswith("\\}", i):
+                    depth = max(0, depth + (1 if clause[i + 1] == "{" else -1))
+                i += 2
+                continue
+        elif ch in "{([":
+            depth += 1
+        elif ch in "})]":
+            depth = max(0, depth - 1)
+        elif ch == "&" and envs == 0:
+            chars[i] = " "
+        elif ch == ":" and clause.startswith(":=", i) and depth == 0 and envs == 0:
+            op, width = "def", 2
+        elif ch in _REL_CHARS and depth == 0 and envs == 0:
+            op = _REL_CHARS[ch]
+            if ch in "<>" and clause.startswith("=", i + 1):
+                op, width = ("le" if ch == "<" else "ge"), 2
+            elif ch == "=" and clause.startswith("=", i + 1):
+                width = 2
+        if op is not None:
+            sides.append(("".join(chars[start:i]), start))
+            ops.append(op)
+            start = i + width
+            i += width
+            continue
+        i += 1
+    sides.append(("".join(chars[start:n]), start))
+    return sides, ops
+
+
+def extract_equations(text: str, name: str = "") -> list[Equation]:
+    """All equations (and lone display expressions, kept as heads of continued chains), in order."""
+    out = []
+    for formula in extract_formulas(text, name):
+        out += split_equations(formula)
+    return out

@@ -1,0 +1,440 @@
+"""What a formula means, given the definitions before it.
+
+A document defines names (`u = 1+e^{-x}`, `f(x) = …`, `\\sigma(x) = …`) and then writes derivatives in
+several notations (`f'(x)`, `y'`, `\\frac{dy}{du}`, `\\frac{\\partial L}{\\partial z}`). `Context` holds the
+definitions; `Reader` (a derivator.parse.latex.Builder) turns a syntax tree into SymPy with them:
+
+- a defined name stays a symbol until `Context.expand` writes it out, so a derivative with respect to an
+  intermediate (dy/du) can be taken from the form the text wrote (y = u^4);
+- chain-rule notation: `f'(u)` after `u = …` means df/du, and `y'` means the derivative with respect to the
+  intermediate its latest form is written in (`y = u^{-1}` ⇒ y' = dy/du). The `plain` reading (always with
+  respect to the base variable) is the fallback the judge tries when a line is false under the first;
+- in the *author's* world a derivative notation the text has already claimed a value for (`du/dx = e^{-x}`)
+  takes that value, so a later line can be checked against what the author actually substituted.
+
+Anything this cannot decide raises InterpretError: the judge reports the line as unchecked, never wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import sympy as sp
+
+from derivator.parse.latex import (
+    GREEK,
+    Apply,
+    Builder,
+    Deriv,
+    InterpretError,
+    Node,
+    Prime,
+    Sym,
+    guess_variable,
+)
+
+MAX_FORM_DEPTH = 6
+# One-letter names that are functions when called, never products
+FUNCTION_LETTERS = set("fghFGHpqPQ")
+
+
+@dataclass
+class Definition:
+    name: str
+    params: tuple[sp.Symbol, ...]  # (x,) for f(x) = …; () for u = …
+    value: sp.Expr  # written out in base symbols (and params)
+    forms: list[sp.Expr]  # as the text wrote it, possibly in other defined names
+    line: int
+
+
+@dataclass
+class Claimed:
+    """A value the text asserted for a derivative notation (right or wrong)."""
+
+    value: sp.Expr  # in the author's world, written out
+    line: int
+    wrong: bool
+    origin: int | None  # the line of the first error this value carries, if any
+
+
+@dataclass
+class Context:
+    defs: dict[str, Definition] = field(default_factory=dict)
+    claims: dict[tuple, Claimed] = field(default_factory=dict)
+    _symbols: dict[str, sp.Symbol] = field(default_factory=dict)
+
+    def symbol(self, name: str) -> sp.Symbol:
+        s = self._symbols.get(name)
+        if s is None:
+            s = self._symbols[name] = sp.Symbol(name, real=True)
+        return s
+
+    def is_name(self, name: str) -> bool:
+        d = self.defs.get(name)
+        return d is not None and not d.params
+
+    def is_function(self, name: str) -> bool:
+        d = self.defs.get(name)
+        return d is not None and bool(d.params)
+
+    def base_symbols(self) -> set[sp.Symbol]:
+        out: set[sp.Symbol] = set()
+        for d in self.defs.values():
+            out |= {s for s in d.value.free_symbols if s.name not in self.defs}
+        return out
+
+    def expand(self, expr: sp.Expr) -> sp.Expr:
+        """Write every defined name out (values are already in base symbols: one pass is enough)."""
+        mapping = {self.symbol(n): d.value for n, d in self.defs.items() if not d.params}
+        if not mapping or not (expr.free_symbols & set(mapping)):
+            return expr
+        return expr.xreplace(mapping)
+
+    def define(self, name: str, params: tuple[sp.Symbol, ...], expr: sp.Expr, line: int) -> Definition:
+        value = self.expand(expr)
+        d = Definition(name, params, value, [expr], line)
+        old = self.defs.get(name)
+        self.defs[name] = d
+        if old is not None:
+            # forms of other names written in the old meaning no longer hold
+            s = self.symbol(name)
+            for other in self.defs.values():
+                if other is not d:
+                    other.forms = [f for f in other.forms if s not in f.free_symbols] or [other.value]
+        self.forget_claims(name)
+        return d
+
+    def forget_claims(self, name: str) -> None:
+        for key in [k for k in self.claims if name in k[:2]]:
+            del self.claims[key]
+
+    def add_form(self, name: str, expr: sp.Expr) -> None:
+        d = self.defs[name]
+        if expr not in d.forms:
+            d.forms.append(expr)
+
+    # -- derivatives of defined names ------------------------------------------------------------
+    def in_terms_of(self, expr: sp.Expr, var: str, depth: int = 0) -> sp.Expr:
+        """Write defined names other than `var` out, preferring forms that contain `var`."""
+        v = self.symbol(var)
+        mapping = {}
+        for s in expr.free_symbols:
+            if s.name == var or not self.is_name(s.name):
+                continue
+            d = self.defs[s.name]
+            chosen = d.value
+            if depth < MAX_FORM_DEPTH:
+                for form in reversed(d.forms):
+                    candidate = self.in_terms_of(form, var, depth + 1)
+                    if v in candidate.free_symbols:
+                        chosen = candidate
+                        break
+            mapping[s] = chosen
+        return expr.xreplace(mapping) if mapping else expr
+
+    def derivative_of_name(self, name: str, var: str, order: int = 1) -> sp.Expr:
+        d = self.defs.get(name)
+        if d is None:
+            raise InterpretError(f"{name} is not defined before this line")
+        v = self.symbol(var)
+        if not self.is_name(var):
+            if d.params and var != d.params[0].name and v not in d.value.free_symbols:
+                return sp.diff(d.value, d.params[0], order).xreplace({d.params[0]: v})
+            return sp.diff(d.value, v, order)
+        if var == name:
+            return sp.S.One if order == 1 else sp.S.Zero
+        for form in reversed(d.forms):
+            expr = self.in_terms_of(form, var)
+            if v in expr.free_symbols:
+                return sp.diff(expr, v, order)
+        inner = self.defs[var].value
+        bases = [s for s in inner.free_symbols]
+        if order == 1 and len(bases) == 1:
+            # dy/du = (dy/dx) / (du/dx) when u is a function of one base variable
+            b = bases[0]
+            du = sp.diff(inner, b)
+            if du != 0:
+                return sp.diff(d.value, b) / du
+        raise InterpretError(f"cannot tell d{name}/d{var} from the text")
+
+    def intermediate_of(self, name: str) -> str | None:
+        """The one defined name the latest form of `name` is written in, if any."""
+        d = self.defs[name]
+        inner = [s.name for s in d.forms[-1].free_symbols if self.is_name(s.name) and s.name != name]
+        return inner[0] if len(inner) == 1 else None
+
+    def base_variable(self, expr: sp.Expr) -> sp.Symbol | None:
+        return guess_variable(self.expand(expr))
+
+
+class Reader(Builder):
+    """A Builder that knows the document's definitions and claimed values."""
+
+    def __init__(self, ctx: Context, *, world: str = "true", mode: str = "chain") -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.world = world  # "true": what the notation means; "author": claimed values substituted
+        self.mode = mode  # "chain": f'(u) = df/du, y' w.r.t. its intermediate; "plain": w.r.t. the base variable
+        self.used_claims: list[tuple] = []
+        self.uses_definitions = False
+        self.uses_derivatives = False
+        self.ambiguous = False  # a notation whose reading depends on `mode` was met
+
+    # -- names -----------------------------------------------------------------------------------
+    def symbol(self, name: str) -> sp.Expr:
+        if name == "e" and "e" not in self.ctx.defs:
+            return sp.E
+        if name in self.ctx.defs:
+            self.uses_definitions = True
+            d = self.ctx.defs[name]
+            if d.params:
+                raise InterpretError(f"function {name} used without an argument")
+        return self.ctx.symbol(name)
+
+    def read(self, node: Node) -> sp.Expr:
+        """The node's value, with every defined name written out."""
+        return self.ctx.expand(self.expr(node))
+
+    # -- calls -----------------------------------------------------------------------------------
+    def apply(self, node: Apply) -> sp.Expr:
+        name = node.name
+        d = self.ctx.defs.get(name)
+        if d is not None and not d.params:
+            # u(2x+3) after u = …: a product
+            if node.primes or len(node.args) != 1:
+                raise InterpretError(f"{name} is defined as a quantity, not a function")
+            self.uses_definitions = True
+            return self._power(self.ctx.symbol(name) * self.expr(node.args[0]), node.power)
+        if d is not None:
+            self.uses_definitions = True
+            if len(node.args) != len(d.params):
+                raise InterpretError(f"{name} takes {len(d.params)} argument(s)")
+            if node.primes:
+                return self._power(self.derivative_call(node, d), node.power)
+            args = [self.expr(a) for a in node.args]
+            return self._power(d.value.xreplace(dict(zip(d.params, args))), node.power)
+        fn = self.catalog(name)
+        if fn is not None and len(node.args) == 1:
+            arg = self.expr(node.args[0])
+            if node.primes:
+                self.uses_derivatives = True
+                key = (name, _arg_name(node.args[0]), node.primes)
+                claimed = self._claimed(key)
+                if claimed is not None:
+                    return claimed
+                u = sp.Dummy("u", real=True)
+                value = sp.diff(fn(u), u, node.primes).xreplace({u: arg})
+                return self._power(value, node.power)
+            return self._power(fn(arg), node.power)
+        if len(name) == 1 and name in FUNCTION_LETTERS or name in GREEK or node.primes:
+            raise InterpretError(f"{name} is not defined before this line")
+        if len(node.args) != 1:
+            raise InterpretError(f"{name}(…, …) is not a known function")
+        # x(x+1): a product
+        return self._power(self.symbol(name) * self.expr(node.args[0]), node.power)
+
+    def derivative_call(self, node: Apply, d: Definition) -> sp.Expr:
+        """f'(x), f''(x), and chain-rule notation f'(u)."""
+        self.uses_derivatives = True
+        param = d.params[0]
+        arg_node = node.args[0]
+        arg_name = _arg_name(arg_node)
+        if arg_name is not None and arg_name != param.name and self.ctx.is_name(arg_name):
+            self.ambiguous = True
+            if self.mode == "chain":
+                key = (node.name, arg_name, node.primes)
+                claimed = self._claimed(key)
+                if claimed is not None:
+                    return claimed
+                return self.ctx.derivative_of_name(node.name, arg_name, node.primes)
+        key = (node.name, arg_name if arg_name is not None else None, node.primes)
+        if arg_name is not None:
+            claimed = self._claimed(key)
+            if claimed is not None:
+                return claimed
+        arg = self.expr(arg_node)
+        return sp.diff(d.value, param, node.primes).xreplace({param: arg})
+
+    # -- derivatives -----------------------------------------------------------------------------
+    def prime(self, node: Prime) -> sp.Expr:
+        self.uses_derivatives = True
+        arg = node.arg
+        if isinstance(arg, Sym):
+            name = arg.name
+            d = self.ctx.defs.get(name)
+            if d is None:
+                raise InterpretError(f"{name} is not defined before this line")
+            if d.params:
+                var = d.params[0].name
+            else:
+                var = self.prime_variable(name)
+            key = (name, var, node.order)
+            claimed = self._claimed(key)
+            if claimed is not None:
+                return claimed
+            self.uses_definitions = True
+            return self.ctx.derivative_of_name(name, var, node.order)
+        inner = self.expr(arg)
+        intermediates = [s.name for s in inner.free_symbols if self.ctx.is_name(s.name)]
+        if self.mode == "chain" and len(intermediates) == 1:
+            self.ambiguous = True
+            var = intermediates[0]
+            return sp.diff(self.ctx.in_terms_of(inner, var), self.ctx.symbol(var), node.order)
+        expanded = self.ctx.expand(inner)
+        var_symbol = guess_variable(expanded)
+        if var_symbol is None:
+            if not expanded.free_symbols:
+                return sp.S.Zero
+            raise InterpretError("cannot tell the variable of a prime (′)")
+        if len(expanded.free_symbols) > 1 and var_symbol.name != "x":
+            raise InterpretError("cannot tell the variable of a prime (′)")
+        return sp.diff(expanded, var_symbol, node.order)
+
+    def prime_variable(self, name: str) -> str:
+        if self.mode == "chain":
+            inner = self.ctx.intermediate_of(name)
+            if inner is not None:
+                self.ambiguous = True
+                return inner
+        value = self.ctx.defs[name].value
+        var = guess_variable(value)
+        if var is None:
+            raise InterpretError(f"cannot tell what {name}′ is taken with respect to")
+        if self.ctx.intermediate_of(name) is not None:
+            self.ambiguous = True
+        return var.name
+
+    def derivative(self, node: Deriv) -> sp.Expr:
+        self.uses_derivatives = True
+        var = node.var
+        if self.ctx.is_function(var):
+            raise InterpretError(f"d/d{var}: {var} is a function")
+        of = node.of
+        if isinstance(of, Sym):
+            name = of.name
+            if name == var:
+                return sp.S.One if node.order == 1 else sp.S.Zero
+            key = (name, var, node.order)
+            claimed = self._claimed(key)
+            if claimed is not None:
+                return claimed
+            if name not in self.ctx.defs:
+                if name == "e":
+                    return sp.S.Zero
+                raise InterpretError(f"{name} is not defined before this line")
+            self.uses_definitions = True
+            return self.ctx.derivative_of_name(name, var, node.order)
+        inner = self.expr(of)
+        v = self.ctx.symbol(var)
+        if self.ctx.is_name(var):
+            return sp.diff(self.ctx.in_terms_of(inner, var), v, node.order)
+        return sp.diff(self.ctx.expand(inner), v, node.order)
+
+    def _claimed(self, key: tuple) -> sp.Expr | None:
+        if self.world != "author":
+            return None
+        c = self.ctx.claims.get(key)
+        if c is None:
+            return None
+        self.used_claims.append(key)
+        return c.value
+
+
+def _arg_name(node: Node) -> str | None:
+    return node.name if isinstance(node, Sym) else None
+
+
+def derivative_key(node: Node, ctx: Context, mode: str = "chain") -> tuple | None:
+    """The notation-independent key of a derivative head: dy/dx, y' and (for f(x)) f'(x) share one."""
+    if isinstance(node, Deriv) and isinstance(node.of, Sym):
+        return (node.of.name, node.var, node.order)
+    if isinstance(node, Apply) and node.primes and len(node.args) == 1:
+        arg = _arg_name(node.args[0])
+        if arg is None:
+            return None
+        d = ctx.defs.get(node.name)
+        if d is not None and d.params and (mode == "chain" and ctx.is_name(arg) and arg != d.params[0].name):
+            return (node.name, arg, node.primes)
+        return (node.name, arg, node.primes)
+    if isinstance(node, Prime) and isinstance(node.arg, Sym):
+        name = node.arg.name
+        d = ctx.defs.get(name)
+        if d is None:
+            return None
+        if d.params:
+            return (name, d.params[0].name, node.order)
+        try:
+            var = Reader(ctx, mode=mode).prime_variable(name)
+        except InterpretError:
+            return None
+        return (name, var, node.order)
+    return None
+
+
+def derivative_target(node: Node, ctx: Context, mode: str = "chain") -> tuple[sp.Expr, sp.Symbol, int] | None:
+    """For a derivative head: the function being differentiated (in the variable), the variable, the order.
+
+    Used by diagnoses (which inner function's factor is missing, which product rule was forgotten).
+    """
+    try:
+        if isinstance(node, Deriv):
+            var = node.var
+            if isinstance(node.of, Sym):
+                d = ctx.defs.get(node.of.name)
+                if d is None:
+                    return None
+                f = _form_in(ctx, d, var)
+            else:
+                f = Reader(ctx, mode=mode).expr(node.of)
+                f = ctx.in_terms_of(f, var) if ctx.is_name(var) else ctx.expand(f)
+            return f, ctx.symbol(var), node.order
+        if isinstance(node, Apply) and node.primes:
+            d = ctx.defs.get(node.name)
+            if d is not None and d.params:
+                arg = _arg_name(node.args[0])
+                if arg is not None and arg != d.params[0].name and ctx.is_name(arg) and mode == "chain":
+                    return _form_in(ctx, d, arg), ctx.symbol(arg), node.primes
+                return d.value, d.params[0], node.primes
+            fn = Builder().catalog(node.name)
+            if fn is not None:
+                from derivator.verify import plain
+
+                u = ctx.symbol("x")
+                return plain(fn(u)), u, node.primes
+            return None
+        if isinstance(node, Prime):
+            key = derivative_key(node, ctx, mode)
+            if key is not None:
+                d = ctx.defs[key[0]]
+                return _form_in(ctx, d, key[1]), ctx.symbol(key[1]), node.order
+            f = ctx.expand(Reader(ctx, mode=mode).expr(node.arg))
+            var = guess_variable(f)
+            return (f, var, node.order) if var is not None else None
+    except InterpretError:
+        return None
+    return None
+
+
+def _form_in(ctx: Context, d: Definition, var: str) -> sp.Expr:
+    if not ctx.is_name(var):
+        return d.value
+    v = ctx.symbol(var)
+    for form in reversed(d.forms):
+        expr = ctx.in_terms_of(form, var)
+        if v in expr.free_symbols:
+            return expr
+    return d.value
+
+
+def names_in(nodes: Iterable[Node]) -> set[str]:
+    from derivator.parse.latex import walk
+
+    out = set()
+    for node in nodes:
+        for sub in walk(node):
+            if isinstance(sub, (Sym, Apply)):
+                out.add(sub.name)
+            elif isinstance(sub, Deriv):
+                out.add(sub.var)
+    return out

@@ -1,0 +1,510 @@
+"""Judge a document's equations in order: each claim (is it true, given the definitions before it?) and
+each transition (does it follow from the line before?).
+
+The line before a right-hand side is: the previous side of the same chain `a = b = c`; for a continuation
+line `= …`, the last side of the chain it continues; for a new line with the same left-hand side as an
+earlier one (`f'(x) = …` again), the last side written for that left-hand side. Transitions are judged in
+the author's world — derivative notations take the values the text claimed for them — so that a line that
+correctly substitutes an earlier wrong value is reported as carrying that error, not as a new one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from derivator.check.diagnose import diagnose_claim, diagnose_transition, latex, typo_variants
+from derivator.check.extract import Equation
+from derivator.check.interpret import (
+    Claimed,
+    Context,
+    Reader,
+    derivative_key,
+    derivative_target,
+    names_in,
+)
+from derivator.check.report import ClaimResult, Note
+from derivator.errors import DerivatorError, ParseError
+from derivator.parse.latex import (
+    Apply,
+    Builder,
+    Deriv,
+    Neg,
+    Node,
+    Num,
+    Prime,
+    Rel,
+    Sym,
+    parse_latex_ast,
+    parse_latex_expression_ast,
+)
+from derivator.verify import Domain, Verification, check_equal
+
+CONDITION_OPS = ("<", ">", "le", "ge", "ne")
+SKIP = object()
+_FAILURES = (DerivatorError, TypeError, ValueError, ZeroDivisionError, RecursionError, AttributeError,
+             NotImplementedError, OverflowError)
+
+
+@dataclass
+class Link:
+    """One judged right-hand side: what the next line is compared with."""
+
+    node: Node | None
+    text: str
+    line: int
+    status: str
+    origin: int | None = None  # line of the first error this side carries (itself, if it is new)
+    author: sp.Expr | None = None  # its value in the author's world, when it was written
+    versions: dict[str, int] = field(default_factory=dict)  # definition lines of the names it used
+
+
+@dataclass
+class Chain:
+    head: Node | None
+    head_text: str
+    last: Link | None
+
+
+class Judge:
+    def __init__(self) -> None:
+        self.ctx = Context()
+        self.results: list[ClaimResult] = []
+        self.chain: Chain | None = None
+        self.by_head: dict[Node, Link] = {}
+        self.pending_head: tuple[Node, str] | None = None
+        self._parsed: dict[str, Node | ParseError] = {}
+
+    # -- entry -----------------------------------------------------------------------------------
+    def run(self, equations: list[Equation]) -> list[ClaimResult]:
+        for eq in equations:
+            try:
+                self.equation(eq)
+            except RecursionError:
+                self.results.append(ClaimResult(eq.line, eq.text, "unchecked",
+                                                reason=Note("not_understood", {"detail": "nested too deeply"})))
+                self.chain = None
+        return self.results
+
+    def parse(self, text: str) -> Node | ParseError:
+        if text not in self._parsed:
+            try:
+                self._parsed[text] = parse_latex_expression_ast(text)
+            except ParseError as err:
+                self._parsed[text] = err
+        return self._parsed[text]
+
+    # -- one equation ----------------------------------------------------------------------------
+    def equation(self, eq: Equation) -> None:
+        if not eq.ops:
+            if eq.formula.display:
+                node = self.parse(eq.sides[0].text)
+                self.pending_head = (node, eq.sides[0].text.strip()) if isinstance(node, Node) else None
+            return
+        if any(op not in ("=", "def") for op in eq.ops):
+            if all(op in CONDITION_OPS for op in eq.ops):
+                return  # a condition such as x > 0, not a claim
+            self.results.append(ClaimResult(eq.line, eq.text, "unchecked",
+                                            reason=Note("not_equation", {"op": next(o for o in eq.ops if o not in ("=", "def"))})))
+            self.chain = None
+            return
+        domain = self.domain(eq.conditions)
+        nodes: list[Node | ParseError | None] = [self.parse(s.text) if s.text.strip() else None for s in eq.sides]
+        prev: Link | None
+        start = 1
+        if eq.continuation:
+            if self.chain is not None:
+                head, head_text, prev = self.chain.head, self.chain.head_text, self.chain.last
+            elif self.pending_head is not None:
+                head, head_text = self.pending_head
+                prev = self.by_head.get(head)
+            else:
+                head, head_text, prev = None, "", None
+        else:
+            head, head_text = nodes[0], eq.sides[0].text.strip()
+            if isinstance(head, ParseError):
+                head = _Unreadable(head)
+            prev = self.by_head.get(head) if isinstance(head, Node) else None
+            if isinstance(head, Node) and isinstance(nodes[1], Node):
+                handled = self.definition(eq, head, nodes[1], domain)
+                if handled is SKIP:
+                    return
+                if handled is not None:
+                    prev = handled
+                    start = 2
+        for k in range(start, len(eq.sides)):
+            prev = self.link(eq, k, head, nodes[k], prev, domain)
+        self.chain = Chain(head if isinstance(head, Node) else None, head_text, prev)
+        if isinstance(head, Node) and not isinstance(head, _Unreadable) and prev is not None:
+            self.by_head[head] = prev
+        self.pending_head = None
+
+    # -- definitions -----------------------------------------------------------------------------
+    def definition(self, eq: Equation, head: Node, rhs: Node, domain: Domain):
+        """Handle `name = …` / `f(x) = …`: a new definition, a restatement, or (None) a claim to judge."""
+        target = _definition_target(head)
+        if target is None:
+            return None
+        name, params = target
+        line = eq.sides[1].line
+        rhs_names = names_in([rhs])
+        if name in rhs_names and not params:
+            return None
+        if any(self.ctx.is_name(p) for p in params):
+            return None  # f(u) = u^{-1}: a claim about f at the intermediate u
+        forced = eq.ops[0] == "def"
+        text = eq.sides[0].text.strip() + " = " + eq.sides[1].text.strip()
+        reader = Reader(self.ctx)
+        param_symbols = tuple(self.ctx.symbol(p) for p in params)
+        if name not in self.ctx.defs or forced:
+            if not params and _is_number(rhs):
+                return SKIP  # x = 0: a value or a point, not a definition
+            if not params and self.ctx.symbol(name) in self.ctx.base_symbols() and any(
+                self.ctx.is_name(n) for n in rhs_names
+            ):
+                return None  # x = \log\frac{y}{1-y} after y = σ(x): a claim about the variable, judged
+            try:
+                expr = reader.expr(rhs)
+            except _FAILURES as err:
+                result = ClaimResult(line, text, "unchecked", kind="definition",
+                                     reason=Note("not_understood", {"detail": _detail(err)}))
+                self.results.append(result)
+                return Link(rhs, eq.sides[1].text, line, "unchecked")
+            old = self.ctx.defs.get(name)
+            self._define(name, param_symbols, expr, line)
+            result = ClaimResult(line, text, "ok", kind="definition")
+            if old is not None:
+                result.notes.append(Note("redefines", {"line": old.line}))
+            self.results.append(result)
+            return Link(rhs, eq.sides[1].text, line, "ok", author=self.ctx.defs[name].value)
+        d = self.ctx.defs[name]
+        try:
+            new = reader.expr(rhs)
+            if params and len(params) == len(d.params):
+                new = new.xreplace(dict(zip(param_symbols, d.params)))
+            elif params or d.params:
+                raise _Mismatch()
+            v = check_equal(self.ctx.expand(new), d.value, None, domain)
+        except _Mismatch:
+            v = Verification(False, "numeric")
+            new = None
+        except _FAILURES as err:
+            result = ClaimResult(line, text, "unchecked", reason=Note("not_understood", {"detail": _detail(err)}))
+            self.results.append(result)
+            return Link(rhs, eq.sides[1].text, line, "unchecked")
+        if v.ok and v.method is not None:
+            self.ctx.add_form(name, new)
+            result = ClaimResult(line, text, "ok", kind="restatement", method=v.method)
+            result.notes.append(Note("same_as", {"line": d.line}))
+            self.results.append(result)
+            return Link(rhs, eq.sides[1].text, line, "ok", author=self.ctx.expand(new))
+        if v.method is None:
+            result = ClaimResult(line, text, "unchecked", reason=Note("cannot_evaluate", {}))
+            self.results.append(result)
+            return Link(rhs, eq.sides[1].text, line, "unchecked")
+        uses_intermediates = any(self.ctx.is_name(n) and n != name for n in rhs_names)
+        if uses_intermediates:
+            return None  # y = u^3 after y = (…)^4 and u = …: a claim, and a wrong one
+        # a different right side in terms of the variable alone: a new example, a new definition
+        try:
+            expr = reader.expr(rhs)
+        except _FAILURES as err:
+            self.results.append(ClaimResult(line, text, "unchecked", reason=Note("not_understood", {"detail": _detail(err)})))
+            return Link(rhs, eq.sides[1].text, line, "unchecked")
+        self._define(name, param_symbols, expr, line)
+        result = ClaimResult(line, text, "ok", kind="definition")
+        result.notes.append(Note("redefines", {"line": d.line}))
+        self.results.append(result)
+        return Link(rhs, eq.sides[1].text, line, "ok", author=self.ctx.defs[name].value)
+
+    def _define(self, name: str, params: tuple[sp.Symbol, ...], expr: sp.Expr, line: int) -> None:
+        self.ctx.define(name, params, expr, line)
+        for head in [h for h in self.by_head if name in names_in([h])]:
+            del self.by_head[head]
+        if self.chain is not None and self.chain.head is not None and name in names_in([self.chain.head]):
+            self.chain = None
+
+    # -- one link of a chain ---------------------------------------------------------------------
+    def link(self, eq: Equation, k: int, head, rhs, prev: Link | None, domain: Domain) -> Link:
+        side = eq.sides[k]
+        first = k == 1 and not eq.continuation
+        text = eq.text if first and len(eq.sides) == 2 else (
+            f"{eq.sides[0].text.strip()} = {side.text.strip()}" if first else f"= {side.text.strip()}")
+        line = side.line
+        result = ClaimResult(line, " ".join(text.split()), "unchecked")
+        self.results.append(result)
+        link = Link(rhs if isinstance(rhs, Node) else None, side.text, line, "unchecked")
+        if isinstance(rhs, ParseError) or rhs is None:
+            result.reason = Note("unreadable", {"detail": _detail(rhs) if rhs is not None else "empty"})
+            return link
+
+        # is it true?
+        expected = given = None
+        true_reader = None
+        if isinstance(head, _Unreadable):
+            result.reason = Note("unreadable", {"detail": _detail(head.error)})
+        elif head is None:
+            result.reason = Note("continues_nothing", {})
+        else:
+            try:
+                expected, given, verification, true_reader = self.compare(head, rhs, domain)
+            except _FAILURES as err:
+                result.reason = Note("not_understood", {"detail": _detail(err)})
+            else:
+                if verification.method is None:
+                    result.reason = Note("cannot_evaluate", {})
+                elif verification.ok:
+                    result.status = "ok"
+                    result.method = verification.method
+                    if true_reader.mode == "plain":
+                        result.notes.append(Note("read_plain", {}))
+                elif _equation_to_solve(expected, given, true_reader):
+                    result.reason = Note("equation", {})
+                else:
+                    result.status = "wrong"
+                    result.method = verification.method
+                    result.expected = latex(_tidy(expected))
+                    result.counterexample = verification.counterexample
+        link.status = result.status
+
+        # does it follow from the line before?
+        current = None
+        used: list[tuple] = []
+        previous_value = None
+        follow_check: Verification | None = None
+        if prev is not None and prev.node is not None:
+            result.previous_line = prev.line
+            try:
+                previous_value, used_prev = self.author_value(prev)
+                reader = Reader(self.ctx, world="author")
+                current = reader.read(rhs)
+                used = used_prev + reader.used_claims
+                v = check_equal(previous_value, current, None, domain)
+                result.follows = v.ok if v.method is not None else None
+                follow_check = v
+            except _FAILURES:
+                result.follows = None
+        if current is None:
+            try:
+                reader = Reader(self.ctx, world="author")
+                current = reader.read(rhs)
+                used = reader.used_claims
+            except _FAILURES:
+                current = None
+        link.author = current
+        link.versions = {n: d.line for n, d in self.ctx.defs.items() if n in names_in([rhs])}
+
+        # where the error comes from, and what kind it is
+        if result.status == "wrong":
+            carried = None
+            if result.follows:
+                carried = prev.origin if prev.status == "wrong" and prev.origin else self._origin(used)
+                if carried is None and prev.status != "ok":
+                    carried = prev.origin
+            if carried is not None:
+                link.origin = carried
+                result.diagnosis = Note("carried", {"line": carried})
+            else:
+                link.origin = line
+                result.diagnosis = self.diagnose_claim(head, rhs, side.text, expected, given, domain, result)
+        elif result.follows is False:
+            link.origin = line if result.status != "ok" else None
+            variants = [(w, m, self._variant_reader(t, "author")) for w, m, t in typo_variants(side.text)]
+            note = diagnose_transition(previous_value, current, domain, variants=variants,
+                                       counterexample=follow_check.counterexample if follow_check else None)
+            cancels = prev.origin if prev.status == "wrong" and result.status == "ok" else None
+            if note is None:
+                note = Note("cancels" if cancels else "does_not_follow", {})
+            if cancels:
+                note.params["cancels"] = cancels
+            result.diagnosis = note
+        elif result.status == "ok" and prev is not None and prev.status == "wrong" and result.follows is None:
+            link.origin = None
+
+        # what the author now takes this notation to be
+        key = derivative_key(head, self.ctx) if isinstance(head, Node) and not isinstance(head, _Unreadable) else None
+        if key is not None and current is not None:
+            self.ctx.claims[key] = Claimed(current, line, result.status == "wrong", link.origin)
+        return link
+
+    def compare(self, head: Node, rhs: Node, domain: Domain):
+        """(expected, given, verification, reader) under the first reading that makes the line true."""
+        readings = ("chain", "plain")
+        last = None
+        for mode in readings:
+            reader = Reader(self.ctx, mode=mode)
+            expected = reader.read(head)
+            given = reader.read(rhs)
+            v = check_equal(expected, given, None, domain)
+            if last is None:
+                last = (expected, given, v, reader)
+            if v.ok and v.method is not None:
+                return expected, given, v, reader
+            if not reader.ambiguous:
+                break
+        return last
+
+    def author_value(self, link: Link) -> tuple[sp.Expr, list[tuple]]:
+        """The previous side re-read with the claims as they stand now (if its names still mean the same)."""
+        names = names_in([link.node])
+        now = {n: d.line for n, d in self.ctx.defs.items() if n in names}
+        if now == link.versions or link.author is None:
+            reader = Reader(self.ctx, world="author")
+            return reader.read(link.node), reader.used_claims
+        return link.author, []
+
+    def _origin(self, used: list[tuple]) -> int | None:
+        lines = []
+        for key in used:
+            c = self.ctx.claims.get(key)
+            if c is not None and c.wrong:
+                lines.append(c.origin or c.line)
+        return min(lines) if lines else None
+
+    def _variant_reader(self, text: str, world: str):
+        def read():
+            try:
+                node = parse_latex_expression_ast(text)
+                return Reader(self.ctx, world=world).read(node)
+            except _FAILURES:
+                return None
+        return read
+
+    def diagnose_claim(self, head, rhs, text, expected, given, domain, result) -> Note | None:
+        variants = [(w, m, self._variant_reader(t, "true")) for w, m, t in typo_variants(text)]
+        target = derivative_target(head, self.ctx)
+        others = self._other_quantities(head) if _is_derivative(head) else []
+        try:
+            return diagnose_claim(expected, given, domain, target=target, variants=variants, others=others,
+                                  counterexample=result.counterexample)
+        except _FAILURES:
+            return None
+
+    def _other_quantities(self, head: Node):
+        """(LaTeX label, value) of the derivatives a right-hand side might belong to instead."""
+        key = derivative_key(head, self.ctx)
+        variables = sorted({s.name for s in self.ctx.base_symbols()} | {n for n in self.ctx.defs if self.ctx.is_name(n)})
+        out = []
+        for name, d in self.ctx.defs.items():
+            for var in variables:
+                if var == name or (key is not None and key[:2] == (name, var)):
+                    continue
+                if d.params and var != d.params[0].name:
+                    continue
+                label = rf"\frac{{d{_tex_name(name)}}}{{d{_tex_name(var)}}}"
+                out.append((label, lambda name=name, var=var: self.ctx.expand(self.ctx.derivative_of_name(name, var))))
+        return out
+
+    # -- conditions ------------------------------------------------------------------------------
+    def domain(self, conditions: list[str]) -> Domain:
+        low, high, avoid = None, None, []
+        var = None
+        for text in conditions:
+            try:
+                node = parse_latex_ast(text)
+            except ParseError:
+                continue
+            if not isinstance(node, Rel):
+                continue
+            for op, a, b in zip(node.ops, node.args, node.args[1:]):
+                if isinstance(a, Sym) and _is_number(b):
+                    sym, value, op2 = a.name, _number(b), op
+                elif isinstance(b, Sym) and _is_number(a):
+                    sym, value, op2 = b.name, _number(a), {"<": ">", ">": "<", "le": "ge", "ge": "le", "ne": "ne"}.get(op, op)
+                else:
+                    continue
+                if var is not None and sym != var:
+                    continue
+                var = sym
+                if op2 in (">", "ge"):
+                    low = value if low is None else max(low, value)
+                elif op2 in ("<", "le"):
+                    high = value if high is None else min(high, value)
+                elif op2 == "ne":
+                    avoid.append(value)
+        if low is None and high is None and not avoid:
+            return Domain()
+        if low is None:
+            low = (high if high is not None else 0.0) - 8.0
+        if high is None:
+            high = low + 8.0
+        if low >= high:
+            return Domain()
+        # stay a little inside open bounds
+        margin = (high - low) * 1e-6
+        return Domain(low + margin, high - margin, tuple(avoid))
+
+
+class _Unreadable(Node):
+    def __init__(self, error: ParseError):
+        self.error = error
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __eq__(self, other) -> bool:
+        return self is other
+
+
+class _Mismatch(Exception):
+    pass
+
+
+def _definition_target(head: Node) -> tuple[str, tuple[str, ...]] | None:
+    if isinstance(head, Sym) and head.name != "e":
+        return head.name, ()
+    if isinstance(head, Apply) and not head.primes and head.power is None:
+        if all(isinstance(a, Sym) for a in head.args):
+            names = tuple(a.name for a in head.args)
+            if len(set(names)) == len(names) and head.name not in names:
+                return head.name, names
+    return None
+
+
+def _is_derivative(node: Node) -> bool:
+    return isinstance(node, (Deriv, Prime)) or (isinstance(node, Apply) and node.primes > 0)
+
+
+def _is_number(node: Node) -> bool:
+    if isinstance(node, Num):
+        return True
+    if isinstance(node, Neg):
+        return _is_number(node.arg)
+    try:
+        value = Builder().expr(node)
+    except _FAILURES:
+        return False
+    return value.is_number
+
+
+def _number(node: Node) -> float:
+    return float(Builder().expr(node))
+
+
+def _equation_to_solve(expected: sp.Expr, given: sp.Expr, reader: Reader) -> bool:
+    """`x^2 - 1 = 0` is an equation for x, not an identity: never report it as wrong."""
+    if reader.uses_derivatives or reader.uses_definitions:
+        return False
+    return (not expected.free_symbols) != (not given.free_symbols)
+
+
+def _tidy(expr: sp.Expr) -> sp.Expr:
+    # The value as the derivative rules give it (e^{-x}/(1+e^{-x})^2), not simplify()'s 1/(4cosh²(x/2)):
+    # closer to what the reader wrote, and no simplify() cost on every wrong line.
+    from derivator.verify import plain
+
+    try:
+        return plain(expr)
+    except _FAILURES:
+        return expr
+
+
+def _tex_name(name: str) -> str:
+    from derivator.parse.latex import GREEK
+
+    return "\\" + name if name in GREEK else name
+
+
+def _detail(err) -> str:
+    return str(err).splitlines()[0] if str(err) else type(err).__name__
