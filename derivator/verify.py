@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import random
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Iterable
 
 import mpmath
@@ -36,6 +37,7 @@ class Domain:
     real_for: sp.Expr | None = None
 
 
+@lru_cache(maxsize=1024)
 def plain(expr: sp.Expr) -> sp.Expr:
     """Remove display structure and derivator-only functions; evaluate pending derivatives."""
     expr = expand_named(expr)
@@ -43,7 +45,9 @@ def plain(expr: sp.Expr) -> sp.Expr:
     return expand_named(expr.doit())
 
 
+@lru_cache(maxsize=1024)
 def _compile(expr: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> Callable:
+    # cached: a step's "after" is the next step's "before", so each line is compiled once
     # sampling stays away from kinks, where DiracDelta (the derivative of a step) is 0
     expr = expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
     # lambdify prints derivator's own expression tree (never user text) to mpmath code
