@@ -15,7 +15,7 @@ from typing import Callable
 
 import sympy as sp
 
-from derivator.errors import ParseError
+from derivator.errors import DerivatorError, ParseError
 
 MAX_LENGTH = 5_000
 MAX_DEPTH = 60
@@ -23,6 +23,16 @@ MAX_INT_DIGITS = 30
 MAX_EXPONENT = 1_000
 # A numeric power may produce at most this many bits before it is refused (9**9**9 would not finish).
 MAX_RESULT_BITS = 4_096
+# Syntax-tree depth after sums and products are flattened: bounds the visitor's recursion (a chain of
+# 2,000 "+x" or "-" would otherwise end in RecursionError).
+MAX_AST_DEPTH = 100
+# Decimal literals: digits and exponent bounded, so Rational("0e999999999") is never attempted (it hangs).
+MAX_FLOAT_DIGITS = 40
+MAX_FLOAT_EXPONENT = 400
+# A numeric argument of a function or comparison must stay below this magnitude: SymPy evaluates numeric
+# arguments while building (Max, <, Abs), and sin(exp(exp(12))) needs ~10^5 digits to do it.
+MAX_MAGNITUDE = sp.Float("1e300")
+_FLOAT = re.compile(r"(\d*)\.?(\d*)(?:[eE]([+-]?\d+))?")
 
 
 def _heaviside(arg: sp.Expr, *rest: sp.Expr) -> sp.Expr:
@@ -74,54 +84,108 @@ class TextParser:
     symbols: dict[str, sp.Symbol] = field(default_factory=dict)
 
     def fail(self, what: str, node: ast.AST | None = None, hint: str | None = None) -> ParseError:
-        where = f"column {node.col_offset + 1}" if node is not None and hasattr(node, "col_offset") else None
+        where = self._where(node.col_offset) if node is not None and hasattr(node, "col_offset") else None
         return ParseError(what, where, hint)
 
+    def _where(self, offset: int) -> str:
+        """'column N' in the user's text for an offset into the parsed text (stripped, ^ written **)."""
+        columns = getattr(self, "_columns", None)
+        if columns is None:
+            return f"column {offset + 1}"
+        return f"column {columns[min(max(offset, 0), len(columns) - 1)] + 1}"
+
     def parse(self) -> sp.Expr:
+        lead = len(self.text) - len(self.text.lstrip())
         source = self.text.strip()
         if not source:
-            raise ParseError("empty expression", None, "write an expression such as 'x**2*exp(-x)'")
+            raise ParseError("empty expression", "column 1", "write an expression such as 'x**2*exp(-x)'")
         if len(source) > MAX_LENGTH:
-            raise ParseError(f"expression too long ({len(source)} characters, limit {MAX_LENGTH})")
+            raise ParseError(
+                f"expression too long ({len(source)} characters, limit {MAX_LENGTH})", f"column {lead + MAX_LENGTH + 1}"
+            )
         if "\x00" in source:
-            raise ParseError("NUL byte in expression", f"column {source.index(chr(0)) + 1}")
+            raise ParseError("NUL byte in expression", f"column {lead + source.index(chr(0)) + 1}")
         bad = re.search(r"[^\w\s+\-*/^().,<>=!&|~]", source, flags=re.ASCII)
         if bad:
             raise ParseError(
                 f"unexpected character {bad.group()!r}",
-                f"column {bad.start() + 1}",
+                f"column {lead + bad.start() + 1}",
                 "use plain-text SymPy spelling, e.g. 'exp(-x)'; LaTeX goes through 'derivator check'",
             )
-        _check_depth(source)
+        long_number = re.search(r"(?<!\w)\d[\w.]{%d,}" % (2 * MAX_INT_DIGITS), source)
+        if long_number:
+            raise ParseError(f"number with more than {MAX_INT_DIGITS} digits", f"column {lead + long_number.start() + 1}")
+        _check_depth(source, lead)
+        parsed = source.replace("^", "**")
+        # user column (0-based) of every character of the parsed text
+        self._columns = [lead + i for i, c in enumerate(source) for _ in range(2 if c == "^" else 1)]
+        self._source = parsed
         try:
-            tree = ast.parse(source.replace("^", "**"), mode="eval")
+            tree = ast.parse(parsed, mode="eval")
         except SyntaxError as err:
-            raise ParseError("not a valid expression", f"column {err.offset or 1}", "check the brackets and operators")
+            raise ParseError("not a valid expression", self._where((err.offset or 1) - 1), "check the brackets and operators")
         except (RecursionError, MemoryError, ValueError):
-            raise ParseError("expression too deeply nested")
-        result = self.visit(tree.body)
+            raise ParseError("expression too deeply nested", f"column {lead + 1}")
+        self._check_tree(tree.body)
+        self._active: list[ast.AST] = []
+        try:
+            result = self.visit(tree.body)
+            _check_numbers(result, self, tree.body)
+        except DerivatorError:
+            raise
+        except RecursionError:
+            raise self.fail("expression too deeply nested", self._active[-1] if self._active else tree.body)
+        except Exception as err:  # SymPy refusing to build a node (I < 0, overflow, …) is an input error
+            node = self._active[-1] if self._active else tree.body
+            raise self.fail(f"cannot evaluate this part ({type(err).__name__}: {str(err)[:80]})", node)
         if not isinstance(result, sp.Expr):
             raise self.fail("a condition is not an expression to differentiate", tree.body)
         return result
+
+    def _check_tree(self, root: ast.AST) -> None:
+        """Refuse trees deeper than MAX_AST_DEPTH before visiting (iteratively: no recursion here).
+
+        A sum or product continuing a sum or product does not count: those chains are flattened."""
+        stack = [(root, 1, root)]
+        while stack:
+            node, depth, placed = stack.pop()
+            placed = node if hasattr(node, "col_offset") else placed  # operator nodes have no position
+            if depth > MAX_AST_DEPTH:
+                raise self.fail(f"expression nested deeper than {MAX_AST_DEPTH} levels", placed)
+            for child in ast.iter_child_nodes(node):
+                same_chain = _family(node) is not None and _family(node) is _family(child) and child is node.left
+                stack.append((child, depth if same_chain else depth + 1, placed))
 
     # -- nodes -----------------------------------------------------------------------------------
     def visit(self, node: ast.AST):
         method = getattr(self, f"visit_{type(node).__name__}", None)
         if method is None:
             raise self.fail(f"'{type(node).__name__}' is not allowed in an expression", node)
-        return method(node)
+        active = getattr(self, "_active", None)
+        if active is None:
+            return method(node)
+        active.append(node)  # on an exception, the innermost node being built stays on top
+        result = method(node)
+        active.pop()
+        return result
 
     def visit_Constant(self, node: ast.Constant) -> sp.Expr:
         value = node.value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.fail(f"literal {value!r} is not a number", node)
         if isinstance(value, int):
-            if len(str(value)) > MAX_INT_DIGITS:
+            # compare, never str(): str() of a 0x-literal past 4,300 digits raises ValueError
+            if abs(value) >= 10**MAX_INT_DIGITS:
                 raise self.fail(f"integer with more than {MAX_INT_DIGITS} digits", node)
             return sp.Integer(value)
-        text = ast.get_source_segment(self.text.strip().replace("^", "**"), node) or repr(value)
+        text = ast.get_source_segment(getattr(self, "_source", self.text.strip()), node) or repr(value)
         if not math.isfinite(value):
             raise self.fail("number out of range", node)
+        shape = _FLOAT.fullmatch(text.replace("_", ""))
+        if shape is None or len(shape.group(1) + shape.group(2)) > MAX_FLOAT_DIGITS:
+            raise self.fail(f"decimal number with more than {MAX_FLOAT_DIGITS} digits", node)
+        if shape.group(3) and abs(int(shape.group(3)[:8])) > MAX_FLOAT_EXPONENT:
+            raise self.fail(f"decimal exponent beyond ±{MAX_FLOAT_EXPONENT}", node)
         try:
             return sp.Rational(text.replace("_", ""))
         except (TypeError, ValueError):
@@ -152,6 +216,11 @@ class TextParser:
         raise self.fail("unsupported unary operator", node)
 
     def visit_BinOp(self, node: ast.BinOp):
+        family = _family(node)
+        if family is not None:
+            result = self._chain(node, family)
+            _check_numbers(result, self, node, full=False)
+            return result
         left, right = self.visit(node.left), self.visit(node.right)
         op = node.op
         if isinstance(op, ast.BitAnd):
@@ -170,12 +239,36 @@ class TextParser:
                 raise self.fail("division by zero", node)
             return left / right
         if isinstance(op, ast.Pow):
-            return self._power(left, right, node)
+            result = self._power(left, right, node)
+            _check_numbers(result, self, node, full=False)
+            return result
         raise self.fail(f"operator '{type(op).__name__}' is not allowed", node)
+
+    def _chain(self, node: ast.BinOp, family: tuple) -> sp.Expr:
+        """a + b - c + … (or a * b / c …) as one n-ary Add (Mul), walked without recursion: a sum of
+        2,000 terms neither exhausts the stack nor costs 2,000 quadratic re-flattenings."""
+        links = []
+        while _family(node) is family:
+            links.append((node.op, node.right, node))
+            node = node.left
+        first = self._expr(self.visit(node), node)
+        terms = [first]
+        for op, right_node, whole in reversed(links):
+            value = self._expr(self.visit(right_node), right_node)
+            if isinstance(op, ast.Sub):
+                value = -value
+            elif isinstance(op, ast.Div):
+                if value.is_zero:
+                    raise self.fail("division by zero", whole)
+                value = sp.Pow(value, -1)
+            terms.append(value)
+        return sp.Add(*terms) if family is _SUM else sp.Mul(*terms)
 
     def visit_Compare(self, node: ast.Compare):
         terms = [self._expr(self.visit(node.left), node.left)]
         terms += [self._expr(self.visit(c), c) for c in node.comparators]
+        for value, operand in zip(terms, [node.left, *node.comparators]):
+            self._bounded(value, operand)
         conditions = []
         for op, a, b in zip(node.ops, terms, terms[1:]):
             if type(op) in _COMPARE:
@@ -215,6 +308,8 @@ class TextParser:
             raise self.fail(f"{name} takes {low if low == high else f'{low} to {high}'} argument(s)", node)
         args = [self.visit(a) for a in node.args]
         args = [self._expr(a, n) for a, n in zip(args, node.args)]
+        for value, arg_node in zip(args, node.args):
+            self._bounded(value, arg_node)
         try:
             return function(*args)
         except (TypeError, ValueError) as err:
@@ -247,9 +342,15 @@ class TextParser:
                     raise self.fail("number too large", node)
         elif exponent.has(sp.Pow) and base.is_Number and _is_tower(exponent):
             raise self.fail("power tower too large", node)
+        elif exponent.is_number and base.is_number and _magnitude(exponent) > MAX_EXPONENT:
+            raise self.fail(f"exponent larger than {MAX_EXPONENT}", node)  # E**E**E**E: a tower of constants
         if base.is_zero and exponent.is_Number and exponent.is_negative:
             raise self.fail("division by zero", node)
         return sp.Pow(base, exponent)
+
+    def _bounded(self, value: sp.Expr, node: ast.AST) -> None:
+        if isinstance(value, sp.Expr) and value.is_number and _magnitude(value) > MAX_MAGNITUDE:
+            raise self.fail("number too large to evaluate safely", node)
 
     def _expr(self, value, node: ast.AST) -> sp.Expr:
         if not isinstance(value, sp.Expr):
@@ -262,13 +363,59 @@ class TextParser:
         return value
 
 
+_SUM = (ast.Add, ast.Sub)
+_PRODUCT = (ast.Mult, ast.Div)
+
+
+def _family(node: ast.AST) -> tuple | None:
+    if isinstance(node, ast.BinOp):
+        for family in (_SUM, _PRODUCT):
+            if isinstance(node.op, family):
+                return family
+    return None
+
+
+def _bits(number: sp.Rational) -> int:
+    return max(abs(int(number.p)).bit_length(), int(number.q).bit_length())
+
+
+def _check_numbers(expr, parser: "TextParser", node: ast.AST, *, full: bool = True) -> None:
+    """No exact number in the result may exceed MAX_RESULT_BITS (a product of 200 literals 1e308 would
+    otherwise reach 60,000 digits, past what Python will even print)."""
+    if not isinstance(expr, sp.Basic):
+        return
+    if full:
+        numbers = expr.atoms(sp.Rational)
+    elif expr.is_Rational:
+        numbers = [expr]
+    elif expr.is_Add or expr.is_Mul:
+        numbers = [a for a in expr.args if a.is_Rational]
+    else:
+        numbers = []
+    if any(_bits(n) > MAX_RESULT_BITS for n in numbers):
+        raise parser.fail("number too large", node)
+
+
+def _magnitude(value: sp.Expr) -> sp.Float:
+    """|value| to 15 digits, or +inf when it cannot be told (overflow); 0 when it is not a finite number."""
+    if value.is_Rational:
+        return sp.Float(abs(value)) if _bits(value) < 1000 else sp.Float("inf")
+    try:
+        number = value.evalf(15)
+        real, imag = number.as_real_imag()
+        size = max(abs(real), abs(imag))
+    except (OverflowError, ValueError, TypeError, ArithmeticError):
+        return sp.Float("inf")
+    return size if isinstance(size, sp.Float) else sp.Float(0)
+
+
 def _is_tower(expr: sp.Expr) -> bool:
     return any(isinstance(p, sp.Pow) and p.base.is_Number and p.exp.is_Number for p in sp.preorder_traversal(expr))
 
 
-def _check_depth(source: str) -> None:
+def _check_depth(source: str, lead: int = 0) -> None:
     depth = 0
-    for column, char in enumerate(source, start=1):
+    for column, char in enumerate(source, start=lead + 1):
         if char == "(":
             depth += 1
             if depth > MAX_DEPTH:
@@ -278,10 +425,10 @@ def _check_depth(source: str) -> None:
             if depth < 0:
                 raise ParseError("unmatched ')'", f"column {column}")
     if depth > 0:
-        raise ParseError("unclosed '('", f"column {len(source)}", "add the missing ')'")
-    powers = re.findall(r"\*\*|\^", source)
+        raise ParseError("unclosed '('", f"column {lead + len(source)}", "add the missing ')'")
+    powers = list(re.finditer(r"\*\*|\^", source))
     if len(powers) > 200:
-        raise ParseError("too many powers in one expression")
+        raise ParseError("too many powers in one expression", f"column {lead + powers[200].start() + 1}")
 
 
 def parse_text(
