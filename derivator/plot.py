@@ -21,6 +21,7 @@ import numpy as np
 import sympy as sp
 
 from derivator.errors import DerivatorError
+from derivator.i18n import t
 from derivator.functions import NamedFunction
 from derivator.trace import Derivation, Kink
 from derivator.verify import plain
@@ -35,13 +36,6 @@ _TEXLIVE_DIRS = ("/usr/share/texlive/texmf-dist/fonts/opentype/public/haranoaji"
                  "/usr/local/texlive/*/texmf-dist/fonts/opentype/public/haranoaji")
 _CJK_FAMILIES = ("Harano Aji Gothic", "Noto Sans CJK JP", "Noto Sans JP", "IPAexGothic", "IPAGothic",
                  "TakaoGothic", "VL Gothic")
-
-# Words on the figure, per language. Formulas are built from the derivation, never translated.
-_TEXT = {
-    "en": {"title": "{f} and its derivative {df}", "kink": "kink: {df} jumps", "value": "{df} used at the kink"},
-    "ja": {"title": "{f} とその導関数 {df}", "kink": "折れ点：{df} が不連続", "value": "折れ点で使う {df} の値"},
-}
-
 
 @dataclass(frozen=True)
 class Curves:
@@ -188,7 +182,6 @@ def figure(d: Derivation, *, lang: str = "en", xrange: tuple[float, float] = DEF
     from matplotlib import rc_context
     from matplotlib.figure import Figure
 
-    text = _TEXT.get(lang, _TEXT["en"])
     c = curves(d, xrange=xrange, params=params)
     with rc_context(_style(lang)):
         fig = Figure(figsize=(7.0, 4.2), dpi=100, layout="constrained")
@@ -197,17 +190,18 @@ def figure(d: Derivation, *, lang: str = "en", xrange: tuple[float, float] = DEF
         ax.axvline(0, color="0.6", lw=0.8)
         ax.plot(c.xs, c.f, color="#1f77b4", lw=2.2, label=c.f_label)
         ax.plot(c.xs, c.df, color="#d62728", lw=2.2, ls="--", label=c.df_label)
-        _mark_kinks(ax, c, text)
+        _mark_kinks(ax, c, lang)
         ax.set_xlim(*xrange)
         ax.set_ylim(*_ylim(c))
         ax.set_xlabel(f"${sp.latex(d.variable)}$")
-        ax.set_title(text["title"].format(f=c.f_name, df=c.df_name))
+        # words from the i18n catalogs ([plot]); formulas come from the derivation, never translated
+        ax.set_title(t("plot.title", lang, f=c.f_name, df=c.df_name))
         ax.grid(True, color="0.9")
         ax.legend(loc="best", frameon=True)
     return fig
 
 
-def _mark_kinks(ax, c: Curves, text: dict) -> None:
+def _mark_kinks(ax, c: Curves, lang: str) -> None:
     first = True
     for k in c.kinks:
         a = float(k.at)
@@ -217,10 +211,10 @@ def _mark_kinks(ax, c: Curves, text: dict) -> None:
         ax.axvline(a, color="0.5", lw=0.8, ls=":")
         # one-sided limits of f′ as open circles, as in a textbook
         ax.plot([a, a], [left, right], ls="none", marker="o", ms=7, mfc="white", mec="#d62728", mew=1.6,
-                label=text["kink"].format(df=c.df_name) if first else None, zorder=3)
+                label=t("plot.kink", lang, df=c.df_name) if first else None, zorder=3)
         if k.value is not None:
             ax.plot([a], [float(k.value)], ls="none", marker="o", ms=6, color="#d62728", zorder=4,
-                    label=text["value"].format(df=c.df_name) if first else None)
+                    label=t("plot.value", lang, df=c.df_name) if first else None)
         first = False
 
 

@@ -15,6 +15,7 @@ from derivator import plot as plotmod
 from derivator.api import derive
 from derivator.errors import DerivatorError
 from derivator.functions import expand_named
+from derivator.i18n import t
 from derivator.plot import figure, plot
 
 NAMES = ["sigmoid", "tanh", "relu", "gelu", "swish"]
@@ -94,7 +95,7 @@ def test_japanese_title_is_drawn_with_the_cjk_font(derivations, tmp_path):
     family = plotmod.cjk_font_family().replace(" ", "")
     glyphs = set(re.findall(r'id="([A-Za-z-]+)-[0-9a-f]+"', svg))
     cjk_glyphs = set(re.findall(rf'id="({family}[A-Za-z-]*-[0-9a-f]+)"', svg))
-    title = plotmod._TEXT["ja"]["title"]
+    title = t("plot.title", "ja", f="", df="")
     cjk_chars = {ch for ch in title if ord(ch) > 0x3000}
     assert len(cjk_glyphs) >= len(cjk_chars), glyphs
 
