@@ -395,6 +395,7 @@ _REL_CHARS = {"=": "=", "＝": "=", "<": "<", ">": ">", "＜": "<", "＞": ">", 
               "≥": "ge", "≧": "ge", "≠": "ne", "≈": "approx", "≒": "approx", "→": "to", "⇒": "to",
               "≡": "def", "≔": "def"}
 _SEPARATOR_CMDS = ("quad", "qquad")
+_NOISE = re.compile(r"\\(?:label|tag\*?|eqref)\{[^{}]*\}|\\(?:nonumber|notag|displaystyle|textstyle)(?![A-Za-z])")
 _PROSE_TEXT = re.compile(r"\\(?:text|mbox|textrm|mathrm)\s*\{([^{}]*)\}")
 
 
@@ -444,6 +445,8 @@ def split_rows(formula: Formula) -> list[tuple[str, int]]:
             depth = max(0, depth - 1)
         i += 1
     rows.append(("".join(chars[start:n]), start))
+    # labels, tags and style commands say nothing about the math; blank them (offsets stay valid)
+    rows = [(_NOISE.sub(lambda m: " " * len(m.group()), row), offset) for row, offset in rows]
     return [(row, offset) for row, offset in rows if row.strip()]
 
 
@@ -462,6 +465,14 @@ def split_equations(formula: Formula) -> list[Equation]:
         conditions = []
         for clause, offset in clauses:
             sides, ops = _split_sides(clause)
+            if not ops and equations:
+                # "(x > 0)" written after an equation: a condition in brackets
+                inner = re.fullmatch(r"\s*[(\[]([^()\[\]]*)[)\]][\s.,]*", clause)
+                if inner:
+                    inner_sides, inner_ops = _split_sides(inner.group(1))
+                    if inner_ops and all(op in ("<", ">", "le", "ge", "ne") for op in inner_ops):
+                        conditions.append(inner.group(1).strip())
+                        continue
             if not ops:
                 if clause.strip():
                     equations.append(Equation([Side(clause, line_of(row_offset + offset, clause))], [], formula, row_index))
@@ -585,7 +596,10 @@ def _split_sides(clause: str) -> tuple[list[tuple[str, int]], list[str]]:
             i += width
             continue
         i += 1
-    sides.append(("".join(chars[start:n]), start))
+    last = "".join(chars[start:n])
+    # sentence punctuation after a formula: "f(x) = (x^2+3x)^5 ." (but not the spacing command "\,")
+    last = re.sub(r"(?<!\\)[.,;:。、．，]\s*$", lambda m: " " * len(m.group()), last)
+    sides.append((last, start))
     return sides, ops
 
 

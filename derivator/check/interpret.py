@@ -205,7 +205,7 @@ class Reader(Builder):
             if node.primes or len(node.args) != 1:
                 raise InterpretError(f"{name} is defined as a quantity, not a function")
             self.uses_definitions = True
-            return self._power(self.ctx.symbol(name) * self.expr(node.args[0]), node.power)
+            return self.ctx.symbol(name) * self._power(self.expr(node.args[0]), node.power)
         if d is not None:
             self.uses_definitions = True
             if len(node.args) != len(d.params):
@@ -231,8 +231,8 @@ class Reader(Builder):
             raise InterpretError(f"{name} is not defined before this line")
         if len(node.args) != 1:
             raise InterpretError(f"{name}(…, …) is not a known function")
-        # x(x+1): a product
-        return self._power(self.symbol(name) * self.expr(node.args[0]), node.power)
+        # x(x+1)^2: a product, the power on the bracket
+        return self.symbol(name) * self._power(self.expr(node.args[0]), node.power)
 
     def derivative_call(self, node: Apply, d: Definition) -> sp.Expr:
         """f'(x), f''(x), and chain-rule notation f'(u)."""

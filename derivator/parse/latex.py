@@ -539,7 +539,11 @@ class Parser:
                 base = self.postfix_after_primes(base, primes)
                 continue
             exponent = self.script_arg()
-            base = Pow(base, exponent)
+            if isinstance(base, Apply) and base.power is None and not base.primes:
+                # keep it on the call: the reader decides between (f(x))^2 and the product x·(x+1)^2
+                base = Apply(base.name, base.args, 0, exponent)
+            else:
+                base = Pow(base, exponent)
             base = self.postfix(base)
         self.leave()
         return base
@@ -1205,10 +1209,10 @@ class Builder:
             return self._power(fn(args[0]), node.power)
         if len(node.name) == 1 and node.name in "fghFGH" or node.name in GREEK:
             return self._power(sp.Function(node.name)(*args), node.power)
-        # a name before brackets that is not a function: a product  u(2x+3)
+        # a name before brackets that is not a function: a product  u(2x+3), x(x+1)^2
         if len(args) != 1:
             raise InterpretError(f"{node.name}(…, …) is not a known function")
-        return self._power(self.symbol(node.name) * args[0], node.power)
+        return self.symbol(node.name) * self._power(args[0], node.power)
 
     def prime(self, node: Prime) -> sp.Expr:
         if isinstance(node.arg, Sym) and node.arg.name != "x":
