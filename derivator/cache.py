@@ -1,0 +1,180 @@
+"""The CLI's result cache: rendered output keyed by everything that could change it.
+
+A key is the SHA-256 of the command, the input text, every option, derivator's version, a hash of the
+contents of derivator's own source files and templates (so an edit or an upgrade is never served stale
+output), and the Python, SymPy and mpmath versions. Entries live in the user cache directory
+($XDG_CACHE_HOME/derivator, else ~/.cache/derivator), one JSON file each, written atomically; a corrupt,
+truncated or foreign entry is ignored and removed. The directory is safe to delete at any time.
+
+Nothing here imports SymPy: a cache hit must cost well under the import of SymPy.
+DERIVATOR_NO_CACHE=1 turns the cache off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from derivator import __version__
+from derivator.fsutil import atomic_write_text
+
+ENTRY_FORMAT = 1
+MAX_ENTRIES = 2_000  # pruned down to 3/4 of this, oldest first, when exceeded
+MAX_ENTRY_BYTES = 8 * 1024**2
+ENV_DISABLE = "DERIVATOR_NO_CACHE"
+_SOURCE_SUFFIXES = (".py", ".toml", ".tex", ".j2", ".jinja", ".json", ".md", ".txt", ".sty", ".cls")
+
+
+def enabled() -> bool:
+    return os.environ.get(ENV_DISABLE, "") not in ("1", "true", "yes")
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    return root / "derivator"
+
+
+def _hash_tree(digest: "hashlib._Hash", root: str) -> None:
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir():
+                if entry.name != "__pycache__" and not entry.name.startswith("."):
+                    stack.append(entry.path)
+            elif entry.name.endswith(_SOURCE_SUFFIXES):
+                try:
+                    with open(entry.path, "rb") as handle:
+                        digest.update(os.path.relpath(entry.path, root).encode("utf-8", "surrogateescape"))
+                        digest.update(handle.read())
+                except OSError:
+                    digest.update(b"unreadable")
+
+
+def _package_version(module: str) -> str:
+    """A dependency's version read from its files, without importing it (importing SymPy is the cost
+    the cache exists to avoid)."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return "missing"
+    if spec is None or not spec.origin:
+        return "missing"
+    folder = os.path.dirname(spec.origin)
+    for name in ("release.py", "__init__.py"):
+        try:
+            with open(os.path.join(folder, name), encoding="utf-8") as handle:
+                text = handle.read(20_000)
+        except OSError:
+            continue
+        found = re.search(r"__version__\s*=\s*['\"]([^'\"]+)['\"]", text)
+        if found:
+            return found.group(1)
+    return spec.origin  # unknown version: at least the location
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """Everything outside the request that the output depends on."""
+    import importlib.util
+
+    digest = hashlib.sha256()
+    _hash_tree(digest, os.path.dirname(os.path.abspath(__file__)))
+    try:
+        templates = importlib.util.find_spec("derivator.templates")
+        for folder in (templates.submodule_search_locations or []) if templates else []:
+            digest.update(b"\0templates\0")
+            _hash_tree(digest, folder)
+    except (ImportError, ValueError):
+        pass
+    versions = [__version__, sys.version.split()[0], _package_version("sympy"), _package_version("mpmath")]
+    digest.update("\0".join(versions).encode())
+    return digest.hexdigest()
+
+
+def key(command: str, text: str, options: dict[str, Any]) -> str:
+    """The cache key for one request; options must be JSON-serialisable (str() is used otherwise)."""
+    request = {"command": command, "input": text, "options": options, "env": fingerprint(), "format": ENTRY_FORMAT}
+    blob = json.dumps(request, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _path(entry_key: str) -> Path:
+    return cache_dir() / f"{entry_key}.json"
+
+
+def get(entry_key: str) -> str | None:
+    """The cached output, or None: missing, unreadable, corrupt or for another key all read as a miss."""
+    if not enabled():
+        return None
+    path = _path(entry_key)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_ENTRY_BYTES + 1)
+    except OSError:
+        return None
+    try:
+        entry = json.loads(raw)
+        if entry.get("format") == ENTRY_FORMAT and entry.get("key") == entry_key and isinstance(entry.get("output"), str):
+            return entry["output"]
+    except (ValueError, AttributeError, UnicodeDecodeError):
+        pass
+    _remove(path)  # corrupt or foreign: it will be rewritten by the next miss
+    return None
+
+
+def put(entry_key: str, output: str) -> None:
+    """Store output; any failure (read-only home, full disk) is silent: the cache is only an accelerator."""
+    if not enabled() or len(output) > MAX_ENTRY_BYTES // 4:
+        return
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        body = json.dumps({"format": ENTRY_FORMAT, "key": entry_key, "version": __version__, "output": output}, ensure_ascii=False)
+        atomic_write_text(_path(entry_key), body, durable=False)
+        _prune(folder)
+    except (OSError, ValueError):
+        pass
+
+
+def clear() -> int:
+    """Remove every entry; returns how many were removed."""
+    removed = 0
+    try:
+        entries = list(os.scandir(cache_dir()))
+    except OSError:
+        return 0
+    for entry in entries:
+        if entry.name.endswith((".json", ".tmp")):
+            removed += _remove(Path(entry.path))
+    return removed
+
+
+def _remove(path: Path) -> int:
+    try:
+        path.unlink()
+        return 1
+    except OSError:
+        return 0
+
+
+def _prune(folder: Path) -> None:
+    entries = [e for e in os.scandir(folder) if e.name.endswith(".json")]
+    if len(entries) <= MAX_ENTRIES:
+        return
+    entries.sort(key=lambda e: e.stat().st_mtime)
+    for entry in entries[: len(entries) - MAX_ENTRIES * 3 // 4]:
+        _remove(Path(entry.path))

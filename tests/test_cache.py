@@ -1,0 +1,114 @@
+"""derivator.cache: keyed by everything that changes the output, safe to delete, never stale, no SymPy."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from derivator import cache
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("DERIVATOR_NO_CACHE", raising=False)
+    cache.fingerprint.cache_clear()
+    yield
+    cache.fingerprint.cache_clear()
+
+
+def test_round_trip_in_the_xdg_cache_dir(tmp_path):
+    k = cache.key("derive", "sigmoid", {"format": "latex"})
+    assert cache.get(k) is None
+    cache.put(k, "\\sigma'(x)")
+    assert cache.get(k) == "\\sigma'(x)"
+    assert (tmp_path / "xdg" / "derivator" / f"{k}.json").is_file()
+
+
+def test_home_cache_when_xdg_unset(monkeypatch, tmp_path):
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache.cache_dir() == tmp_path / "home" / ".cache" / "derivator"
+
+
+KEYS = [
+    ("derive", "sigmoid", {"format": "latex", "lang": "en"}),
+    ("derive", "sigmoid", {"format": "latex", "lang": "ja"}),
+    ("derive", "sigmoid", {"format": "json", "lang": "en"}),
+    ("derive", "sigmoid ", {"format": "latex", "lang": "en"}),
+    ("derive", "tanh", {"format": "latex", "lang": "en"}),
+    ("check", "sigmoid", {"format": "latex", "lang": "en"}),
+    ("derive", "sigmoid", {"format": "latex", "lang": "en", "param": ["a=1"]}),
+]
+
+
+def test_every_part_of_the_request_changes_the_key():
+    assert len({cache.key(*k) for k in KEYS}) == len(KEYS)
+    assert cache.key(*KEYS[0]) == cache.key("derive", "sigmoid", {"lang": "en", "format": "latex"})
+
+
+def test_source_change_changes_the_key(monkeypatch, tmp_path):
+    before = cache.key(*KEYS[0])
+    fake = tmp_path / "pkg"
+    fake.mkdir()
+    (fake / "engine.py").write_text("RULES = 1\n")
+    monkeypatch.setattr(cache, "__file__", str(fake / "cache.py"))
+    cache.fingerprint.cache_clear()
+    first = cache.key(*KEYS[0])
+    (fake / "engine.py").write_text("RULES = 2\n")  # same size, new content
+    cache.fingerprint.cache_clear()
+    second = cache.key(*KEYS[0])
+    assert len({before, first, second}) == 3
+
+
+@pytest.mark.parametrize("body", [b"", b"{", b"\xff\xfe", b"[]", b'{"format": 1, "key": "other", "output": "x"}',
+                                  b'{"format": 99, "output": "x"}', b"null"])
+def test_corrupt_entries_are_misses_and_removed(body):
+    k = cache.key(*KEYS[0])
+    path = cache.cache_dir() / f"{k}.json"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(body)
+    assert cache.get(k) is None
+    assert not path.exists()
+    cache.put(k, "fresh")
+    assert cache.get(k) == "fresh"
+
+
+def test_safe_to_delete_and_disable(monkeypatch):
+    import shutil
+
+    k = cache.key(*KEYS[0])
+    cache.put(k, "out")
+    shutil.rmtree(cache.cache_dir())
+    assert cache.get(k) is None
+    cache.put(k, "out")
+    assert cache.clear() == 1 and cache.get(k) is None
+    monkeypatch.setenv("DERIVATOR_NO_CACHE", "1")
+    cache.put(k, "out")
+    assert cache.get(k) is None
+
+
+def test_unwritable_cache_is_silent(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a dir")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    k = cache.key(*KEYS[0])
+    cache.put(k, "out")  # no exception
+    assert cache.get(k) is None
+
+
+def test_pruned_when_too_many(monkeypatch):
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 8)
+    for i in range(9):
+        cache.put(cache.key("derive", str(i), {}), str(i))
+    assert len(list(cache.cache_dir().glob("*.json"))) == 6
+
+
+def test_key_and_lookup_never_import_sympy():
+    code = ("import sys; from derivator import cache; k = cache.key('derive', 'sigmoid', {}); cache.get(k); "
+            "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('sympy', 'mpmath'))))")
+    out = subprocess.run([sys.executable, "-c", "import json; " + code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []

@@ -1,0 +1,130 @@
+"""derivator.sandbox: hard limits hold whatever the work does, and answers cross the process boundary."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from derivator.errors import DerivatorError, ParseError
+from derivator.sandbox import LimitError, Limits, limits_from, parse_memory, parse_timeout, run_limited
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="limits need os.fork")
+
+SMALL = Limits(timeout=1.5, max_memory=512 * 1024**2)
+
+
+def _spin():
+    while True:
+        pass
+
+
+def _hog():
+    blocks = []
+    while True:
+        blocks.append(bytearray(50 * 1024**2))
+
+
+def _tower():
+    return 9**9**9  # one long C call: only SIGKILL stops it
+
+
+def _sleep():
+    time.sleep(60)
+
+
+def _parse_error():
+    raise ParseError("unexpected character '@'", "column 3", "a hint")
+
+
+def _bug():
+    raise KeyError("oops")
+
+
+def _recurse(n=0):
+    return _recurse(n + 1)
+
+
+def _segfault():
+    import ctypes
+
+    ctypes.string_at(0)
+
+
+@pytest.mark.parametrize("work", [_spin, _tower, _sleep])
+def test_timeout_is_hard(work):
+    start = time.monotonic()
+    with pytest.raises(LimitError) as info:
+        run_limited(work, limits=SMALL)
+    assert time.monotonic() - start < SMALL.timeout + 1.0
+    assert info.value.exit_code == 2 and "time limit" in str(info.value) and "--timeout" in str(info.value)
+
+
+def test_memory_limit_is_hard():
+    with pytest.raises(LimitError) as info:
+        run_limited(_hog, limits=Limits(timeout=10, max_memory=256 * 1024**2))
+    assert info.value.exit_code == 2 and "memory" in str(info.value) and "--max-memory" in str(info.value)
+
+
+def test_result_and_errors_cross_the_boundary():
+    assert run_limited(sorted, [3, 1, 2], limits=SMALL) == [1, 2, 3]
+    assert run_limited(dict, a=1, limits=SMALL) == {"a": 1}
+    with pytest.raises(ParseError) as info:
+        run_limited(_parse_error, limits=SMALL)
+    err = info.value
+    assert (err.what, err.where, err.hint, err.exit_code) == ("unexpected character '@'", "column 3", "a hint", 2)
+
+
+@pytest.mark.parametrize("work, code, fragment", [(_bug, 3, "internal error: KeyError"), (_recurse, 2, "deeply nested"),
+                                                  (_segfault, 2, "SIGSEGV")])
+def test_failures_are_one_line(work, code, fragment):
+    with pytest.raises(DerivatorError) as info:
+        run_limited(work, limits=SMALL)
+    assert info.value.exit_code == code and fragment in str(info.value) and "\n" not in str(info.value)
+
+
+def test_child_cannot_touch_parent_state():
+    box = []
+    run_limited(box.append, 1, limits=SMALL)
+    assert box == []  # the work ran in another process
+
+
+def test_fork_costs_little():
+    run_limited(int, limits=SMALL)
+    start = time.perf_counter()
+    for _ in range(10):
+        run_limited(int, "7", limits=SMALL)
+    assert (time.perf_counter() - start) / 10 < 0.05
+
+
+MEMORY = [("512M", 512 * 1024**2), ("2G", 2 * 1024**3), ("1.5GiB", int(1.5 * 1024**3)), ("0", 0), ("none", 0),
+          ("100000000", 100_000_000), ("64mb", 64 * 1024**2)]
+
+
+@pytest.mark.parametrize("text, size", MEMORY)
+def test_parse_memory(text, size):
+    assert parse_memory(text) == size
+
+
+@pytest.mark.parametrize("text", ["lots", "-1G", "1X", "10M", ""])
+def test_parse_memory_refuses(text):
+    with pytest.raises(DerivatorError):
+        parse_memory(text)
+
+
+@pytest.mark.parametrize("text", ["-1", "nan", "soon"])
+def test_parse_timeout_refuses(text):
+    with pytest.raises(DerivatorError):
+        parse_timeout(text)
+
+
+def test_limits_from_environment(monkeypatch):
+    monkeypatch.setenv("DERIVATOR_TIMEOUT", "9")
+    monkeypatch.setenv("DERIVATOR_MAX_MEMORY", "300M")
+    assert limits_from() == Limits(9.0, 300 * 1024**2)
+    assert limits_from("2", "1G") == Limits(2.0, 1024**3)  # options win over the environment
+
+
+def test_no_limit_means_none():
+    assert run_limited(sum, [1, 2], limits=Limits(0, 0)) == 3
