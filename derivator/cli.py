@@ -65,17 +65,14 @@ def write_output(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    import tempfile
+    from derivator.fsutil import atomic_write_text
 
-    target = output.resolve()
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text if text.endswith("\n") else text + "\n")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_text(output, text if text.endswith("\n") else text + "\n")
+
+
+# Limits on work done on untrusted input (derivator.sandbox); shared by the commands that read input.
+TIMEOUT_HELP = "Seconds of work allowed per input (default 5, or $DERIVATOR_TIMEOUT; 0: no limit)."
+MEMORY_HELP = "Memory allowed per input, e.g. 512M or 2G (default 1G, or $DERIVATOR_MAX_MEMORY; 0: no limit)."
 
 
 @app.command()
@@ -89,19 +86,43 @@ def derive(
     at_kink: Optional[str] = typer.Option(None, "--at-kink", help="Value used at kinks: left, right, mean or undefined."),
     standalone: bool = typer.Option(False, "--standalone", help="With --format latex: a compilable document."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP),
+    max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the result cache."),
 ) -> None:
     """Derive NAME_OR_EXPR step by step, verify every step, and render the trace."""
-    from derivator.api import derive as run
+    # SymPy is imported only in the worker, after the cache: a cache hit costs a fraction of `import sympy`.
+    from derivator import cache
+    from derivator.sandbox import limits_from, run_limited
 
     if not var.isidentifier() or var.startswith("_"):
         raise DerivatorError(f"--var {var!r} is not a variable name", hint="use a name such as x or z")
-    d = run(expression, var, order=order, params=_params(param), at_kink=at_kink)
-    if format is Format.terminal and output is None:
+    params, limits = _params(param), limits_from(timeout, max_memory)
+    to_terminal = format is Format.terminal and output is None  # rich output depends on the terminal: not cached
+    options = {"format": format.value, "lang": lang.value, "var": var, "order": order, "params": params,
+               "at_kink": at_kink, "standalone": standalone}
+    key = None if to_terminal or no_cache else cache.key("derive", expression, options)
+    text = cache.get(key) if key else None
+    if text is None:
+        text = run_limited(_derive_rendered, expression, options, to_terminal, limits=limits)
+        if key and text is not None:
+            cache.put(key, text)
+    if text is not None:
+        write_output(text, output)
+
+
+def _derive_rendered(expression: str, options: dict, to_terminal: bool) -> str | None:
+    """The work on the input, run inside the sandbox: parse, derive, verify, render."""
+    from derivator.api import derive as run
+
+    o = options
+    d = run(expression, o["var"], order=o["order"], params=o["params"], at_kink=o["at_kink"])
+    if to_terminal:
         from derivator.render.terminal import render_terminal
 
-        render_terminal(d, lang=lang.value)
-        return
-    write_output(render(d, format.value, lang.value, standalone=standalone), output)
+        render_terminal(d, lang=o["lang"])
+        return None
+    return render(d, o["format"], o["lang"], standalone=o["standalone"])
 
 
 def render(d, format: str, lang: str, *, standalone: bool = False) -> str:
