@@ -174,6 +174,34 @@ def list_(
     Console().print(table)
 
 
+@app.command()
+def check(
+    files: List[str] = typer.Argument(..., help="Post, notes or .tex file(s) to check; '-' reads stdin."),
+    format: Format = typer.Option(Format.terminal, "--format", "-f", help="Output format."),
+    lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language of the report."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file (atomically)."),
+) -> None:
+    """Judge a hand-written derivation line by line. Exit 0: every claim holds; 1: a line is wrong or does
+    not follow; 2: the input cannot be read."""
+    from derivator.check import check_file
+    from derivator.render import check_report
+
+    reports = [check_file(path) for path in files]
+    for report in reports:
+        if report.error is not None:
+            typer.echo(f"derivator: error: {report.error}", err=True)
+    readable = [r for r in reports if r.error is None]
+    if readable:
+        if format is Format.terminal and output is None:
+            for report in readable:
+                check_report.render_terminal(report, lang.value)
+        elif format is Format.json:
+            write_output(check_report.render_json_many(readable, lang.value), output)
+        else:
+            write_output("\n".join(check_report.render(r, format.value, lang.value) for r in readable), output)
+    raise typer.Exit(max(r.exit_code for r in reports))
+
+
 COMMANDS = {"derive", "list", "check", "doc", "plot", "compare", "loss"}
 PASSTHROUGH = {"--help", "-h", "--version"}
 

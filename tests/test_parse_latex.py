@@ -242,3 +242,15 @@ def test_parse_speed_per_formula():
     per = (time.perf_counter() - start) / len(formulas)
     # antlr needs 10–65 ms per formula on this machine; the budget for check is ~2 s per post
     assert per < 0.01, f"{per * 1000:.1f} ms per formula"
+
+
+@pytest.mark.parametrize("tex", [
+    r"\max(0, \sin(e^{e^{12}}))",
+    r"|\sin(e^{e^{12}})|",
+    r"\sin(e^{e^{12}})",
+])
+def test_numbers_too_large_to_evaluate_are_refused_quickly(tex):
+    start = time.perf_counter()
+    with pytest.raises(ParseError):
+        parse_latex(tex)
+    assert time.perf_counter() - start < 2.0

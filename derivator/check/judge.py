@@ -264,7 +264,8 @@ class Judge:
                 else:
                     result.status = "wrong"
                     result.method = verification.method
-                    result.expected = latex(_tidy(expected))
+                    result.expected_value = _tidy(expected)
+                    result.expected = latex(result.expected_value)
                     result.counterexample = verification.counterexample
         link.status = result.status
 

@@ -34,6 +34,7 @@ class ClaimResult:
     reason: Note | None = None  # why unchecked
     notes: list[Note] = field(default_factory=list)
     method: str | None = None  # how it was decided: "symbolic+numeric", "numeric", "symbolic"
+    expected_value: Any = field(default=None, repr=False, compare=False)  # the SymPy value behind `expected`
 
     @property
     def is_error(self) -> bool:

@@ -1264,7 +1264,7 @@ class Builder:
         return value if exponent is None else power(value, self.expr(exponent))
 
     def build_Call(self, node: Call) -> sp.Expr:
-        args = [self.expr(a) for a in node.args]
+        args = [bounded(self.expr(a)) for a in node.args]
         try:
             value = _SYMPY_FUNCTIONS[node.name](*args)
         except (TypeError, ValueError) as err:
@@ -1284,7 +1284,7 @@ class Builder:
         return self.expr(node.arg).subs(self.symbol(node.var), self.expr(node.value))
 
     def build_Abs(self, node: Abs) -> sp.Expr:
-        return sp.Abs(self.expr(node.arg))
+        return sp.Abs(bounded(self.expr(node.arg)))
 
     def build_Factorial(self, node: Factorial) -> sp.Expr:
         arg = self.expr(node.arg)
@@ -1297,7 +1297,7 @@ class Builder:
         for op, a, b in zip(node.ops, node.args, node.args[1:]):
             if op not in _REL_SYMPY:
                 raise InterpretError(f"relation '{op}' is not a condition")
-            parts.append(_REL_SYMPY[op](self.expr(a), self.expr(b)))
+            parts.append(_REL_SYMPY[op](bounded(self.expr(a)), bounded(self.expr(b))))
         return sp.And(*parts)
 
     def build_BoolConst(self, node: BoolConst):
@@ -1319,6 +1319,25 @@ class Builder:
         if not isinstance(value, sp.Expr):
             raise InterpretError("a condition where a number was expected")
         return value
+
+
+# SymPy evaluates numeric arguments while building (Max, <, Abs, sin): sin(exp(exp(12))) needs ~10^5
+# digits to do so and does not finish. Numeric arguments above this size are refused first.
+MAX_MAGNITUDE = 1e300
+
+
+def bounded(value: sp.Expr) -> sp.Expr:
+    """value, if it is not a number too large to evaluate safely."""
+    if isinstance(value, sp.Expr) and value.is_number and not value.is_Rational:
+        try:
+            size = abs(complex(value.evalf(15)))
+        except (OverflowError, ValueError, TypeError, ArithmeticError):
+            size = math.inf
+        if not size < MAX_MAGNITUDE:
+            raise InterpretError("number too large to evaluate safely")
+    elif isinstance(value, sp.Rational) and max(abs(value.p).bit_length(), value.q.bit_length()) > 1000:
+        raise InterpretError("number too large to evaluate safely")
+    return value
 
 
 def power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
