@@ -460,9 +460,16 @@ def split_equations(formula: Formula) -> list[Equation]:
         return formula.line + formula.text[:offset].count("\n")
 
     for row_index, (row, row_offset) in enumerate(split_rows(formula)):
-        clauses = _split_clauses(row)
+        row, notes = _split_annotation(row)
         equations = []
         conditions = []
+        # "&& (y = σ(x))": a where-clause in the annotation column defines before the row is judged
+        for clause, offset in _split_clauses(notes):
+            sides, ops = _split_sides(clause)
+            if ops == ["="] and re.fullmatch(r"\s*[A-Za-z]\s*", sides[0][0]):
+                side_objs = [Side(text, line_of(row_offset + offset + o, text)) for text, o in sides]
+                out.append(Equation(side_objs, ops, formula, row_index))
+        clauses = _split_clauses(row)
         for clause, offset in clauses:
             sides, ops = _split_sides(clause)
             if not ops and equations:
@@ -489,6 +496,35 @@ def split_equations(formula: Formula) -> list[Equation]:
             eq.conditions = conditions
         out += equations
     return out
+
+
+def _split_annotation(row: str) -> tuple[str, str]:
+    """Split off the annotation column after `&&` (rule names, "(y = σ(x))"); both keep their offsets."""
+    depth = 0
+    envs = 0
+    i = 0
+    while i < len(row) - 1:
+        if row.startswith("\\begin", i):
+            envs += 1
+        elif row.startswith("\\end", i):
+            envs = max(0, envs - 1)
+        ch = row[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth = max(0, depth - 1)
+        elif row.startswith("&&", i) and depth == 0 and envs == 0:
+            note = row[i + 2:]
+            # text in the annotation is words or brackets around a where-clause: blank it
+            note = re.sub(r"\\(?:text|mbox|textrm|mathrm)\s*\{[^{}]*\}", lambda m: " " * len(m.group()), note)
+            note = re.sub(r"^(\s*)\((.*)\)(\s*)$", lambda m: m.group(1) + " " + m.group(2) + " " + m.group(3), note, flags=re.S)
+            blank = " " * (len(row) - i)
+            return row[:i] + blank, " " * (i + 2) + note
+        i += 1
+    return row, ""
 
 
 def _split_clauses(row: str) -> list[tuple[str, int]]:

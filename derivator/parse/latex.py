@@ -951,9 +951,12 @@ class Parser:
         return Div(num, den)
 
     def term_operand(self) -> Node:
+        """What d/dx applies to: a bracket right after it (d/dx(u) v is u′v), else the rest of the product."""
         if self.is_op("-"):
             self.next()
             return Neg(self.term_operand())
+        if self.is_op("(") or self.is_op("["):
+            return self.factor()
         factors = [self.factor()]
         while self.starts_factor() or self.is_op("*"):
             if self.is_op("*"):
