@@ -58,6 +58,7 @@ class Equation:
     formula: Formula
     row: int
     conditions: list[str] = field(default_factory=list)  # "x > 0" clauses written next to it
+    alone: bool = True  # the only clause of its row (a lone expression can then head a continued chain)
 
     @property
     def line(self) -> int:
@@ -494,6 +495,7 @@ def split_equations(formula: Formula) -> list[Equation]:
             equations.append(eq)
         for eq in equations:
             eq.conditions = conditions
+            eq.alone = len(clauses) == 1
         out += equations
     return out
 

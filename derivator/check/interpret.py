@@ -23,6 +23,8 @@ from typing import Iterable
 import sympy as sp
 
 from derivator.parse.latex import (
+    CATALOG,
+    FUNCTIONS,
     GREEK,
     Apply,
     Builder,
@@ -190,6 +192,8 @@ class Reader(Builder):
             d = self.ctx.defs[name]
             if d.params:
                 raise InterpretError(f"function {name} used without an argument")
+        elif name in CATALOG or name in FUNCTIONS:
+            raise InterpretError(f"function {name} used without an argument")
         return self.ctx.symbol(name)
 
     def read(self, node: Node) -> sp.Expr:

@@ -11,6 +11,7 @@ correctly substitutes an earlier wrong value is reported as carrying that error,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import sympy as sp
 
@@ -39,9 +40,23 @@ from derivator.parse.latex import (
     parse_latex_ast,
     parse_latex_expression_ast,
 )
-from derivator.verify import Domain, Verification, check_equal
+from derivator.verify import Domain, Verification
+from derivator.verify import check_equal as _verify_equal
 
 CONDITION_OPS = ("<", ">", "le", "ge", "ne")
+
+
+@lru_cache(maxsize=4096)
+def _cached_equal(a: sp.Expr, b: sp.Expr, domain: Domain) -> Verification:
+    return _verify_equal(a, b, None, domain)
+
+
+def check_equal(a: sp.Expr, b: sp.Expr, symbols, domain: Domain) -> Verification:
+    """verify.check_equal, remembered: posts repeat the same line (a definition restated, f'(x) again)."""
+    try:
+        return _cached_equal(a, b, domain)
+    except TypeError:  # an unhashable piece: ask without the cache
+        return _verify_equal(a, b, symbols, domain)
 SKIP = object()
 _FAILURES = (DerivatorError, TypeError, ValueError, ZeroDivisionError, RecursionError, AttributeError,
              NotImplementedError, OverflowError)
@@ -79,13 +94,22 @@ class Judge:
     # -- entry -----------------------------------------------------------------------------------
     def run(self, equations: list[Equation]) -> list[ClaimResult]:
         for eq in equations:
+            before = len(self.results)
             try:
                 self.equation(eq)
             except RecursionError:
-                self.results.append(ClaimResult(eq.line, eq.text, "unchecked",
-                                                reason=Note("not_understood", {"detail": "nested too deeply"})))
-                self.chain = None
+                self._give_up(eq, before, "nested too deeply")
+            except Exception as err:  # noqa: BLE001 — SymPy can raise anything on odd input; never crash, never "wrong"
+                self._give_up(eq, before, f"{type(err).__name__}: {str(err)[:80]}")
         return self.results
+
+    def _give_up(self, eq: Equation, before: int, detail: str) -> None:
+        """An equation whose judging failed midway: whatever it had produced becomes unchecked."""
+        del self.results[before:]
+        self.results.append(ClaimResult(eq.line, " ".join(eq.text.split()), "unchecked",
+                                        reason=Note("not_understood", {"detail": detail})))
+        self.chain = None
+        self.pending_head = None
 
     def parse(self, text: str) -> Node | ParseError:
         if text not in self._parsed:
@@ -98,7 +122,8 @@ class Judge:
     # -- one equation ----------------------------------------------------------------------------
     def equation(self, eq: Equation) -> None:
         if not eq.ops:
-            if eq.formula.display:
+            self.pending_head = None
+            if eq.formula.display and eq.alone:
                 node = self.parse(eq.sides[0].text)
                 self.pending_head = (node, eq.sides[0].text.strip()) if isinstance(node, Node) else None
             return
