@@ -113,6 +113,12 @@ DOCUMENTS = [
     ("$$\\log(xy) = \\log x + \\log y \\quad (x > 0)$$", {}),  # y unconstrained: no verdict required
     ("$$x = \\log\\frac{y}{1-y}$$", {}),
     ("$$y = \\sigma(x)$$\n$$x = \\log\\frac{y}{1-y}$$", {2: "ok"}),  # a claim about the variable
+    # catalog functions used without a definition: parameter-free ones only
+    ("$$\\mathrm{ReLU6}'(x) = 1 \\quad (0 < x < 6)$$", {1: "ok"}),
+    ("$$\\mathrm{Softsign}'(x) = \\frac{1}{(1+|x|)^2}$$", {1: "ok"}),
+    ("$$\\mathrm{Softsign}'(x) = \\frac{1}{(1+x)^2}$$", {1: "wrong"}),
+    ("$$\\mathrm{ELU}'(x) = \\alpha e^{x} \\quad (x<0)$$", {1: "unchecked"}),  # α: ELU must be defined
+    ("$$\\mathrm{Swish}'(x) = \\sigma(\\beta x) + \\beta x\\sigma'(\\beta x)$$", {1: "unchecked"}),
 ]
 
 

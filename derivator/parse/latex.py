@@ -298,7 +298,9 @@ FUNCTIONS = {
     "sgn": "sign", "sign": "sign", "abs": "Abs", "sqrt": "sqrt",
 }
 # Activation functions a post may use without defining them (the catalog's spellings, lower-case)
-CATALOG = {"sigmoid", "softplus", "relu", "gelu", "swish", "silu", "softsign", "mish", "logsigmoid"}
+CATALOG = {"sigmoid", "softplus", "relu", "gelu", "swish", "silu", "softsign", "mish", "logsigmoid", "elu", "selu",
+           "celu", "relu6", "hardtanh", "hardswish", "hardsigmoid", "tanhshrink", "softshrink", "hardshrink",
+           "lisht", "squareplus", "sinc", "isru", "isrlu", "sqnl", "snake"}
 _ACCENTS = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde",
             "widetilde": "tilde", "vec": "vec", "dot": "dot", "ddot": "ddot", "mathbf": "bold",
             "boldsymbol": "bold", "bm": "bold", "pmb": "bold"}
@@ -929,8 +931,8 @@ class Parser:
             if content == "e":
                 return Const("E")
             return self.symbol_tail(content)
-        if content.isalpha():
-            return self.named(content, t)
+        if content[:1].isalpha() and content.isalnum():
+            return self.named(content, t)  # ReLU, softplus, ReLU6
         raise self.fail("text inside a formula", t)
 
     def frac(self, t: Token) -> Node:
@@ -1151,7 +1153,6 @@ def _catalog_definitions() -> dict[str, Callable[[sp.Expr], sp.Expr]]:
         "softplus": lambda u: sp.log(1 + sp.exp(u)),
         "relu": lambda u: sp.Max(0, u),
         "gelu": lambda u: u * phi_cdf(u),
-        "swish": lambda u: u * sigmoid(u),
         "silu": lambda u: u * sigmoid(u),
         "softsign": lambda u: u / (1 + sp.Abs(u)),
         "mish": lambda u: u * sp.tanh(sp.log(1 + sp.exp(u))),
@@ -1189,9 +1190,23 @@ class Builder:
         return sp.Symbol(name, real=True)
 
     def catalog(self, name: str) -> Callable[[sp.Expr], sp.Expr] | None:
+        """An activation function a text may use without defining it (σ, ReLU, softplus, Φ, …)."""
         if self._catalog is None:
             self._catalog = _catalog_definitions()
-        return self._catalog.get(name)
+        fn = self._catalog.get(name)
+        if fn is not None or len(name) < 3:
+            return fn
+        # the rest of derivator's catalog, but only entries without parameters: ELU's α or Swish's β
+        # could be anything in a post, and a guessed default would be a false alarm
+        try:
+            from derivator import catalog
+
+            entry = catalog.lookup(name)
+            if entry is None or entry.params or not entry.cite_as_function:
+                return None
+            return catalog.function_class(entry.name)
+        except Exception:  # the catalog is optional for reading LaTeX
+            return None
 
     def apply(self, node: Apply) -> sp.Expr:
         args = [self.build(a) for a in node.args]
