@@ -153,3 +153,24 @@ def test_never_wrong_from_not_understanding():
     for text in texts:
         report = check_text(text, "doc.md")
         assert not any(c.status == "wrong" for c in report.claims), (text, report.claims)
+
+
+REAL_POST_STYLES = [
+    # backprop with partial derivatives through intermediates
+    ("$$z = wx + b$$\n$$a = \\sigma(z)$$\n$$L = \\frac{1}{2}(a - t)^2$$\n"
+     "$$\\frac{\\partial L}{\\partial w} = \\frac{\\partial L}{\\partial a}\\frac{\\partial a}{\\partial z}"
+     "\\frac{\\partial z}{\\partial w} = (a - t)\\,\\sigma(z)(1-\\sigma(z))\\,x$$\n"
+     "$$\\therefore \\frac{\\partial L}{\\partial b} = (a-t)\\,a(1-a)$$", 3),
+    # bare function arguments followed by brackets; primes on brackets
+    ("\\[ (\\tanh x)' = \\frac{(\\sinh x)'\\cosh x - \\sinh x(\\cosh x)'}{\\cosh^2 x} = \\frac{1}{\\cosh^2 x} \\]", 2),
+    ("$$L = -\\left(y \\log \\sigma(z) + (1-y)\\log(1-\\sigma(z))\\right)$$\n$$\\frac{d L}{d z} = \\sigma(z) - y$$", 1),
+    ("$$\\frac{d}{dx}\\log f(x) = \\frac{f'(x)}{f(x)} \\quad (f(x) = x^2 + 1)$$", 0),
+    ("$$f(x) = x^2 \\quad \\text{(定義)}$$\n$$f'(x) = 2x \\qquad \\text{for all } x$$", 1),
+]
+
+
+@pytest.mark.parametrize("text, ok_claims", REAL_POST_STYLES)
+def test_real_post_styles_have_no_false_alarm(text, ok_claims):
+    report = check_text(text, "post.md")
+    assert not any(c.is_error for c in report.claims), [(c.line, c.text, c.status) for c in report.claims]
+    assert sum(c.status == "ok" and c.kind == "claim" for c in report.claims) >= ok_claims

@@ -23,6 +23,7 @@ from typing import Iterable
 import sympy as sp
 
 from derivator.parse.latex import (
+    CALL_LETTERS,
     CATALOG,
     FUNCTIONS,
     GREEK,
@@ -38,7 +39,7 @@ from derivator.parse.latex import (
 
 MAX_FORM_DEPTH = 6
 # One-letter names that are functions when called, never products
-FUNCTION_LETTERS = set("fghFGHpqPQ")
+FUNCTION_LETTERS = CALL_LETTERS
 
 
 @dataclass

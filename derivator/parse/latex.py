@@ -263,7 +263,7 @@ _IGNORED = {
     "Biggl", "Biggr", "bigm", "Bigm", "middle", ",", ";", ":", "!", " ", "quad", "qquad", "displaystyle",
     "textstyle", "scriptstyle", "limits", "nolimits", "nonumber", "notag", "enspace", "thinspace",
     "medspace", "thickspace", "negthinspace", "negmedspace", "negthickspace", "allowbreak", "mathstrut",
-    "strut", "relax", "hfill", "\n",
+    "strut", "relax", "hfill", "\n", "therefore", "because",
 }
 _CMD_AS_CHAR = {
     "cdot": "*", "times": "*", "ast": "*", "cdotp": "*", "bullet": "*", "div": "/",
@@ -318,6 +318,8 @@ _UNSUPPORTED = {
     "underbrace": "braces with notes", "overbrace": "braces with notes",
 }
 _KNOWN_WORDS = set(FUNCTIONS) | CATALOG
+# one-letter names that are functions when a bracket follows, even inside a bare argument
+CALL_LETTERS = set("fghFGHpqPQ")
 
 
 def tokenize(text: str) -> list[Token]:
@@ -379,6 +381,7 @@ class Parser:
         self.depth = 0
         self.abs_open = 0
         self.invisible_open = 0
+        self.no_call = 0
 
     # -- helpers ---------------------------------------------------------------------------------
     @property
@@ -690,6 +693,7 @@ class Parser:
         sub.depth = self.depth
         sub.abs_open = 0
         sub.invisible_open = 0
+        sub.no_call = 0
         return sub
 
     def parse_range(self, start: int, end: int) -> Node:
@@ -775,7 +779,8 @@ class Parser:
         if self.is_op("_"):
             self.next()
             name = name + "_" + self.subscript_text()
-        if self.is_op("("):
+        if self.is_op("(") and (not self.no_call or name in CALL_LETTERS or len(name) > 1):
+            # in a bare argument (\sinh x(\cosh x)') only function-like names call: \log f(x), \log \sigma(z)
             return Apply(name, self.call_args())
         if self.is_op("'"):
             # f'(x) or y'
@@ -861,13 +866,19 @@ class Parser:
         return Call(name, args, power)
 
     def bare_argument(self) -> Node:
-        """`\\sin 2x`, `\\log x^2`, `\\exp -x` (no brackets): the following product of plain factors."""
+        """`\\sin 2x`, `\\log x^2`, `\\exp -x` (no brackets): the following product of plain factors.
+
+        A bracket after them is not part of the argument: `\\sinh x(\\cosh x)'` is sinh(x)·(cosh x)'."""
         if self.is_op("-"):
             self.next()
             return Neg(self.bare_argument())
-        factors = [self.factor()]
-        while self.tok.kind in ("letter", "digit") or (self.tok.kind == "cmd" and self.tok.value in GREEK):
-            factors.append(self.factor())
+        self.no_call += 1
+        try:
+            factors = [self.factor()]
+            while self.tok.kind in ("letter", "digit") or (self.tok.kind == "cmd" and self.tok.value in GREEK):
+                factors.append(self.factor())
+        finally:
+            self.no_call -= 1
         return factors[0] if len(factors) == 1 else Mul(tuple(factors))
 
     def sqrt(self) -> Node:
