@@ -891,6 +891,14 @@ def breakpoints(entry: Entry, params: dict[str, str] | None = None) -> list[tupl
     return points
 
 
+def convention_at(entry: Entry, at: sp.Expr, params: dict[str, str] | None = None) -> str | None:
+    """PyTorch's convention at the breakpoint at `at` (hardtanh: left at -1, right at 1), or None."""
+    for position, bp in breakpoints(entry, params):
+        if sp.simplify(position - at) == 0:
+            return bp.convention
+    return None
+
+
 # -- functions usable by name inside expressions -----------------------------------------------------------
 @cache
 def function_class(name: str) -> type[sp.Function]:
