@@ -26,6 +26,7 @@ def check_text(text: str, name: str = "<text>") -> CheckReport:
 
     if "\x00" in text:
         raise DerivatorError("the input contains NUL bytes: not a text document", name)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     equations = extract_equations(text, name)
     return CheckReport(file=name, claims=Judge().run(equations))
 

@@ -44,6 +44,7 @@ from derivator.verify import Domain, Verification
 from derivator.verify import check_equal as _verify_equal
 
 CONDITION_OPS = ("<", ">", "le", "ge", "ne")
+MAX_OTHER_QUANTITIES = 24
 
 
 @lru_cache(maxsize=4096)
@@ -412,7 +413,11 @@ class Judge:
         key = derivative_key(head, self.ctx)
         variables = sorted({s.name for s in self.ctx.base_symbols()} | {n for n in self.ctx.defs if self.ctx.is_name(n)})
         out = []
-        for name, d in self.ctx.defs.items():
+        # the most recent definitions first, and a bounded number: a long post must not make one wrong
+        # line cost seconds
+        for name, d in reversed(list(self.ctx.defs.items())):
+            if len(out) >= MAX_OTHER_QUANTITIES:
+                break
             for var in variables:
                 if var == name or (key is not None and key[:2] == (name, var)):
                     continue
