@@ -355,13 +355,9 @@ def derivative_key(node: Node, ctx: Context, mode: str = "chain") -> tuple | Non
     if isinstance(node, Deriv) and isinstance(node.of, Sym):
         return (node.of.name, node.var, node.order)
     if isinstance(node, Apply) and node.primes and len(node.args) == 1:
+        # f'(x) and df/dx share (f, x, 1); chain-rule notation f'(u) is (f, u, 1) like df/du
         arg = _arg_name(node.args[0])
-        if arg is None:
-            return None
-        d = ctx.defs.get(node.name)
-        if d is not None and d.params and (mode == "chain" and ctx.is_name(arg) and arg != d.params[0].name):
-            return (node.name, arg, node.primes)
-        return (node.name, arg, node.primes)
+        return None if arg is None else (node.name, arg, node.primes)
     if isinstance(node, Prime) and isinstance(node.arg, Sym):
         name = node.arg.name
         d = ctx.defs.get(name)

@@ -346,8 +346,6 @@ class Judge:
             if cancels:
                 note.params["cancels"] = cancels
             result.diagnosis = note
-        elif result.status == "ok" and prev is not None and prev.status == "wrong" and result.follows is None:
-            link.origin = None
 
         # what the author now takes this notation to be
         key = derivative_key(head, self.ctx) if isinstance(head, Node) and not isinstance(head, _Unreadable) else None
