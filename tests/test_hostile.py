@@ -95,3 +95,142 @@ def test_long_sums_and_products_stay_exact():
     assert parse_text("2^3^2") == 2**9  # right-associative powers are untouched
     assert parse_text("1 - 2 - 3") == -4
     assert parse_text("8 / 2 / 2") == 2
+
+
+# -- the corpus --------------------------------------------------------------------------------------------
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "hostile"))
+import harness  # noqa: E402
+
+from derivator.sandbox import Limits, run_limited  # noqa: E402
+
+# Known to exceed the time limit (the sandbox stops them after 5 s, one line, exit 2, but no position).
+# Reported to the owners; a strict xfail below tells us when one is fixed and can leave this list.
+KNOWN_SLOW = {
+    # Max/Piecewise/& of 800-1,000 arguments; a 26-link chain a=b=…=z; 500 nested cases
+    "latex": {"cur-size-040.txt", "cur-size-041.txt", "cur-size-042.txt", "cur-latex-096.txt", "cur-latex-097.txt"},
+    "derive": {"cur-size-046.txt"},  # (x+1)**1000*(x+2)**1000*(x+3)**1000: the engine expands
+    # 600 chained definitions a_i = a_{i-1} + 1; 5,000 unclosed inline '$x '
+    "check": {"cur-redefine-many.md", "cur-unclosed-inline.md"},
+}
+# Documents small enough for the suite; the rest (100,000-line and 5,000-equation files) run in bench/hostile.py.
+DOC_BUDGET_BYTES = 20_000
+
+
+def _arguments(prefix: str = "") -> list[tuple[str, str]]:
+    return [(p.name, harness.as_argument(p.read_bytes())) for p in harness.corpus("expr", prefix)]
+
+
+def test_corpus_has_at_least_a_thousand_inputs():
+    exprs, docs = harness.corpus("expr"), harness.corpus("doc")
+    assert len(exprs) + len(docs) >= 1_000
+    assert sum(p.name.startswith("cur-") for p in exprs + docs) >= 400  # curated by hand, not only generated
+
+
+@pytest.mark.parametrize("path", ["text", "latex"])
+def test_parsers_on_the_whole_expression_corpus(path):
+    """Every expression input through the parser: no crash, a one-line error, within 2 s each (a loaded
+    2-core machine; they take milliseconds)."""
+    items = [(n, a) for n, a in _arguments() if n not in KNOWN_SLOW.get(path, ())]
+    results = run_limited(harness.run_batch, path, [a for _, a in items], limits=Limits(120, 2 * 1024**3))
+    problems = []
+    for (name, _), (kind, message, seconds) in zip(items, results):
+        if kind == "crash":
+            problems.append(f"{name}: crash {message}")
+        elif kind == "error" and ("\n" in message or (path == "text" and not POSITION.search(message))):
+            problems.append(f"{name}: {message!r}")
+        if seconds > 2.0:
+            problems.append(f"{name}: {seconds:.1f} s")
+    assert not problems, "\n".join(problems[:20])
+    # every curated input is refused; nothing from the injection group is read as an expression
+    # except two harmless spellings of a call: '(sin)(x)' and 'sin(x,)'
+    readable = {n for (n, _), (kind, _, _) in zip(items, results) if kind == "ok" and n.startswith("cur-inject")}
+    assert readable <= {"cur-inject-021.txt", "cur-inject-084.txt"} if path == "text" else True
+
+
+def test_derive_on_what_the_parser_accepts(tmp_path, monkeypatch):
+    """Inputs the parser reads go on through the engine and renderers: answered or refused in one line."""
+    monkeypatch.chdir(tmp_path)
+    accepted = run_limited(harness.run_batch, "text", [a for _, a in _arguments("cur-")], limits=Limits(60, 2 * 1024**3))
+    names = [n for (n, _), (kind, _, _) in zip(_arguments("cur-"), accepted) if kind == "ok" and n not in KNOWN_SLOW["derive"]]
+    assert names
+    arguments = [harness.as_argument((harness.HERE / "expr" / name).read_bytes()) for name in names]
+    results = run_limited(harness.run_batch, "derive", arguments, limits=Limits(90, 2 * 1024**3))
+    for name, (kind, message, seconds) in zip(names, results):
+        assert kind in ("ok", "error") and "\n" not in message, (name, kind, message)
+        assert seconds < 5.0, (name, seconds)
+    assert not (tmp_path / harness.CANARY).exists()
+
+
+def _small_docs() -> list[Path]:
+    return [p for p in harness.corpus("doc", "cur-") if p.stat().st_size <= DOC_BUDGET_BYTES
+            and p.name not in KNOWN_SLOW["check"]]
+
+
+@pytest.mark.parametrize("doc", _small_docs(), ids=lambda p: p.name)
+def test_check_reads_hostile_documents(doc, tmp_path, monkeypatch):
+    """check on a hostile document: judged (bad lines unchecked) or refused in one line; no code runs."""
+    monkeypatch.chdir(tmp_path)
+    outcome = harness.run_one("check", str(doc), need_position=False)
+    assert outcome.kind in ("ok", "error"), outcome
+    assert not [p for p in outcome.problems if "position" not in p], outcome
+    assert not (tmp_path / harness.CANARY).exists()
+
+
+@pytest.mark.parametrize("path, name", [(p, n) for p, names in KNOWN_SLOW.items() for n in sorted(names)])
+def test_known_slow_inputs_are_stopped_by_the_limit(path, name, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    start = time.perf_counter()
+    source = harness.HERE / ("doc" if path == "check" else "expr") / name
+    argument = str(source) if path == "check" else harness.as_argument(source.read_bytes())
+    outcome = harness.run_one(path, argument, limits=Limits(timeout=1.0, max_memory=1024**3))
+    assert time.perf_counter() - start < 3.0
+    if outcome.kind != "limit":
+        pytest.fail(f"{name} no longer hits the limit on {path} ({outcome.kind}): remove it from KNOWN_SLOW")
+
+
+# -- the real command line: exit code 2, one line on stderr, no traceback, no canary --------------------------
+def _cli(args: list[str | bytes], cwd: Path, timeout: float = 30) -> subprocess.CompletedProcess:
+    env = dict(os.environ, XDG_CACHE_HOME=str(cwd / "cache"), NO_COLOR="1")
+    root = Path(__file__).resolve().parents[1]
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
+    return subprocess.run([sys.executable, "-m", "derivator", *args], cwd=cwd, env=env, capture_output=True, timeout=timeout)
+
+
+CANARY_PAYLOAD = f"__import__('os').system('touch {harness.CANARY}')"
+CLI_CASES = [
+    (["derive", "--", CANARY_PAYLOAD], "column"),
+    (["derive", "--", f"sympify(\"{CANARY_PAYLOAD}\")"], "column"),
+    (["derive", "9**9**9"], "exponent"),
+    (["derive", "x" * 100_000], "too long"),
+    (["derive", "(" * 5_000 + "x" + ")" * 5_000], "too long"),
+    (["derive", b"x + \xff\xfe"], "unexpected character"),  # invalid UTF-8 in argv
+    (["derive", "x**2", "--var", CANARY_PAYLOAD], "--var"),
+    (["derive", "elu", "--param", f"alpha={CANARY_PAYLOAD}"], "column"),
+    (["derive", "relu", "--at-kink", CANARY_PAYLOAD], "kink"),
+    (["derive", "x**2", "--timeout", "soon"], "timeout"),
+    (["derive", "x**2", "--max-memory", "lots"], "memory"),
+]
+
+
+@pytest.mark.parametrize("args, fragment", CLI_CASES, ids=[f"cli{i}" for i in range(len(CLI_CASES))])
+def test_command_line_refuses_in_one_line(args, fragment, tmp_path):
+    done = _cli(args, tmp_path)
+    err = done.stderr.decode("utf-8", "replace")
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert done.returncode == 2, err
+    assert len(lines) == 1 and "Traceback" not in err, err
+    assert fragment in lines[0]
+    assert done.stdout == b""
+    assert not (tmp_path / harness.CANARY).exists()
+
+
+def test_command_line_time_limit(tmp_path):
+    start = time.perf_counter()
+    done = _cli(["derive", "(x+1)**1000*(x+2)**1000*(x+3)**1000", "--timeout", "1", "--format", "json"], tmp_path)
+    assert time.perf_counter() - start < 1.0 + 5.0  # 1 s of work + start-up, not the engine's minutes
+    assert done.returncode == 2 and b"time limit" in done.stderr and done.stderr.count(b"\n") == 1
