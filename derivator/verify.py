@@ -7,6 +7,7 @@ Both sides are first turned into plain SymPy (`doit` evaluates pending derivativ
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 from dataclasses import dataclass
@@ -167,3 +168,320 @@ def verify_derivation(d: Derivation, domain: Domain = Domain()) -> Derivation:
             verify_step(step, symbols, domain, substitute={y: d.definition})
         d.output_check = check_equal(in_x, reference, symbols, domain)
     return d
+
+
+# -- numeric evidence for facts about a function on the whole real line ---------------------------------
+# A fact (a limit, the sign of f″ on an interval, a bound, a range) is proven by its own argument in
+# derivator.facts; these checks test the conclusion independently, by evaluating the function with
+# mpmath at many points, far out to ±10^12 for limits. They never prove anything on their own.
+
+FACT_DIGITS = 60
+FACT_WINDOW = 12.0  # dense sampling of [-12, 12]; saturation beyond it is covered by the far points
+FACT_SAMPLES = 401
+SAMPLE_DIGITS = 30  # dense sampling; limits and difference quotients use FACT_DIGITS
+FACT_TOL = mpmath.mpf(10) ** -20
+_FAR = tuple(mpmath.mpf(10) ** k for k in (2, 3, 4, 6, 8, 12))
+
+
+def _real_at(f: Callable, point, digits: int = FACT_DIGITS) -> mpmath.mpf | None:
+    """f(point) as a real number, or None where f is undefined or not real."""
+    with mpmath.workdps(digits):
+        try:
+            v = mpmath.mpmathify(f(point))
+        except (ZeroDivisionError, ValueError, TypeError, OverflowError, AttributeError, NameError):
+            return None
+        if not mpmath.isfinite(v):
+            return None
+        if isinstance(v, mpmath.mpc):
+            if abs(v.imag) > FACT_TOL * max(1, abs(v)):
+                return None
+            v = v.real
+        return v
+
+
+def _fact_points(low: sp.Expr, high: sp.Expr, avoid: Iterable[float] = ()) -> tuple[list, list]:
+    """(dense, extra): dense points in (low, high) ∩ [-W, W]; points just inside finite ends and far
+    points towards infinite ends."""
+    return _fact_points_cached(low, high, tuple(avoid))
+
+
+@functools.lru_cache(maxsize=256)
+def _fact_points_cached(low: sp.Expr, high: sp.Expr, avoid: tuple[float, ...]) -> tuple[list, list]:
+    lo = -FACT_WINDOW if low == -sp.oo else max(float(low), -FACT_WINDOW)
+    hi = FACT_WINDOW if high == sp.oo else min(float(high), FACT_WINDOW)
+    with mpmath.workdps(FACT_DIGITS):
+        dense, extra = [], []
+        if lo < hi:
+            step = (mpmath.mpf(hi) - mpmath.mpf(lo)) / (FACT_SAMPLES + 1)
+            dense = [mpmath.mpf(lo) + step * (i + mpmath.mpf(1) / 3) for i in range(1, FACT_SAMPLES + 1)]
+        for end, inward in ((low, 1), (high, -1)):
+            if end.is_finite:
+                extra += [mpmath.mpf(float(end)) + inward * mpmath.mpf(10) ** -k for k in (3, 6, 9)]
+        if low == -sp.oo:
+            extra += [-p for p in _FAR]
+        if high == sp.oo:
+            extra += list(_FAR)
+        low_f = float(low) if low.is_finite else -mpmath.inf
+        high_f = float(high) if high.is_finite else mpmath.inf
+
+        def keep(p) -> bool:
+            return low_f < p < high_f and all(abs(p - a) > mpmath.mpf(10) ** -12 for a in avoid)
+
+        return [p for p in dense if keep(p)], [p for p in extra if keep(p)]
+
+
+def _samples(expr: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr, avoid: Iterable[float] = ()):
+    """(point, real value) pairs: the dense grid in double precision with NumPy (fast, and ample for
+    signs and bounds with a tolerance), the points near ends and far out with mpmath."""
+    dense, extra = _fact_points(low, high, avoid)
+    f = _fact_function(expr, x) if extra else None
+    values: list = []
+    try:
+        # lambdify prints derivator's own expression tree (never user text) to NumPy code
+        fn = sp.lambdify(x, plain(expr).replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero),
+                         modules=["scipy", "numpy"])
+        import numpy as np
+
+        xs = np.array([float(p) for p in dense])
+        with np.errstate(all="ignore"):
+            ys = np.asarray(fn(xs), dtype=complex)
+        if ys.shape != xs.shape:
+            ys = np.full(xs.shape, complex(ys))
+        for p, v in zip(dense, ys):
+            if not np.isfinite(v) or abs(v.imag) > 1e-12 * max(1.0, abs(v)):
+                continue
+            if abs(v.real) < 1e-9:
+                # small values may be rounding noise of a cancellation (GELU′ near -12): recompute
+                f = f or _fact_function(expr, x)
+                exact = _resolved_at(f, p, keep_zero=True)
+                if exact is not None:
+                    values.append((p, exact))
+                continue
+            values.append((p, mpmath.mpf(float(v.real))))
+    except Exception:  # noqa: BLE001 - a function NumPy lacks: evaluate every point with mpmath
+        extra = dense + extra
+        f = _fact_function(expr, x)
+    for p in extra:
+        v = _resolved_at(f, p, keep_zero=abs(p) <= FACT_WINDOW)
+        if v is not None:
+            values.append((p, v))
+    return values
+
+
+def _resolved_at(f: Callable, p, keep_zero: bool) -> mpmath.mpf | None:
+    """f(p) at a precision that resolves it: far out, 1 − tanh²(x) is e^{-2|x|}-small and cancels to 0
+    at 30 digits, so the precision grows (to 600 digits). A value that stays 0 is 0 near the origin
+    (keep_zero) and, far out, unresolved (None): e^{-20000} is beyond any precision we try."""
+    for digits in (SAMPLE_DIGITS, 120, 600):
+        v = _real_at(f, p, digits)
+        if v is None:
+            return None
+        if v != 0 and abs(v) > mpmath.mpf(10) ** (10 - digits):
+            return v
+    return mpmath.mpf(0) if keep_zero else None
+
+
+def _fact_function(expr: sp.Expr, x: sp.Symbol) -> Callable:
+    return _compile(plain(expr), (x,))
+
+
+def check_limit(expr: sp.Expr, x: sp.Symbol, direction: int, value: sp.Expr) -> Verification:
+    """Numeric evidence for lim_{x→±∞} expr = value: the values at |x| = 10^2 … 10^12 approach it
+    (monotonically, within 10^-6 at the far end) or, for ±∞, grow past every bound we test."""
+    f = _fact_function(expr, x)
+    xs = [direction * p for p in _FAR]
+    values = [_real_at(f, p) for p in xs]
+    if any(v is None for v in values):
+        return Verification(False, None, 0, note="the expression could not be evaluated at large arguments")
+    with mpmath.workdps(FACT_DIGITS):
+        if value in (sp.oo, -sp.oo):
+            s = 1 if value == sp.oo else -1
+            grows = all(s * b > s * a for a, b in zip(values, values[1:]))
+            ok = grows and s * values[-1] > max(10, 4 * abs(values[0]))
+        else:
+            target = mpmath.mpf(sp.N(value, FACT_DIGITS)) if value.is_real else None
+            if target is None:
+                return Verification(False, None, 0, note=f"limit {value} is not a real number")
+            errors = [abs(v - target) for v in values]
+            shrinking = all(b <= a * (1 + mpmath.mpf(10) ** -10) + FACT_TOL for a, b in zip(errors, errors[1:]))
+            ok = shrinking and errors[-1] <= mpmath.mpf(10) ** -6 * max(1, abs(target))
+    if ok:
+        return Verification(True, "numeric", len(values))
+    return Verification(
+        False, "numeric", 0,
+        counterexample={"x": mpmath.nstr(xs[-1], 5), "value": mpmath.nstr(values[-1], 15), "limit": str(value)},
+    )
+
+
+def check_sign(
+    expr: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr, sign: int, avoid: Iterable[float] = ()
+) -> Verification:
+    """Numeric evidence that expr has the sign `sign` (1, -1, or 0 for identically zero) on (low, high)."""
+    f = _fact_function(expr, x)
+    agreed = 0
+    for p, v in _samples(expr, x, low, high, avoid):
+        good = abs(v) <= FACT_TOL if sign == 0 else (v > 0 if sign > 0 else v < 0)
+        if not good:
+            return Verification(False, "numeric", agreed,
+                                counterexample={"x": mpmath.nstr(p, 12), "value": mpmath.nstr(v, 15)})
+        agreed += 1
+    if agreed >= MIN_POINTS:
+        return Verification(True, "numeric", agreed)
+    return Verification(False, None, agreed, note="could not evaluate enough sample points")
+
+
+def _numeric_set(target: sp.Set) -> list[tuple[mpmath.mpf, mpmath.mpf, bool, bool]]:
+    """A union of intervals and points as (low, high, low_closed, high_closed) in mpmath numbers."""
+    if target is sp.S.EmptySet:
+        return []
+    if target is sp.S.Reals:
+        return [(-mpmath.inf, mpmath.inf, False, False)]
+    if isinstance(target, sp.Union):
+        return [part for arg in target.args for part in _numeric_set(arg)]
+    if isinstance(target, sp.FiniteSet):
+        return [(v, v, True, True) for v in (_mp(p) for p in target)]
+    if isinstance(target, sp.Interval):
+        return [(_mp(target.start), _mp(target.end), not target.left_open, not target.right_open)]
+    raise ValueError(f"cannot sample against the set {target}")
+
+
+def _mp(v: sp.Expr) -> mpmath.mpf:
+    if v == sp.oo:
+        return mpmath.inf
+    if v == -sp.oo:
+        return -mpmath.inf
+    with mpmath.workdps(FACT_DIGITS):
+        return mpmath.mpf(sp.N(v, FACT_DIGITS))
+
+
+def _in_set(v: mpmath.mpf, parts: list, tol: mpmath.mpf) -> bool:
+    """Is v in the closure of the set, up to tol? (Sampled values reach an open end only in the limit.)"""
+    slack = tol * max(1, abs(v))
+    return any(lo - slack <= v <= hi + slack for lo, hi, _, _ in parts)
+
+
+def _strictly_in(v: mpmath.mpf, parts: list) -> bool:
+    return any((lo < v or (closed_lo and lo == v)) and (v < hi or (closed_hi and v == hi)) for lo, hi, closed_lo, closed_hi in parts)
+
+
+def check_range(expr: sp.Expr, x: sp.Symbol, target: sp.Set, avoid: Iterable[float] = ()) -> Verification:
+    """Numeric evidence that the values of expr on ℝ lie in `target` and come close to its ends."""
+    f = _fact_function(expr, x)
+    tol = mpmath.mpf(10) ** -6
+    parts = _numeric_set(target)
+    seen = []
+    for p, v in _samples(expr, x, -sp.oo, sp.oo, avoid):
+        if not _in_set(v, parts, tol):
+            return Verification(False, "numeric", len(seen),
+                                counterexample={"x": mpmath.nstr(p, 12), "value": mpmath.nstr(v, 15), "range": str(target)})
+        seen.append(v)
+    if len(seen) < MIN_POINTS:
+        return Verification(False, None, len(seen), note="could not evaluate enough sample points")
+    low, high = min(seen), max(seen)
+    for end, got, bigger in ((target.inf, low, False), (target.sup, high, True)):
+        if end.is_finite:
+            if abs(got - mpmath.mpf(sp.N(end, FACT_DIGITS))) > 10 ** -3 * max(1, abs(got)):
+                return Verification(False, "numeric", len(seen),
+                                    note=f"sampled values stay away from {end}: closest {mpmath.nstr(got, 10)}")
+        elif (got < 1e3) if bigger else (got > -1e3):
+            return Verification(False, "numeric", len(seen), note=f"sampled values do not grow towards {end}")
+    return Verification(True, "numeric", len(seen))
+
+
+def check_bound(
+    expr: sp.Expr,
+    x: sp.Symbol,
+    bound: sp.Expr,
+    kind: str,
+    attained: sp.Set = sp.S.EmptySet,
+    avoid: Iterable[float] = (),
+) -> Verification:
+    """Numeric evidence that expr ≤ bound (kind "max") or ≥ bound ("min") on ℝ, with equality exactly
+    on `attained`: the bound holds at every sample, is reached at the points of `attained`, and is
+    missed by a margin at samples at least 10^-2 away from it."""
+    f = _fact_function(expr, x)
+    s = 1 if kind == "max" else -1
+    with mpmath.workdps(FACT_DIGITS):
+        b = mpmath.mpf(sp.N(bound, FACT_DIGITS))
+        tol = mpmath.mpf(10) ** -12 * max(1, abs(b))
+        checked = 0
+        witnesses = [p for p in attained if p.is_number] if isinstance(attained, sp.FiniteSet) else []
+        for p in witnesses:
+            v = _real_at(f, mpmath.mpf(sp.N(p, FACT_DIGITS)))
+            if v is None or abs(v - b) > tol:
+                return Verification(False, "numeric", checked, note=f"the bound is not reached at x = {p}")
+            checked += 1
+
+        parts = _numeric_set(attained)
+        points = [_mp(w) for w in witnesses]
+
+        def near_attained(p) -> bool:
+            return _strictly_in(p, parts) or any(abs(p - w) < mpmath.mpf(10) ** -2 for w in points)
+
+        for p, v in _samples(expr, x, -sp.oo, sp.oo, avoid):
+            if s * (v - b) > tol:
+                return Verification(False, "numeric", checked,
+                                    counterexample={"x": mpmath.nstr(p, 12), "value": mpmath.nstr(v, 15)})
+            # strictly below the bound away from where it is attained; far out (|x| > W) only ≤ is
+            # tested, since e^{-1000}-sized gaps are below any fixed working precision
+            if not near_attained(p) and abs(p) <= FACT_WINDOW and not s * (v - b) < 0:
+                return Verification(False, "numeric", checked, note=f"the bound is also reached at x = {mpmath.nstr(p, 12)}")
+            if near_attained(p) and not isinstance(attained, sp.FiniteSet) and abs(v - b) > tol:
+                return Verification(False, "numeric", checked, note=f"the bound is not reached at x = {mpmath.nstr(p, 12)}")
+            checked += 1
+    if checked >= MIN_POINTS:
+        return Verification(True, "numeric", checked)
+    return Verification(False, None, checked, note="could not evaluate enough sample points")
+
+
+def check_one_sided(f_expr: sp.Expr, x: sp.Symbol, at: sp.Expr, side: int, value: sp.Expr) -> Verification:
+    """Numeric evidence for a one-sided derivative: (f(a ± h) − f(a)) / (±h) → value for h = 10^-k."""
+    f = _fact_function(f_expr, x)
+    with mpmath.workdps(FACT_DIGITS):
+        a = mpmath.mpf(sp.N(at, FACT_DIGITS))
+        fa = _real_at(f, a)
+        target = mpmath.mpf(sp.N(value, FACT_DIGITS))
+        if fa is None:
+            return Verification(False, None, 0, note=f"f is undefined at {at}")
+        for k in (15, 20, 25):
+            h = side * mpmath.mpf(10) ** -k
+            fh = _real_at(f, a + h)
+            if fh is None:
+                return Verification(False, None, 0, note=f"f is undefined next to {at}")
+            q = (fh - fa) / h
+            if abs(q - target) > mpmath.mpf(10) ** -10 * max(1, abs(target)):
+                return Verification(False, "numeric", 0,
+                                    counterexample={"h": mpmath.nstr(h, 3), "quotient": mpmath.nstr(q, 15)})
+    return Verification(True, "numeric", 3)
+
+
+def check_value(expr: sp.Expr, x: sp.Symbol, at: sp.Expr, value: sp.Expr) -> Verification:
+    """expr at x = at equals value: exactly when SymPy can tell, and numerically at 60 digits."""
+    expr, at, value = sp.sympify(expr), sp.sympify(at), sp.sympify(value)
+    f = _fact_function(expr, x)
+    # a point or value located numerically (a Float of 15 digits) is checked to its own precision
+    tol = mpmath.mpf(10) ** -12 if (at.has(sp.Float) or value.has(sp.Float)) else FACT_TOL
+    with mpmath.workdps(FACT_DIGITS):
+        v = _real_at(f, mpmath.mpf(sp.N(at, FACT_DIGITS)))
+        target = mpmath.mpf(sp.N(plain(value), FACT_DIGITS))
+        if v is None or abs(v - target) > tol * max(1, abs(target)):
+            return Verification(False, "numeric", 0, counterexample={"value": "undefined" if v is None else mpmath.nstr(v, 20)})
+    exact = False
+    if not tol > FACT_TOL:
+        try:
+            exact = sp.simplify(plain(expr).subs(x, at) - plain(value)) == 0
+        except (TypeError, ValueError, RecursionError):
+            exact = False
+    return Verification(True, "symbolic+numeric" if exact else "numeric", 1)
+
+
+def check_root(expr: sp.Expr, x: sp.Symbol, root: sp.Expr, width: float = 1e-9) -> Verification:
+    """A root located numerically is a root: expr changes sign across [root - width, root + width]
+    (so, being continuous there, it has a zero in that bracket)."""
+    f = _fact_function(expr, x)
+    with mpmath.workdps(FACT_DIGITS):
+        r = mpmath.mpf(sp.N(root, FACT_DIGITS))
+        a, b = _real_at(f, r - width), _real_at(f, r + width)
+    if a is None or b is None or not (a * b < 0):
+        return Verification(False, "numeric", 0, note=f"no sign change around x = {root}")
+    return Verification(True, "numeric", 2)
