@@ -56,6 +56,9 @@ class NumpyCode(_NamedCalls, SciPyPrinter):
     def _print_Exp1(self, expr):
         return self._module_format("numpy.e")
 
+    def _print_erfinv(self, expr):
+        return f"{self._module_format('scipy.special.erfinv')}({self._print(expr.args[0])})"
+
     def _print_Pow(self, expr, rational=False):
         # NumPyPrinter writes (1 + exp(-x))**(-1.0) to dodge integer arrays to negative powers;
         # 1/(1 + exp(-x)) is what a reader expects and true division avoids the same problem.
@@ -83,6 +86,9 @@ class TorchCode(_NamedCalls, TorchPrinter):
         if expr.is_number and type(expr).__name__ in PythonCodePrinter._kf:
             return self._print_math(expr)
         return super()._print_Function(expr)
+
+    def _print_erfinv(self, expr):
+        return f"{self._module_format('torch.erfinv')}({self._print(expr.args[0])})"
 
     def _print_math(self, expr):
         name = PythonCodePrinter._kf[type(expr).__name__]
@@ -198,6 +204,25 @@ def code_parts(d: Derivation) -> CodeParts:
     )
 
 
+@dataclass(frozen=True)
+class Names:
+    """The names the generated code defines, for code that calls it (notebooks, docs)."""
+
+    function: str
+    derivative: str
+    from_output: str | None
+    params: tuple[str, ...]
+
+
+def names(d: Derivation, fmt: str = "numpy") -> Names:
+    parts = code_parts(d)
+    derivative = f"{parts.name}_{'grad' if parts.order == 1 else f'd{parts.order}'}"
+    from_output = f"{derivative}_from_output"
+    if f"def {from_output}(" not in render_code(parts, fmt):
+        from_output = None
+    return Names(parts.name, derivative, from_output, tuple(_identifier(p.name, "p") for p in parts.params))
+
+
 def export_code(d: Derivation, fmt: str = "numpy") -> str:
     """Python source defining f, its derivative and (if any) the derivative from f's output."""
     if fmt not in _PRINTERS:
@@ -238,15 +263,16 @@ def render_code(parts: CodeParts, fmt: str) -> str:
     if parts.output_form is not None and parts.order == 1:
         ys = _identifier(parts.output_symbol.name, "y")
         yargs = ", ".join([ys] + [_identifier(p.name, "p") for p in parts.params])
-        from_output = f"{grad_name}_from_output"
-        blocks.append(
-            _def(
-                from_output,
-                yargs,
-                body(parts.output_form),
-                f"Derivative from the forward output {ys} = {parts.name}({args}): {sp.sstr(parts.output_form)}",
-            )
-        )
+        try:
+            code = body(parts.output_form)
+        except DerivatorError as err:
+            # the output form is an extra: without it the backward pass uses the derivative in x
+            missing = (err.hint or "").rsplit(": ", 1)[-1]
+            blocks.append(f"# No {fmt} code for the derivative from the output {ys}: it needs {missing}.\n")
+        else:
+            from_output = f"{grad_name}_from_output"
+            doc = f"Derivative from the forward output {ys} = {parts.name}({args}): {sp.sstr(parts.output_form)}"
+            blocks.append(_def(from_output, yargs, code, doc))
     if fmt == "torch":
         blocks.append(_autograd(parts, args, grad_name, from_output))
 

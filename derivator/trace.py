@@ -89,12 +89,17 @@ class Derivation:
     def verified(self) -> bool:
         return all(s.verified for s in self.all_steps) and bool(self.final_check and self.final_check.ok)
 
+    # Jupyter display. JupyterLab prefers markdown over latex, VS Code latex over markdown, nbconvert's
+    # LaTeX export latex: both are given, and neither relies on one front end's dialect.
     def _repr_latex_(self) -> str:
+        """$$\\begin{aligned}…\\end{aligned}$$: the one display form MathJax, KaTeX and LaTeX accept."""
         from derivator.render.latex import render_latex
 
-        return "$$" + render_latex(self) + "$$"
+        return "$$\n" + render_latex(self) + "\n$$"
 
     def _repr_markdown_(self) -> str:
-        from derivator.render.markdown import render_markdown
+        """Jupyter's Markdown: $…$ inline and $$ + aligned display (not GitHub's $`…`$, which Jupyter
+        shows with the backquotes)."""
+        from derivator.render.flavors.jupyter import render
 
-        return render_markdown(self)
+        return render(self)

@@ -1,0 +1,354 @@
+"""Documents from Jinja2 templates: a LaTeX article, a Beamer lecture, a blog post per Markdown flavour.
+
+The templates live in templates/ (shipped as the package derivator.templates); a user's own template
+directory is searched first, so one file can be overridden or a new template added. A template gets a
+context of ready-to-paste pieces — the formulas from the shared textbook printer, the words from the
+i18n catalogs, already escaped for the target (TeX or the flavour's Markdown) — so templates hold only
+layout. LaTeX templates use `\\VAR{…}` and `\\BLOCK{…}` instead of `{{ }}` and `{% %}`, which would
+clash with TeX's braces and comments.
+
+Every document holds the definition, the plot, the steps, the output form and the code, and a
+`properties` block (empty until the facts of a derivative are derived) that later sections can fill.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import sympy as sp
+
+from derivator import __version__
+from derivator.codegen import export_code
+from derivator.errors import DerivatorError
+from derivator.i18n import rule_name, t
+from derivator.render.flavors import FLAVORS, flavor_module
+from derivator.render.flavors import _base
+from derivator.render.latex import rows as latex_rows
+from derivator.render.narration import lhs_latex, say
+from derivator.render.printing import to_latex
+from derivator.trace import Derivation
+
+TEMPLATES = ("article", "beamer", "blog")
+# file names in templates/ (and in a user's template directory)
+_FILES = {"article": "article.tex", "beamer": "beamer.tex"}
+STEPS_PER_SLIDE = 4
+
+
+@dataclass(frozen=True)
+class Document:
+    text: str
+    kind: str  # "tex" or "markdown"
+    engine: str | None  # pdflatex or lualatex for .tex
+    plot_suffix: str  # the plot file this document refers to: pdf for LaTeX, png for blogs
+
+
+# --- escaping --------------------------------------------------------------------------------------
+
+_TEX_SPECIAL = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
+    "^": r"\textasciicircum{}", "_": r"\_", "%": r"\%", "~": r"\textasciitilde{}",
+}
+# Unicode the narration uses for math, set so pdflatex (no Unicode fonts) and lualatex both print it
+_TEX_UNICODE = {
+    "√": r"\ensuremath{\surd}", "×": r"\ensuremath{\times}", "−": r"\ensuremath{-}", "′": r"\ensuremath{'}",
+    "·": r"\ensuremath{\cdot}", "⋅": r"\ensuremath{\cdot}", "→": r"\ensuremath{\to}", "←": r"\ensuremath{\leftarrow}",
+    "↦": r"\ensuremath{\mapsto}", "⇒": r"\ensuremath{\Rightarrow}", "⇔": r"\ensuremath{\Leftrightarrow}",
+    "≤": r"\ensuremath{\le}", "≥": r"\ensuremath{\ge}", "≠": r"\ensuremath{\ne}", "≈": r"\ensuremath{\approx}",
+    "≡": r"\ensuremath{\equiv}", "∝": r"\ensuremath{\propto}", "±": r"\ensuremath{\pm}", "∓": r"\ensuremath{\mp}",
+    "∞": r"\ensuremath{\infty}", "∂": r"\ensuremath{\partial}", "∇": r"\ensuremath{\nabla}", "∑": r"\ensuremath{\sum}",
+    "∏": r"\ensuremath{\prod}", "∫": r"\ensuremath{\int}", "∈": r"\ensuremath{\in}", "∀": r"\ensuremath{\forall}",
+    "∃": r"\ensuremath{\exists}", "⊙": r"\ensuremath{\odot}", "⊗": r"\ensuremath{\otimes}", "‖": r"\ensuremath{\|}",
+    "⟨": r"\ensuremath{\langle}", "⟩": r"\ensuremath{\rangle}", "∘": r"\ensuremath{\circ}", "°": r"\ensuremath{^\circ}",
+    "…": r"\dots{}", "—": "---", "–": "--", "‘": "`", "’": "'", "“": "``", "”": "''", "\u00a0": "~",
+    "✓": r"\ensuremath{\checkmark}", "⚠": r"(!)", "|": r"\textbar{}", "<": r"\textless{}", ">": r"\textgreater{}",
+}
+_SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ", "0123456789+-=()ni"))
+_SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₒₓₙᵢⱼ", "0123456789+-=()aeoxnij"))
+# Greek capitals that look like Latin ones have no TeX macro of their own
+_GREEK_LATIN = {"Alpha": "A", "Beta": "B", "Epsilon": "E", "Zeta": "Z", "Eta": "H", "Iota": "I", "Kappa": "K",
+                "Mu": "M", "Nu": "N", "Omicron": "O", "Rho": "P", "Tau": "T", "Chi": "X", "omicron": "o"}
+
+
+def _unicode_tex(ch: str) -> str:
+    """TeX for one non-ASCII character, or the character itself (lualatex prints it; pdflatex would not)."""
+    if ch in _TEX_UNICODE:
+        return _TEX_UNICODE[ch]
+    if ch in _SUPERSCRIPTS:
+        return rf"\textsuperscript{{{_SUPERSCRIPTS[ch]}}}"
+    if ch in _SUBSCRIPTS:
+        return rf"\textsubscript{{{_SUBSCRIPTS[ch]}}}"
+    name = unicodedata.name(ch, "")
+    m = re.fullmatch(r"GREEK (SMALL|CAPITAL) LETTER (FINAL SIGMA|\w+)", name)
+    if m:
+        letter = m.group(2).lower() if m.group(1) == "SMALL" else m.group(2).capitalize()
+        letter = {"lamda": "lambda", "Lamda": "Lambda", "final sigma": "varsigma"}.get(letter, letter)
+        if letter in _GREEK_LATIN:
+            return _GREEK_LATIN[letter]
+        return rf"\ensuremath{{\{letter}}}"
+    return ch
+
+
+_TEX_RE = re.compile("[" + re.escape("".join(_TEX_SPECIAL)) + "]|[^\x00-\x7f]|[|<>]")
+
+
+def tex_escape(text: str) -> str:
+    """Plain text (narration, a user's expression) as TeX text."""
+    return _TEX_RE.sub(lambda m: _TEX_SPECIAL.get(m.group(0)) or _unicode_tex(m.group(0)), str(text))
+
+
+_HOLE_RE = re.compile("\uE000(\\d+)\uE001")
+
+
+def tex_sentence(sentence_with_holes: str, formulas: list[str]) -> str:
+    return _HOLE_RE.sub(lambda m: f"${formulas[int(m.group(1))]}$", tex_escape(sentence_with_holes))
+
+
+def _tex_say(step, lang: str) -> str:
+    formulas: list[str] = []
+
+    def hole(expr: sp.Expr) -> str:
+        formulas.append(to_latex(expr))
+        return f"\uE000{len(formulas) - 1}\uE001"
+
+    return tex_sentence(say(step, lang, hole), formulas)
+
+
+# --- context ---------------------------------------------------------------------------------------
+
+
+def _display_name(d: Derivation) -> str:
+    return d.name or d.input
+
+
+def _f_tex(d: Derivation) -> str:
+    """The function's own name, σ(x) or tanh(x); f(x) for a plain expression (never "e = e")."""
+    named = isinstance(d.function, sp.Function) and d.function.args == (d.variable,)
+    if d.function != d.definition or named:
+        return to_latex(d.function)
+    return f"f({to_latex(d.variable)})"
+
+
+def _common(d: Derivation, lang: str, code_format: str) -> dict[str, Any]:
+    return {
+        "lang": lang,
+        "version": __version__,
+        "verified": d.verified,
+        "has_output_form": d.output_form is not None,
+        "code": export_code(d, code_format),
+        "code_format": code_format,
+        "code_language": "python",
+        # issue 7 fills this with the derived facts (value at 0, maximum, limits, …); templates render
+        # their "properties" block only when it is set
+        "properties": None,
+    }
+
+
+def latex_context(d: Derivation, lang: str = "en", *, plot: str | None = None, code_format: str = "numpy") -> dict:
+    """Everything a LaTeX template needs, as TeX (math without delimiters, text escaped)."""
+    lhs = lhs_latex(d)
+    name = tex_escape(_display_name(d))
+    ctx = _common(d, lang, code_format)
+    steps = []
+    for i, step in enumerate(d.steps, start=1):
+        steps.append({
+            "number": i,
+            "rule": tex_escape(rule_name(step.rule, lang)),
+            "sentence": _tex_say(step, lang),
+            "after": to_latex(step.after),
+            "verified": step.verified,
+            "status": tex_escape(t("ui.verified" if step.verified else "ui.unverified", lang)),
+        })
+    kinks = []
+    for k in d.kinks:
+        value = f"${to_latex(k.value)}$" if k.value is not None else tex_escape(t("ui.undefined", lang))
+        kinks.append(tex_escape(t("ui.kinks", lang)) + ": " + _kink_row(d, k, lang, value))
+    ctx.update({
+        "name": name,
+        "input": tex_escape(d.input),
+        "title": tex_escape(t("doc.title", lang, name="\uE000")).replace("\uE000", f"${to_latex(d.function)}$"),
+        "function": _f_tex(d),
+        "definition": to_latex(d.definition),
+        "lhs": lhs,
+        "rows": latex_rows(d, lang),
+        "steps": steps,
+        "slides": _slides(steps),
+        "derivative": to_latex(d.derivative),
+        "output_form": to_latex(d.output_form) if d.output_form is not None else None,
+        "output_symbol": to_latex(d.output_symbol),
+        "kinks": kinks,
+        "lemmas": [f"{to_latex(lm.statement_lhs)} = {to_latex(lm.statement_rhs)}" for lm in d.lemmas],
+        "status": tex_escape(t("ui.all_verified" if d.verified else "ui.some_unverified", lang)),
+        "plot": plot,
+        "text": _TextTable(lang, tex_escape),
+    })
+    return ctx
+
+
+def _slides(steps: list[dict]) -> list[dict]:
+    """Steps in groups that fit a slide; each group restates the expression it starts from."""
+    groups = [steps[i:i + STEPS_PER_SLIDE] for i in range(0, len(steps), STEPS_PER_SLIDE)]
+    return [{"steps": g, "index": i + 1, "count": len(groups), "previous": groups[i - 1][-1] if i else None}
+            for i, g in enumerate(groups)]
+
+
+def _kink_row(d: Derivation, k, lang: str, value: str) -> str:
+    holes = {"at": f"{to_latex(d.variable)} = {to_latex(k.at)}", "left": to_latex(k.left), "right": to_latex(k.right)}
+    formulas = list(holes.values())
+    marked = {key: f"\uE000{i}\uE001" for i, key in enumerate(holes)}
+    row = tex_sentence(t("ui.kink_row", lang, value="\uE002", convention=k.convention, **marked), formulas)
+    return row.replace("\uE002", value)
+
+
+def markdown_context(d: Derivation, flavor: str, lang: str = "en", *, plot: str | None = None,
+                     code_format: str = "numpy") -> dict:
+    """Everything a blog template needs, in the flavour's own Markdown (math delimited and escaped)."""
+    from derivator.plot import labels
+
+    module = flavor_module(flavor)
+    f = module.FLAVOR
+    names = labels(d)  # (mathtext f, mathtext f', Unicode f, Unicode f'): the alt text reads like the plot
+    lhs = lhs_latex(d)
+    ctx = _common(d, lang, code_format)
+    ctx.update({
+        "flavor": flavor,
+        "name": _display_name(d),
+        "title": t("doc.title", lang, name=_display_name(d)),
+        "function": f.inline(to_latex(d.function)),
+        "definition": f.display([f"{_f_tex(d)} &= {to_latex(d.definition)}"]),
+        "derivation": module.render(d, lang=lang),
+        "result": f.display([f"{lhs} &= {to_latex(d.derivative)}"]),
+        "output_form": (f.display([f"{lhs} &= {to_latex(d.output_form)}"])
+                        if d.output_form is not None else None),
+        "output_symbol": f.inline(f"{to_latex(d.output_symbol)} = {_f_tex(d)}"),
+        "lemmas": [f.inline(f"{to_latex(lm.statement_lhs)} = {to_latex(lm.statement_rhs)}") for lm in d.lemmas],
+        "plot": f.image(f.text(t("plot.title", lang, f=names[2], df=names[3])), plot) if plot else None,
+        "code_block": f.code("python", ctx["code"]),
+        "heading": f.heading,
+        "status": _base.status_line(d, lang, f),
+        "text": _TextTable(lang, f.text),
+    })
+    return ctx
+
+
+class _TextTable:
+    """`text.definition` in a template: the i18n word for doc.definition, escaped for the target."""
+
+    def __init__(self, lang: str, escape) -> None:
+        self._lang, self._escape = lang, escape
+
+    def __getattr__(self, key: str) -> str:
+        if key.startswith("_"):
+            raise AttributeError(key)
+        return self._escape(t(f"doc.{key}", self._lang))
+
+    def __call__(self, key: str, **params: str) -> str:
+        return self._escape(t(key, self._lang, **params))
+
+
+# --- environments ----------------------------------------------------------------------------------
+
+
+def builtin_templates() -> Path:
+    return Path(str(resources.files("derivator.templates")))
+
+
+def _loader(template_dir: Path | None) -> jinja2.BaseLoader:
+    loaders = []
+    if template_dir is not None:
+        if not Path(template_dir).is_dir():
+            raise DerivatorError(f"template directory {template_dir} does not exist",
+                                 hint="pass a folder holding article.tex, beamer.tex or blog/*.md")
+        loaders.append(jinja2.FileSystemLoader(str(template_dir)))
+    loaders.append(jinja2.FileSystemLoader(str(builtin_templates())))
+    return jinja2.ChoiceLoader(loaders)
+
+
+def latex_environment(template_dir: Path | None = None) -> jinja2.Environment:
+    # TeX-friendly delimiters; StrictUndefined so a typo in a template fails instead of printing nothing
+    env = jinja2.Environment(
+        loader=_loader(template_dir),
+        block_start_string=r"\BLOCK{", block_end_string="}",
+        variable_start_string=r"\VAR{", variable_end_string="}",
+        comment_start_string=r"\#{", comment_end_string="}",
+        line_statement_prefix="%%", line_comment_prefix="%#",
+        trim_blocks=True, lstrip_blocks=True, autoescape=False,
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+    )
+    env.filters["tex"] = tex_escape
+    return env
+
+
+def markdown_environment(template_dir: Path | None = None) -> jinja2.Environment:
+    env = jinja2.Environment(loader=_loader(template_dir), trim_blocks=True, lstrip_blocks=True,
+                             autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    # a JSON string is a YAML double-quoted scalar: safe for any title in front matter
+    env.filters["yaml_str"] = lambda s: json.dumps(str(s), ensure_ascii=False)
+    return env
+
+
+def _get(env: jinja2.Environment, names: list[str]) -> jinja2.Template:
+    try:
+        return env.select_template(names)
+    except jinja2.TemplatesNotFound:
+        raise DerivatorError(f"no template {names[0]}", hint="templates: " + ", ".join(TEMPLATES)) from None
+    except jinja2.TemplateSyntaxError as err:
+        raise DerivatorError(f"template error: {err.message}", where=f"{err.filename}:{err.lineno}") from None
+
+
+# --- documents -------------------------------------------------------------------------------------
+
+
+def render_document(d: Derivation, template: str = "article", *, lang: str = "en", flavor: str = "github",
+                    template_dir: Path | None = None, plot: str | None = None,
+                    code_format: str = "numpy") -> Document:
+    """Render one document; `plot` is the file name the document refers to (None: no graph)."""
+    template_dir = Path(template_dir) if template_dir else None
+    user_tex = template_dir is not None and (template_dir / f"{template}.tex").is_file()
+    if template in _FILES or user_tex:
+        env = latex_environment(template_dir)
+        tpl = _get(env, [_FILES.get(template, f"{template}.tex")])
+        ctx = latex_context(d, lang, plot=plot, code_format=code_format)
+        try:
+            text = tpl.render(**ctx)
+        except jinja2.UndefinedError as err:
+            raise DerivatorError(f"template error: {err.message}", where=template) from None
+        return Document(text.lstrip("\n"), "tex", "lualatex" if lang == "ja" else "pdflatex", "pdf")
+    if flavor not in FLAVORS:
+        flavor_module(flavor)  # raises the one-line error
+    env = markdown_environment(template_dir)
+    names = [f"blog/{flavor}.md", "blog/base.md"] if template == "blog" else [f"{template}.md", template]
+    tpl = _get(env, names)
+    try:
+        text = tpl.render(**markdown_context(d, flavor, lang, plot=plot, code_format=code_format))
+    except jinja2.UndefinedError as err:
+        raise DerivatorError(f"template error: {err.message}", where=template) from None
+    return Document(text, "markdown", None, "png")
+
+
+def write_document(d: Derivation, out: Path, template: str = "article", *, lang: str = "en",
+                   flavor: str = "github", template_dir: Path | None = None, code_format: str = "numpy",
+                   with_plot: bool = True) -> list[Path]:
+    """Write the document and, beside it, the plot it refers to. Returns the files written."""
+    from derivator.plot import plot as draw
+
+    out = Path(out)
+    probe = render_document(d, template, lang=lang, flavor=flavor, template_dir=template_dir,
+                            code_format=code_format)
+    written = []
+    plot_name = None
+    if with_plot:
+        plot_path = out.with_name(f"{out.stem}-plot.{probe.plot_suffix}")
+        draw(d, plot_path, lang=lang)
+        written.append(plot_path)
+        plot_name = plot_path.name
+    doc = render_document(d, template, lang=lang, flavor=flavor, template_dir=template_dir, plot=plot_name,
+                          code_format=code_format)
+    out.write_text(doc.text, encoding="utf-8")
+    return [out, *written]
