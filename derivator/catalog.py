@@ -115,7 +115,6 @@ ENTRIES: tuple[Entry, ...] = (
         breakpoints=(
             Breakpoint("0", "undefined", "PyTorch: torch.heaviside has no backward (not differentiable)", jump=True),
         ),
-        output_form="0",
         notes="f' = 0 everywhere except at 0, where f jumps and f' does not exist",
     ),
     Entry(
@@ -126,7 +125,6 @@ ENTRIES: tuple[Entry, ...] = (
         title="identity (linear)",
         title_ja="恒等関数",
         source="PyTorch torch.nn.Identity; Keras keras.activations.linear",
-        output_form="1",
         cite_as_function=False,
     ),
     Entry(

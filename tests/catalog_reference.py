@@ -111,16 +111,27 @@ DERIVATIVE_AT_0 = {
     "identity": 1, "sigmoid": 0.25, "tanh": 1, "lecun_tanh": lambda: mp.mpf("1.7159") * 2 / 3,
     "softplus": 0.5, "softsign": 1, "silu": 0.5, "swish": 0.5, "normal_cdf": lambda: 1 / mp.sqrt(2 * mp.pi),
     "normal_pdf": 0, "gelu": 0.5, "gelu_tanh": 0.5, "quick_gelu": 0.5, "mish": lambda: mp.tanh(mp.log(2)),
-    "log_sigmoid": 0.5, "hard_sigmoid": lambda: mp.mpf(1) / 6, "hard_sigmoid_keras2": 0.2,
+    "log_sigmoid": 0.5, "hard_sigmoid": lambda: mp.mpf(1) / 6, "hard_sigmoid_keras2": "0.2",
     "hard_swish": 0.5, "hardtanh": 1, "tanhshrink": 0, "gaussian": 0, "arctan": 1, "sin": 1, "sinc": 0,
-    "bent_identity": 1.5, "isru": 1, "isrlu": 1, "sqnl": 1, "exponential": 1, "squareplus": 0.5,
-    "sparse_plus": 0.5, "lisht": 0, "snake": 1, "elu": 1, "celu": 1,
+    "bent_identity": 1, "isru": 1, "isrlu": 1, "sqnl": 1, "exponential": 1, "squareplus": 0.5,
+    "sparse_plus": 0.5, "lisht": 0, "snake": 1, "elu": 1, "celu": 1, "softshrink": 0, "hardshrink": 0,
+    "threshold": 0,
 }
 
-_SELU_ALPHA = mp.mpf("1.6732632423543772848170429916717")
-_SELU_SCALE = mp.mpf("1.0507009873554804934193349852946")
+_SELU_ALPHA = "1.6732632423543772848170429916717"
+_SELU_SCALE = "1.0507009873554804934193349852946"
 
-# (name, at) -> (left limit of f', right limit of f', PyTorch's backward value or None if undefined)
+
+def _selu_left():
+    return mp.mpf(_SELU_SCALE) * mp.mpf(_SELU_ALPHA)
+
+
+def _frac(a, b):
+    return lambda: mp.mpf(a) / b
+
+
+# (name, at) -> (left limit of f', right limit of f', PyTorch's backward value or None if undefined);
+# numbers as text or functions, so that mpf() makes them at the working precision
 # PyTorch values transcribed from ATen's CPU kernels: threshold_backward (x <= 0 -> 0),
 # leaky_relu_backward (x > 0 ? 1 : slope), elu_backward (x <= 0 -> exp branch), hardtanh_backward
 # (0 where x <= min or x >= max), hardsigmoid_backward (1/6 only where -3 < x < 3), hardswish_backward
@@ -128,21 +139,21 @@ _SELU_SCALE = mp.mpf("1.0507009873554804934193349852946")
 AT_BREAKPOINTS = {
     ("step", 0): (0, 0, None),
     ("relu", 0): (0, 1, 0),
-    ("leaky_relu", 0): (mp.mpf("0.01"), 1, mp.mpf("0.01")),
-    ("prelu", 0): (mp.mpf("0.25"), 1, mp.mpf("0.25")),
+    ("leaky_relu", 0): ("0.01", 1, "0.01"),
+    ("prelu", 0): ("0.25", 1, "0.25"),
     ("elu", 0): (1, 1, 1),
-    ("selu", 0): (_SELU_SCALE * _SELU_ALPHA, _SELU_SCALE, _SELU_SCALE * _SELU_ALPHA),
+    ("selu", 0): (_selu_left, _SELU_SCALE, _selu_left),
     ("celu", 0): (1, 1, 1),
     ("relu6", 0): (0, 1, 0),
     ("relu6", 6): (1, 0, 0),
     ("softsign", 0): (1, 1, 1),
-    ("hard_sigmoid", -3): (0, mp.mpf(1) / 6, 0),
-    ("hard_sigmoid", 3): (mp.mpf(1) / 6, 0, 0),
+    ("hard_sigmoid", -3): (0, _frac(1, 6), 0),
+    ("hard_sigmoid", 3): (_frac(1, 6), 0, 0),
     # TensorFlow's ClipByValue gradient passes where 0 <= 0.2x + 0.5 <= 1 (inclusive)
-    ("hard_sigmoid_keras2", -2.5): (0, mp.mpf("0.2"), mp.mpf("0.2")),
-    ("hard_sigmoid_keras2", 2.5): (mp.mpf("0.2"), 0, mp.mpf("0.2")),
-    ("hard_swish", -3): (0, mp.mpf(-1) / 2, mp.mpf(-1) / 2),
-    ("hard_swish", 3): (mp.mpf(3) / 2, 1, mp.mpf(3) / 2),
+    ("hard_sigmoid_keras2", -2.5): (0, "0.2", "0.2"),
+    ("hard_sigmoid_keras2", 2.5): ("0.2", 0, "0.2"),
+    ("hard_swish", -3): (0, _frac(-1, 2), _frac(-1, 2)),
+    ("hard_swish", 3): (_frac(3, 2), 1, _frac(3, 2)),
     ("hardtanh", -1): (0, 1, 0),
     ("hardtanh", 1): (1, 0, 0),
     ("softshrink", -0.5): (1, 0, 0),
