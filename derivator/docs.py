@@ -352,3 +352,30 @@ def write_document(d: Derivation, out: Path, template: str = "article", *, lang:
                           code_format=code_format)
     out.write_text(doc.text, encoding="utf-8")
     return [out, *written]
+
+
+# --- the `derivator doc` command's work (run inside the sandbox) ------------------------------------
+
+
+def run_doc(expression: str, options: dict) -> tuple[str | None, list[str]]:
+    """Derive and write one document. Returns (text to print or None, files written)."""
+    from derivator.api import derive
+
+    o = options
+    d = derive(expression, o["var"], params=o["params"], at_kink=o["at_kink"])
+    out = Path(o["output"]) if o.get("output") else None
+    if o["template"] == "notebook":
+        import nbformat
+
+        from derivator.notebook import build_notebook
+
+        nb = build_notebook(d, lang=o["lang"])
+        nbformat.validate(nb)
+        if out is None:
+            return nbformat.writes(nb), []
+        nbformat.write(nb, str(out))
+        return None, [str(out)]
+    common = dict(lang=o["lang"], flavor=o["flavor"], template_dir=o.get("templates"), code_format=o["code"])
+    if out is None:
+        return render_document(d, o["template"], **common).text, []
+    return None, [str(p) for p in write_document(d, out, o["template"], **common)]

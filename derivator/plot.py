@@ -244,3 +244,12 @@ def plot(d: Derivation, path: str | Path, *, lang: str = "en", xrange: tuple[flo
         metadata = {"svg": {"Date": None}, "png": {"Software": None}, "pdf": {"CreationDate": None}}[fmt]
         fig.savefig(path, format=fmt, dpi=150 if fmt == "png" else None, metadata=metadata)
     return path
+
+
+def run_plot(expression: str, options: dict) -> str:
+    """The `derivator plot` command's work (inside the sandbox): derive, draw, return the file written."""
+    from derivator.api import derive
+
+    o = options
+    d = derive(expression, o["var"], params=o["params"], at_kink=o["at_kink"])
+    return str(plot(d, o["output"], lang=o["lang"], xrange=(o["xmin"], o["xmax"])))
