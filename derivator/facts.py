@@ -200,8 +200,8 @@ def _interval(low: sp.Expr, high: sp.Expr, left_open: bool = True, right_open: b
 
 
 def _where(x: sp.Symbol, low: sp.Expr, high: sp.Expr) -> sp.Basic:
-    """x ∈ (low, high), or ℝ for the whole line, for display."""
-    return sp.Contains(x, _interval(low, high), evaluate=False)
+    """x ∈ (low, high), or x ∈ ℝ for the whole line, for display."""
+    return sp.Contains(x, sp.S.Reals if (low, high) == (-sp.oo, sp.oo) else _interval(low, high), evaluate=False)
 
 
 def _ok(method: str = "symbolic", points: int = 0) -> Verification:
@@ -334,7 +334,7 @@ def limit_at(display: sp.Expr, x: sp.Symbol, direction: int, lhs: sp.Expr, domai
     point = sp.oo if direction > 0 else -sp.oo
     shown = sp.Limit(lhs, x, point)
     if not display.has(x):
-        return Limit(display, [step("limit_constant", shown, display, "=", _ok())])
+        return Limit(display, [step("limit_constant", shown, display, "=", _ok(), point=point, where=where)])
     blocks = _blocks(display, x)
     values = {}
     for b in blocks:
@@ -352,11 +352,12 @@ def limit_at(display: sp.Expr, x: sp.Symbol, direction: int, lhs: sp.Expr, domai
             if check.ok:
                 rows = []
                 if lhs != display:
-                    rows.append(step("limit_formula", shown, sp.Limit(display, x, point), "=",
-                                     check_equal(lhs, display, (x,), domain), where=where))
+                    rows.append(step("limit_piece" if where is not None else "limit_formula", shown, sp.Limit(display, x, point), "=",
+                                     check_equal(lhs, display, (x,), domain), where=where, statement=sp.Eq(lhs, display, evaluate=False)))
                 reasons = [sp.Limit(b, x, point) for b in blocks if b != x] or [sp.Limit(x, x, point)]
                 rows.append(step("limit_blocks", sp.Limit(display, x, point) if rows else shown, shown_subs, "=", check,
-                                 blocks=[sp.Eq(r, values[r.args[0]], evaluate=False) for r in reasons], chain=bool(rows)))
+                                 blocks=[sp.Eq(r, values[r.args[0]], evaluate=False) for r in reasons], chain=bool(rows),
+                                 point=point))
                 if to_text(shown_subs) != to_text(value):
                     rows.append(step("arithmetic", shown_subs, value, "=", _ok(), chain=True))
                 return Limit(value, rows)
@@ -383,9 +384,10 @@ def limit_at(display: sp.Expr, x: sp.Symbol, direction: int, lhs: sp.Expr, domai
         return Limit(None, [], note)
     rows = []
     if lhs != display:
-        rows.append(step("limit_formula", shown, sp.Limit(display, x, point), "=",
-                         check_equal(lhs, display, (x,), domain), where=where))
-    rows.append(step("limit_gruntz", sp.Limit(display, x, point) if rows else shown, value, "=", check, chain=bool(rows)))
+        rows.append(step("limit_piece" if where is not None else "limit_formula", shown, sp.Limit(display, x, point), "=",
+                         check_equal(lhs, display, (x,), domain), where=where, statement=sp.Eq(lhs, display, evaluate=False)))
+    rows.append(step("limit_gruntz", sp.Limit(display, x, point) if rows else shown, value, "=", check, chain=bool(rows),
+                     point=point))
     return Limit(value, rows)
 
 
@@ -680,7 +682,7 @@ def analyse(
                 sign = 1 if tv > 0 else -1
                 rows.append(step("sign", dg_name(x), sp.S.Zero, ">" if sign > 0 else "<",
                                  check_sign(piece.dg, x, a, b, sign, avoid), where=_where(x, a, b),
-                                 at=sp.Eq(dg_name(c), sp.Float(mpmath.nstr(tv, 6), 4), evaluate=False)))
+                                 probe=sp.Eq(dg_name(c), sp.Float(mpmath.nstr(tv, 4), 4), evaluate=False)))
             spans.append(Span(a, b, sign, None, None))
         shown = piece.display if piece.display is not None else piece.g
         for span in spans[-(len(bounds) - 1):]:
@@ -974,18 +976,20 @@ def _max_fact(a: Analysis, e: Extremes, names: Names, x: sp.Symbol, derivative: 
         rows.append(step("unbounded_above", names.df(x), sp.oo, "text", _ok()))
     elif attained:
         rows.append(step("max", names.df(x), e.sup, "le", check_bound(derivative, x, e.sup, "max", e.argmax, avoid),
-                         where=sp.Reals, argmax=e.argmax, only=isinstance(e.argmax, sp.FiniteSet)))
+                         where=sp.Reals, statement=sp.Le(names.df(x), e.sup, evaluate=False),
+                         equality=sp.Contains(x, e.argmax, evaluate=False)))
     else:
         rows.append(step("sup", names.df(x), e.sup, "lt", check_bound(derivative, x, e.sup, "max", sp.S.EmptySet, avoid),
-                         where=sp.Reals))
+                         where=sp.Reals, statement=sp.Lt(names.df(x), e.sup, evaluate=False)))
     if e.inf == -sp.oo:
         rows.append(step("unbounded_below", names.df(x), -sp.oo, "text", _ok()))
     elif e.argmin != sp.S.EmptySet:
         rows.append(step("min", names.df(x), e.inf, "ge", check_bound(derivative, x, e.inf, "min", e.argmin, avoid),
-                         where=sp.Reals, argmin=e.argmin, only=isinstance(e.argmin, sp.FiniteSet)))
+                         where=sp.Reals, statement=sp.Ge(names.df(x), e.inf, evaluate=False),
+                         equality=sp.Contains(x, e.argmin, evaluate=False)))
     else:
         rows.append(step("inf", names.df(x), e.inf, "gt", check_bound(derivative, x, e.inf, "min", sp.S.EmptySet, avoid),
-                         where=sp.Reals))
+                         where=sp.Reals, statement=sp.Gt(names.df(x), e.inf, evaluate=False)))
     values = {
         "max": e.sup if attained else None,
         "argmax": e.argmax if attained else sp.S.EmptySet,

@@ -46,8 +46,9 @@ def _step(step: Step, lang: str) -> dict:
     }
 
 
-def to_dict(d: Derivation, lang: str = "en") -> dict:
-    return {
+def to_dict(d: Derivation, lang: str = "en", facts=None) -> dict:
+    """The derivation as JSON values; with `facts` (derivator.facts.Facts) also a "facts" object."""
+    out = {
         "schema": SCHEMA_VERSION,
         "version": __version__,
         "input": d.input,
@@ -73,7 +74,12 @@ def to_dict(d: Derivation, lang: str = "en") -> dict:
         ],
         "lemmas": [{"name": lm.name, "statement": f"{sp.sstr(lm.statement_lhs)} = {sp.sstr(lm.statement_rhs)}"} for lm in d.lemmas],
     }
+    if facts is not None:
+        from derivator.render.facts_json import facts_dict
+
+        out["facts"] = facts_dict(facts, lang)
+    return out
 
 
-def render_json(d: Derivation, *, lang: str = "en") -> str:
-    return _json.dumps(to_dict(d, lang), ensure_ascii=False, indent=2)
+def render_json(d: Derivation, *, lang: str = "en", facts=None) -> str:
+    return _json.dumps(to_dict(d, lang, facts), ensure_ascii=False, indent=2)
