@@ -38,7 +38,7 @@ from derivator.trace import Derivation
 TEMPLATES = ("article", "beamer", "blog")
 # file names in templates/ (and in a user's template directory)
 _FILES = {"article": "article.tex", "beamer": "beamer.tex"}
-STEPS_PER_SLIDE = 4
+STEPS_PER_SLIDE = 3  # a slide holds three displayed steps and the rule block below them
 
 
 @dataclass(frozen=True)

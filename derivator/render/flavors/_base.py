@@ -42,8 +42,11 @@ class Flavor:
 
 # --- narration with math kept out of the text escaper ---------------------------------------------
 
-_HOLE = "\uE000{}\uE001"  # private-use characters: never in narration, never touched by an escaper
-_HOLE_RE = re.compile("\uE000(\\d+)\uE001")
+# A formula's place in a sentence while the text around it is escaped: private-use characters, never in
+# narration and never touched by an escaper. A flavour's `text` sees them (Hatena needs to).
+HOLE_OPEN, HOLE_CLOSE = "\uE000", "\uE001"
+_HOLE = HOLE_OPEN + "{}" + HOLE_CLOSE
+_HOLE_RE = re.compile(HOLE_OPEN + "(\\d+)" + HOLE_CLOSE)
 
 
 def sentence(step: Step, lang: str, flavor: Flavor) -> str:

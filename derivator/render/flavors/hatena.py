@@ -13,7 +13,7 @@ import html
 import re
 
 from derivator.render.flavors._base import (
-    Extracted, Flavor, aligned, markdown_it, markdown_text, render as _render, walk,
+    HOLE_CLOSE, Extracted, Flavor, aligned, markdown_it, markdown_text, render as _render, walk,
 )
 from derivator.trace import Derivation
 
@@ -35,10 +35,14 @@ def display(rows: list[str]) -> str:
     return f'<div align="center">[tex:\\displaystyle {tex}]</div>'
 
 
+_AFTER_FORMULA_PAREN = re.compile(f"(?<={HOLE_CLOSE})\\(")
+
+
 def text(s: str) -> str:
-    # brackets are escaped by markdown_text ("[tex:" in narration would start a formula); "(" too,
-    # because "[tex:0](left)" is a Markdown link that swallows the formula
-    return markdown_text(s).replace("(", "\\(")
+    # brackets are escaped by markdown_text ("[tex:" in narration would start a formula). A formula
+    # directly followed by "(" would read as a Markdown link, "[tex:0](left)", that swallows it: the
+    # narration's formulas are holes (see _base) at this point, so a space goes in after them.
+    return _AFTER_FORMULA_PAREN.sub(" (", markdown_text(s))
 
 
 _TAG = re.compile(r"\[tex:((?:\\.|[^\\\]])*)\]", re.S)
