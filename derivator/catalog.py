@@ -864,7 +864,9 @@ def definition(
     return _template(entry.name).xreplace(subs)
 
 
-def output_form(entry: Entry, y: sp.Symbol, params: dict[str, str] | None = None) -> sp.Expr | None:
+def output_form(
+    entry: Entry, y: sp.Symbol, params: dict[str, str] | None = None, *, symbolic: bool = False
+) -> sp.Expr | None:
     """The textbook's f' in y (see the module docstring: for listing and tests, never for the engine)."""
     from derivator.parse.text import parse_text
 
@@ -872,7 +874,7 @@ def output_form(entry: Entry, y: sp.Symbol, params: dict[str, str] | None = None
         return None
     variables = ("y", *(p.name for p in entry.params))
     expr = parse_text(entry.output_form, variables=variables)
-    subs = _param_subs(entry, param_values(entry, params))
+    subs = _param_subs(entry, param_symbols(entry) if symbolic else param_values(entry, params))
     subs[sp.Symbol("y", real=True)] = y
     return expr.xreplace(subs)
 

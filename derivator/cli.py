@@ -85,6 +85,9 @@ def derive(
     param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="Catalog parameter, name=value (repeatable)."),
     at_kink: Optional[str] = typer.Option(None, "--at-kink", help="Value used at kinks: left, right, mean or undefined."),
     standalone: bool = typer.Option(False, "--standalone", help="With --format latex: a compilable document."),
+    expand_lemmas: bool = typer.Option(
+        False, "--expand-lemmas", help="Derive the cited results too (σ′ for Swish), before the main derivation."
+    ),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically)."),
     timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP),
     max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
@@ -100,7 +103,7 @@ def derive(
     params, limits = _params(param), limits_from(timeout, max_memory)
     to_terminal = format is Format.terminal and output is None  # rich output depends on the terminal: not cached
     options = {"format": format.value, "lang": lang.value, "var": var, "order": order, "params": params,
-               "at_kink": at_kink, "standalone": standalone}
+               "at_kink": at_kink, "standalone": standalone, "expand_lemmas": expand_lemmas}
     key = None if to_terminal or no_cache else cache.key("derive", expression, options)
     text = cache.get(key) if key else None
     if text is None:
@@ -117,12 +120,55 @@ def _derive_rendered(expression: str, options: dict, to_terminal: bool) -> str |
 
     o = options
     d = run(expression, o["var"], order=o["order"], params=o["params"], at_kink=o["at_kink"])
+    if o.get("expand_lemmas"):
+        return render_with_lemmas(d, o["format"], o["lang"], standalone=o["standalone"], to_terminal=to_terminal)
     if to_terminal:
         from derivator.render.terminal import render_terminal
 
         render_terminal(d, lang=o["lang"])
         return None
     return render(d, o["format"], o["lang"], standalone=o["standalone"])
+
+
+def cited_derivations(d) -> list:
+    """The derivations of the results d cites, each after the ones it cites itself, without repeats."""
+    out: list = []
+
+    def visit(current) -> None:
+        for lemma in current.lemmas:
+            sub = lemma.derivation
+            if sub is not None and all(sub is not seen for seen in out):
+                visit(sub)
+                out.append(sub)
+
+    visit(d)
+    return out
+
+
+def render_with_lemmas(d, format: str, lang: str, *, standalone: bool = False, to_terminal: bool = False) -> str | None:
+    """--expand-lemmas: the cited results derived in full first (σ′ before Swish′), then d."""
+    chain = [*cited_derivations(d), d]
+    if to_terminal:
+        from derivator.render.terminal import render_terminal
+
+        for item in chain:
+            render_terminal(item, lang=lang)
+        return None
+    if format == "json":
+        import json
+
+        from derivator.render.json import to_dict
+
+        data = to_dict(d, lang)
+        data["expanded_lemmas"] = [to_dict(item, lang) for item in chain[:-1]]
+        return json.dumps(data, ensure_ascii=False, indent=2)
+    if format == "latex":
+        from derivator.render.latex import document, rows
+
+        # one aligned block: σ′(x) = … rows, then Swish′(x) = … rows
+        body = " \\\\\n".join(row for item in chain for row in rows(item, lang))
+        return document(d, body, lang) if standalone else "\\begin{aligned}\n" + body + "\n\\end{aligned}"
+    return "\n".join(render(item, format, lang) for item in chain)
 
 
 def render(d, format: str, lang: str, *, standalone: bool = False) -> str:
@@ -152,26 +198,57 @@ def render(d, format: str, lang: str, *, standalone: bool = False) -> str:
 @app.command("list")
 def list_(
     format: Format = typer.Option(Format.terminal, "--format", "-f", help="terminal or json."),
+    lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language of the titles."),
 ) -> None:
-    """List every function derivator knows."""
+    """List every function derivator knows: formula, aliases, output form, kinks and PyTorch's value there."""
     from derivator import catalog
 
     if format is Format.json:
         import json
 
-        rows = [
-            {"name": e.name, "aliases": list(e.aliases), "definition": e.definition, "source": e.source}
-            for e in catalog.entries()
-        ]
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps([catalog.describe(e) for e in catalog.entries()], ensure_ascii=False, indent=2))
         return
+    import sympy as sp
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("name", "aliases", "definition", "source")
+    from derivator.render.printing import to_unicode
+
+    x, y = sp.Symbol("x", real=True), sp.Symbol("y", real=True)
+    table = Table("name", "formula", "aliases", "f′ in y", "kinks (PyTorch's f′ there)", show_lines=False)
     for e in catalog.entries():
-        table.add_row(e.name, ", ".join(e.aliases), e.definition, e.source)
+        title = e.title_ja if lang is Lang.ja else e.title
+        formula = to_unicode(catalog.definition(e, x, symbolic=True))
+        form = catalog.output_form(e, y, symbolic=True)
+        kinks = ", ".join(f"{b.at} ({b.convention}{', jump' if b.jump else ''})" for b in e.breakpoints)
+        table.add_row(
+            f"[bold]{e.name}[/bold]\n[dim]{title}[/dim]",
+            formula,
+            ", ".join(e.aliases[:3]) + (" …" if len(e.aliases) > 3 else ""),
+            to_unicode(form) if form is not None else "—",
+            kinks or "—",
+        )
     Console().print(table)
+
+
+@app.command()
+def loss(
+    name: str = typer.Argument(..., help="bce, mse, softmax or softmax-ce (also cross-entropy, BCEWithLogitsLoss)."),
+    format: Format = typer.Option(Format.terminal, "--format", "-f", help="Output format."),
+    lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language of the narration."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically)."),
+) -> None:
+    """Derive a loss gradient with indices: BCE on a sigmoid (σ(z) − y), MSE on a sigmoid, the softmax
+    Jacobian s_i(δ_ij − s_j), softmax with cross-entropy (p_i − y_i)."""
+    from derivator.losses import derive_loss
+
+    d = derive_loss(name)
+    if format is Format.terminal and output is None:
+        from derivator.render.terminal import render_terminal
+
+        render_terminal(d, lang=lang.value)
+        return
+    write_output(render(d, format.value, lang.value), output)
 
 
 @app.command()
