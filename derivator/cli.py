@@ -92,6 +92,9 @@ def derive(
     timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP),
     max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the result cache."),
+    facts: bool = typer.Option(
+        False, "--facts", help="Also derive the facts lecturers quote: f′(0), max f′, limits, range, monotonicity, kinks."
+    ),
 ) -> None:
     """Derive NAME_OR_EXPR step by step, verify every step, and render the trace."""
     # SymPy is imported only in the worker, after the cache: a cache hit costs a fraction of `import sympy`.
@@ -104,6 +107,9 @@ def derive(
     to_terminal = format is Format.terminal and output is None  # rich output depends on the terminal: not cached
     options = {"format": format.value, "lang": lang.value, "var": var, "order": order, "params": params,
                "at_kink": at_kink, "standalone": standalone, "expand_lemmas": expand_lemmas}
+    if facts:
+        options["facts"] = True
+        limits = _scaled(limits, FACTS_TIME_FACTOR)
     key = None if to_terminal or no_cache else cache.key("derive", expression, options)
     text = cache.get(key) if key else None
     if text is None:
@@ -120,6 +126,12 @@ def _derive_rendered(expression: str, options: dict, to_terminal: bool) -> str |
 
     o = options
     d = run(expression, o["var"], order=o["order"], params=o["params"], at_kink=o["at_kink"])
+    if o.get("facts"):
+        from derivator.facts import facts
+        from derivator.render.facts_render import render_with_facts
+
+        return render_with_facts(d, facts(d, params=o["params"]), o["format"], o["lang"],
+                                 standalone=o["standalone"], to_terminal=to_terminal)
     if o.get("expand_lemmas"):
         return render_with_lemmas(d, o["format"], o["lang"], standalone=o["standalone"], to_terminal=to_terminal)
     if to_terminal:
@@ -277,6 +289,54 @@ def check(
         else:
             write_output("\n".join(check_report.render(r, format.value, lang.value) for r in readable), output)
     raise typer.Exit(max(r.exit_code for r in reports))
+
+
+FACTS_TIME_FACTOR = 3  # facts take a second derivation, limits and solving: up to ~3 times the derivation's time
+
+
+def _scaled(limits, factor: float):
+    from derivator.sandbox import Limits
+
+    return Limits(limits.timeout * factor, limits.max_memory) if limits.timeout else limits
+
+
+@app.command()
+def compare(
+    names: List[str] = typer.Argument(..., help="Catalog names or expressions, e.g. step sigmoid tanh relu gelu swish."),
+    format: Format = typer.Option(Format.terminal, "--format", "-f", help="Output format."),
+    lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language of the table."),
+    plot: Optional[Path] = typer.Option(None, "--plot", help="Also draw every derivative on one figure (.svg, .png or .pdf)."),
+    standalone: bool = typer.Option(False, "--standalone", help="With --format latex: a compilable document."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the table to this file (atomically)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP + " Per function, times 3."),
+    max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
+) -> None:
+    """The facts of several functions side by side (f′(0), largest slope, limits, range, monotonicity, kinks,
+    the bound through n layers), each derived and checked as `derivator NAME --facts` does."""
+    from derivator.sandbox import limits_from, run_limited
+
+    limits = _scaled(limits_from(timeout, max_memory), FACTS_TIME_FACTOR * len(names))
+    to_terminal = format is Format.terminal and output is None
+    options = {"format": format.value, "lang": lang.value, "standalone": standalone,
+               "plot": str(plot) if plot is not None else None}
+    text = run_limited(_compare_rendered, list(names), options, to_terminal, limits=limits)
+    if text is not None:
+        write_output(text, output)
+
+
+def _compare_rendered(names: list[str], options: dict, to_terminal: bool) -> str | None:
+    """Inside the sandbox: derive each function, establish its facts, render the table (and the plot)."""
+    from derivator import compare as cmp
+
+    if options["plot"] and Path(options["plot"]).suffix.lower() not in (".svg", ".png", ".pdf"):
+        raise DerivatorError(f"cannot write a plot as {Path(options['plot']).name}", hint="use a .svg, .png or .pdf file name")
+    cols = cmp.columns(names)
+    if options["plot"]:
+        cmp.plot_overlay(cols, options["plot"], lang=options["lang"])
+    if to_terminal:
+        cmp.render_terminal(cols, options["lang"])
+        return None
+    return cmp.render(cols, options["format"], options["lang"], standalone=options["standalone"])
 
 
 COMMANDS = {"derive", "list", "check", "doc", "plot", "compare", "loss"}

@@ -104,7 +104,8 @@ def umath(expr) -> str:
     if isinstance(expr, sp.Indexed):
         return f"{expr.base}_{','.join(umath(i) for i in expr.indices)}"
     if isinstance(expr, sp.Piecewise):
-        return "{" + "; ".join(f"{umath(v)} if {umath(c)}" for v, c in expr.args) + "}"
+        return "{" + "; ".join(f"{umath(v)} if {umath(c)}" if c is not sp.true else f"{umath(v)} otherwise"
+                               for v, c in expr.args) + "}"
     if isinstance(expr, sp.Basic) and expr.has(sp.Indexed):
         expr = expr.xreplace({i: sp.Symbol(f"{i.base}_{','.join(str(j) for j in i.indices)}") for i in expr.atoms(sp.Indexed)})
     expr = shorten(expr)
@@ -289,7 +290,8 @@ def render_facts_latex(facts: Facts, *, lang: str = "en") -> str:
 
 # symbols the catalogs write as Unicode in prose, for pdflatex (which has no glyphs for them in text)
 _PROSE_SYMBOLS = {"ℝ": r"$\mathbb{R}$", "±": r"$\pm$", "²": r"$^{2}$", "¹²": r"$^{12}$", "⁴": r"$^{4}$",
-                  "−": "-", "…": r"\ldots{}", "→": r"$\to$", "≤": r"$\le$", "≥": r"$\ge$", "∞": r"$\infty$"}
+                  "−": "-", "…": r"\ldots{}", "→": r"$\to$", "≤": r"$\le$", "≥": r"$\ge$", "∞": r"$\infty$",
+                  "≈": r"$\approx$", "′": r"$'$", "∈": r"$\in$", "∪": r"$\cup$", "⁻": r"$^-$", "⁺": r"$^+$"}
 _PROSE = re.compile("|".join(sorted(map(re.escape, _PROSE_SYMBOLS), key=len, reverse=True)))
 
 
