@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import sympy as sp
 
+from derivator.budget import attempt
 from derivator.trace import Step
 from derivator.verify import check_equal, plain
 
 MAX_OPS = 60
+ROUTE_SECONDS = 2.0
+# a "closed form" longer than this is no help to a reader; say there is none instead
+MAX_RESULT_OPS = 30
 
 
 def _only_through(expr: sp.Expr, fx: sp.Expr, x: sp.Symbol, y: sp.Symbol) -> sp.Expr | None:
@@ -21,10 +25,34 @@ def _only_through(expr: sp.Expr, fx: sp.Expr, x: sp.Symbol, y: sp.Symbol) -> sp.
     return replaced if not replaced.has(x) and replaced.has(y) else None
 
 
-def _accept(candidate: sp.Expr, derivative: sp.Expr, definition: sp.Expr, x: sp.Symbol, y: sp.Symbol) -> bool:
-    if candidate.has(x) or not candidate.has(y) or candidate.has(sp.I):
+def _accept(
+    candidate: sp.Expr, derivative: sp.Expr, definition: sp.Expr, x: sp.Symbol, y: sp.Symbol, pieces: bool = False
+) -> bool:
+    if candidate.has(x) or candidate.has(sp.I, sp.nan, sp.zoo) or (candidate.has(sp.Piecewise) and not pieces):
+        return False
+    if not pieces and (not candidate.has(y) or sp.count_ops(candidate) > MAX_RESULT_OPS):
         return False
     return check_equal(candidate.subs(y, definition), derivative, (x,)).ok
+
+
+def by_kernel(definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp.Symbol) -> list[Step] | None:
+    """f = a·k(x) + b for one function application k (tanh(2x/3) in LeCun's tanh): k = (y − b)/a."""
+    f = definition
+    kernels = [k for k in f.atoms(sp.Function) if k.has(x)]
+    if len(kernels) != 1:
+        return None
+    (k,) = kernels
+    t = sp.Dummy("k")
+    f_t, d_t = f.xreplace({k: t}), derivative.xreplace({k: t})
+    if f_t.has(x) or d_t.has(x) or not f_t.is_polynomial(t) or sp.degree(f_t, t) != 1:
+        return None
+    (kernel_value,) = sp.solve(sp.Eq(y, f_t), t)
+    candidate = sp.expand(d_t.xreplace({t: kernel_value}))
+    factored = sp.factor(candidate)
+    candidate = factored if sp.count_ops(factored) <= sp.count_ops(candidate) else candidate
+    if not _accept(candidate, plain(derivative), definition, x, y):
+        return None
+    return [Step("output.kernel", derivative, candidate, {"kernel": k, "value": kernel_value})]
 
 
 def by_inversion(definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp.Symbol) -> list[Step] | None:
@@ -69,15 +97,76 @@ def by_elimination(definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp
     return None
 
 
+def _region_form(f: sp.Expr, d: sp.Expr, x: sp.Symbol, y: sp.Symbol) -> sp.Expr | None:
+    """P with d = P(f) on one region; a constant piece gives P = its (constant) derivative."""
+    if not f.has(x):
+        return d if not d.has(x) else None
+    if f == x:
+        return d.xreplace({x: y})
+    if not d.has(x):
+        return d
+    for route in (by_kernel, by_inversion):
+        steps = route(f, d, x, y)
+        if steps:
+            form = steps[-1].after
+            factored = sp.factor(form)
+            return factored if sp.count_ops(factored) < sp.count_ops(form) else form
+    return None
+
+
+def _y_condition(f: sp.Expr, low: sp.Expr, high: sp.Expr, x: sp.Symbol, y: sp.Symbol):
+    """The values y = f(x) takes for x in (low, high), for f monotone there: an interval or a point."""
+    if not f.has(x):
+        return sp.Eq(y, f)
+    a = sp.limit(f, x, low, "+") if low is not sp.S.NegativeInfinity else sp.limit(f, x, -sp.oo)
+    b = sp.limit(f, x, high, "-") if high is not sp.S.Infinity else sp.limit(f, x, sp.oo)
+    a, b = sorted((a, b), key=lambda v: float(v) if v.is_finite else (-1e308 if v == -sp.oo else 1e308))
+    conditions = [c for c in ((y > a) if a.is_finite else None, (y < b) if b.is_finite else None) if c is not None]
+    return sp.And(*conditions) if conditions else sp.true
+
+
+def by_regions(definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp.Symbol) -> list[Step] | None:
+    """Region by region (ReLU, ELU, softsign with |x| written as cases): P_i(y) where y takes its values."""
+    from derivator.engine.regions import as_regions
+
+    source = definition
+    if not source.has(sp.Piecewise, sp.Max, sp.Min, sp.Heaviside) and source.has(sp.Abs):
+        source = sp.piecewise_fold(source.replace(sp.Abs, lambda a: sp.Piecewise((-a, a < 0), (a, True))))
+    found = as_regions(source, x)
+    if found is None:
+        return None
+    pieces, seen = [], []
+    for f_i, low, high in found[1]:
+        form = _region_form(f_i, sp.diff(f_i, x), x, y)
+        if form is None:
+            return None
+        condition = _y_condition(f_i, low, high, x, y)
+        pieces.append((form, condition))
+    # regions must map to disjoint sets of y, or f' is not a function of y
+    for i, (_, c1) in enumerate(pieces):
+        for _, c2 in pieces[i + 1 :]:
+            if sp.And(c1, c2).as_set() is not sp.S.EmptySet:
+                return None
+    candidate = sp.Piecewise(*pieces)
+    plain_derivative = sp.Piecewise(*[(sp.diff(f_i, x), (x > lo) & (x < hi)) for f_i, lo, hi in found[1]])
+    if not _accept(candidate, plain_derivative, definition, x, y, pieces=True):
+        return None
+    return [Step("output.regions", derivative, candidate, {"regions": len(pieces)})]
+
+
 def output_form(
     function: sp.Expr, definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp.Symbol
 ) -> tuple[sp.Expr, list[Step]] | None:
     """(P(y), its steps) with f'(x) = P(f(x)), or None when there is no closed form in y."""
-    direct = _only_through(derivative, function, x, y)
-    if direct is not None:
-        return direct, [Step("output.substitute", derivative, direct, {"y": function})]
-    for route in (by_inversion, by_elimination):
-        steps = route(definition, derivative, x, y)
+    if not derivative.has(sp.Piecewise):
+        direct = _only_through(derivative, function, x, y)
+        if direct is not None:
+            return direct, [Step("output.substitute", derivative, direct, {"y": function})]
+    for route in (by_regions, by_kernel, by_inversion, by_elimination):
+        try:
+            steps = attempt(ROUTE_SECONDS, route, definition, derivative, x, y)
+        except (sp.PolynomialError, NotImplementedError, ValueError, TypeError, ZeroDivisionError):
+            steps = None  # this route does not apply; the next one may
         if steps:
             return steps[-1].after, steps
     return None

@@ -12,7 +12,10 @@ from typing import Callable
 
 import sympy as sp
 
+from derivator.budget import attempt
 from derivator.engine.rules import U, add, frac, group, mul
+
+FACTOR_SECONDS = 1.0
 
 Fold = Callable[[sp.Expr], sp.Expr]  # u -> g(u)
 
@@ -137,7 +140,7 @@ def _ratio_argument(target: Target, a: sp.Expr, b: sp.Expr) -> sp.Expr | None:
         match = sp.together(candidate).match(pattern) or candidate.match(pattern)
         if match and _w in match:
             u = match[_w]
-            if sp.simplify(target.definition(u) - a / b) == 0:
+            if attempt(FACTOR_SECONDS, sp.simplify, target.definition(u) - a / b) == 0:
                 return u
     # the common case: the argument is one of the variables themselves
     for u in sorted((a / b).free_symbols, key=str):
@@ -149,7 +152,10 @@ def _ratio_argument(target: Target, a: sp.Expr, b: sp.Expr) -> sp.Expr | None:
 def factor(expr: sp.Expr, x: sp.Symbol) -> list[Proposal] | None:
     if not expr.is_Add or sp.count_ops(expr) > 80:
         return None
-    factored = people_signs(sp.factor(expr))
+    factored = attempt(FACTOR_SECONDS, sp.factor, expr)
+    if factored is None:
+        return None
+    factored = people_signs(factored)
     if factored != expr and sp.count_ops(factored) < sp.count_ops(expr):
         return [Proposal("factor", factored, {})]
     return None

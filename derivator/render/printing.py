@@ -17,6 +17,27 @@ from sympy.printing.precedence import PRECEDENCE, precedence
 _BRACKETED_CALL = re.compile(r"\{\\left\((.*) \\right\)\}$", re.S)
 
 
+def terminating_decimal(r: sp.Rational) -> str | None:
+    """The exact decimal of p/q when q = 2^a 5^b is large (a long quoted constant), else None."""
+    q = int(r.q)
+    if q < 1000:
+        return None
+    twos = fives = 0
+    while q % 2 == 0:
+        q //= 2
+        twos += 1
+    while q % 5 == 0:
+        q //= 5
+        fives += 1
+    if q != 1:
+        return None
+    digits = max(twos, fives)
+    scaled = abs(int(r.p)) * 10**digits // int(r.q)
+    text = str(scaled).rjust(digits + 1, "0")
+    text = (text[:-digits] + "." + text[-digits:]).rstrip("0").rstrip(".")
+    return ("-" if r.p < 0 else "") + text
+
+
 def _is_canonical_mul(expr: sp.Mul) -> bool:
     """True when SymPy built this product itself (so its order is SymPy's, not a rule's)."""
     if any(isinstance(a, (sp.UnevaluatedExpr, sp.Derivative)) for a in expr.args):
@@ -52,6 +73,13 @@ class TextbookLatexPrinter(LatexPrinter):
 
     def __init__(self, settings=None):
         super().__init__({"order": "none", "mul_symbol": None, **(settings or {})})
+
+    # -- numbers -------------------------------------------------------------------------------
+    def _print_Rational(self, expr):
+        # constants quoted from a source as long decimals (SELU's λ, α) are exact terminating decimals:
+        # printed back as the decimal, not as a 60-digit fraction
+        decimal = terminating_decimal(expr)
+        return decimal if decimal is not None else super()._print_Rational(expr)
 
     # -- functions ----------------------------------------------------------------------------------
     def _print_Function(self, expr, exp=None):
@@ -110,6 +138,10 @@ class TextbookLatexPrinter(LatexPrinter):
         for f in factors:
             if f.is_Pow and f.exp.is_Number and f.exp.is_negative and not isinstance(f.base, sp.UnevaluatedExpr):
                 denominator.append(f.base if f.exp == -1 else sp.Pow(f.base, -f.exp, evaluate=False))
+            elif f.is_Rational and not f.is_Integer and terminating_decimal(f) is not None:
+                numerator.append(f)  # printed as its exact decimal by _print_Rational
+            elif f.is_Rational and not f.is_Integer and not canonical:
+                numerator.append(f)  # a rule wrote c·(…): keep c as its own fraction in front
             elif f.is_Rational and not f.is_Integer:
                 numerator.append(sp.Integer(f.p)) if f.p != 1 else None
                 denominator.append(sp.Integer(f.q))

@@ -1,0 +1,52 @@
+"""Time budgets for optional SymPy work (solve, factor, simplify) that can run for minutes.
+
+The optional parts of a derivation — an output form, a factored last line, a symbolic proof on top of
+the numeric check — are worth a fraction of a second, not a hang. `within(seconds)` interrupts the
+work with SIGALRM; the caller treats that as "not found" and moves on. Outside the main thread (where
+signals cannot be used) the work runs unbounded; the CLI's worker process has a hard limit anyway.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from contextlib import contextmanager
+from typing import Iterator
+
+
+class OutOfTime(BaseException):
+    """Raised inside the bounded block; a BaseException so SymPy's `except Exception` cannot eat it."""
+
+
+@contextmanager
+def within(seconds: float) -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise OutOfTime()
+
+    started = time.monotonic()
+    previous_handler = signal.signal(signal.SIGALRM, expire)
+    previous_timer = signal.setitimer(signal.ITIMER_REAL, 0)[0]
+    # an outer budget that ends sooner keeps priority
+    signal.setitimer(signal.ITIMER_REAL, min(seconds, previous_timer) if previous_timer else seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous_handler)
+        if previous_timer:
+            left = previous_timer - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+
+
+def attempt(seconds: float, work, *args, **kwargs):
+    """work(*args) within the budget, or None when it ran out of time."""
+    try:
+        with within(seconds):
+            return work(*args, **kwargs)
+    except OutOfTime:
+        return None
