@@ -269,25 +269,36 @@ def check(
     format: Format = typer.Option(Format.terminal, "--format", "-f", help="Output format."),
     lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language of the report."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file (atomically)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="Check this many files at a time (0: one per CPU core)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP),
+    max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
 ) -> None:
     """Judge a hand-written derivation line by line. Exit 0: every claim holds; 1: a line is wrong or does
     not follow; 2: the input cannot be read."""
-    from derivator.check import check_file
-    from derivator.render import check_report
+    # each file in its own sandboxed worker (time and memory limits), rendered there: SymPy stays out of here
+    from derivator.batch import check_files, jobs_count
+    from derivator.fsutil import refuse_overwriting_input
+    from derivator.sandbox import limits_from
 
-    reports = [check_file(path) for path in files]
+    refuse_overwriting_input(output, files)  # check never writes to what it reads
+    to_terminal = format is Format.terminal and output is None
+    reports = check_files(files, format=format.value, lang=lang.value, jobs=jobs_count(jobs),
+                          limits=limits_from(timeout, max_memory), to_terminal=to_terminal)
     for report in reports:
         if report.error is not None:
             typer.echo(f"derivator: error: {report.error}", err=True)
     readable = [r for r in reports if r.error is None]
     if readable:
-        if format is Format.terminal and output is None:
+        if to_terminal:
             for report in readable:
-                check_report.render_terminal(report, lang.value)
+                sys.stdout.write(report.rendered)
         elif format is Format.json:
-            write_output(check_report.render_json_many(readable, lang.value), output)
+            import json
+
+            body = readable[0].rendered if len(readable) == 1 else [r.rendered for r in readable]
+            write_output(json.dumps(body, ensure_ascii=False, indent=2), output)
         else:
-            write_output("\n".join(check_report.render(r, format.value, lang.value) for r in readable), output)
+            write_output("\n".join(r.rendered for r in readable), output)
     raise typer.Exit(max(r.exit_code for r in reports))
 
 
