@@ -59,7 +59,8 @@ def by_inversion(definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp.S
     if sp.count_ops(definition) > MAX_OPS or definition.has(sp.Piecewise, sp.Max, sp.Min, sp.Heaviside):
         return None
     try:
-        inverses = sp.solve(sp.Eq(y, definition), x)
+        # σ and friends written out: solve knows exp and log, not derivator's named functions
+        inverses = sp.solve(sp.Eq(y, plain(definition)), x)
     except (NotImplementedError, ValueError, TypeError, sp.PolynomialError):
         return None
     for inverse in inverses:
