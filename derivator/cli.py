@@ -211,10 +211,16 @@ def render(d, format: str, lang: str, *, standalone: bool = False) -> str:
 def list_(
     format: Format = typer.Option(Format.terminal, "--format", "-f", help="terminal or json."),
     lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language of the titles."),
+    verify: bool = typer.Option(False, "--verify", help="Self-check: derive and verify every entry (exit 1 if one fails)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="With --verify: entries at a time (0: one per CPU core)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP),
+    max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
 ) -> None:
     """List every function derivator knows: formula, aliases, output form, kinks and PyTorch's value there."""
     from derivator import catalog
 
+    if verify:
+        raise typer.Exit(_verify_catalog([e.name for e in catalog.entries()], format, jobs, timeout, max_memory))
     if format is Format.json:
         import json
 
@@ -241,6 +247,33 @@ def list_(
             kinks or "—",
         )
     Console().print(table)
+
+
+def _verify_catalog(names: list[str], format: Format, jobs: int, timeout: float | None, max_memory: str | None) -> int:
+    """`list --verify`: each entry derived and verified in its own sandboxed worker, `jobs` at a time."""
+    import json
+
+    from derivator.batch import jobs_count, verify_catalog
+    from derivator.sandbox import limits_from
+
+    results = verify_catalog(names, jobs=jobs_count(jobs), limits=limits_from(timeout, max_memory))
+    rows = [r.rendered or {"name": r.name, "verified": False, "steps": 0, "unverified": [], "error": r.error}
+            for r in results]
+    for row, r in zip(rows, results):
+        row["seconds"] = round(r.seconds, 2)
+    if format is Format.json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("name", "verified", "steps", "seconds", "problem")
+        for row in rows:
+            problem = row.get("error") or ", ".join(row["unverified"])
+            table.add_row(row["name"], "[green]yes[/green]" if row["verified"] else "[bold red]no[/bold red]",
+                          str(row["steps"]), f"{row['seconds']:.2f}", problem)
+        Console().print(table)
+    return 0 if all(row["verified"] for row in rows) else 1
 
 
 @app.command()

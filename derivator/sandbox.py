@@ -1,9 +1,14 @@
 """Hard time and memory limits around work on untrusted input.
 
 The work runs in a forked child process: `RLIMIT_AS` caps its address space (an allocation past it raises
-MemoryError, or the kernel ends the child), `RLIMIT_CPU` is a backstop, and the parent kills the child when
-the wall-clock timeout passes. No limit depends on the work cooperating: SymPy and mpmath spend their time
-in long C calls that neither signals nor threads can interrupt, but SIGKILL can.
+MemoryError, or the kernel ends the child), and the parent kills the child when its time is up. No limit
+depends on the work cooperating: SymPy and mpmath spend their time in long C calls that neither signals
+nor threads can interrupt, but SIGKILL can.
+
+Time is counted in CPU seconds of the worker (read from /proc while waiting), so a verdict does not
+depend on how busy the machine is: on an idle machine that is the wall-clock time, on a loaded one the
+same input gets the same amount of work. A wall-clock backstop (2× the limit + 1 s) ends a worker that
+blocks without working; where /proc does not exist the limit is plain wall-clock time.
 
 Forking (not spawning) costs about a millisecond and no imports: the parent (the CLI, before SymPy is
 imported) stays light, and the child inherits everything already loaded. The result comes back pickled
@@ -151,16 +156,41 @@ def _child(fn: Callable, args: tuple, kwargs: dict, limits: Limits, out: int) ->
         os._exit(status)
 
 
-def _read_all(fd: int, deadline: float | None) -> bytes | None:
-    """Everything the child writes, or None when the deadline passes first."""
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+_POLL = 0.05  # seconds between looks at the worker's CPU time
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) used so far by a child, from /proc; None where there is no /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICKS  # utime and stime (fields 14 and 15)
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _read_all(fd: int, pid: int, limits: Limits) -> bytes | None:
+    """Everything the child writes, or None when its time is up first."""
     chunks = []
+    start = time.monotonic()
+    measured = _cpu_seconds(pid) is not None
+    wall = (2 * limits.timeout + 1 if measured else limits.timeout) if limits.timeout else None
     while True:
-        wait = None if deadline is None else deadline - time.monotonic()
-        if wait is not None and wait <= 0:
-            return None
+        wait = None
+        if wall is not None:
+            left = start + wall - time.monotonic()
+            if left <= 0:
+                return None
+            wait = min(left, _POLL) if measured else left
         ready, _, _ = select.select([fd], [], [], wait)
         if not ready:
-            return None
+            if wall is None:
+                continue
+            if not measured or (_cpu_seconds(pid) or 0.0) > limits.timeout:
+                if measured or time.monotonic() - start >= wall:
+                    return None
+            continue
         chunk = os.read(fd, 1 << 20)
         if not chunk:
             return b"".join(chunks)
@@ -184,9 +214,8 @@ def run_limited(fn: Callable[..., Any], *args: Any, limits: Limits | None = None
         os.close(read_end)
         _child(fn, args, kwargs, limits, write_end)
     os.close(write_end)
-    deadline = time.monotonic() + limits.timeout if limits.timeout else None
     try:
-        data = _read_all(read_end, deadline)
+        data = _read_all(read_end, pid, limits)
         if data is None:
             os.kill(pid, signal.SIGKILL)
     except BaseException:  # Ctrl-C: take the child down too
@@ -198,7 +227,7 @@ def run_limited(fn: Callable[..., Any], *args: Any, limits: Limits | None = None
     _, status = os.waitpid(pid, 0)
     if data is None:
         raise LimitError(
-            f"gave up after {limits.timeout:g} s (time limit)",
+            f"gave up after {limits.timeout:g} s of work (time limit)",
             hint="the input may be too large to work on; raise the limit with --timeout",
         )
     return _outcome(data, status, limits)

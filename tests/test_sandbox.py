@@ -54,11 +54,27 @@ def _segfault():
 
 @pytest.mark.parametrize("work", [_spin, _tower, _sleep])
 def test_timeout_is_hard(work):
+    # CPU seconds of work; a worker that blocks instead is ended by the wall-clock backstop (2× + 1 s)
     start = time.monotonic()
     with pytest.raises(LimitError) as info:
         run_limited(work, limits=SMALL)
-    assert time.monotonic() - start < SMALL.timeout + 1.0
+    elapsed = time.monotonic() - start
+    assert elapsed < 2 * SMALL.timeout + 1 + 0.5
+    if work is _sleep:
+        assert elapsed >= 2 * SMALL.timeout + 1 - 0.1
     assert info.value.exit_code == 2 and "time limit" in str(info.value) and "--timeout" in str(info.value)
+
+
+def test_time_is_counted_in_cpu_seconds_of_the_worker():
+    def _burn(seconds):
+        end = time.process_time() + seconds
+        while time.process_time() < end:
+            pass
+        return time.process_time()
+
+    assert run_limited(_burn, 0.8, limits=Limits(timeout=1.2, max_memory=512 * 1024**2)) >= 0.8
+    with pytest.raises(LimitError):
+        run_limited(_burn, 2.0, limits=Limits(timeout=1.0, max_memory=512 * 1024**2))
 
 
 def test_memory_limit_is_hard():
