@@ -37,6 +37,39 @@ class Lang(str, Enum):
     ja = "ja"
 
 
+class DeriveFormat(str, Enum):
+    """derive's formats: the renderers, and code for f and f′ (numpy, torch, python)."""
+
+    terminal = "terminal"
+    latex = "latex"
+    markdown = "markdown"
+    json = "json"
+    numpy = "numpy"
+    torch = "torch"
+    python = "python"
+
+
+CODE_FORMATS = ("numpy", "torch", "python")
+
+
+class Flavor(str, Enum):
+    """Where Markdown is pasted: each platform's math delimiters and escaping."""
+
+    github = "github"
+    qiita = "qiita"
+    zenn = "zenn"
+    hatena = "hatena"
+    wordpress = "wordpress"
+    mkdocs = "mkdocs"
+    jupyter = "jupyter"
+
+
+class CodeFormat(str, Enum):
+    numpy = "numpy"
+    torch = "torch"
+    python = "python"
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"derivator {__version__}")
@@ -78,7 +111,10 @@ MEMORY_HELP = "Memory allowed per input, e.g. 512M or 2G (default 1G, or $DERIVA
 @app.command()
 def derive(
     expression: str = typer.Argument(..., help="A catalog name (sigmoid, relu, …) or an expression such as 'x**2*exp(-x)'."),
-    format: Format = typer.Option(Format.terminal, "--format", "-f", help="Output format."),
+    format: DeriveFormat = typer.Option(
+        DeriveFormat.terminal, "--format", "-f", help="Output format; numpy, torch, python: code for f and f′."
+    ),
+    flavor: Flavor = typer.Option(Flavor.github, "--flavor", help="With --format markdown: the platform it is pasted into."),
     lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language of the narration."),
     var: str = typer.Option("x", "--var", help="The variable to differentiate by."),
     order: int = typer.Option(1, "--order", "-n", help="Order of the derivative."),
@@ -104,9 +140,13 @@ def derive(
     if not var.isidentifier() or var.startswith("_"):
         raise DerivatorError(f"--var {var!r} is not a variable name", hint="use a name such as x or z")
     params, limits = _params(param), limits_from(timeout, max_memory)
-    to_terminal = format is Format.terminal and output is None  # rich output depends on the terminal: not cached
+    if format.value in CODE_FORMATS and (facts or expand_lemmas):
+        raise DerivatorError(f"--format {format.value} writes code", hint="--facts and --expand-lemmas go with text formats")
+    to_terminal = format is DeriveFormat.terminal and output is None  # rich output depends on the terminal: not cached
     options = {"format": format.value, "lang": lang.value, "var": var, "order": order, "params": params,
                "at_kink": at_kink, "standalone": standalone, "expand_lemmas": expand_lemmas}
+    if flavor is not Flavor.github:
+        options["flavor"] = flavor.value  # (only when set, so existing cache keys stay valid)
     if facts:
         options["facts"] = True
         limits = _scaled(limits, FACTS_TIME_FACTOR)
@@ -116,6 +156,7 @@ def derive(
         text = run_limited(_derive_rendered, expression, options, to_terminal, limits=limits)
         if key and text is not None:
             cache.put(key, text)
+            cache.put_argv(text)  # the same output under the literal command line: see cache.serve
     if text is not None:
         write_output(text, output)
 
@@ -139,7 +180,7 @@ def _derive_rendered(expression: str, options: dict, to_terminal: bool) -> str |
 
         render_terminal(d, lang=o["lang"])
         return None
-    return render(d, o["format"], o["lang"], standalone=o["standalone"])
+    return render(d, o["format"], o["lang"], standalone=o["standalone"], flavor=o.get("flavor", "github"))
 
 
 def cited_derivations(d) -> list:
@@ -183,7 +224,15 @@ def render_with_lemmas(d, format: str, lang: str, *, standalone: bool = False, t
     return "\n".join(render(item, format, lang) for item in chain)
 
 
-def render(d, format: str, lang: str, *, standalone: bool = False) -> str:
+def render(d, format: str, lang: str, *, standalone: bool = False, flavor: str = "github") -> str:
+    if format in CODE_FORMATS:
+        from derivator.codegen import export_code
+
+        return export_code(d, format)
+    if format == "markdown" and flavor != "github":
+        from derivator.render.flavors import render_flavor
+
+        return render_flavor(d, flavor, lang=lang)
     if format == "latex":
         from derivator.render.latex import render_latex
 
@@ -383,6 +432,69 @@ def _compare_rendered(names: list[str], options: dict, to_terminal: bool) -> str
     return cmp.render(cols, options["format"], options["lang"], standalone=options["standalone"])
 
 
+DOC_TIME_FACTOR = 6  # a document adds matplotlib and the plot to the derivation: allow 6 times its time
+
+
+@app.command()
+def doc(
+    expression: str = typer.Argument(..., help="A catalog name or an expression."),
+    template: str = typer.Option("article", "--template", "-t", help="article, beamer, blog, notebook, or one of yours (--templates)."),
+    lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language (ja: compile with lualatex)."),
+    flavor: Flavor = typer.Option(Flavor.github, "--flavor", help="With --template blog: the platform."),
+    templates: Optional[Path] = typer.Option(None, "--templates", help="Your template folder, searched before derivator's."),
+    code: CodeFormat = typer.Option(CodeFormat.numpy, "--code", help="Language of the code section."),
+    var: str = typer.Option("x", "--var", help="The variable to differentiate by."),
+    param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="Catalog parameter, name=value (repeatable)."),
+    at_kink: Optional[str] = typer.Option(None, "--at-kink", help="Value used at kinks: left, right, mean or undefined."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here, with the graph beside it (NAME-plot.pdf/.png)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP + " Times 6 for documents."),
+    max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
+) -> None:
+    """A document from templates/: a LaTeX article, a Beamer lecture, a blog post or a Jupyter notebook,
+    holding the definition, the graph, the steps, the output form and the code."""
+    from derivator.docs import run_doc
+    from derivator.sandbox import limits_from, run_limited
+
+    if not var.isidentifier() or var.startswith("_"):
+        raise DerivatorError(f"--var {var!r} is not a variable name", hint="use a name such as x or z")
+    options = {"template": template, "lang": lang.value, "flavor": flavor.value, "code": code.value, "var": var,
+               "params": _params(param), "at_kink": at_kink, "output": str(output) if output else None,
+               "templates": str(templates) if templates else None}
+    limits = _scaled(limits_from(timeout, max_memory), DOC_TIME_FACTOR)
+    text, written = run_limited(run_doc, expression, options, limits=limits)
+    if text is not None:
+        write_output(text, None)
+        if template != "notebook":
+            typer.echo("derivator: the graph is written only with --output (beside the document)", err=True)
+    for path in written:
+        typer.echo(f"derivator: wrote {path}", err=True)
+
+
+@app.command()
+def plot(
+    expression: str = typer.Argument(..., help="A catalog name or an expression."),
+    output: Path = typer.Option(..., "--output", "-o", help="The figure: .svg, .png or .pdf."),
+    lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language of the labels (ja: a CJK font is required)."),
+    var: str = typer.Option("x", "--var", help="The variable."),
+    param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="Catalog parameter, name=value (repeatable)."),
+    at_kink: Optional[str] = typer.Option(None, "--at-kink", help="Value used at kinks: left, right, mean or undefined."),
+    xmin: float = typer.Option(-6.0, "--xmin", help="Left end of the x axis."),
+    xmax: float = typer.Option(6.0, "--xmax", help="Right end of the x axis."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP + " Times 6 for plots."),
+    max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
+) -> None:
+    """Draw f and f′ on one figure, kinks marked."""
+    from derivator.plot import run_plot
+    from derivator.sandbox import limits_from, run_limited
+
+    if not var.isidentifier() or var.startswith("_"):
+        raise DerivatorError(f"--var {var!r} is not a variable name", hint="use a name such as x or z")
+    options = {"lang": lang.value, "var": var, "params": _params(param), "at_kink": at_kink,
+               "output": str(output), "xmin": xmin, "xmax": xmax}
+    written = run_limited(run_plot, expression, options, limits=_scaled(limits_from(timeout, max_memory), DOC_TIME_FACTOR))
+    typer.echo(f"derivator: wrote {written}", err=True)
+
+
 COMMANDS = {"derive", "list", "check", "doc", "plot", "compare", "loss"}
 PASSTHROUGH = {"--help", "-h", "--version"}
 
@@ -393,6 +505,10 @@ def main(argv: list[str] | None = None) -> None:
     if args and args[0] not in COMMANDS and args[0] not in PASSTHROUGH:
         args = ["derive", *args]
     try:
+        from derivator import cache
+
+        if cache.serve(args):  # a repeated command line, answered before typer parses it (and imports pydantic)
+            return
         result = app(args=args, prog_name="derivator", standalone_mode=False)
         if isinstance(result, int) and result:
             sys.exit(result)

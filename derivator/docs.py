@@ -67,6 +67,8 @@ _TEX_UNICODE = {
     "∃": r"\ensuremath{\exists}", "⊙": r"\ensuremath{\odot}", "⊗": r"\ensuremath{\otimes}", "‖": r"\ensuremath{\|}",
     "⟨": r"\ensuremath{\langle}", "⟩": r"\ensuremath{\rangle}", "∘": r"\ensuremath{\circ}", "°": r"\ensuremath{^\circ}",
     "…": r"\dots{}", "—": "---", "–": "--", "‘": "`", "’": "'", "“": "``", "”": "''", "\u00a0": "~",
+    "ℝ": r"\ensuremath{\mathbb{R}}", "ℕ": r"\ensuremath{\mathbb{N}}", "ℤ": r"\ensuremath{\mathbb{Z}}",
+    "ℚ": r"\ensuremath{\mathbb{Q}}", "ℂ": r"\ensuremath{\mathbb{C}}",
     "✓": r"\ensuremath{\checkmark}", "⚠": r"(!)", "|": r"\textbar{}", "<": r"\textless{}", ">": r"\textgreater{}",
 }
 _SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ", "0123456789+-=()ni"))
@@ -293,11 +295,12 @@ def markdown_environment(template_dir: Path | None = None) -> jinja2.Environment
     return env
 
 
-def _get(env: jinja2.Environment, names: list[str]) -> jinja2.Template:
+def _get(env: jinja2.Environment, names: list[str], template: str) -> jinja2.Template:
     try:
         return env.select_template(names)
     except jinja2.TemplatesNotFound:
-        raise DerivatorError(f"no template {names[0]}", hint="templates: " + ", ".join(TEMPLATES)) from None
+        raise DerivatorError(f"no template {template!r}", hint="use " + ", ".join(TEMPLATES)
+                             + ", notebook, or a file of yours with --templates") from None
     except jinja2.TemplateSyntaxError as err:
         raise DerivatorError(f"template error: {err.message}", where=f"{err.filename}:{err.lineno}") from None
 
@@ -313,7 +316,7 @@ def render_document(d: Derivation, template: str = "article", *, lang: str = "en
     user_tex = template_dir is not None and (template_dir / f"{template}.tex").is_file()
     if template in _FILES or user_tex:
         env = latex_environment(template_dir)
-        tpl = _get(env, [_FILES.get(template, f"{template}.tex")])
+        tpl = _get(env, [_FILES.get(template, f"{template}.tex")], template)
         ctx = latex_context(d, lang, plot=plot, code_format=code_format)
         try:
             text = tpl.render(**ctx)
@@ -324,7 +327,7 @@ def render_document(d: Derivation, template: str = "article", *, lang: str = "en
         flavor_module(flavor)  # raises the one-line error
     env = markdown_environment(template_dir)
     names = [f"blog/{flavor}.md", "blog/base.md"] if template == "blog" else [f"{template}.md", template]
-    tpl = _get(env, names)
+    tpl = _get(env, names, template)
     try:
         text = tpl.render(**markdown_context(d, flavor, lang, plot=plot, code_format=code_format))
     except jinja2.UndefinedError as err:

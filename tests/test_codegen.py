@@ -182,3 +182,26 @@ def test_code_from_the_engine_matches_numerical_derivative(name, fmt):
             assert math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9)
     if name in ("sigmoid", "tanh"):
         assert from_output is not None  # the seed's (1 - val) * val: backward from the output alone
+
+
+def _cli(*args, cwd=None):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "derivator", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=300)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_cli_format_prints_the_exported_code(fmt):
+    """`derivator sigmoid --format numpy|torch|python` prints the same code as export_code."""
+    from derivator.api import derive
+
+    done = _cli("sigmoid", "--format", fmt, "--no-cache")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == export_code(derive("sigmoid"), fmt).strip()
+
+
+def test_cli_code_format_with_facts_is_a_one_line_error():
+    done = _cli("sigmoid", "--format", "numpy", "--facts", "--no-cache")
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1

@@ -76,7 +76,7 @@ def test_every_english_sentence_escapes_to_ascii():
 
 
 def test_tex_escape_compiles_every_special_character(tmp_path):
-    specials = r"\ { } $ & # ^ _ % ~ | < > " + "² ³ ¹ ⁿ ⁻ ₀ ₙ √ π σ ς Σ Α δ λ ∂ ∑ × − ′ · → ≤ ≥ ≠ ≈ ∞ … — “q” ✓ ⚠"
+    specials = r"\ { } $ & # ^ _ % ~ | < > " + "² ³ ¹ ⁿ ⁻ ₀ ₙ √ π σ ς Σ Α δ λ ∂ ∑ × − ′ · → ≤ ≥ ≠ ≈ ∞ ℝ … — “q” ✓ ⚠"
     body = tex_escape(specials)
     assert all(ord(ch) < 128 for ch in body)
     src = "\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n" + body + "\n\\end{document}\n"
@@ -161,3 +161,37 @@ def test_properties_slot_is_empty_until_filled():
     """The block issue 7 fills: absent by default, rendered when the context carries properties."""
     for template in ("article", "beamer"):
         assert "Properties" not in render_document(derivation("sigmoid"), template).text
+
+
+def _cli(*args, cwd):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "derivator", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=600)
+
+
+def test_cli_doc_writes_a_beamer_deck_that_compiles(tmp_path):
+    """`derivator doc sigmoid --template beamer --lang ja -o sigmoid.tex`, as in the issue."""
+    done = _cli("doc", "sigmoid", "--template", "beamer", "--lang", "ja", "-o", "sigmoid.tex", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "sigmoid-plot.pdf").is_file()
+    source = (tmp_path / "sigmoid.tex").read_text(encoding="utf-8")
+    ok, log = latex_compile(source, "lualatex", tmp_path, extra_files=("beamer.cls",))
+    assert ok, log
+
+
+def test_cli_doc_notebook_and_blog(tmp_path):
+    import nbformat
+
+    done = _cli("doc", "relu", "--template", "notebook", "-o", "relu.ipynb", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    nbformat.validate(nbformat.read(str(tmp_path / "relu.ipynb"), as_version=4))
+    blog = _cli("doc", "tanh", "--template", "blog", "--flavor", "zenn", "--lang", "ja", cwd=tmp_path)
+    assert blog.returncode == 0, blog.stderr
+    assert blog.stdout.strip() == render_document(derivation("tanh"), "blog", lang="ja", flavor="zenn").text.strip()
+
+
+def test_cli_doc_unknown_template_is_one_line_exit_2(tmp_path):
+    done = _cli("doc", "sigmoid", "--template", "poster", cwd=tmp_path)
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1

@@ -184,3 +184,14 @@ def test_unknown_flavor_is_a_derivator_error():
 
     with pytest.raises(DerivatorError):
         render_flavor(derivation("sigmoid"), "medium")
+
+
+@pytest.mark.parametrize("flavor", ["zenn", "hatena", "github"])
+def test_cli_flavor_option(flavor):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "derivator", "sigmoid", "--format", "markdown", "--flavor", flavor,
+                           "--lang", "ja", "--no-cache"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == render_flavor(derivation("sigmoid"), flavor, lang="ja").strip()

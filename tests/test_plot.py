@@ -115,3 +115,16 @@ def test_unknown_file_type_is_a_derivator_error(derivations, filename, tmp_path)
 def test_empty_range_is_a_derivator_error(derivations):
     with pytest.raises(DerivatorError):
         figure(get(derivations, "sigmoid"), xrange=(2.0, -2.0))
+
+
+def test_cli_plot_writes_the_figure(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "derivator", "plot", "sigmoid", "-o", "s.svg", "--lang", "ja"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "s.svg").read_bytes().lstrip().startswith(b"<?xml")
+    bad = subprocess.run([sys.executable, "-m", "derivator", "plot", "sigmoid", "-o", "s.jpg"],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
