@@ -143,6 +143,19 @@ def _numeric(expr: sp.Expr, x: sp.Symbol, params: dict[str, float] | None) -> ca
             hint="give parameters a value, e.g. --param " + f"{missing[0]}=1",
         )
     # lambdify prints derivator's own expression tree (not user text) to NumPy/SciPy code
+    try:
+        import scipy.special  # noqa: F401  (erf and friends, which NumPy lacks)
+    except ImportError:
+        # without SciPy: Python's math module, one point at a time (slower, same values)
+        scalar = sp.lambdify(x, expr, modules="math")
+
+        def safe(t: float) -> float:
+            try:
+                return float(scalar(t))
+            except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+                return float("nan")  # outside the domain: a gap in the curve, as NumPy gives
+
+        return np.vectorize(safe, otypes=[float])
     return sp.lambdify(x, expr, modules=["scipy", "numpy"])
 
 
