@@ -178,3 +178,77 @@ def _prune(folder: Path) -> None:
     entries.sort(key=lambda e: e.stat().st_mtime)
     for entry in entries[: len(entries) - MAX_ENTRIES * 3 // 4]:
         _remove(Path(entry.path))
+
+
+# -- the command line's fast path ------------------------------------------------------------------------
+# A repeated `derivator NAME --format latex` is answered before the CLI framework parses anything: the
+# literal arguments are a second key for the same output. Nothing about the options' meaning is copied
+# here: two spellings of one request are two entries, and an option this code does not know is part of
+# the key like any other word, so a hit is always the output of the very same command line.
+_REQUEST_ONLY = {"--timeout", "--max-memory"}  # limits: they decide whether the work finishes, not its output
+_OUTPUT = {"--output", "-o"}
+_NOT_SERVED = {"--help", "-h", "--version", "--no-cache"}
+_remembered: list[str] | None = None
+
+
+def argv_request(args: list[str]) -> tuple[str, str | None] | None:
+    """(key of a derive command line, its --output) or None when that line's output is not cacheable
+    (another command, terminal output, --no-cache, --help)."""
+    if not args or args[0] != "derive":
+        return None
+    kept, output, fmt, i, rest = [], None, "terminal", 1, args[1:]
+    while i < len(args):
+        token = args[i]
+        if token == "--":
+            kept += args[i:]
+            break
+        if token in _NOT_SERVED:
+            return None
+        name, eq, value = token.partition("=")
+        short_output = token.startswith("-o") and not token.startswith("--") and len(token) > 2
+        if name in _OUTPUT or name in _REQUEST_ONLY or short_output:
+            if short_output:
+                value, eq = token[2:], "="
+            elif not eq:
+                i += 1
+                value = args[i] if i < len(args) else ""
+            if name in _OUTPUT or short_output:
+                output = value
+            i += 1
+            continue
+        if name in ("--format", "-f"):
+            fmt = value if eq else (args[i + 1] if i + 1 < len(args) else "")
+        elif token.startswith("-f") and len(token) > 2 and not token.startswith("--"):
+            fmt = token[2:]
+        kept.append(token)
+        i += 1
+    if fmt == "terminal" and output is None or not rest:
+        return None  # rich output depends on the terminal it goes to
+    return key("derive-argv", "", {"argv": kept}), output
+
+
+def serve(args: list[str]) -> bool:
+    """Answer a derive command line from the cache, if it is there; remember it for `put_argv` if not."""
+    global _remembered
+    _remembered = list(args)
+    request = argv_request(args) if enabled() else None
+    if request is None:
+        return False
+    text = get(request[0])
+    if text is None:
+        return False
+    text = text if text.endswith("\n") else text + "\n"
+    if request[1] is None:
+        sys.stdout.write(text)
+    else:
+        from derivator.fsutil import atomic_write_text
+
+        atomic_write_text(request[1], text)
+    return True
+
+
+def put_argv(output: str) -> None:
+    """Store output also under the literal command line that `serve` saw (see above)."""
+    request = argv_request(_remembered) if _remembered else None
+    if request is not None:
+        put(request[0], output)

@@ -112,3 +112,69 @@ def test_key_and_lookup_never_import_sympy():
             "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('sympy', 'mpmath'))))")
     out = subprocess.run([sys.executable, "-c", "import json; " + code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []
+
+
+# -- the command line's fast path (cache.serve) ------------------------------------------------------------
+LATEX = ["derive", "sigmoid", "--format", "latex"]
+SAME_KEY = [  # limits and where the output goes do not change what the output is
+    LATEX + ["--timeout", "3"],
+    LATEX + ["--max-memory=2G"],
+    LATEX + ["-o", "out.tex"],
+    LATEX + ["--output=out.tex"],
+    LATEX + ["-oout.tex"],
+]
+NOT_SERVED = [
+    ["derive", "sigmoid"],  # terminal: depends on the terminal
+    LATEX + ["--no-cache"],
+    LATEX + ["--help"],
+    ["check", "post.md", "--format", "json"],
+    ["list", "--format", "json"],
+    ["derive"],
+]
+
+
+def test_argv_key_ignores_limits_and_output():
+    base, out = cache.argv_request(LATEX)
+    assert out is None
+    for args in SAME_KEY:
+        assert cache.argv_request(args)[0] == base, args
+    assert cache.argv_request(LATEX + ["-o", "a.tex"])[1] == "a.tex"
+
+
+@pytest.mark.parametrize("args", NOT_SERVED)
+def test_argv_not_served(args):
+    assert cache.argv_request(args) is None
+
+
+def test_argv_every_other_word_is_part_of_the_key():
+    keys = {cache.argv_request(LATEX)[0]}
+    for extra in (["--lang", "ja"], ["--var", "z"], ["--standalone"], ["--some-future-option"], ["--", "-o"]):
+        keys.add(cache.argv_request(LATEX + extra)[0])
+    keys.add(cache.argv_request(["derive", "tanh", "--format", "latex"])[0])
+    keys.add(cache.argv_request(["derive", "sigmoid", "-o", "a.txt"])[0])  # terminal format, to a file
+    assert len(keys) == 8
+
+
+def test_serve_answers_only_what_put_argv_stored(capsys):
+    assert cache.serve(LATEX) is False
+    cache.put_argv("\\sigma'(x)")  # what the derive command does after a miss
+    assert cache.serve(LATEX + ["--timeout", "9"]) is True
+    assert capsys.readouterr().out == "\\sigma'(x)\n"
+    assert cache.serve(LATEX + ["--lang", "ja"]) is False
+
+
+def test_repeated_command_line_imports_neither_sympy_nor_pydantic(tmp_path):
+    import os
+
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "xdg"))
+    env.pop("DERIVATOR_NO_CACHE", None)
+    argv = ["sigmoid", "--format", "latex"]
+    first = subprocess.run([sys.executable, "-m", "derivator", *argv], env=env, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    probe = ("import sys, io, contextlib, json\nfrom derivator.cli import main\nbuf = io.StringIO()\n"
+             "with contextlib.redirect_stdout(buf):\n    main(sys.argv[1:])\n"
+             "print(json.dumps([buf.getvalue(), sorted({m.split('.')[0] for m in sys.modules} & "
+             "{'sympy', 'mpmath', 'pydantic'})]))")
+    second = subprocess.run([sys.executable, "-c", probe, *argv], env=env, capture_output=True, text=True)
+    output, heavy = json.loads(second.stdout)
+    assert output == first.stdout and heavy == []
