@@ -111,11 +111,12 @@ from derivator.sandbox import Limits, run_limited  # noqa: E402
 # Known to exceed the time limit (the sandbox stops them after 5 s, one line, exit 2, but no position).
 # Reported to the owners; a strict xfail below tells us when one is fixed and can leave this list.
 KNOWN_SLOW = {
-    # Max/Piecewise/& of 800-1,000 arguments; a 26-link chain a=b=…=z; 500 nested cases
-    "latex": {"cur-size-040.txt", "cur-size-041.txt", "cur-size-042.txt", "cur-latex-096.txt", "cur-latex-097.txt"},
+    # Max/Piecewise/& of 800-1,000 arguments; x^x^…^x 300 levels deep (found by atheris)
+    "latex": {"cur-size-040.txt", "cur-size-041.txt", "cur-size-042.txt", "cur-found-000.txt"},
     "derive": {"cur-size-046.txt"},  # (x+1)**1000*(x+2)**1000*(x+3)**1000: the engine expands
     # 600 chained definitions a_i = a_{i-1} + 1; 5,000 unclosed inline '$x '
-    "check": {"cur-redefine-many.md", "cur-unclosed-inline.md"},
+    # and e^{e^{e^{e^{20}}}} in an align row (found by atheris: judged numerically, never finishes)
+    "check": {"cur-redefine-many.md", "cur-unclosed-inline.md", "cur-found-000.tex"},
 }
 # Documents small enough for the suite; the rest (100,000-line and 5,000-equation files) run in bench/hostile.py.
 DOC_BUDGET_BYTES = 20_000
@@ -188,7 +189,7 @@ def test_known_slow_inputs_are_stopped_by_the_limit(path, name, tmp_path, monkey
     source = harness.HERE / ("doc" if path == "check" else "expr") / name
     argument = str(source) if path == "check" else harness.as_argument(source.read_bytes())
     outcome = harness.run_one(path, argument, limits=Limits(timeout=1.0, max_memory=1024**3))
-    assert time.perf_counter() - start < 3.0
+    assert time.perf_counter() - start < 10  # 1 s of work (or the 3 s wall backstop), not the minutes it needs
     if outcome.kind != "limit":
         pytest.fail(f"{name} no longer hits the limit on {path} ({outcome.kind}): remove it from KNOWN_SLOW")
 

@@ -363,6 +363,15 @@ LATEX = [
     "x = \u202e1",
 ]
 
+# -- found by the fuzzers (bench/fuzz_atheris.py, tests/test_fuzz_*.py): kept as regressions -------------
+FOUND_EXPR = [
+    "x" + "^x" * 300,  # atheris, latex: SymPy expands the 300-level tower for > 5 s
+]
+FOUND_DOCS = {
+    # atheris, check: e^{e^{e^{e^{20}}}} passes the LaTeX parser's bounds, then numeric judging hangs
+    "cur-found-000.tex": "\\begin{align*}\nf(x) &= e^{e^{e^{e^{20}}}} \\\\\n&= 1\n\\end{align*}\n",
+}
+
 # -- curated documents for `check` ----------------------------------------------------------------------
 
 
@@ -550,7 +559,10 @@ def write() -> tuple[int, int]:
             exprs[f"cur-{group}-{i:03d}.txt"] = text.encode("utf-8", "surrogatepass")
     for i, data in enumerate(ENCODING):
         exprs[f"cur-bytes-{i:03d}.txt"] = data
+    for i, text in enumerate(FOUND_EXPR):
+        exprs[f"cur-found-{i:03d}.txt"] = text.encode()
     docs = _documents()
+    docs.update({name: text.encode() for name, text in FOUND_DOCS.items()})
     gen_exprs, gen_docs = generated(random.Random(SEED))
     exprs.update(gen_exprs)
     docs.update(gen_docs)
