@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Callable
 
 import sympy as sp
 
@@ -52,7 +53,10 @@ def _targets(function: sp.Expr, definition: sp.Expr, x: sp.Symbol) -> list[Targe
     return [Target(type(function), lambda v, _b=body: _b.xreplace({u: v}))]
 
 
-def _kinks(expr: sp.Expr, x: sp.Symbol, convention: str) -> tuple[list[Kink], list[tuple[sp.Expr, sp.Expr]]]:
+ConventionOf = Callable[[sp.Expr], tuple[str, str]]  # kink position -> (convention, its source)
+
+
+def _kinks(expr: sp.Expr, x: sp.Symbol, convention_of: ConventionOf) -> tuple[list[Kink], list[tuple[sp.Expr, sp.Expr]]]:
     """(kinks, smooth joins): region boundaries where f' jumps, and those where it does not."""
     found = as_regions(expr, x)
     if found is None:
@@ -66,12 +70,26 @@ def _kinks(expr: sp.Expr, x: sp.Symbol, convention: str) -> tuple[list[Kink], li
         if continuous and sp.simplify(left - right) == 0:
             smooth.append((at, left))  # the pieces join smoothly: f' exists there, no convention needed
             continue
-        if not continuous or convention == "undefined":
-            value = None
-        else:
-            value = {"left": left, "right": right, "mean": (left + right) / 2}[convention]
-        kinks.append(Kink(at, left, right, convention if continuous else "discontinuous", value))
+        convention, source = convention_of(at)
+        # where f jumps, f' does not exist; a value is used only when a stated convention gives one
+        value = {"left": left, "right": right, "mean": (left + right) / 2}.get(convention)
+        kinks.append(Kink(at, left, right, convention, value, jump=not continuous, source=source))
     return kinks, smooth
+
+
+def _convention_of(entry, params: dict | None, at_kink: str | None) -> ConventionOf:
+    """The user's --at-kink everywhere, else PyTorch's backward per catalog point, else undefined."""
+
+    def convention_of(at: sp.Expr) -> tuple[str, str]:
+        if at_kink is not None:
+            return at_kink, "--at-kink"
+        if entry is not None:
+            for position, point in catalog.breakpoints(entry, params):
+                if position.is_number and sp.simplify(position - at) == 0:
+                    return point.convention, point.convention_source
+        return "undefined", ""
+
+    return convention_of
 
 
 def _with_point_values(derivative: sp.Expr, points: list[tuple[sp.Expr, sp.Expr]], x: sp.Symbol) -> sp.Expr:
@@ -99,6 +117,8 @@ def resolve(text: str, var: str = "x", params: dict | None = None) -> tuple[sp.E
     if params:
         raise DerivatorError("--param applies to catalog names only", hint="write the values into the expression")
     expr = parse_text(text, functions=catalog.callables(), variables=(var,))
+    if isinstance(expr, sp.Symbol) and expr != x and text.strip().isidentifier():
+        catalog.get(text.strip())  # a bare word that is no catalog name: "did you mean sigmoid?"
     if not expr.has(x):
         free = sorted(s.name for s in expr.free_symbols)
         hint = f"use --var {free[0]}" if free else "the expression is a constant; its derivative is 0"
@@ -197,13 +217,13 @@ def derive(
     steps = _drop_repeats(steps)
 
     entry = catalog.lookup(name) if name else None
-    convention = at_kink or (entry.kink_convention if entry else "undefined")
-    kinks, smooth = _kinks(definition, x, convention) if order == 1 else ([], [])
+    kinks, smooth = _kinks(definition, x, _convention_of(entry, params, at_kink)) if order == 1 else ([], [])
     derivative = tidy(result)
     points = smooth + [(k.at, k.value) for k in kinks if k.value is not None]
     if points:
         with_values = _with_point_values(plain(result), sorted(points, key=lambda p: float(p[0])), x)
-        steps.append(Step("kink", result, with_values, {"convention": convention, "at": [p[0] for p in points]}))
+        conventions = sorted({k.convention for k in kinks if k.value is not None}) or ["smooth"]
+        steps.append(Step("kink", result, with_values, {"convention": ", ".join(conventions), "at": [p[0] for p in points]}))
         derivative = with_values
 
     d = Derivation(

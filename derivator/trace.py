@@ -51,6 +51,8 @@ class Kink:
     right: sp.Expr
     convention: str
     value: sp.Expr | None  # the value derivator uses there (None: undefined)
+    jump: bool = False  # f itself is discontinuous here
+    source: str = ""  # where the convention comes from (PyTorch's backward formula, or the user)
 
 
 @dataclass

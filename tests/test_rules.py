@@ -125,4 +125,18 @@ def test_relu_kink_follows_pytorch_by_default_and_can_be_chosen():
 
 def test_heaviside_kink_is_discontinuous_and_undefined():
     (kink,) = derive("Heaviside(x)").kinks
-    assert kink.convention == "discontinuous" and kink.value is None
+    assert kink.jump and kink.convention == "undefined" and kink.value is None
+
+
+@pytest.mark.parametrize(
+    "name, at, value",
+    [
+        ("hardtanh", 1, 0),  # PyTorch: grad 0 where x >= max_val: the right side at the upper kink
+        ("relu6", 6, 0),
+        ("hardtanh", -1, 0),
+        ("hardshrink", sp.Rational(1, 2), 0),  # f jumps; PyTorch still returns 0, stated as a convention
+    ],
+)
+def test_conventions_are_per_point(name, at, value):
+    kink = next(k for k in derive(name).kinks if k.at == at)
+    assert kink.value == value and kink.source

@@ -69,6 +69,8 @@ def to_dict(d: Derivation, lang: str = "en", facts=None) -> dict:
                 "right": sp.sstr(k.right),
                 "convention": k.convention,
                 "value": sp.sstr(k.value) if k.value is not None else None,
+                "jump": k.jump,
+                "source": k.source,
             }
             for k in d.kinks
         ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from derivator.i18n import rule_name, t
+from derivator.render.narration import convention_label
 from derivator.render.narration import lhs_latex
 from derivator.render.printing import to_latex
 from derivator.trace import Derivation, Step
@@ -37,6 +38,8 @@ def render_latex(d: Derivation, *, lang: str = "en", standalone: bool = False) -
 
 
 def document(d: Derivation, body: str, lang: str) -> str:
+    from derivator.docs import tex_escape  # the one TeX-text escaper (documents use it too)
+
     preamble = [r"\documentclass{article}", r"\usepackage{amsmath,amssymb}"]
     if lang == "ja":
         preamble.append(r"\usepackage{luatexja}")  # compile with lualatex
@@ -54,7 +57,7 @@ def document(d: Derivation, body: str, lang: str) -> str:
                     left=f"${to_latex(k.left)}$",
                     right=f"${to_latex(k.right)}$",
                     value=f"${value}$" if k.value is not None else value,
-                    convention=k.convention,
+                    convention=tex_escape(convention_label(k, lang)),
                 )
             )
         kinks = "\n\\paragraph{" + t("ui.kinks", lang) + "}\n\\begin{itemize}\n" + "\n".join(items) + "\n\\end{itemize}\n"

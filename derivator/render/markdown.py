@@ -7,9 +7,15 @@ math is always wrapped in `aligned` (a bare \\\\ at the top of a display is igno
 from __future__ import annotations
 
 from derivator.i18n import rule_name, t
+from derivator.render.narration import convention_label
 from derivator.render.narration import lhs_latex, say, verification_label
 from derivator.render.printing import to_latex
 from derivator.trace import Derivation
+
+
+def escape(text: str) -> str:
+    """Prose that may hold code-like words (shrink_backward): no accidental emphasis."""
+    return text.replace("\\", "\\\\").replace("_", "\\_").replace("*", "\\*").replace("<", "&lt;")
 
 
 def inline(tex: str) -> str:
@@ -44,7 +50,7 @@ def render_markdown(d: Derivation, *, lang: str = "en") -> str:
         value = inline(to_latex(k.value)) if k.value is not None else t("ui.undefined", lang)
         row = t(
             "ui.kink_row", lang, at=inline(f"{to_latex(d.variable)} = {to_latex(k.at)}"),
-            left=inline(to_latex(k.left)), right=inline(to_latex(k.right)), value=value, convention=k.convention,
+            left=inline(to_latex(k.left)), right=inline(to_latex(k.right)), value=value, convention=escape(convention_label(k, lang)),
         )
         lines.append(f"- {t('ui.kinks', lang)}: {row}")
     if d.kinks:

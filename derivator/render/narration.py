@@ -71,3 +71,13 @@ def lhs_unicode(d: Derivation) -> str:
         head = to_unicode(d.function)
         return f"{head[: head.rfind('(')]}{primes}({x})"
     return f"d/d{x}[{to_unicode(d.function)}]" if d.order == 1 else f"d^{d.order}/d{x}^{d.order}[{to_unicode(d.function)}]"
+
+
+def convention_label(kink, lang: str) -> str:
+    """Which value is used at a kink and why: "left (PyTorch: …)", "undefined; f jumps here"."""
+    label = kink.convention
+    if kink.source:
+        label += f"; {kink.source}"
+    if kink.jump:
+        label += f"; {t('ui.jump', lang)}"
+    return label

@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from derivator.i18n import rule_name, t
+from derivator.render.narration import convention_label
 from derivator.render.narration import lhs_unicode, say
 from derivator.render.printing import to_unicode
 from derivator.trace import Derivation
@@ -35,7 +36,7 @@ def render_terminal(d: Derivation, *, lang: str = "en", console: Console | None 
         console.print(
             f"{t('ui.kinks', lang)}: "
             + t("ui.kink_row", lang, at=f"{d.variable.name} = {to_unicode(k.at)}", left=to_unicode(k.left),
-                right=to_unicode(k.right), value=value, convention=k.convention)
+                right=to_unicode(k.right), value=value, convention=convention_label(k, lang))
         )
     status = t("ui.all_verified", lang) if d.verified else t("ui.some_unverified", lang)
     console.print(Text(status, style="green" if d.verified else "bold red"))

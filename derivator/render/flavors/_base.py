@@ -19,6 +19,7 @@ from typing import Callable
 import sympy as sp
 
 from derivator.i18n import rule_name, t
+from derivator.render.narration import convention_label
 from derivator.render.narration import lhs_latex, say, verification_label
 from derivator.render.printing import to_latex
 from derivator.trace import Derivation, Step
@@ -121,7 +122,7 @@ def kink_lines(d: Derivation, lang: str, flavor: Flavor) -> list[str]:
             formulas.append(value)
         else:
             holes["value"] = t("ui.undefined", lang)
-        row = t("ui.kink_row", lang, convention=k.convention, **holes)
+        row = t("ui.kink_row", lang, convention=convention_label(k, lang), **holes)
         rows.append(flavor.text(t("ui.kinks", lang)) + ": " + fill(row, formulas, flavor))
     return rows
 
