@@ -37,6 +37,10 @@ DEFAULT_MAX_MEMORY = 1024**3  # bytes of address space; a derivation maps ~70 Mi
 ENV_TIMEOUT = "DERIVATOR_TIMEOUT"
 ENV_MAX_MEMORY = "DERIVATOR_MAX_MEMORY"
 ENV_DISABLE = "DERIVATOR_NO_SANDBOX"  # "1": run in-process (debugging with a debugger or a profiler)
+# SymPy recurses once per level of an expression tree (free_symbols, doit, subs): σ∘σ∘…∘σ at depth 32
+# needs more than Python's default 1,000 frames. Raised only in the worker, where a C-stack overflow
+# (SIGSEGV) is caught and reported in one line like any other failure.
+RECURSION_LIMIT = 10_000
 
 _UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 
@@ -124,6 +128,7 @@ def _child(fn: Callable, args: tuple, kwargs: dict, limits: Limits, out: int) ->
         import faulthandler
 
         faulthandler.disable()  # a crash is reported by the parent in one line, not as a C stack dump
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
         try:
             payload = ("ok", fn(*args, **kwargs))
         except DerivatorError as err:
