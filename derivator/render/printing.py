@@ -70,6 +70,7 @@ def _people_order(factors: list[sp.Expr]) -> list[sp.Expr]:
 
 class TextbookLatexPrinter(LatexPrinter):
     printmethod = "_latex"
+    _signed = False
 
     def __init__(self, settings=None):
         super().__init__({"order": "none", "mul_symbol": None, **(settings or {})})
@@ -88,6 +89,12 @@ class TextbookLatexPrinter(LatexPrinter):
         if match and r"\frac" not in match.group(1) and r"\begin" not in match.group(1):
             text = text[: match.start()] + "(" + match.group(1) + ")"
         return text
+
+    def _print_log(self, expr, exp=None):
+        head = r"\log" if exp is None else rf"\log^{{{exp}}}"
+        arg = self._print(expr.args[0])
+        tall = r"\frac" in arg or r"\begin" in arg
+        return rf"{head}\left({arg}\right)" if tall else f"{head}({arg})"
 
     def _print_Heaviside(self, expr, exp=None):
         arg = self._print(expr.args[0])
@@ -147,7 +154,12 @@ class TextbookLatexPrinter(LatexPrinter):
                 denominator.append(sp.Integer(f.q))
             else:
                 numerator.append(f)
-        top = self._product(numerator) if numerator else "1"
+        # after a pulled-out minus a lone sum still needs its brackets: -(x + 1), never -x + 1
+        self._signed = bool(sign) and not denominator
+        try:
+            top = self._product(numerator) if numerator else "1"
+        finally:
+            self._signed = False
         if denominator:
             bottom = self._product(denominator, in_fraction=True)
             return f"{sign}\\frac{{{top}}}{{{bottom}}}"
@@ -161,7 +173,7 @@ class TextbookLatexPrinter(LatexPrinter):
             core = f.args[0] if isinstance(f, sp.UnevaluatedExpr) else f
             first = not parts
             needs_brackets = (
-                (core.is_Add and len(factors) > 1)
+                (core.is_Add and (len(factors) > 1 or self._signed))
                 or (len(factors) > 1 and precedence(core) < PRECEDENCE["Mul"] and not (first and text.startswith("-")))
                 or (parts and (text.startswith("-") or (core.is_Number and core.is_negative)))
                 or (isinstance(core, sp.Mul) and len(factors) > 1 and not self._is_fraction(core) and parts)
@@ -229,9 +241,38 @@ class TextbookLatexPrinter(LatexPrinter):
 _MINUS_SPACE = re.compile(r"(?<=[{(\[=,]) ?- (?=[\w\\{(])")
 
 
+def _fold_call_brackets(text: str) -> str:
+    """f{\\left(a \\right)} → f(a) wherever SymPy's own printers wrote a call (erf, Heaviside, …)."""
+    opener, closer = "{\\left(", " \\right)}"
+    out, i = [], 0
+    while (start := text.find(opener, i)) != -1:
+        depth, j = 1, start + len(opener)
+        while j < len(text) and depth:
+            if text.startswith("\\left", j):
+                depth += 1
+                j += 5
+            elif text.startswith("\\right", j):
+                depth -= 1
+                if depth == 0:
+                    break
+                j += 6
+            else:
+                j += 1
+        if depth or not text.startswith(closer, j - 1):
+            out.append(text[i : start + len(opener)])
+            i = start + len(opener)
+            continue
+        inner = text[start + len(opener) : j - 1]
+        tall = "\\frac" in inner or "\\begin" in inner
+        out.append(text[i:start] + (f"\\left({inner}\\right)" if tall else f"({_fold_call_brackets(inner)})"))
+        i = j - 1 + len(closer)
+    out.append(text[i:])
+    return "".join(out)
+
+
 def to_latex(expr: sp.Expr) -> str:
     """Textbook LaTeX for an expression: e^{-x}, \\sigma(x), σ(x)(1-σ(x))."""
-    text = TextbookLatexPrinter().doprint(expr)
+    text = _fold_call_brackets(TextbookLatexPrinter().doprint(expr))
     text = _MINUS_SPACE.sub("-", text)
     if text.startswith("- "):
         text = "-" + text[2:]
@@ -265,6 +306,12 @@ def to_unicode(expr: sp.Expr) -> str:
             if hasattr(e, "unicode_name") and e.unicode_name:
                 return f"{e.unicode_name}({self._print(e.args[0])})"
             return super()._print_Function(e)
+
+        def _print_Add(self, e, order=None):
+            # SymPy's own sums in the usual order (x + 1); sums a rule built keep the rule's order
+            if _is_canonical_add(e):
+                e = sp.Add(*e.as_ordered_terms(), evaluate=False)  # the order the LaTeX printer uses
+            return super()._print_Add(e, order="none")
 
         def _print_Equality(self, e):
             return f"{self._print(e.lhs)} = {self._print(e.rhs)}"
