@@ -172,14 +172,18 @@ def bench_startup(repeat: int) -> dict:
             "nocache": [*cli, "sigmoid", "--format", "latex", "--no-cache"],
             "cache": [*cli, "sigmoid", "--format", "latex"],
         }
+        envs = {k: env for k in commands}
+        # the sandbox's own cost: the same command with the work done in-process
+        commands["nocache_nosandbox"] = commands["nocache"]
+        envs["nocache_nosandbox"] = dict(env, DERIVATOR_NO_SANDBOX="1")
         _wall(commands["cache"], env)  # fills the cache (and the .pyc files)
         _wall(commands["import_sympy"], env)
         samples = {k: [] for k in commands}
         for _ in range(repeat):
             for name, argv in commands.items():
-                samples[name].append(_wall(argv, env)[0])
+                samples[name].append(_wall(argv, envs[name])[0])
     med = {k: statistics.median(v) for k, v in samples.items()}
-    return {"median_seconds": med, "samples": samples,
+    return {"median_seconds": med, "samples": samples, "sandbox_cost": med["nocache"] - med["nocache_nosandbox"],
             "startup_nocache": med["nocache"] / med["import_sympy"], "startup_cache": med["cache"] / med["import_sympy"]}
 
 
@@ -257,6 +261,8 @@ def report(results: dict) -> str:
         f"{s['median_seconds']['nocache']:.3f} s | {s['median_seconds']['import_sympy']:.3f} s | {s['startup_nocache']:.2f}× | ≤ 1.2× | {verdict('startup_nocache', s['startup_nocache'])} |",
         f"| 2b | same, warm result cache | {s['median_seconds']['cache']:.3f} s | {s['median_seconds']['import_sympy']:.3f} s | "
         f"{s['startup_cache']:.2f}× | ≤ 0.5× | {verdict('startup_cache', s['startup_cache'])} |",
+        f"| 2c | sandbox cost: 2a minus the same with DERIVATOR_NO_SANDBOX=1 | {s['sandbox_cost'] * 1000:+.0f} ms | | | "
+        "not noticeable | |",
         f"| 3 | σ∘…∘σ depth 32 vs depth 16 (time) | {_s(n['median_seconds'].get(32))} s | "
         f"{_s(n['median_seconds'].get(16))} s | {_s(n['nesting'])}× | ≤ 2.5× | {verdict('nesting', n['nesting'])} |",
         "| 3b | trace size by depth (steps / JSON bytes): "
