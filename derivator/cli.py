@@ -449,6 +449,7 @@ def doc(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here, with the graph beside it (NAME-plot.pdf/.png)."),
     timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP + " Times 6 for documents."),
     max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
+    facts: bool = typer.Option(False, "--facts", help="Add the properties section/slide: f′(0), max f′, limits, range, …"),
 ) -> None:
     """A document from templates/: a LaTeX article, a Beamer lecture, a blog post or a Jupyter notebook,
     holding the definition, the graph, the steps, the output form and the code."""
@@ -461,6 +462,9 @@ def doc(
                "params": _params(param), "at_kink": at_kink, "output": str(output) if output else None,
                "templates": str(templates) if templates else None}
     limits = _scaled(limits_from(timeout, max_memory), DOC_TIME_FACTOR)
+    if facts:
+        options["facts"] = True
+        limits = _scaled(limits, FACTS_TIME_FACTOR)
     text, written = run_limited(run_doc, expression, options, limits=limits)
     if text is not None:
         write_output(text, None)

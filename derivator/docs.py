@@ -310,14 +310,19 @@ def _get(env: jinja2.Environment, names: list[str], template: str) -> jinja2.Tem
 
 def render_document(d: Derivation, template: str = "article", *, lang: str = "en", flavor: str = "github",
                     template_dir: Path | None = None, plot: str | None = None,
-                    code_format: str = "numpy") -> Document:
-    """Render one document; `plot` is the file name the document refers to (None: no graph)."""
+                    code_format: str = "numpy", facts=None) -> Document:
+    """Render one document; `plot` is the file name the document refers to (None: no graph); `facts`
+    (derivator.facts.Facts) fills the templates' `properties` block."""
     template_dir = Path(template_dir) if template_dir else None
     user_tex = template_dir is not None and (template_dir / f"{template}.tex").is_file()
     if template in _FILES or user_tex:
         env = latex_environment(template_dir)
         tpl = _get(env, [_FILES.get(template, f"{template}.tex")], template)
         ctx = latex_context(d, lang, plot=plot, code_format=code_format)
+        if facts is not None:
+            from derivator.render.facts_doc import properties_latex
+
+            ctx["properties"] = properties_latex(facts, lang, slide=template == "beamer")
         try:
             text = tpl.render(**ctx)
         except jinja2.UndefinedError as err:
@@ -328,8 +333,13 @@ def render_document(d: Derivation, template: str = "article", *, lang: str = "en
     env = markdown_environment(template_dir)
     names = [f"blog/{flavor}.md", "blog/base.md"] if template == "blog" else [f"{template}.md", template]
     tpl = _get(env, names, template)
+    ctx = markdown_context(d, flavor, lang, plot=plot, code_format=code_format)
+    if facts is not None:
+        from derivator.render.facts_doc import properties_markdown
+
+        ctx["properties"] = properties_markdown(facts, flavor, lang)
     try:
-        text = tpl.render(**markdown_context(d, flavor, lang, plot=plot, code_format=code_format))
+        text = tpl.render(**ctx)
     except jinja2.UndefinedError as err:
         raise DerivatorError(f"template error: {err.message}", where=template) from None
     return Document(text, "markdown", None, "png")
@@ -337,7 +347,7 @@ def render_document(d: Derivation, template: str = "article", *, lang: str = "en
 
 def write_document(d: Derivation, out: Path, template: str = "article", *, lang: str = "en",
                    flavor: str = "github", template_dir: Path | None = None, code_format: str = "numpy",
-                   with_plot: bool = True) -> list[Path]:
+                   with_plot: bool = True, facts=None) -> list[Path]:
     """Write the document and, beside it, the plot it refers to. Returns the files written."""
     from derivator.plot import plot as draw
 
@@ -352,7 +362,7 @@ def write_document(d: Derivation, out: Path, template: str = "article", *, lang:
         written.append(plot_path)
         plot_name = plot_path.name
     doc = render_document(d, template, lang=lang, flavor=flavor, template_dir=template_dir, plot=plot_name,
-                          code_format=code_format)
+                          code_format=code_format, facts=facts)
     out.write_text(doc.text, encoding="utf-8")
     return [out, *written]
 
@@ -367,18 +377,29 @@ def run_doc(expression: str, options: dict) -> tuple[str | None, list[str]]:
     o = options
     d = derive(expression, o["var"], params=o["params"], at_kink=o["at_kink"])
     out = Path(o["output"]) if o.get("output") else None
+    found = None
+    if o.get("facts"):  # the `properties` block (issue 7): f′(0), max f′, limits, range, …
+        from derivator.facts import facts
+
+        found = facts(d, params=o["params"])
     if o["template"] == "notebook":
         import nbformat
 
         from derivator.notebook import build_notebook
 
-        nb = build_notebook(d, lang=o["lang"])
+        properties = None
+        if found is not None:
+            from derivator.render.facts_doc import properties_markdown
+
+            properties = properties_markdown(found, "jupyter", o["lang"])
+        nb = build_notebook(d, lang=o["lang"], properties=properties)
         nbformat.validate(nb)
         if out is None:
             return nbformat.writes(nb), []
         nbformat.write(nb, str(out))
         return None, [str(out)]
-    common = dict(lang=o["lang"], flavor=o["flavor"], template_dir=o.get("templates"), code_format=o["code"])
+    common = dict(lang=o["lang"], flavor=o["flavor"], template_dir=o.get("templates"), code_format=o["code"],
+                  facts=found)
     if out is None:
         return render_document(d, o["template"], **common).text, []
     return None, [str(p) for p in write_document(d, out, o["template"], **common)]

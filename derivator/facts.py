@@ -835,7 +835,7 @@ def _value_at_0(d: Derivation, names: Names, pieces: list[Piece], cuts: dict, f_
             rows = [step("jump", names.f(x), zero, "text", _jump_check(f_plain, x, zero, left, right),
                          at=zero, left=left, right=right)]
             rows.append(step("kink_undefined", names.df(zero), zero, "text", _ok(), at=zero))
-            return Fact("value_at_0", rows, {"value": None, "left": left, "right": right, "jump": True}), None
+            return Fact("value_at_0", rows, {"value": None, "f_left": left, "f_right": right, "jump": True}), None
         if kink is not None:
             rows = [step("one_sided", names.df(x), zero, "text", _one_sided_checks(f_plain, x, zero, kink.left, kink.right),
                          at=zero, left=kink.left, right=kink.right)]
@@ -906,12 +906,18 @@ def _kinks_fact(d: Derivation, names: Names, f_plain: sp.Expr, f_pieces: list[Pi
         return None
     rows, values = [], []
     for k in d.kinks:
-        if k.convention == "discontinuous":
-            left, right = _sides(f_pieces, x, k.at)
-            rows.append(step("jump", names.f(x), k.at, "text", _jump_check(f_plain, x, k.at, left, right),
-                             at=k.at, left=left, right=right))
+        f_left, f_right = _sides(f_pieces, x, k.at)
+        if f_left is None or f_right is None or not _same(f_left, f_right):
+            # f itself jumps (step, hard shrink, threshold): f′ does not exist there, whatever a backward
+            # pass returns by convention
+            rows.append(step("jump", names.f(x), k.at, "text", _jump_check(f_plain, x, k.at, f_left, f_right),
+                             at=k.at, left=f_left, right=f_right))
             rows.append(step("kink_undefined", names.df(k.at), k.at, "text", _ok(), at=k.at))
-            values.append({"at": k.at, "left": k.left, "right": k.right, "value": None, "jump": True, "convention": k.convention})
+            if k.value is not None:
+                rows.append(step("jump_convention", names.df(k.at), k.value, "=",
+                                 check_value(d.derivative, x, k.at, k.value), convention=k.convention))
+            values.append({"at": k.at, "left": k.left, "right": k.right, "value": k.value, "jump": True,
+                           "convention": k.convention, "f_left": f_left, "f_right": f_right})
             continue
         rows.append(step("one_sided", names.df(x), k.at, "text", _one_sided_checks(f_plain, x, k.at, k.left, k.right),
                          at=k.at, left=k.left, right=k.right))

@@ -74,6 +74,7 @@ def facts_dict(facts: Facts, lang: str = "en") -> dict:
                 "value": sympy_string(k["value"]),
                 "convention": k["convention"],
                 "jump": k["jump"],
+                **({"f_left": sympy_string(k["f_left"]), "f_right": sympy_string(k["f_right"])} if k["jump"] else {}),
             }
             for k in get.get("kinks", {}).get("kinks", [])
         ],
@@ -107,5 +108,5 @@ def _step(step, facts: Facts, lang: str) -> dict:
         "latex": "" if rel == "text" else f"{lmath(step.before)} {REL_LATEX.get(rel, rel)} {lmath(step.after)}",
         "verified": step.verified,
         "method": v.method if v else None,
-        "description": _sentence(step, facts, lang, lambda e: f"${lmath(e)}$", lmath),
+        "description": _sentence(step, facts, lang, lmath, lambda m: f"${m}$"),
     }

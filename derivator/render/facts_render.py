@@ -158,10 +158,15 @@ def _param(key: str, value, math: Math, lang: str) -> str:
     return str(value)
 
 
-def _sentence(step: Step, facts: Facts, lang: str, math: Math, raw: Math | None = None, arrow: str = r"\to") -> str:
+def _sentence(step: Step, facts: Facts, lang: str, raw: Math, inline: Callable[[str], str],
+              arrow: str = r"\to") -> str:
+    """The step's sentence; `raw` prints an expression, `inline` wraps printed math for the format."""
     names = facts.names
     x = facts.derivation.variable
-    raw = raw or math
+
+    def math(e) -> str:
+        return inline(raw(e))
+
     params = {
         "f": math(names.f(x)),
         "df": math(names.df(x)),
@@ -178,7 +183,7 @@ def _sentence(step: Step, facts: Facts, lang: str, math: Math, raw: Math | None 
     if isinstance(step.params.get("at"), sp.Basic):
         params["x_at"] = math(sp.Eq(x, tidy(step.params["at"]), evaluate=False))
     if isinstance(step.params.get("point"), sp.Basic):
-        params["x_to"] = _join(math, raw, f"{raw(x)} {arrow} {raw(step.params['point'])}")
+        params["x_to"] = inline(f"{raw(x)} {arrow} {raw(step.params['point'])}")
     key = step.rule.removeprefix("facts.")
     try:
         return t(f"facts.say.{key}", lang, **params)
@@ -186,19 +191,12 @@ def _sentence(step: Step, facts: Facts, lang: str, math: Math, raw: Math | None 
         return t(f"facts.name.{key}", lang)
 
 
-def _join(math: Math, raw: Math, text: str) -> str:
-    """Wrap ready-made math text the way `math` wraps an expression (inline delimiters, if any)."""
-    marker = sp.Symbol("QQMARKERQQ")
-    wrapped = math(marker)
-    return wrapped.replace(raw(marker), text)
-
-
 def rows(fact: Fact, facts: Facts, lang: str, math: Math, inline: Callable[[str], str], rel_table: dict) -> list[Row]:
     out = []
     for step in fact.steps:
         rel = step.params.get("rel", "=")
         key = step.rule.removeprefix("facts.")
-        sentence = _sentence(step, facts, lang, lambda e: inline(math(e)), math, rel_table["to"])
+        sentence = _sentence(step, facts, lang, math, inline, rel_table["to"])
         where = step.params.get("where")
         where_text = math(where) if where is not None and where is not sp.S.Reals and rel != "text" else ""
         if where is sp.S.Reals and rel != "text":
@@ -266,10 +264,10 @@ def facts_latex_math(facts: Facts, lang: str = "en") -> list[tuple[str, bool]]:
     return out
 
 
-def render_facts_latex(facts: Facts, *, lang: str = "en") -> str:
+def render_facts_latex(facts: Facts, *, lang: str = "en", heading: bool = True) -> str:
     """A LaTeX fragment (a section of an article): each fact as a paragraph of sentences and aligned
     displays, then what could not be established."""
-    parts = [f"\\subsection*{{{t('facts.heading', lang)}: ${lmath(facts.names.f(facts.derivation.variable))}$}}"]
+    parts = [f"\\subsection*{{{t('facts.heading', lang)}: ${lmath(facts.names.f(facts.derivation.variable))}$}}"] if heading else []
     for f in facts.facts:
         title = t(f"facts.title.{f.key}", lang)
         if f.method == "numeric":
