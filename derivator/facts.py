@@ -46,6 +46,7 @@ from derivator.verify import (
     check_sign,
     check_value,
     Domain,
+    numpy_modules,
     plain,
 )
 
@@ -444,7 +445,7 @@ def _scan(dg: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr) -> list[sp.Flo
     if lo >= hi:
         return []
     try:
-        fn = sp.lambdify(x, dg, modules=["scipy", "numpy"])
+        fn = sp.lambdify(x, dg, modules=numpy_modules(dg))
         xs = np.linspace(lo, hi, SCAN_POINTS)[1:-1]
         with np.errstate(all="ignore"):
             ys = np.asarray(fn(xs), dtype=float)
