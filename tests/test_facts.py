@@ -498,3 +498,21 @@ def test_blog_properties_in_every_flavour_pass_katex(flavor):
     assert properties, "no math from the properties section was found"
     errors = [(tex, e) for (tex, _), e in zip(items, katex_errors(items)) if e]
     assert not errors, errors[:5]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_json_facts_for_every_entry_read_back(name):
+    data = facts_dict(established(name))
+    json.dumps(data)
+    for key in ("value_at_0", "max", "argmax", "sup", "inf", "min", "argmin", "range", "derivative_range", "layer_bound"):
+        if data[key] is not None:
+            assert isinstance(sp.sympify(data[key]), (sp.Basic, sp.Set)), (key, data[key])
+    for which in ("f", "df"):
+        for value in data["limits"][which].values():
+            if value is not None:
+                sp.sympify(value)
+    # what is missing is said, not left blank: a missing fact has a note
+    missing = {"max": data["max"] is None and data["sup"] is None, "range": data["range"] is None}
+    for key, absent in missing.items():
+        if absent:
+            assert key in {o["key"] for o in data["omitted"]}, key

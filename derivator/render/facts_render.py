@@ -368,8 +368,8 @@ def render_facts_terminal(facts: Facts, *, lang: str = "en", console=None) -> No
             title += f" ({t('facts.ui.numeric_fact', lang)})"
         console.print(Text(title, style="bold underline"))
         table = Table(show_header=False, box=None, pad_edge=False)
-        table.add_column(justify="right", style="dim")
-        table.add_column()
+        table.add_column(justify="right", style="dim", overflow="fold")
+        table.add_column(overflow="fold")  # sentences wrap, never end in "…"
         table.add_column(style="cyan")
         table.add_column()
         for r in rows(f, facts, lang, umath, lambda m: m, REL_UNICODE):
