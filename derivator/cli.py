@@ -403,6 +403,7 @@ def compare(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the table to this file (atomically)."),
     timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP + " Per function, times 3."),
     max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the result cache."),
 ) -> None:
     """The facts of several functions side by side (f′(0), largest slope, limits, range, monotonicity, kinks,
     the bound through n layers), each derived and checked as `derivator NAME --facts` does."""
@@ -412,7 +413,15 @@ def compare(
     to_terminal = format is Format.terminal and output is None
     options = {"format": format.value, "lang": lang.value, "standalone": standalone,
                "plot": str(plot) if plot is not None else None}
-    text = run_limited(_compare_rendered, list(names), options, to_terminal, limits=limits)
+    from derivator import cache
+
+    # the table is cached like a derivation; a run that draws a plot (a file) or prints rich output is not
+    key = None if to_terminal or plot is not None or no_cache else cache.key("compare", "\n".join(names), options)
+    text = cache.get(key) if key else None
+    if text is None:
+        text = run_limited(_compare_rendered, list(names), options, to_terminal, limits=limits)
+        if key and text is not None:
+            cache.put(key, text)
     if text is not None:
         write_output(text, output)
 
