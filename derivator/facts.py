@@ -53,6 +53,7 @@ from derivator.verify import (
 SOLVE_SECONDS = 1.5
 LIMIT_SECONDS = 2.0
 SIMPLIFY_SECONDS = 1.0
+SECOND_SECONDS = 5.0  # the engine's derivation of f″
 SCAN_WINDOW = 40.0  # the numeric scan for zeros covers [-40, 40]
 SCAN_POINTS = 8001
 MAX_ROOTS = 24
@@ -1119,7 +1120,9 @@ def facts(d: Derivation, second: Derivation | None = None, *, params: dict | Non
     if whole and second is None:
         from derivator.api import derive
 
-        second = bounded(lambda: derive(d.input, x.name, order=2, params=params), 20.0).value
+        # the engine's f″ gives the textbook form (σ″ = σ(1−σ)(1−2σ)); when it is slow, SymPy's diff of
+        # f′ is used instead (same facts, plainer steps)
+        second = bounded(lambda: derive(d.input, x.name, order=2, params=params), SECOND_SECONDS).value
     if second is not None and not _same_function(second, d):
         second = None
     second_ok = whole and second is not None and second.verified
