@@ -29,19 +29,26 @@ def _lemma_derivation(name: str) -> Derivation:
 
 
 def _lemmas(expr: sp.Expr, exclude: str | None) -> tuple[dict, list[Lemma]]:
-    """Proven derivatives of the named functions an expression uses (σ' = σ(1−σ) for Swish)."""
+    """Proven derivatives of the named functions an expression uses (σ' = σ(1−σ) for Swish).
+
+    A catalog derivation also cites SymPy's own functions that its definition is written with
+    (Mish cites tanh′); a plain expression uses the table of derivatives for those.
+    """
     table, cited = {}, []
     u = sp.Symbol("u", real=True)
-    for applied in sorted(expr.atoms(NamedFunction), key=sp.default_sort_key):
-        cls = type(applied)
-        name = cls.__name__
-        if cls in table or name == exclude or catalog.lookup(name) is None:
+    applied = sorted(expr.atoms(NamedFunction), key=sp.default_sort_key)
+    if exclude is not None:
+        applied += sorted((a for a in expr.atoms(sp.Function) if type(a) in catalog.CITED_BUILTINS), key=sp.default_sort_key)
+    for application in applied:
+        cls = type(application)
+        entry = catalog.entry_of_function(cls)
+        if cls in table or entry is None or entry.name == exclude:
             continue
-        lemma = _lemma_derivation(name)
+        lemma = _lemma_derivation(entry.name)
         x = lemma.variable
         rhs = lemma.derivative.xreplace({x: u})
         table[cls] = lambda v, _rhs=rhs: _rhs.xreplace({u: v})
-        cited.append(Lemma(name, sp.Derivative(cls(u), u), rhs, lemma))
+        cited.append(Lemma(entry.name, sp.Derivative(cls(u), u), rhs, lemma))
     return table, cited
 
 
@@ -61,8 +68,17 @@ def _kinks(expr: sp.Expr, x: sp.Symbol, convention_of: ConventionOf) -> tuple[li
     found = as_regions(expr, x)
     if found is None:
         return [], []
-    _, regions = found
+    pw, regions = found
     kinks, smooth = [], []
+    # a point defined on its own (sinc(0) = 1) where f is continuous: f' there is the limit of f'
+    for value, cond in (pw.args if isinstance(pw, sp.Piecewise) else ()):
+        if isinstance(cond, sp.Eq) and cond.lhs == x and cond.rhs.is_number:
+            at = cond.rhs
+            around = next((f for f, lo, hi in regions if lo < at < hi), None)
+            if around is not None and sp.limit(around, x, at) == value:
+                slope = sp.limit(sp.diff(around, x), x, at)
+                if slope.is_finite:
+                    smooth.append((at, slope))
     for (f_left, _, at), (f_right, _, _) in zip(regions, regions[1:]):
         left = sp.diff(f_left, x).subs(x, at)
         right = sp.diff(f_right, x).subs(x, at)
@@ -94,8 +110,11 @@ def _convention_of(entry, params: dict | None, at_kink: str | None) -> Conventio
 
 def _with_point_values(derivative: sp.Expr, points: list[tuple[sp.Expr, sp.Expr]], x: sp.Symbol) -> sp.Expr:
     """The region-by-region derivative completed with its value at boundary points, where it has one."""
-    if not points or not isinstance(derivative, sp.Piecewise):
+    if not points:
         return derivative
+    if not isinstance(derivative, sp.Piecewise):
+        # one formula everywhere but at isolated points (sinc at 0): those points first
+        return sp.Piecewise(*[(value, sp.Eq(x, at)) for at, value in points], (derivative, True), evaluate=False)
     pieces = [(v, c) for v, c in derivative.args if c is not sp.true]
     pieces += [(value, sp.Eq(x, at)) for at, value in points]
     return sp.Piecewise(*pieces, evaluate=False)
@@ -148,15 +167,37 @@ def _drop_repeats(steps: list[Step]) -> list[Step]:
     return kept
 
 
+@lru_cache(maxsize=1)
+def _known_functions() -> tuple[Target, ...]:
+    """Catalog functions a derivative may be recognised as (σ in softplus′, φ in GELU′)."""
+    found = []
+    u = sp.Symbol("u", real=True)
+    for entry in catalog.entries():
+        cls = catalog.function_class(entry.name)
+        if not issubclass(cls, NamedFunction) or not entry.cite_as_function:
+            continue
+        body = catalog.definition(entry, u)
+        if sp.count_ops(body) < 3 or body.has(sp.Piecewise, sp.Max, sp.Min, sp.Heaviside, sp.Abs):
+            continue  # x, e^x, sin x are themselves already; cases are not recognised this way
+        found.append(Target(cls, lambda v, _b=body: _b.xreplace({u: v})))
+    return tuple(found)
+
+
 def _one_order(
-    function_expr: sp.Expr, start_display: sp.Expr, body: sp.Expr, x: sp.Symbol, lemmas: dict, targets: list[Target]
+    function_expr: sp.Expr,
+    start_display: sp.Expr,
+    body: sp.Expr,
+    x: sp.Symbol,
+    lemmas: dict,
+    targets: list[Target],
+    known: list[Target] | None = None,
 ) -> tuple[list[Step], sp.Expr]:
     ctx = R.Context(lemmas=lemmas, taken={s.name for s in body.free_symbols})
     root = R.derive_rule(body, x, ctx)
     tracer = Tracer(x)
     start = tracer.node(root, display=start_display)
     steps, raw = tracer.run(root, start=start)
-    proposals = simplify_steps(raw, x, targets)
+    proposals = simplify_steps(raw, x, targets, known)
     steps += _steps_from(raw, proposals)
     final = proposals[-1].after if proposals else raw
     return steps, final
@@ -212,7 +253,9 @@ def derive(
                 {"order": order},
             )
         )
-    current_steps, result = _one_order(function, start_display, body, x, lemma_table, targets)
+    # recognising catalog functions is for derivations that speak in them, not for plain calculus
+    known = [k for k in _known_functions() if k.function is not type(function)] if (name or cited) else None
+    current_steps, result = _one_order(function, start_display, body, x, lemma_table, targets, known)
     steps += current_steps
     steps = _drop_repeats(steps)
 
@@ -222,8 +265,11 @@ def derive(
     points = smooth + [(k.at, k.value) for k in kinks if k.value is not None]
     if points:
         with_values = _with_point_values(plain(result), sorted(points, key=lambda p: float(p[0])), x)
-        conventions = sorted({k.convention for k in kinks if k.value is not None}) or ["smooth"]
-        steps.append(Step("kink", result, with_values, {"convention": ", ".join(conventions), "at": [p[0] for p in points]}))
+        conventions = sorted({k.convention for k in kinks if k.value is not None})
+        if conventions:
+            steps.append(Step("kink", result, with_values, {"convention": ", ".join(conventions), "at": [p[0] for p in points]}))
+        else:  # only smooth joins (sinc at 0, SQNL at ±2): f' exists there, no convention involved
+            steps.append(Step("joins", result, with_values, {"at": [p[0] for p in points]}))
         derivative = with_values
 
     d = Derivation(

@@ -44,6 +44,8 @@ class NamedFunction(sp.Function):
     def _latex(self, printer, exp=None):
         arg = printer._print(self.args[0])
         head = self.latex_name if exp is None else f"{self.latex_name}^{{{exp}}}"
+        if "\\frac" in arg or "\\begin" in arg:
+            return f"{head}\\left({arg}\\right)"  # tall arguments get brackets that grow
         return f"{head}({arg})"
 
     def _sympystr(self, printer):

@@ -116,6 +116,7 @@ def check_equal(
     fa, fb = _compile(pa, symbols), _compile(pb, symbols)
     real_for = _compile(plain(domain.real_for), symbols) if domain.real_for is not None else None
     agreed = 0
+    one_sided: tuple | None = None
     for point in _points(sp.srepr(pa) + "|" + sp.srepr(pb), POINTS * 3, symbols, domain):
         if real_for is not None:
             vf = _value(real_for, point)
@@ -123,9 +124,8 @@ def check_equal(
                 continue
         va, vb = _value(fa, point), _value(fb, point)
         if va is None or vb is None:
-            if (va is None) != (vb is None) and not proven:
-                # one side is defined where the other is not: not an identity at this point
-                continue
+            if (va is None) != (vb is None) and one_sided is None:
+                one_sided = (point, va, vb)
             continue
         with mpmath.workdps(DIGITS):
             scale = max(mpmath.mpf(1), abs(va), abs(vb))
@@ -140,6 +140,12 @@ def check_equal(
         agreed += 1
         if agreed >= POINTS:
             break
+    if one_sided is not None and agreed >= MIN_POINTS:
+        # defined on one side only, where the other side is defined elsewhere: not the same function
+        point, va, vb = one_sided
+        counter = {s.name: mpmath.nstr(p, 12) for s, p in zip(symbols, point)}
+        show = lambda v: "undefined" if v is None else mpmath.nstr(v, 15)  # noqa: E731
+        return Verification(False, "numeric", agreed, counterexample=counter | {"lhs": show(va), "rhs": show(vb)})
     if agreed >= MIN_POINTS:
         return Verification(True, "symbolic+numeric" if proven else "numeric", agreed)
     if proven:

@@ -12,7 +12,7 @@ import sympy as sp
 
 from derivator.budget import attempt
 from derivator.trace import Step
-from derivator.verify import check_equal, plain
+from derivator.verify import Domain, check_equal, plain
 
 MAX_OPS = 60
 ROUTE_SECONDS = 2.0
@@ -26,16 +26,24 @@ def _only_through(expr: sp.Expr, fx: sp.Expr, x: sp.Symbol, y: sp.Symbol) -> sp.
 
 
 def _accept(
-    candidate: sp.Expr, derivative: sp.Expr, definition: sp.Expr, x: sp.Symbol, y: sp.Symbol, pieces: bool = False
+    candidate: sp.Expr,
+    derivative: sp.Expr,
+    definition: sp.Expr,
+    x: sp.Symbol,
+    y: sp.Symbol,
+    pieces: bool = False,
+    domain: Domain = Domain(),
 ) -> bool:
     if candidate.has(x) or candidate.has(sp.I, sp.nan, sp.zoo) or (candidate.has(sp.Piecewise) and not pieces):
         return False
     if not pieces and (not candidate.has(y) or sp.count_ops(candidate) > MAX_RESULT_OPS):
         return False
-    return check_equal(candidate.subs(y, definition), derivative, (x,)).ok
+    return check_equal(candidate.subs(y, definition), derivative, (x,), domain).ok
 
 
-def by_kernel(definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp.Symbol) -> list[Step] | None:
+def by_kernel(
+    definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp.Symbol, domain: Domain = Domain()
+) -> list[Step] | None:
     """f = a·k(x) + b for one function application k (tanh(2x/3) in LeCun's tanh): k = (y − b)/a."""
     f = definition
     kernels = [k for k in f.atoms(sp.Function) if k.has(x)]
@@ -50,12 +58,14 @@ def by_kernel(definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp.Symb
     candidate = sp.expand(d_t.xreplace({t: kernel_value}))
     factored = sp.factor(candidate)
     candidate = factored if sp.count_ops(factored) <= sp.count_ops(candidate) else candidate
-    if not _accept(candidate, plain(derivative), definition, x, y):
+    if not _accept(candidate, plain(derivative), definition, x, y, domain=domain):
         return None
     return [Step("output.kernel", derivative, candidate, {"kernel": k, "value": kernel_value})]
 
 
-def by_inversion(definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp.Symbol) -> list[Step] | None:
+def by_inversion(
+    definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp.Symbol, domain: Domain = Domain()
+) -> list[Step] | None:
     if sp.count_ops(definition) > MAX_OPS or definition.has(sp.Piecewise, sp.Max, sp.Min, sp.Heaviside):
         return None
     try:
@@ -68,7 +78,7 @@ def by_inversion(definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp.S
             continue
         substituted = plain(derivative).subs(x, inverse)
         candidate = sp.simplify(substituted)
-        if _accept(candidate, plain(derivative), definition, x, y):
+        if _accept(candidate, plain(derivative), definition, x, y, domain=domain):
             return [
                 Step("output.invert", derivative, substituted, {"x": inverse, "y": y}),
                 Step("output.simplify", substituted, candidate, {}),
@@ -98,7 +108,22 @@ def by_elimination(definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp
     return None
 
 
-def _region_form(f: sp.Expr, d: sp.Expr, x: sp.Symbol, y: sp.Symbol) -> sp.Expr | None:
+def _sampling(low: sp.Expr, high: sp.Expr) -> Domain:
+    """Where to check a region's form: inside (low, high), or a stretch of 4 at an infinite end."""
+    if low.is_finite and high.is_finite:
+        lo, hi = float(low), float(high)
+    elif high.is_finite:
+        lo, hi = float(high) - 4.0, float(high)
+    elif low.is_finite:
+        lo, hi = float(low), float(low) + 4.0
+    else:
+        lo, hi = -4.0, 4.0
+    return Domain(low=lo, high=hi, avoid=(lo, hi))
+
+
+def _region_form(
+    f: sp.Expr, d: sp.Expr, x: sp.Symbol, y: sp.Symbol, domain: Domain = Domain()
+) -> sp.Expr | None:
     """P with d = P(f) on one region; a constant piece gives P = its (constant) derivative."""
     if not f.has(x):
         return d if not d.has(x) else None
@@ -107,7 +132,7 @@ def _region_form(f: sp.Expr, d: sp.Expr, x: sp.Symbol, y: sp.Symbol) -> sp.Expr 
     if not d.has(x):
         return d
     for route in (by_kernel, by_inversion):
-        steps = route(f, d, x, y)
+        steps = route(f, d, x, y, domain)
         if steps:
             form = steps[-1].after
             factored = sp.factor(form)
@@ -136,13 +161,20 @@ def by_regions(definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp.Sym
     found = as_regions(source, x)
     if found is None:
         return None
-    pieces, seen = [], []
-    for f_i, low, high in found[1]:
-        form = _region_form(f_i, sp.diff(f_i, x), x, y)
+    regions = found[1]
+    pieces = []
+    for f_i, low, high in regions:
+        form = _region_form(f_i, sp.diff(f_i, x), x, y, _sampling(low, high))
         if form is None:
             return None
-        condition = _y_condition(f_i, low, high, x, y)
-        pieces.append((form, condition))
+        pieces.append((form, _y_condition(f_i, low, high, x, y)))
+    # where two pieces join smoothly (softsign at 0), f' exists there too: its value at that y
+    for (f_left, _, at), (f_right, _, _) in zip(regions, regions[1:]):
+        d_left, d_right = sp.diff(f_left, x).subs(x, at), sp.diff(f_right, x).subs(x, at)
+        y_at = f_left.subs(x, at)
+        joined = sp.simplify(y_at - f_right.subs(x, at)) == 0 and sp.simplify(d_left - d_right) == 0
+        if joined and not any(c.subs(y, y_at) is sp.true for _, c in pieces):
+            pieces.append((d_left, sp.Eq(y, y_at)))
     # regions must map to disjoint sets of y, or f' is not a function of y
     for i, (_, c1) in enumerate(pieces):
         for _, c2 in pieces[i + 1 :]:

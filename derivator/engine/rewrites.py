@@ -149,13 +149,65 @@ def _ratio_argument(target: Target, a: sp.Expr, b: sp.Expr) -> sp.Expr | None:
     return None
 
 
+def cleanup(expr: sp.Expr, x: sp.Symbol) -> list[Proposal] | None:
+    """x²/|x| = |x|, √(x²+1)/(x²+1) = (x²+1)^{-1/2}: only where roots or |x| are involved, only if shorter."""
+    if not expr.has(sp.Abs) and not any(p.exp.is_Rational and not p.exp.is_Integer for p in expr.atoms(sp.Pow)):
+        return None
+    candidates = []
+    if expr.has(sp.Abs(x)):
+        # for real x, x² = |x|²: written in t = |x| > 0, x²/|x| cancels to |x| by itself
+        t = sp.Dummy("t", positive=True)
+        in_t = expr.xreplace({sp.Abs(x): t}).replace(
+            lambda e: e.is_Pow and e.base == x and e.exp.is_even, lambda e: t**e.exp
+        )
+        if not in_t.has(x):
+            candidates.append(sp.factor(sp.cancel(in_t)).xreplace({t: sp.Abs(x)}))
+    candidates.append(attempt(FACTOR_SECONDS, sp.simplify, expr))
+    functions = {type(f) for f in expr.atoms(sp.Function)}
+    # a new function (sign, re) is no simplification for a reader
+    candidates = [c for c in candidates if c is not None and not {type(f) for f in c.atoms(sp.Function)} - functions]
+    if not candidates:
+        return None
+    simpler = min(candidates, key=sp.count_ops)
+    if sp.count_ops(simpler) > sp.count_ops(expr) - 2:
+        return None
+    return [Proposal("simplify", simpler, {})]
+
+
+def collect_terms(expr: sp.Expr, x: sp.Symbol) -> sp.Expr:
+    """Inside each bracket of a product, collect the powers of x: −xσ + x + 1 → x(1 − σ) + 1."""
+    if not expr.is_Mul:
+        return expr
+    parts = []
+    for f in expr.args:
+        core = f.args[0] if isinstance(f, sp.UnevaluatedExpr) else f
+        if core.is_Add:
+            collected = sp.collect(core, x)
+            collected = people_signs_in_sum(collected)
+            if sp.count_ops(collected) <= sp.count_ops(core):
+                parts.append(U(collected))
+                continue
+        parts.append(f)
+    return mul(*parts)
+
+
+def people_signs_in_sum(expr: sp.Expr) -> sp.Expr:
+    """x·(σ − 1)·(−1) style terms in a sum written as x(1 − σ)."""
+    terms = []
+    for term in sp.Add.make_args(expr):
+        coefficient, rest = term.as_coeff_Mul()
+        flipped = people_signs(term) if term.is_Mul else term
+        terms.append(flipped if coefficient.is_negative is False else term)
+    return sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
+
+
 def factor(expr: sp.Expr, x: sp.Symbol) -> list[Proposal] | None:
     if not expr.is_Add or sp.count_ops(expr) > 80:
         return None
     factored = attempt(FACTOR_SECONDS, sp.factor, expr)
     if factored is None:
         return None
-    factored = people_signs(factored)
+    factored = collect_terms(people_signs(factored), x)
     if factored != expr and sp.count_ops(factored) < sp.count_ops(expr):
         return [Proposal("factor", factored, {})]
     return None
@@ -186,7 +238,51 @@ def _people_factor_order(factors: list[sp.Expr]) -> list[sp.Expr]:
     return sorted(factors, key=lambda f: (rank(f), sp.count_ops(f)))
 
 
-def simplify_steps(expr: sp.Expr, x: sp.Symbol, targets: list[Target]) -> list[Proposal]:
+def _constant_ratio(a: sp.Expr, b: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
+    """c with a = c·b as functions of x, found at sample points and recognised exactly, or None."""
+    import mpmath
+
+    from derivator.verify import _compile, _value, plain
+
+    fa, fb = _compile(plain(a), (x,)), _compile(plain(b), (x,))
+    ratios = []
+    for point in ("-1.3", "0.7", "2.1"):
+        va, vb = _value(fa, (mpmath.mpf(point),)), _value(fb, (mpmath.mpf(point),))
+        if va is None or vb is None or vb == 0:
+            return None
+        ratios.append(va / vb)
+    if any(abs(r - ratios[0]) > 1e-20 * max(1, abs(ratios[0])) for r in ratios) or abs(ratios[0].imag) > 1e-20:
+        return None
+    c = sp.nsimplify(float(ratios[0].real), rational=True, tolerance=1e-12)
+    return c if c.q <= 1000 else None
+
+
+def fold_known(expr: sp.Expr, x: sp.Symbol, known: list[Target]) -> list[Proposal] | None:
+    """Recognise a catalog function in a term: e^x/(1+e^x) = σ(x), the Gaussian density in GELU′ = φ(x)."""
+    terms, changed, names = [], False, []
+    for term in sp.Add.make_args(expr):
+        factors = sp.Mul.make_args(term)
+        # x, x² stay in front; the constants go with the rest, so φ's 1/√(2π) is recognised whole
+        poly = sp.Mul(*[f for f in factors if f.has(x) and f.is_polynomial(x)])
+        rest = sp.Mul(*[f for f in factors if not (f.has(x) and f.is_polynomial(x))])
+        replaced = None
+        if rest.has(x) and not any(isinstance(f, sp.Function) and type(f) is t.function for f in factors for t in known):
+            for target in known:
+                c = _constant_ratio(rest, target.definition(x), x)
+                if c is not None and c != 0:
+                    replaced = poly * c * target.function(x)
+                    names.append(target.function(x))
+                    break
+        terms.append(replaced if replaced is not None else term)
+        changed |= replaced is not None
+    if not changed:
+        return None
+    return [Proposal("fold", sp.Add(*terms), {"function": names[0], "definition": None})]
+
+
+def simplify_steps(
+    expr: sp.Expr, x: sp.Symbol, targets: list[Target], known: list[Target] | None = None
+) -> list[Proposal]:
     """The rewrites after differentiation, in order: multiply out, fold into targets, factor."""
     proposals: list[Proposal] = []
     first = multiply(expr)
@@ -198,6 +294,15 @@ def simplify_steps(expr: sp.Expr, x: sp.Symbol, targets: list[Target]) -> list[P
             found = strategy(expr, x, target)
             if found:
                 return proposals + found
+    found = cleanup(expr, x)
+    if found:
+        proposals += found
+        expr = found[-1].after
+    if known:
+        found = fold_known(expr, x, known)
+        if found:
+            proposals += found
+            expr = found[-1].after
     found = factor(expr, x)
     if found:
         proposals += found
