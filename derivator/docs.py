@@ -31,7 +31,7 @@ from derivator.i18n import rule_name, t
 from derivator.render.flavors import FLAVORS, flavor_module
 from derivator.render.flavors import _base
 from derivator.render.latex import rows as latex_rows
-from derivator.render.narration import lhs_latex, say
+from derivator.render.narration import convention_label, lhs_latex, say
 from derivator.render.printing import to_latex
 from derivator.trace import Derivation
 
@@ -204,7 +204,7 @@ def _kink_row(d: Derivation, k, lang: str, value: str) -> str:
     holes = {"at": f"{to_latex(d.variable)} = {to_latex(k.at)}", "left": to_latex(k.left), "right": to_latex(k.right)}
     formulas = list(holes.values())
     marked = {key: f"\uE000{i}\uE001" for i, key in enumerate(holes)}
-    row = tex_sentence(t("ui.kink_row", lang, value="\uE002", convention=k.convention, **marked), formulas)
+    row = tex_sentence(t("ui.kink_row", lang, value="\uE002", convention=convention_label(k, lang), **marked), formulas)
     return row.replace("\uE002", value)
 
 
