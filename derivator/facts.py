@@ -445,16 +445,17 @@ def _scan(dg: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr) -> list[sp.Flo
     hi = SCAN_WINDOW if high == sp.oo else min(float(high), SCAN_WINDOW)
     if lo >= hi:
         return []
+    mp = _mp_function(dg, x)
     try:
         fn = sp.lambdify(x, dg, modules=numpy_modules(dg))
         xs = np.linspace(lo, hi, SCAN_POINTS)[1:-1]
         with np.errstate(all="ignore"):
             ys = np.asarray(fn(xs), dtype=float)
-    except Exception:  # noqa: BLE001 - a printer without numpy support: no scan
-        return None
-    if ys.shape != xs.shape:
-        return None
-    mp = _mp_function(dg, x)
+        if ys.shape != xs.shape:
+            raise ValueError("not vectorised")
+    except Exception:  # noqa: BLE001 - no NumPy/SciPy code for a function (SciPy absent): mpmath, coarser
+        xs = np.linspace(lo, hi, SCAN_POINTS // 4)[1:-1]
+        ys = np.array([_float_or_nan(mp, v) for v in xs])
     roots = []
     # exact zeros in double precision are mostly underflow far out (GELU′ below -38): only sign changes
     # between nonzero values count, which still brackets a zero that falls on a grid point
@@ -494,6 +495,14 @@ def _scan(dg: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr) -> list[sp.Flo
                 return None
             out.append(_snap(dg, x, sp.Float(mpmath.nstr(r, 20), 15)))
     return out
+
+
+def _float_or_nan(fn: Callable, v: float) -> float:
+    try:
+        r = fn(mpmath.mpf(v))
+        return float(r) if not isinstance(r, mpmath.mpc) else float("nan")
+    except (ValueError, ZeroDivisionError, TypeError, OverflowError):
+        return float("nan")
 
 
 def _bisect(fn: Callable, a: mpmath.mpf, b: mpmath.mpf) -> mpmath.mpf | None:

@@ -284,7 +284,12 @@ def _samples(expr: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr, avoid: It
 def numpy_modules(expr: sp.Expr) -> list[str]:
     """NumPy alone unless the expression needs SciPy's special functions (importing SciPy costs ~0.3 s)."""
     special = (sp.erf, sp.erfc, sp.gamma, sp.loggamma, sp.besselj, sp.zeta)
-    return ["scipy", "numpy"] if expr.has(*special) else ["numpy"]
+    if not expr.has(*special):
+        return ["numpy"]
+    import importlib.util
+
+    # without SciPy, lambdify would print code that fails when called; callers then fall back to mpmath
+    return ["scipy", "numpy"] if importlib.util.find_spec("scipy") else ["mpmath"]
 
 
 def _resolved_at(f: Callable, p, keep_zero: bool) -> mpmath.mpf | None:
