@@ -98,3 +98,9 @@ def test_list_knows_sigmoid():
     done = run("list", "--format", "json")
     assert done.returncode == 0
     assert "sigmoid" in {row["name"] for row in json.loads(done.stdout)}
+
+
+def test_terminal_math_is_not_read_as_markup():
+    # rich would swallow "[x^3]" as a style tag if math went in as a markup string
+    done = run("x**3")
+    assert "d/dx[x^3]" in done.stdout

@@ -14,6 +14,34 @@ from derivator.trace import Derivation, Step
 Math = Callable[[sp.Expr], str]
 
 
+class Formula(sp.Symbol):
+    """A textbook formula quoted in a sentence ((fg)' = f'g + fg'), typeset by whichever printer."""
+
+    def __new__(cls, tex: str, text: str):
+        obj = super().__new__(cls, text)
+        obj.tex = tex
+        return obj
+
+    def _latex(self, printer) -> str:
+        return self.tex
+
+    def _unicode_str(self, printer) -> str:
+        return self.name
+
+
+# the rule each sentence quotes, as {formula}
+RULE_FORMULAS = {
+    "product": Formula(r"(fg)' = f'g + fg'", "(fg)' = f'g + fg'"),
+    "quotient": Formula(r"\left(\frac{f}{g}\right)' = \frac{f'g - fg'}{g^{2}}", "(f/g)' = (f'g - fg')/g²"),
+    "power": Formula(r"(x^{n})' = n x^{n-1}", "(xⁿ)' = n xⁿ⁻¹"),
+    "general_power": Formula(r"(f^{g})' = f^{g}\left(g' \log f + \frac{g f'}{f}\right)", "(f^g)' = f^g (g' log f + g f'/f)"),
+    "exp": Formula(r"(e^{x})' = e^{x}", "(eˣ)' = eˣ"),
+    "log": Formula(r"(\log x)' = \frac{1}{x}", "(log x)' = 1/x"),
+    "erf": Formula(r"(\operatorname{erf} u)' = \frac{2}{\sqrt{\pi}} e^{-u^{2}}", "(erf u)' = (2/√π) e^(-u²)"),
+    "abs": Formula(r"|x|' = \frac{x}{|x|}", "|x|' = x/|x|"),
+}
+
+
 def _param_text(key: str, value, math: Math, lang: str) -> str:
     if key == "rules" and isinstance(value, list):
         return ", ".join(rule_name(r, lang) for r in value)
@@ -31,6 +59,8 @@ def _param_text(key: str, value, math: Math, lang: str) -> str:
 def say(step: Step, lang: str, math: Math) -> str:
     params = {k: _param_text(k, v, math, lang) for k, v in step.params.items()}
     params.setdefault("after", math(step.after))
+    if step.rule in RULE_FORMULAS:
+        params["formula"] = math(RULE_FORMULAS[step.rule])
     raw = step.params
     # an equation is one piece of math, never two glued by a bare "="
     if isinstance(raw.get("function"), sp.Basic) and isinstance(raw.get("definition"), sp.Basic):
