@@ -31,8 +31,9 @@ def within(seconds: float) -> Iterator[None]:
     started = time.monotonic()
     previous_handler = signal.signal(signal.SIGALRM, expire)
     previous_timer = signal.setitimer(signal.ITIMER_REAL, 0)[0]
-    # an outer budget that ends sooner keeps priority
-    signal.setitimer(signal.ITIMER_REAL, min(seconds, previous_timer) if previous_timer else seconds)
+    # an outer budget that ends sooner keeps priority; after expiry the alarm repeats every 50 ms,
+    # because a bare `except:` somewhere in SymPy may swallow one OutOfTime
+    signal.setitimer(signal.ITIMER_REAL, min(seconds, previous_timer) if previous_timer else seconds, 0.05)
     try:
         yield
     finally:

@@ -24,8 +24,6 @@ by a timer (SIGALRM, in the main thread).
 
 from __future__ import annotations
 
-import signal
-import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -120,10 +118,6 @@ class Names:
     unicode: str
 
 
-class _Timeout(Exception):
-    pass
-
-
 @dataclass
 class _Bounded:
     value: Any = None
@@ -132,29 +126,16 @@ class _Bounded:
 
 
 def bounded(fn: Callable[[], Any], seconds: float) -> _Bounded:
-    """fn(), stopped after `seconds` (SymPy's limit/solveset can run for minutes on some inputs).
+    """fn(), stopped after `seconds` (SymPy's limit/solveset can run for minutes on some inputs)."""
+    from derivator.budget import OutOfTime, within
 
-    The timer is SIGALRM, which only the main thread can receive; elsewhere fn runs unbounded."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        try:
-            return _Bounded(fn())
-        except Exception:  # noqa: BLE001 - SymPy raises many kinds on inputs it cannot handle
-            return _Bounded(failed=True)
-
-    def alarm(signum, frame):
-        raise _Timeout()
-
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        return _Bounded(fn())
-    except _Timeout:
+        with within(seconds):
+            return _Bounded(fn())
+    except OutOfTime:
         return _Bounded(timed_out=True)
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - SymPy raises many kinds on inputs it cannot handle
         return _Bounded(failed=True)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 # -- small helpers --------------------------------------------------------------------------------------

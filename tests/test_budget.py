@@ -1,0 +1,45 @@
+"""Time budgets: optional SymPy work is stopped, even through a swallowed interrupt, and nests."""
+
+import time
+
+from derivator.budget import attempt, within, OutOfTime
+
+
+def spin():
+    while True:
+        pass
+
+
+def swallow_once():
+    try:
+        spin()
+    except BaseException:  # what a bare `except:` deep in a library would do
+        pass
+    spin()
+
+
+def test_budget_stops_work():
+    started = time.monotonic()
+    assert attempt(0.2, spin) is None
+    assert time.monotonic() - started < 2
+
+
+def test_budget_survives_a_swallowed_interrupt():
+    started = time.monotonic()
+    assert attempt(0.2, swallow_once) is None
+    assert time.monotonic() - started < 2
+
+
+def test_inner_budget_gives_the_outer_one_back():
+    started = time.monotonic()
+    try:
+        with within(0.5):
+            assert attempt(0.1, spin) is None  # the inner one expires first
+            spin()  # the outer one must still fire
+    except OutOfTime:
+        pass
+    assert 0.4 < time.monotonic() - started < 2
+
+
+def test_result_passes_through():
+    assert attempt(1.0, lambda: 42) == 42
