@@ -118,9 +118,7 @@ def test_loss_terminal_japanese():
         (("elu", "--param", "gamma=1"), "no parameter 'gamma'"),
         (("softplus", "--param", "beta=0"), "must be positive"),
         (("relu", "--at-kink", "sideways"), "kink convention"),
-        pytest.param(("sigmiod",), "sigmoid", marks=pytest.mark.xfail(strict=True, reason=(
-            "api.resolve: a bare unknown name is read as a symbol ('does not depend on x — use --var sigmiod'); "
-            "it should suggest catalog names via catalog.get"))),
+        (("sigmiod",), "sigmoid"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(args, message):

@@ -39,22 +39,8 @@ TIME_LIMIT = 90  # seconds per derivation; the engine must not hang on any catal
 
 # -- known engine gaps (reported to the lead; see the final report of the catalog issue) -------------------
 HANGS: dict[str, str] = {}  # name -> reason, for an entry the engine cannot derive in TIME_LIMIT
-KINK_CONVENTION_PER_POINT = (
-    "engine: api._kinks applies entry.kink_convention (the first breakpoint's) to every kink; "
-    "use catalog.convention_at(entry, at, params) per kink"
-)
-JUMP_VALUE = (
-    "engine: at a jump the kink gets value None ('discontinuous'); PyTorch's backward returns 0 there "
-    "(shrink_backward, threshold_backward): state that value, labelled as PyTorch's convention"
-)
-SINC_AT_0 = "engine: sinc's Eq(x, 0) piece is merged away; f'(0) = 0 (removable point) is not given"
-SOFTSIGN_AT_0 = "engine: softsign' keeps x**2/|x| (nan at 0); it should simplify to 1/(1 + |x|)**2"
-REGION_OUTPUT_FORM = (
-    "engine: no output form for piecewise functions; it should work region by region "
-    "(ELU: 1 for x > 0, y + alpha for x <= 0)"
-)
-OUTPUT_FORM_GAPS = {"sparse_plus": REGION_OUTPUT_FORM, "sqnl": REGION_OUTPUT_FORM}
-LEMMA_GAPS = {"mish": "engine: Mish cites softplus but takes tanh' from the table; cite the tanh entry (1 - tanh^2)"}
+OUTPUT_FORM_GAPS: dict[str, str] = {}
+LEMMA_GAPS: dict[str, str] = {}
 
 
 class Timeout(Exception):
@@ -131,7 +117,7 @@ def _at_zero_cases():
             expected = DERIVATIVE_AT_0[name]
         else:
             continue
-        gap = {"sinc": SINC_AT_0, "softsign": SOFTSIGN_AT_0, **HANGS}.get(name)
+        gap = HANGS.get(name)
         marks = [pytest.mark.xfail(strict=True, reason=gap)] if gap else []
         cases.append(pytest.param(name, expected, marks=marks, id=name))
     return cases
@@ -161,16 +147,7 @@ def _kink_cases():
     for (name, at), (left, right, torch_value) in sorted(AT_BREAKPOINTS.items()):
         if mpf(left) == mpf(right):
             continue
-        reason = None
-        entry = catalog.lookup(name)
-        conventions = [b.convention for _, b in catalog.breakpoints(entry)]
-        bp = next(b for a, b in catalog.breakpoints(entry) if float(a) == at)
-        if bp.jump and torch_value is not None:
-            reason = JUMP_VALUE
-        elif bp.convention != conventions[0]:
-            reason = KINK_CONVENTION_PER_POINT
-        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-        cases.append(pytest.param(name, at, left, right, torch_value, marks=marks, id=f"{name}@{at}"))
+        cases.append(pytest.param(name, at, left, right, torch_value, id=f"{name}@{at}"))
     return cases
 
 
@@ -262,11 +239,8 @@ def test_cited_lemmas(name):
 @pytest.mark.parametrize(
     "name, function",
     [
-        pytest.param("gelu", "normal_pdf", marks=pytest.mark.xfail(
-            strict=True, reason="engine: Phi' is left as its definition e^{-x^2/2}/sqrt(2 pi); fold it into the "
-            "catalog's phi (normal_pdf) so GELU' = Phi(x) + x phi(x)")),
-        pytest.param("softplus", "sigmoid", marks=pytest.mark.xfail(
-            strict=True, reason="engine: softplus' is left as e^x/(e^x + 1); fold it into sigma(x)")),
+        ("gelu", "normal_pdf"),
+        ("softplus", "sigmoid"),
         ("silu", "sigmoid"),
         ("log_sigmoid", "sigmoid"),
     ],
@@ -327,10 +301,7 @@ def _math_strings(text: str) -> list[tuple[str, bool]]:
     return [(m, True) for m in display] + [(m, False) for m in inline]
 
 
-KATEX_GAPS = {
-    "exponential": "renderer: lhs_latex writes exp's derivative as e^{x}'(x), a KaTeX double superscript; "
-    "write (e^{x})' or \\exp'(x)",
-}
+KATEX_GAPS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

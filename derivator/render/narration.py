@@ -84,10 +84,10 @@ def lhs_latex(d: Derivation) -> str:
     """f'(x) as a lecturer writes it: \\sigma'(x), \\tanh''(x), or d/dx(expr) for an expression."""
     x = to_latex(d.variable)
     primes = "'" * d.order if d.order <= 3 else f"^{{({d.order})}}"
-    if d.function != d.definition or (isinstance(d.function, sp.Function) and d.function.args == (d.variable,)):
-        head = to_latex(d.function)
-        name = head[: head.rfind("(")] if head.endswith(")") else head
-        return f"{name}{primes}({x})"
+    head = to_latex(d.function)
+    named = d.function != d.definition or (isinstance(d.function, sp.Function) and d.function.args == (d.variable,))
+    if named and head.endswith(f"({x})"):
+        return f"{head[: head.rfind('(')]}{primes}({x})"
     power = "" if d.order == 1 else f"^{{{d.order}}}"
     return rf"\frac{{d{power}}}{{d{x}{power}}}\left({to_latex(d.function)}\right)"
 
@@ -97,8 +97,8 @@ def lhs_unicode(d: Derivation) -> str:
 
     primes = "′" * d.order if d.order <= 3 else f"^({d.order})"
     x = d.variable.name
-    if isinstance(d.function, sp.Function) and d.function.args == (d.variable,):
-        head = to_unicode(d.function)
+    head = to_unicode(d.function)
+    if isinstance(d.function, sp.Function) and d.function.args == (d.variable,) and head.endswith(f"({x})"):
         return f"{head[: head.rfind('(')]}{primes}({x})"
     return f"d/d{x}[{to_unicode(d.function)}]" if d.order == 1 else f"d^{d.order}/d{x}^{d.order}[{to_unicode(d.function)}]"
 
