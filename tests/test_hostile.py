@@ -108,16 +108,7 @@ import harness  # noqa: E402
 
 from derivator.sandbox import Limits, run_limited  # noqa: E402
 
-# Known to exceed the time limit (the sandbox stops them after 5 s, one line, exit 2, but no position).
-# Reported to the owners; a strict xfail below tells us when one is fixed and can leave this list.
-KNOWN_SLOW = {
-    # Max/Piecewise/& of 800-1,000 arguments; x^x^…^x 300 levels deep (found by atheris)
-    "latex": {"cur-size-040.txt", "cur-size-041.txt", "cur-size-042.txt", "cur-found-000.txt"},
-    "derive": {"cur-size-046.txt"},  # (x+1)**1000*(x+2)**1000*(x+3)**1000: the engine expands
-    # 600 chained definitions a_i = a_{i-1} + 1; 5,000 unclosed inline '$x '
-    # and e^{e^{e^{e^{20}}}} in an align row (found by atheris: judged numerically, never finishes)
-    "check": {"cur-redefine-many.md", "cur-unclosed-inline.md", "cur-found-000.tex"},
-}
+KNOWN_SLOW, KNOWN_BROKEN = harness.KNOWN_SLOW, harness.KNOWN_BROKEN
 # Documents small enough for the suite; the rest (100,000-line and 5,000-equation files) run in bench/hostile.py.
 DOC_BUDGET_BYTES = 20_000
 
@@ -136,7 +127,8 @@ def test_corpus_has_at_least_a_thousand_inputs():
 def test_parsers_on_the_whole_expression_corpus(path):
     """Every expression input through the parser: no crash, a one-line error, within 2 s each (a loaded
     2-core machine; they take milliseconds)."""
-    items = [(n, a) for n, a in _arguments() if n not in KNOWN_SLOW.get(path, ())]
+    skip = KNOWN_SLOW.get(path, set()) | KNOWN_BROKEN.get(path, set())
+    items = [(n, a) for n, a in _arguments() if n not in skip]
     results = run_limited(harness.run_batch, path, [a for _, a in items], limits=Limits(120, 2 * 1024**3))
     problems = []
     for (name, _), (kind, message, seconds) in zip(items, results):
@@ -235,3 +227,13 @@ def test_command_line_time_limit(tmp_path):
     done = _cli(["derive", "(x+1)**1000*(x+2)**1000*(x+3)**1000", "--timeout", "1", "--format", "json"], tmp_path)
     assert time.perf_counter() - start < 1.0 + 5.0  # 1 s of work + start-up, not the engine's minutes
     assert done.returncode == 2 and b"time limit" in done.stderr and done.stderr.count(b"\n") == 1
+
+
+@pytest.mark.parametrize("path, name", [(p, n) for p, names in KNOWN_BROKEN.items() for n in sorted(names)])
+def test_known_broken_inputs_still_crash(path, name):
+    """Crashes found by the fuzzers in code this suite does not own, reported to the owner: when one is
+    fixed this fails, and the input leaves KNOWN_BROKEN to join the main corpus test."""
+    argument = harness.as_argument((harness.HERE / "expr" / name).read_bytes())
+    (kind, message, _), = run_limited(harness.run_batch, path, [argument], limits=Limits(30, 1024**3))
+    if kind != "crash":
+        pytest.fail(f"{name} no longer crashes {path} ({kind}: {message}): remove it from KNOWN_BROKEN")

@@ -366,6 +366,7 @@ LATEX = [
 # -- found by the fuzzers (bench/fuzz_atheris.py, tests/test_fuzz_*.py): kept as regressions -------------
 FOUND_EXPR = [
     "x" + "^x" * 300,  # atheris, latex: SymPy expands the 300-level tower for > 5 s
+    "factorial(10**8)factorial(10=c8)",  # atheris, latex: TypeError (Symbol * Equality), not a ParseError
 ]
 FOUND_DOCS = {
     # atheris, check: e^{e^{e^{e^{20}}}} passes the LaTeX parser's bounds, then numeric judging hangs
