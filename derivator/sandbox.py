@@ -113,6 +113,15 @@ def _rebuild(data: tuple) -> DerivatorError:
     return cls(what, where, hint, code)
 
 
+def _mapped_bytes() -> int:
+    """The address space this process maps already (Linux /proc; 0 where unknown)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _child(fn: Callable, args: tuple, kwargs: dict, limits: Limits, out: int) -> None:
     """Runs in the forked child; never returns."""
     status = 0
@@ -120,7 +129,10 @@ def _child(fn: Callable, args: tuple, kwargs: dict, limits: Limits, out: int) ->
         import resource
 
         if limits.max_memory:
-            resource.setrlimit(resource.RLIMIT_AS, (limits.max_memory, limits.max_memory))
+            # the limit is on what the work adds: a parent that already maps a lot (torch, SciPy) would
+            # otherwise fail at its first allocation
+            ceiling = _mapped_bytes() + limits.max_memory
+            resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
         if limits.timeout:
             cpu = int(limits.timeout) + 2  # backstop if the parent is gone; the parent kills first
             resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))

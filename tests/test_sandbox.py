@@ -144,3 +144,18 @@ def test_limits_from_environment(monkeypatch):
 
 def test_no_limit_means_none():
     assert run_limited(sum, [1, 2], limits=Limits(0, 0)) == 3
+
+
+def _small_work() -> int:
+    return sum(range(1000))
+
+
+def test_memory_limit_counts_what_the_work_adds_not_what_the_parent_maps():
+    # a parent with a large address space (torch, SciPy loaded) must not make every sandboxed job fail
+    import mmap
+
+    reserved = mmap.mmap(-1, 2 * 1024**3)  # 2 GiB of address space, no memory touched
+    try:
+        assert run_limited(_small_work, limits=Limits(timeout=10, max_memory=256 * 1024**2)) == 499500
+    finally:
+        reserved.close()
