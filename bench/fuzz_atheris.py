@@ -113,10 +113,13 @@ def main() -> int:
         target_dir = workdir / name
         target_dir.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, __file__, name, "--inner", "--seconds", str(args.seconds), "--workdir", str(target_dir)],
-            capture_output=True, text=True, errors="replace", timeout=args.seconds + 300,
-        )
+        argv = [sys.executable, __file__, name, "--inner", "--seconds", str(args.seconds), "--workdir", str(target_dir)]
+        try:
+            # libFuzzer runs every seed before -max_total_time counts: allow for that
+            done = subprocess.run(argv, capture_output=True, text=True, errors="replace", timeout=2 * args.seconds + 900)
+        except subprocess.TimeoutExpired as err:
+            stderr = err.stderr.decode("utf-8", "replace") if isinstance(err.stderr, bytes) else (err.stderr or "")
+            done = subprocess.CompletedProcess(argv, -1, "", stderr + "\n[driver: no answer in time]")
         elapsed = time.perf_counter() - start
         (target_dir / "fuzz.log").write_text(done.stderr)
         crashes = sorted(p.name for p in target_dir.iterdir() if p.name.startswith(("crash-", "timeout-", "oom-", "leak-")))

@@ -367,6 +367,7 @@ LATEX = [
 FOUND_EXPR = [
     "x" + "^x" * 300,  # atheris, latex: SymPy expands the 300-level tower for > 5 s
     "factorial(10**8)factorial(10=c8)",  # atheris, latex: TypeError (Symbol * Equality), not a ParseError
+    "sin(exp(exp(14))\uff01) < 0",  # atheris, latex: fullwidth '!' is a factorial of e^(e^14): never returns
 ]
 FOUND_DOCS = {
     # atheris, check: e^{e^{e^{e^{20}}}} passes the LaTeX parser's bounds, then numeric judging hangs
