@@ -1168,6 +1168,9 @@ def facts(d: Derivation, second: Derivation | None = None, *, params: dict | Non
     omitted += lom
     kf = _kinks_fact(d, names, f_plain, f_pieces)
     found += [kf] if kf else []
+    # every fact is either established or omitted with its reason, never silently missing
+    accounted = {f.key for f in found} | {o.key for o in omitted}
+    omitted += [Omission(key, "not_established") for key in FACT_KEYS if key != "kinks" and key not in accounted]
     order = {k: i for i, k in enumerate(FACT_KEYS)}
     found.sort(key=lambda f: order.get(f.key, 99))
     return Facts(d, found, omitted, names)
