@@ -70,7 +70,8 @@ def by_inversion(
         return None
     try:
         # σ and friends written out: solve knows exp and log, not derivator's named functions
-        inverses = sp.solve(sp.Eq(y, plain(definition)), x)
+        # every candidate is verified numerically below: SymPy's own checks and simplification are redundant
+        inverses = sp.solve(sp.Eq(y, plain(definition)), x, check=False, simplify=False, rational=False)
     except (NotImplementedError, ValueError, TypeError, sp.PolynomialError):
         return None
     for inverse in inverses:
@@ -151,6 +152,34 @@ def _y_condition(f: sp.Expr, low: sp.Expr, high: sp.Expr, x: sp.Symbol, y: sp.Sy
     return sp.And(*conditions) if conditions else sp.true
 
 
+def _span(condition, y: sp.Symbol) -> tuple[float, float] | None:
+    """The y-values a condition allows, as (low, high); a point is (v, v)."""
+    if isinstance(condition, sp.Eq):
+        return (float(condition.rhs), float(condition.rhs)) if condition.rhs.is_number else None
+    low, high = float("-inf"), float("inf")
+    parts = condition.args if isinstance(condition, sp.And) else (condition,)
+    for part in parts:
+        if condition is sp.true:
+            continue
+        if isinstance(part, sp.StrictGreaterThan) and part.lhs == y and part.rhs.is_number:
+            low = max(low, float(part.rhs))
+        elif isinstance(part, sp.StrictLessThan) and part.lhs == y and part.rhs.is_number:
+            high = min(high, float(part.rhs))
+        else:
+            return None
+    return low, high
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    if a[0] == a[1] and b[0] == b[1]:
+        return a[0] == b[0]
+    if a[0] == a[1]:
+        return b[0] < a[0] < b[1]
+    if b[0] == b[1]:
+        return a[0] < b[0] < a[1]
+    return max(a[0], b[0]) < min(a[1], b[1])
+
+
 def by_regions(definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp.Symbol) -> list[Step] | None:
     """Region by region (ReLU, ELU, softsign with |x| written as cases): P_i(y) where y takes its values."""
     from derivator.engine.regions import as_regions
@@ -175,10 +204,14 @@ def by_regions(definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp.Sym
         joined = sp.simplify(y_at - f_right.subs(x, at)) == 0 and sp.simplify(d_left - d_right) == 0
         if joined and not any(c.subs(y, y_at) is sp.true for _, c in pieces):
             pieces.append((d_left, sp.Eq(y, y_at)))
-    # regions must map to disjoint sets of y, or f' is not a function of y
-    for i, (_, c1) in enumerate(pieces):
-        for _, c2 in pieces[i + 1 :]:
-            if sp.And(c1, c2).as_set() is not sp.S.EmptySet:
+    # regions must map to disjoint sets of y, or f' is not a function of y (compared as intervals:
+    # SymPy's as_set() on these conditions costs seconds)
+    spans = [_span(c, y) for _, c in pieces]
+    if any(span is None for span in spans):
+        return None
+    for i, a in enumerate(spans):
+        for b in spans[i + 1 :]:
+            if _overlap(a, b):
                 return None
     candidate = sp.Piecewise(*pieces)
     plain_derivative = sp.Piecewise(*[(sp.diff(f_i, x), (x > lo) & (x < hi)) for f_i, lo, hi in found[1]])
