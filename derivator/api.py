@@ -285,9 +285,8 @@ def derive(
         order=order,
     )
     y = d.output_symbol
-    if True:
-        found = output_form(function, definition, derivative, x, y)
-        if found is not None:
-            d.output_form, d.output_steps = found
+    found = output_form(function, definition, derivative, x, y)
+    if found is not None:
+        d.output_form, d.output_steps = found
     boundaries = tuple(float(k.at) for k in kinks) + tuple(float(at) for at, _ in smooth)
     return verify_derivation(d, domain or Domain(avoid=boundaries, real_for=definition))
