@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from derivator import __version__
-from derivator.fsutil import atomic_write_text
+from derivator.fsutil import atomic_write_text, write_output_text
+from derivator.package_data import templates_dir
 
 ENTRY_FORMAT = 1
 MAX_ENTRIES = 2_000  # pruned down to 3/4 of this, oldest first, when exceeded
@@ -89,17 +90,15 @@ def _package_version(module: str) -> str:
 @lru_cache(maxsize=1)
 def fingerprint() -> str:
     """Everything outside the request that the output depends on."""
-    import importlib.util
-
     digest = hashlib.sha256()
     _hash_tree(digest, os.path.dirname(os.path.abspath(__file__)))
     try:
-        templates = importlib.util.find_spec("derivator.templates")
-        for folder in (templates.submodule_search_locations or []) if templates else []:
-            digest.update(b"\0templates\0")
-            _hash_tree(digest, folder)
-    except (ImportError, ValueError):
-        pass
+        templates = templates_dir()
+    except FileNotFoundError:
+        pass  # documents will report it; derivations do not need templates
+    else:
+        digest.update(b"\0templates\0")
+        _hash_tree(digest, str(templates))
     versions = [__version__, sys.version.split()[0], _package_version("sympy"), _package_version("mpmath")]
     digest.update("\0".join(versions).encode())
     return digest.hexdigest()
@@ -237,13 +236,7 @@ def serve(args: list[str]) -> bool:
     text = get(request[0])
     if text is None:
         return False
-    text = text if text.endswith("\n") else text + "\n"
-    if request[1] is None:
-        sys.stdout.write(text)
-    else:
-        from derivator.fsutil import atomic_write_text
-
-        atomic_write_text(request[1], text)
+    write_output_text(request[1], text)
     return True
 
 

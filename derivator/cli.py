@@ -94,13 +94,10 @@ def _params(values: list[str] | None) -> dict[str, str]:
 
 
 def write_output(text: str, output: Path | None) -> None:
-    """Print, or write atomically to --output (a reader never sees a half-written file)."""
-    if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        return
-    from derivator.fsutil import atomic_write_text
+    """Print, or write atomically to --output (a reader never sees a half-written file); "-" is stdout."""
+    from derivator.fsutil import write_output_text
 
-    atomic_write_text(output, text if text.endswith("\n") else text + "\n")
+    write_output_text(output, text)
 
 
 # Limits on work done on untrusted input (derivator.sandbox); shared by the commands that read input.

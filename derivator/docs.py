@@ -17,7 +17,6 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ import sympy as sp
 from derivator import __version__
 from derivator.codegen import export_code
 from derivator.errors import DerivatorError
+from derivator.package_data import templates_dir
 from derivator.i18n import rule_name, t
 from derivator.render.flavors import FLAVORS, flavor_module
 from derivator.render.flavors import _base
@@ -258,7 +258,7 @@ class _TextTable:
 
 
 def builtin_templates() -> Path:
-    return Path(str(resources.files("derivator.templates")))
+    return templates_dir()
 
 
 def _loader(template_dir: Path | None) -> jinja2.BaseLoader:

@@ -1,7 +1,19 @@
-"""The wheel ships every subpackage and data file (pyproject lists packages by hand for templates/)."""
+"""The wheel ships every subpackage and data file (pyproject lists packages by hand for templates/).
 
+The tests import derivator from wherever `python -m pytest` finds it (the source tree in a clone), so
+the wheel is built here and its file list compared with the source tree's: a data file that would be
+missing after `pip install .` fails this test whichever copy the other tests import.
+"""
+
+import subprocess
+import sys
 import tomllib
+import zipfile
 from pathlib import Path
+
+import pytest
+
+from derivator.package_data import templates_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -15,10 +27,26 @@ def test_every_subpackage_is_listed_in_pyproject():
     assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
 
 
-def test_installed_package_has_its_data():
-    from importlib import resources
+def test_templates_are_found_from_the_tree_under_test():
+    folder = templates_dir()
+    assert (folder / "article.tex").is_file() and (folder / "blog" / "zenn.md").is_file(), folder
 
-    assert resources.files("derivator.i18n").joinpath("en.toml").is_file()
-    assert resources.files("derivator.i18n").joinpath("ja.toml").is_file()
-    templates = [p.name for p in resources.files("derivator.templates").iterdir()]
-    assert any(name.endswith(".tex") for name in templates), templates
+
+def _tracked(folder: str) -> set[str]:
+    out = subprocess.run(["git", "ls-files", folder], cwd=ROOT, capture_output=True, text=True)
+    if out.returncode != 0:
+        pytest.skip("not a git checkout: the source file list is unknown")
+    return {line for line in out.stdout.splitlines() if "__pycache__" not in line}
+
+
+@pytest.mark.slow
+def test_built_wheel_holds_every_source_and_data_file(tmp_path):
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+                           capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr[-2000:]
+    (wheel,) = tmp_path.glob("derivator-*.whl")
+    shipped = set(zipfile.ZipFile(wheel).namelist())
+    expected = _tracked("derivator") | {"derivator/templates/" + p.removeprefix("templates/")
+                                        for p in _tracked("templates")}
+    missing = sorted(expected - shipped)
+    assert not missing, f"not in the wheel: {missing}"
