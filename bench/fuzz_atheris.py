@@ -19,7 +19,6 @@ derivator's own modules are instrumented for coverage, SymPy is not (it would be
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import subprocess
@@ -40,7 +39,7 @@ def _target(name: str):
     with atheris.instrument_imports(include=["derivator"]):
         from derivator import catalog
         from derivator.check import check_text
-        from derivator.errors import DerivatorError
+        from derivator.core.errors import DerivatorError
         from derivator.parse.latex import parse_latex
         from derivator.parse.text import parse_text
 

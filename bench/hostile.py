@@ -139,7 +139,7 @@ def main() -> int:
 def _warm() -> None:
     # import once per pool worker; every input then forks from a warm process
     from derivator import catalog
-    import derivator.api  # noqa: F401
+    import derivator.pipeline  # noqa: F401
     import derivator.check  # noqa: F401
     import derivator.parse.latex  # noqa: F401
 

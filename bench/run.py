@@ -4,7 +4,7 @@
     python bench/run.py --repeat 15         # more repeats for the start-up measurements
     python bench/run.py --json bench/results/latest.json
 
-1. catalog   every catalog entry derived, traced and verified (derivator.api.derive), against
+1. catalog   every catalog entry derived, traced and verified (derivator.pipeline.derive), against
              sympy.simplify(sympy.diff(f)) of the same definitions; fresh process each side.  target ≤ 1.0×
 2. startup   `derivator sigmoid --format latex` as a fresh process, against `python -c "import sympy"`:
              without the cache (--no-cache) target ≤ 1.2×; with a warm result cache target ≤ 0.5×.
@@ -64,7 +64,7 @@ def _inner(kind: str, *args: str, timeout: float = 900) -> dict:
 # -- inner measurements (fresh processes) -------------------------------------------------------------------
 def inner_catalog_derivator() -> dict:
     from derivator import catalog
-    from derivator.api import derive
+    from derivator.pipeline import derive
 
     times, failed = {}, {}
     start = time.perf_counter()
@@ -98,9 +98,9 @@ def inner_catalog_sympy() -> dict:
 
 
 def inner_nesting(depth: str) -> dict:
-    from derivator.api import derive
-    from derivator.render.json import render_json
-    from derivator.sandbox import RECURSION_LIMIT
+    from derivator.pipeline import derive
+    from derivator.present.json import render_json
+    from derivator.app.sandbox import RECURSION_LIMIT
 
     sys.setrecursionlimit(RECURSION_LIMIT)  # as in the CLI's worker process
 

@@ -1,3 +1,3 @@
-from derivator.cli import main
+from derivator.app.cli import main
 
 main()

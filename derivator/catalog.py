@@ -24,11 +24,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Callable
 
 import sympy as sp
 
-from derivator.errors import DerivatorError
-from derivator.functions import NamedFunction, named_function, sigmoid
+from derivator.core.errors import DerivatorError
+from derivator.core.functions import NamedFunction, named_function, sigmoid
 
 CONVENTIONS = ("left", "right", "mean", "undefined")
 # SymPy functions whose derivative a lecturer cites as a result of its own (tanh′ = 1 − tanh², proven
@@ -995,3 +996,40 @@ def describe(entry: Entry) -> dict:
         "source": entry.source,
         "notes": entry.notes,
     }
+
+
+# --- the name registry the LaTeX reader is given (derivator.parse.latex.Builder(reading_function)) -------
+
+@cache
+def _reading_table() -> dict[str, Callable[[sp.Expr], sp.Expr]]:
+    """Names posts use for catalog functions (σ, Φ, φ, lower-case spellings), as written out."""
+    def phi_cdf(u):
+        return (1 + sp.erf(u / sp.sqrt(2))) / 2
+
+    return {
+        "sigmoid": sigmoid,
+        "sigma": sigmoid,
+        "softplus": lambda u: sp.log(1 + sp.exp(u)),
+        "relu": lambda u: sp.Max(0, u),
+        "gelu": lambda u: u * phi_cdf(u),
+        "silu": lambda u: u * sigmoid(u),
+        "softsign": lambda u: u / (1 + sp.Abs(u)),
+        "mish": lambda u: u * sp.tanh(sp.log(1 + sp.exp(u))),
+        "logsigmoid": lambda u: -sp.log(1 + sp.exp(-u)),
+        "Phi": phi_cdf,
+        "phi": lambda u: sp.exp(-u**2 / 2) / sp.sqrt(2 * sp.pi),
+    }
+
+
+def reading_function(name: str) -> Callable[[sp.Expr], sp.Expr] | None:
+    """What a text means by `name` used without a definition (σ, ReLU, softplus, Φ, …), or None.
+
+    Entries with parameters are left out: ELU's α or Swish's β could be anything in a post, and a
+    guessed default would be a false alarm."""
+    fn = _reading_table().get(name)
+    if fn is not None or len(name) < 3:
+        return fn
+    entry = lookup(name)
+    if entry is None or entry.params or not entry.cite_as_function:
+        return None
+    return function_class(entry.name)

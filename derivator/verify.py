@@ -17,9 +17,9 @@ from typing import Callable, Iterable
 import mpmath
 import sympy as sp
 
-from derivator.budget import attempt
-from derivator.functions import expand_named
-from derivator.trace import Derivation, Step, Verification
+from derivator.core.budget import attempt
+from derivator.core.functions import expand_named
+from derivator.core.trace import Derivation, Step, Verification
 
 DIGITS = 30
 POINTS = 20
@@ -185,7 +185,7 @@ def verify_derivation(d: Derivation, domain: Domain = Domain()) -> Derivation:
 
 # -- numeric evidence for facts about a function on the whole real line ---------------------------------
 # A fact (a limit, the sign of f″ on an interval, a bound, a range) is proven by its own argument in
-# derivator.facts; these checks test the conclusion independently, by evaluating the function with
+# derivator.analysis.facts; these checks test the conclusion independently, by evaluating the function with
 # mpmath at many points, far out to ±10^12 for limits. They never prove anything on their own.
 
 FACT_DIGITS = 60
@@ -341,7 +341,6 @@ def check_sign(
     expr: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr, sign: int, avoid: Iterable[float] = ()
 ) -> Verification:
     """Numeric evidence that expr has the sign `sign` (1, -1, or 0 for identically zero) on (low, high)."""
-    f = _fact_function(expr, x)
     agreed = 0
     for p, v in _samples(expr, x, low, high, avoid):
         good = abs(v) <= FACT_TOL if sign == 0 else (v > 0 if sign > 0 else v < 0)
@@ -390,7 +389,6 @@ def _strictly_in(v: mpmath.mpf, parts: list) -> bool:
 
 def check_range(expr: sp.Expr, x: sp.Symbol, target: sp.Set, avoid: Iterable[float] = ()) -> Verification:
     """Numeric evidence that the values of expr on ℝ lie in `target` and come close to its ends."""
-    f = _fact_function(expr, x)
     tol = mpmath.mpf(10) ** -6
     parts = _numeric_set(target)
     seen = []

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from hypothesis import strategies as st
 
-from derivator.errors import DerivatorError
+from derivator.core.errors import DerivatorError
 
 POSITION = re.compile(r"\bat (column|line) \d+")
 

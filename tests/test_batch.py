@@ -1,4 +1,4 @@
-"""derivator.batch and `check --jobs`: parallel, in order, each file under its own limits; check never
+"""derivator.app.batch and `check --jobs`: parallel, in order, each file under its own limits; check never
 writes to its input."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from derivator.batch import check_files, jobs_count, verify_catalog
-from derivator.errors import DerivatorError
-from derivator.sandbox import Limits
+from derivator.app.batch import check_files, jobs_count, verify_catalog
+from derivator.core.errors import DerivatorError
+from derivator.app.sandbox import Limits
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "check"
 GOOD = "$$f(x) = x^2$$\n\n$$f'(x) = 2x$$\n"

@@ -2,7 +2,7 @@
 
 import time
 
-from derivator.budget import attempt, within, OutOfTime
+from derivator.core.budget import attempt, within, OutOfTime
 
 
 def spin():

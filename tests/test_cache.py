@@ -1,4 +1,4 @@
-"""derivator.cache: keyed by everything that changes the output, safe to delete, never stale, no SymPy."""
+"""derivator.app.cache: keyed by everything that changes the output, safe to delete, never stale, no SymPy."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from derivator import cache
+from derivator.app import cache
 
 
 @pytest.fixture(autouse=True)
@@ -108,7 +108,7 @@ def test_pruned_when_too_many(monkeypatch):
 
 
 def test_key_and_lookup_never_import_sympy():
-    code = ("import sys; from derivator import cache; k = cache.key('derive', 'sigmoid', {}); cache.get(k); "
+    code = ("import sys; from derivator.app import cache; k = cache.key('derive', 'sigmoid', {}); cache.get(k); "
             "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('sympy', 'mpmath'))))")
     out = subprocess.run([sys.executable, "-c", "import json; " + code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []
@@ -171,7 +171,7 @@ def test_repeated_command_line_imports_neither_sympy_nor_pydantic(tmp_path):
     argv = ["sigmoid", "--format", "latex"]
     first = subprocess.run([sys.executable, "-m", "derivator", *argv], env=env, capture_output=True, text=True)
     assert first.returncode == 0, first.stderr
-    probe = ("import sys, io, contextlib, json\nfrom derivator.cli import main\nbuf = io.StringIO()\n"
+    probe = ("import sys, io, contextlib, json\nfrom derivator.app.cli import main\nbuf = io.StringIO()\n"
              "with contextlib.redirect_stdout(buf):\n    main(sys.argv[1:])\n"
              "print(json.dumps([buf.getvalue(), sorted({m.split('.')[0] for m in sys.modules} & "
              "{'sympy', 'mpmath', 'pydantic'})]))")

@@ -24,7 +24,7 @@ from catalog_reference import (
     one_sided_derivative,
 )
 from derivator import catalog
-from derivator.errors import DerivatorError
+from derivator.core.errors import DerivatorError
 from derivator.parse.text import FUNCTIONS, parse_text
 from derivator.verify import plain
 

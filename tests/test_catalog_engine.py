@@ -1,4 +1,4 @@
-"""Every catalog entry through the engine (derivator.api.derive), against independent references.
+"""Every catalog entry through the engine (derivator.pipeline.derive), against independent references.
 
 For each entry: the derivation is verified; the derivative agrees with mpmath's numerical derivative of
 the source's own formula (tests/catalog_reference.py) at 20 random points on every piece; f'(0) and the
@@ -24,10 +24,10 @@ import sympy as sp
 
 from catalog_reference import AT_BREAKPOINTS, DERIVATIVE_AT_0, DPS, REFERENCE, mpf, one_sided_derivative
 from derivator import catalog
-from derivator.api import derive
-from derivator.cli import render
-from derivator.render.latex import render_latex
-from derivator.render.markdown import render_markdown
+from derivator.pipeline import derive
+from derivator.present.dispatch import render
+from derivator.present.latex import render_latex
+from derivator.present.markdown import render_markdown
 from derivator.verify import plain
 from test_catalog import close, numeric, params_of, sample
 from validators import katex_errors

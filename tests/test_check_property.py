@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from derivator.api import derive
+from derivator.pipeline import derive
 from derivator.check import check_text
-from derivator.render.latex import render_latex
+from derivator.present.latex import render_latex
 
 INPUTS = [
     "sigmoid", "tanh", "relu", "gelu", "softplus", "silu",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from derivator.check import check_file
-from derivator.render.check_report import render, render_json, render_latex, render_markdown, render_terminal_text
+from derivator.present.check_report import render, render_json, render_latex, render_markdown, render_terminal_text
 from validators import katex_errors, latex_compile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check"

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from derivator.check import check_file, check_text
-from derivator.errors import DerivatorError
+from derivator.core.errors import DerivatorError
 
 FRAGMENTS = [
     r"\frac{", "}{", "}", "{", "x", "y", "u", "f(x)", "f'(x)", "=", "&=", r"\\", "^", "_", "2", "-", "+",
@@ -29,12 +29,12 @@ def test_random_documents(parts, wrap):
     doc = "".join(parts)
     if wrap:
         doc = "$$" + doc + "$$"
-    start = time.perf_counter()
+    start = time.process_time()  # CPU seconds of this process: load elsewhere does not count
     try:
         report = check_text(doc, "fuzz.md")
     except DerivatorError:
         return
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5
     for claim in report.claims:
         assert claim.status in ("ok", "wrong", "unchecked")
         if claim.status == "unchecked":
@@ -62,9 +62,9 @@ HOSTILE = [
 
 @pytest.mark.parametrize("doc", HOSTILE, ids=lambda d: repr(d[:24]))
 def test_hostile_documents(doc):
-    start = time.perf_counter()
+    start = time.process_time()  # CPU seconds of this process: load elsewhere does not count
     report = check_text(doc, "hostile.md")
-    assert time.perf_counter() - start < 10
+    assert time.process_time() - start < 10
     assert not any(c.status == "wrong" for c in report.claims if "9^{9" in c.text or "\\input" in c.text)
 
 

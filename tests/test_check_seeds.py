@@ -5,8 +5,6 @@ Line numbers are those of tests/fixtures/check/seed_001.txt, read by hand.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from pathlib import Path
 

@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from derivator.codegen import FORMATS, export_code
-from derivator.errors import DerivatorError
-from derivator.functions import expand_named, sigmoid
-from derivator.trace import Derivation
+from derivator.present.codegen import FORMATS, export_code
+from derivator.core.errors import DerivatorError
+from derivator.core.functions import expand_named, sigmoid
+from derivator.core.trace import Derivation
 
 x = sp.Symbol("x", real=True)
 y = sp.Symbol("y", real=True)
@@ -158,7 +158,7 @@ def test_torch_autograd_backward_matches_numerical(name):
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "gelu", "swish"])
 def test_code_from_the_engine_matches_numerical_derivative(name, fmt):
     """The derivations derivator really makes (derive()), exported and run, match mpmath.diff."""
-    from derivator.api import derive
+    from derivator.pipeline import derive
 
     d = derive(name)
     ns = load(export_code(d, fmt), fmt)
@@ -187,7 +187,7 @@ def _cli(*args, cwd=None):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_cli_format_prints_the_exported_code(fmt):
     """`derivator sigmoid --format numpy|torch|python` prints the same code as export_code."""
-    from derivator.api import derive
+    from derivator.pipeline import derive
 
     done = _cli("sigmoid", "--format", fmt, "--no-cache")
     assert done.returncode == 0, done.stderr

@@ -12,7 +12,8 @@ from functools import lru_cache
 import pytest
 import sympy as sp
 
-from derivator import compare as cmp
+from derivator.present import compare as cmp
+from derivator.publish.plot import compare_figure, plot_overlay
 from validators import katex_errors, latex_compile, mathjax_errors
 
 SEED = ["step", "sigmoid", "tanh", "relu", "gelu", "swish"]
@@ -111,13 +112,13 @@ def test_standalone_latex_compiles(lang, engine, tmp_path):
 
 @pytest.mark.parametrize("suffix, magic", [(".png", b"\x89PNG"), (".svg", b"<?xml"), (".pdf", b"%PDF")])
 def test_overlay_plot_is_written(tmp_path, suffix, magic):
-    path = cmp.plot_overlay(cols(), tmp_path / f"derivatives{suffix}")
+    path = plot_overlay(cols(), tmp_path / f"derivatives{suffix}")
     data = path.read_bytes()
     assert data.startswith(magic) and len(data) > 5000
 
 
 def test_overlay_draws_one_curve_per_function():
-    fig = cmp.figure(cols())
+    fig = compare_figure(cols())
     ax = fig.axes[0]
     labels = [line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")]
     assert [label.split(":")[0] for label in labels] == SEED

@@ -10,10 +10,10 @@ import re
 import pytest
 from validators import katex_errors, latex_compile, mathjax_errors
 
-from derivator.api import derive
-from derivator.docs import render_document, tex_escape, write_document
-from derivator.errors import DerivatorError
-from derivator.render.flavors import FLAVORS, flavor_module
+from derivator.pipeline import derive
+from derivator.publish.documents import render_document, tex_escape, write_document
+from derivator.core.errors import DerivatorError
+from derivator.present.flavors import FLAVORS, flavor_module
 
 NAMES = ["sigmoid", "tanh", "relu", "gelu", "swish"]
 _cache: dict = {}

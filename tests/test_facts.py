@@ -1,9 +1,9 @@
-"""Facts about f and f′ (derivator.facts): the seed posts' claims, every established fact of every catalog
+"""Facts about f and f′ (derivator.analysis.facts): the seed posts' claims, every established fact of every catalog
 entry against independent numbers, omissions instead of guesses, and every rendering.
 
 The numbers that judge the facts come from tests/catalog_reference.py (each function written in mpmath
 from its source's formula, not from derivator's definition) and mpmath's own numerical differentiation,
-so neither the engine nor derivator.facts grades its own work.
+so neither the engine nor derivator.analysis.facts grades its own work.
 """
 
 from __future__ import annotations
@@ -21,13 +21,12 @@ import sympy as sp
 
 from catalog_reference import AT_BREAKPOINTS, DERIVATIVE_AT_0, REFERENCE, mpf, one_sided_derivative
 from derivator import catalog
-from derivator.api import derive
-from derivator.facts import bounded, facts
-from derivator.render.facts_json import facts_dict
-from derivator.render.facts_render import (
+from derivator.pipeline import derive
+from derivator.analysis.facts import bounded, facts
+from derivator.present.facts_json import facts_dict
+from derivator.present.facts_render import (
     facts_latex_math,
     facts_terminal_text,
-    render_facts_latex,
     render_facts_markdown,
 )
 from validators import katex_errors, latex_compile, mathjax_errors
@@ -370,7 +369,7 @@ def test_symbolic_parameters_are_not_guessed():
 def test_a_limit_sympy_cannot_finish_in_time_is_omitted(monkeypatch):
     import time
 
-    import derivator.facts as module
+    import derivator.analysis.facts as module
 
     def slow_limit(*args, **kwargs):
         time.sleep(30)
@@ -442,7 +441,7 @@ def test_terminal_rendering_names_every_fact():
 
 @pytest.mark.parametrize("lang, engine", [("en", "pdflatex"), ("ja", "lualatex")])
 def test_standalone_document_with_facts_compiles(lang, engine, tmp_path):
-    from derivator.render.facts_render import render_with_facts
+    from derivator.present.dispatch import render_with_facts
 
     for name in ("sigmoid", "relu", "step"):
         F = established(name)
@@ -486,7 +485,7 @@ def test_cli_facts_markdown_and_plain_derive_unchanged():
     ("article", "en", "pdflatex"), ("article", "ja", "lualatex"), ("beamer", "en", "pdflatex"), ("beamer", "ja", "lualatex"),
 ])
 def test_documents_hold_the_properties_and_compile(template, lang, engine, tmp_path):
-    from derivator.docs import render_document
+    from derivator.publish.documents import render_document
 
     F = established("sigmoid")
     doc = render_document(F.derivation, template, lang=lang, facts=F)
@@ -501,8 +500,8 @@ def test_documents_hold_the_properties_and_compile(template, lang, engine, tmp_p
 
 @pytest.mark.parametrize("flavor", ["github", "qiita", "zenn", "hatena", "wordpress", "mkdocs", "jupyter"])
 def test_blog_properties_in_every_flavour_pass_katex(flavor):
-    from derivator.docs import render_document
-    from derivator.render.flavors import flavor_module
+    from derivator.publish.documents import render_document
+    from derivator.present.flavors import flavor_module
 
     F = established("relu")
     text = render_document(F.derivation, "blog", flavor=flavor, facts=F).text

@@ -10,9 +10,9 @@ from collections import Counter
 import pytest
 from validators import katex_errors, latex_compile, mathjax_errors
 
-from derivator.api import derive
-from derivator.render.flavors import FLAVORS, flavor_module, render_flavor
-from derivator.render.flavors import _base
+from derivator.pipeline import derive
+from derivator.present.flavors import FLAVORS, flavor_module, render_flavor
+from derivator.present.flavors import _base
 
 NAMES = ["sigmoid", "tanh", "relu", "gelu", "swish"]
 LANGS = ["en", "ja"]
@@ -47,7 +47,7 @@ def test_every_formula_renders_in_katex_and_mathjax(extracted, flavor):
         assert not errors, f"{engine.__name__}: {errors[:3]}"
 
 
-# GitHub's layout is derivator.render.markdown; its math is checked by the test above
+# GitHub's layout is derivator.present.markdown; its math is checked by the test above
 @pytest.mark.parametrize("name, flavor, lang", [d for d in documents() if d[1] != "github"])
 def test_platform_extracts_exactly_the_math_derivator_wrote(name, flavor, lang):
     """Record the TeX the renderer hands to the flavour; the platform's extraction must give it back."""
@@ -160,7 +160,7 @@ def test_wordpress_shortcodes_are_one_line_and_display_is_centred():
 @pytest.mark.parametrize("name", NAMES)
 def test_wordpress_math_compiles_in_real_latex(name, tmp_path):
     """WordPress.com renders the shortcodes with real LaTeX on its server: compile them with pdflatex."""
-    from derivator.render.flavors import wordpress
+    from derivator.present.flavors import wordpress
 
     maths = wordpress.extract(render_flavor(derivation(name), "wordpress"))
     body = "\n\n".join(f"${tex}$" for tex, _ in maths)
@@ -170,7 +170,7 @@ def test_wordpress_math_compiles_in_real_latex(name, tmp_path):
 
 
 def test_hatena_escapes_markdown_in_running_text_only():
-    from derivator.render.flavors import hatena
+    from derivator.present.flavors import hatena
 
     assert hatena.inline(r"a_{1}^{2}") == r"[tex:a\_{1}\^{2}]"
     assert hatena.inline(r"\frac{1}{2} \\ x") == r"[tex:\\frac{1}{2} \\\\ x]"
@@ -179,7 +179,7 @@ def test_hatena_escapes_markdown_in_running_text_only():
 
 
 def test_unknown_flavor_is_a_derivator_error():
-    from derivator.errors import DerivatorError
+    from derivator.core.errors import DerivatorError
 
     with pytest.raises(DerivatorError):
         render_flavor(derivation("sigmoid"), "medium")

@@ -1,4 +1,4 @@
-"""derivator.fsutil: writes are all or nothing, reads never write, non-text input is one clear line."""
+"""derivator.app.fsutil: writes are all or nothing, reads never write, non-text input is one clear line."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import stat
 
 import pytest
 
-from derivator.errors import DerivatorError
-from derivator.fsutil import atomic_write_text, decode_input, read_input, refuse_overwriting_input
+from derivator.core.errors import DerivatorError
+from derivator.app.fsutil import atomic_write_text, decode_input, read_input, refuse_overwriting_input
 
 
 def test_atomic_write_replaces_and_leaves_no_temporary(tmp_path):
@@ -106,7 +106,7 @@ def test_unreadable_inputs(tmp_path, monkeypatch, name, fragment):
 
 
 def test_oversized_input(tmp_path, monkeypatch):
-    import derivator.fsutil as fsutil
+    import derivator.app.fsutil as fsutil
 
     monkeypatch.setattr(fsutil, "MAX_INPUT_BYTES", 100)
     path = tmp_path / "big.md"

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from derivator.check import check_text
 from derivator.check.report import STATUSES
-from derivator.errors import DerivatorError
+from derivator.core.errors import DerivatorError
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 documents = st.lists(st.one_of(st.sampled_from(DOC_PIECES), token_text(LATEX_TOKENS, max_size=8)), max_size=30).map("".join)

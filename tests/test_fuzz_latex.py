@@ -8,7 +8,7 @@ from fuzzing import LATEX_TOKENS, assert_one_line, time_limit, token_text
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from derivator.errors import ParseError
+from derivator.core.errors import ParseError
 from derivator.parse.latex import parse_latex
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

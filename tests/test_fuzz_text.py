@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from derivator import catalog
-from derivator.errors import ParseError
+from derivator.core.errors import ParseError
 from derivator.parse.text import parse_text
 from derivator.verify import Domain, check_equal
 

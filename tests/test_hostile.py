@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from derivator.errors import DerivatorError, ParseError
+from derivator.core.errors import ParseError
 from derivator.parse.text import parse_text
 
 POSITION = re.compile(r"\bat (column|line) \d+")
@@ -53,7 +53,7 @@ PARSER_HOLES = [
 
 @pytest.mark.parametrize("text, fragment", PARSER_HOLES, ids=[f"hole{i}" for i in range(len(PARSER_HOLES))])
 def test_parser_hole_is_one_clear_error(text, fragment):
-    start = time.perf_counter()
+    start = time.process_time()  # CPU seconds of this process: load elsewhere does not count
     try:
         parse_text(text)
     except ParseError as err:
@@ -64,7 +64,7 @@ def test_parser_hole_is_one_clear_error(text, fragment):
             assert fragment in message
     else:
         assert fragment is None, f"{text[:40]!r} parsed"
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
 
 
 # Positions are in the user's text: leading blanks and each ^ (parsed as **) must not shift them.
@@ -106,7 +106,7 @@ from pathlib import Path  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent / "hostile"))
 import harness  # noqa: E402
 
-from derivator.sandbox import Limits, run_limited  # noqa: E402
+from derivator.app.sandbox import Limits, run_limited  # noqa: E402
 
 KNOWN_SLOW, KNOWN_BROKEN = harness.KNOWN_SLOW, harness.KNOWN_BROKEN
 # Documents small enough for the suite; the rest (100,000-line and 5,000-equation files) run in bench/hostile.py.

@@ -12,12 +12,12 @@ import mpmath as mp
 import pytest
 import sympy as sp
 
-from derivator import losses
-from derivator.cli import render
-from derivator.errors import DerivatorError
-from derivator.functions import sigmoid
-from derivator.render.latex import render_latex
-from derivator.render.markdown import render_markdown
+from derivator.analysis import losses
+from derivator.present.dispatch import render
+from derivator.core.errors import DerivatorError
+from derivator.core.functions import sigmoid
+from derivator.present.latex import render_latex
+from derivator.present.markdown import render_markdown
 from validators import katex_errors
 
 NAMES = ["bce", "mse", "softmax", "softmax_ce"]

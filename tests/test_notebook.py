@@ -12,9 +12,9 @@ import nbformat
 import pytest
 from validators import katex_errors, mathjax_errors
 
-from derivator.api import derive
-from derivator.notebook import PLOT_ATTACHMENT, build_notebook, write_notebook
-from derivator.render.flavors import jupyter
+from derivator.pipeline import derive
+from derivator.publish.notebook import PLOT_ATTACHMENT, build_notebook, write_notebook
+from derivator.present.flavors import jupyter
 
 NAMES = ["sigmoid", "tanh", "relu", "gelu", "swish"]
 _cache: dict = {}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from derivator.package_data import templates_dir
+from derivator.core.package_data import templates_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 

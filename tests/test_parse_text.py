@@ -4,8 +4,8 @@ import pytest
 import sympy as sp
 
 from derivator import catalog
-from derivator.errors import ParseError
-from derivator.functions import sigmoid
+from derivator.core.errors import ParseError
+from derivator.core.functions import sigmoid
 from derivator.parse.text import parse_text
 
 x, z = sp.symbols("x z", real=True)

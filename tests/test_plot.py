@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from derivator import plot as plotmod
-from derivator.api import derive
-from derivator.errors import DerivatorError
-from derivator.functions import expand_named
+from derivator.publish import plot as plotmod
+from derivator.pipeline import derive
+from derivator.core.errors import DerivatorError
+from derivator.core.functions import expand_named
 from derivator.i18n import t
-from derivator.plot import figure, plot
+from derivator.publish.plot import figure, plot
 
 NAMES = ["sigmoid", "tanh", "relu", "gelu", "swish"]
 

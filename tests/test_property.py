@@ -4,7 +4,7 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from derivator.api import derive
+from derivator.pipeline import derive
 from derivator.verify import check_equal, plain
 
 x = sp.Symbol("x", real=True)

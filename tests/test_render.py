@@ -6,13 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
-import sympy as sp
 
-from derivator.api import derive
-from derivator.cli import render
-from derivator.render.latex import render_latex
-from derivator.render.markdown import render_markdown
-from derivator.trace import Verification
+from derivator.pipeline import derive
+from derivator.present.dispatch import render
+from derivator.present.latex import render_latex
+from derivator.present.markdown import render_markdown
+from derivator.core.trace import Verification
 from validators import katex_errors, mathjax_errors
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -7,8 +7,8 @@ engine's result numerically (a different algebraic form is fine, a different fun
 import pytest
 import sympy as sp
 
-from derivator.api import derive
-from derivator.errors import DerivatorError, UnsupportedError
+from derivator.pipeline import derive
+from derivator.core.errors import DerivatorError, UnsupportedError
 from derivator.verify import check_equal, plain
 
 x = sp.Symbol("x", real=True)
@@ -84,7 +84,7 @@ def test_rule(text, expected, rule):
 
 
 def test_no_two_consecutive_lines_render_the_same():
-    from derivator.render.printing import to_latex
+    from derivator.core.printing import to_latex
 
     for text, _, _ in CASES:
         d = derive(text)

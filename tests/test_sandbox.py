@@ -1,4 +1,4 @@
-"""derivator.sandbox: hard limits hold whatever the work does, and answers cross the process boundary."""
+"""derivator.app.sandbox: hard limits hold whatever the work does, and answers cross the process boundary."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import time
 
 import pytest
 
-from derivator.errors import DerivatorError, ParseError
-from derivator.sandbox import LimitError, Limits, limits_from, parse_memory, parse_timeout, run_limited
+from derivator.core.errors import DerivatorError, ParseError
+from derivator.core.errors import LimitError
+from derivator.app.sandbox import Limits, limits_from, parse_memory, parse_timeout, run_limited
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="limits need os.fork")
 

@@ -4,10 +4,10 @@ import json
 
 import sympy as sp
 
-from derivator.api import derive
-from derivator.functions import sigmoid
-from derivator.render.json import render_json
-from derivator.render.printing import to_latex
+from derivator.pipeline import derive
+from derivator.core.functions import sigmoid
+from derivator.present.json import render_json
+from derivator.core.printing import to_latex
 
 x = sp.Symbol("x", real=True)
 D = 1 + sp.exp(-x)

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from derivator.check.report import CheckReport, ClaimResult, Note
-from derivator.errors import DerivatorError
+from derivator.core.errors import DerivatorError
 
 __all__ = ["CheckReport", "ClaimResult", "Note", "check_file", "check_text", "read_source"]
 

@@ -34,7 +34,7 @@ def equal(a: sp.Expr, b: sp.Expr, domain: Domain) -> bool:
 
 def latex(expr: sp.Expr) -> str:
     try:
-        from derivator.render.printing import to_latex
+        from derivator.core.printing import to_latex
 
         return to_latex(expr)
     except Exception:  # the shared printer is optional here; SymPy's own is always there

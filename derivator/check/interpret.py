@@ -22,6 +22,7 @@ from typing import Iterable
 
 import sympy as sp
 
+from derivator.catalog import reading_function
 from derivator.parse.latex import (
     CALL_LETTERS,
     CATALOG,
@@ -175,7 +176,7 @@ class Reader(Builder):
     """A Builder that knows the document's definitions and claimed values."""
 
     def __init__(self, ctx: Context, *, world: str = "true", mode: str = "chain") -> None:
-        super().__init__()
+        super().__init__(reading_function)
         self.ctx = ctx
         self.world = world  # "true": what the notation means; "author": claimed values substituted
         self.mode = mode  # "chain": f'(u) = df/du, y' w.r.t. its intermediate; "plain": w.r.t. the base variable
@@ -397,7 +398,7 @@ def derivative_target(node: Node, ctx: Context, mode: str = "chain") -> tuple[sp
                 if arg is not None and arg != d.params[0].name and ctx.is_name(arg) and mode == "chain":
                     return _form_in(ctx, d, arg), ctx.symbol(arg), node.primes
                 return d.value, d.params[0], node.primes
-            fn = Builder().catalog(node.name)
+            fn = reading_function(node.name)
             if fn is not None:
                 from derivator.verify import plain
 

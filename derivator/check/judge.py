@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import sympy as sp
 
+from derivator.catalog import reading_function
 from derivator.check.diagnose import diagnose_claim, diagnose_transition, latex, typo_variants
 from derivator.check.extract import Equation
 from derivator.check.interpret import (
@@ -26,7 +27,7 @@ from derivator.check.interpret import (
     names_in,
 )
 from derivator.check.report import ClaimResult, Note
-from derivator.errors import DerivatorError, ParseError
+from derivator.core.errors import DerivatorError, ParseError
 from derivator.parse.latex import (
     Apply,
     Builder,
@@ -501,14 +502,14 @@ def _is_number(node: Node) -> bool:
     if isinstance(node, Neg):
         return _is_number(node.arg)
     try:
-        value = Builder().expr(node)
+        value = Builder(reading_function).expr(node)
     except _FAILURES:
         return False
     return value.is_number
 
 
 def _number(node: Node) -> float:
-    return float(Builder().expr(node))
+    return float(Builder(reading_function).expr(node))
 
 
 def _equation_to_solve(expected: sp.Expr, given: sp.Expr, reader: Reader) -> bool:

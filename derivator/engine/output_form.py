@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivator.budget import attempt
-from derivator.trace import Step
+from derivator.core.budget import attempt
+from derivator.core.trace import Step
 from derivator.verify import Domain, check_equal, plain
 
 MAX_OPS = 60

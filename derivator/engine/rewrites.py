@@ -12,8 +12,8 @@ from typing import Callable
 
 import sympy as sp
 
-from derivator.budget import attempt
-from derivator.engine.rules import U, add, frac, group, mul
+from derivator.core.budget import attempt
+from derivator.engine.rules import U, add, frac, mul
 
 FACTOR_SECONDS = 1.0
 

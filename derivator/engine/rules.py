@@ -13,8 +13,8 @@ from typing import Callable, ClassVar
 
 import sympy as sp
 
-from derivator.errors import UnsupportedError
-from derivator.functions import NamedFunction
+from derivator.core.errors import UnsupportedError
+from derivator.core.functions import NamedFunction
 
 Pending = Callable[..., sp.Expr]  # pending(rule, inline=False) -> pending d/dx node or result
 U = sp.UnevaluatedExpr

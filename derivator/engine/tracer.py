@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from derivator.engine import rules as R
-from derivator.trace import Step
+from derivator.core.trace import Step
 
 INLINE_RULES = (
     R.ConstantRule, R.VariableRule, R.PowerRule, R.ExpRule, R.FunctionRule, R.LemmaRule,

@@ -12,7 +12,7 @@ LANGS = ("en", "ja")
 @cache
 def catalog(lang: str) -> dict:
     if lang not in LANGS:
-        from derivator.errors import DerivatorError
+        from derivator.core.errors import DerivatorError
 
         raise DerivatorError(f"unknown language {lang!r}", hint="use --lang en or --lang ja")
     return tomllib.loads(resources.files(__package__).joinpath(f"{lang}.toml").read_text("utf-8"))

@@ -22,7 +22,7 @@ from typing import Callable, Iterator
 
 import sympy as sp
 
-from derivator.errors import ParseError
+from derivator.core.errors import InterpretError, ParseError
 
 MAX_LENGTH = 4_000
 MAX_DEPTH = 60
@@ -1152,27 +1152,6 @@ def _heaviside(arg: sp.Expr) -> sp.Expr:
     return sp.Heaviside(arg, sp.nan)
 
 
-def _catalog_definitions() -> dict[str, Callable[[sp.Expr], sp.Expr]]:
-    from derivator.functions import sigmoid
-
-    def phi_cdf(u):
-        return (1 + sp.erf(u / sp.sqrt(2))) / 2
-
-    return {
-        "sigmoid": sigmoid,
-        "sigma": sigmoid,
-        "softplus": lambda u: sp.log(1 + sp.exp(u)),
-        "relu": lambda u: sp.Max(0, u),
-        "gelu": lambda u: u * phi_cdf(u),
-        "silu": lambda u: u * sigmoid(u),
-        "softsign": lambda u: u / (1 + sp.Abs(u)),
-        "mish": lambda u: u * sp.tanh(sp.log(1 + sp.exp(u))),
-        "logsigmoid": lambda u: -sp.log(1 + sp.exp(-u)),
-        "Phi": phi_cdf,
-        "phi": lambda u: sp.exp(-u**2 / 2) / sp.sqrt(2 * sp.pi),
-    }
-
-
 _SYMPY_FUNCTIONS: dict[str, Callable[..., sp.Expr]] = {
     "exp": sp.exp, "log": sp.log, "log10": lambda u: sp.log(u, 10), "sin": sp.sin, "cos": sp.cos,
     "tan": sp.tan, "sec": sp.sec, "csc": sp.csc, "cot": sp.cot, "asin": sp.asin, "acos": sp.acos,
@@ -1184,15 +1163,15 @@ _SYMPY_FUNCTIONS: dict[str, Callable[..., sp.Expr]] = {
 _REL_SYMPY = {"<": sp.Lt, ">": sp.Gt, "le": sp.Le, "ge": sp.Ge, "=": sp.Eq, "ne": sp.Ne}
 
 
-class InterpretError(ParseError):
-    """The formula parsed, but its meaning could not be decided (undefined derivative, …)."""
+# name -> the function a text means by it, or None; the catalog passes its registry in (parse never imports it)
+FunctionNames = Callable[[str], Callable[[sp.Expr], sp.Expr] | None]
 
 
 class Builder:
     """Turn a syntax tree into SymPy. Subclasses decide what names, calls and primes mean."""
 
-    def __init__(self) -> None:
-        self._catalog: dict | None = None
+    def __init__(self, functions: FunctionNames | None = None) -> None:
+        self._functions = functions
 
     # -- what the text means (override in a reader with definitions) ------------------------------
     def symbol(self, name: str) -> sp.Expr:
@@ -1201,23 +1180,9 @@ class Builder:
         return sp.Symbol(name, real=True)
 
     def catalog(self, name: str) -> Callable[[sp.Expr], sp.Expr] | None:
-        """An activation function a text may use without defining it (σ, ReLU, softplus, Φ, …)."""
-        if self._catalog is None:
-            self._catalog = _catalog_definitions()
-        fn = self._catalog.get(name)
-        if fn is not None or len(name) < 3:
-            return fn
-        # the rest of derivator's catalog, but only entries without parameters: ELU's α or Swish's β
-        # could be anything in a post, and a guessed default would be a false alarm
-        try:
-            from derivator import catalog
-
-            entry = catalog.lookup(name)
-            if entry is None or entry.params or not entry.cite_as_function:
-                return None
-            return catalog.function_class(entry.name)
-        except Exception:  # the catalog is optional for reading LaTeX
-            return None
+        """An activation function a text may use without defining it (σ, ReLU, softplus, Φ, …): asked of
+        the name registry the caller passed in (derivator.catalog.reading_function); none without one."""
+        return self._functions(name) if self._functions is not None else None
 
     def apply(self, node: Apply) -> sp.Expr:
         args = [self.build(a) for a in node.args]

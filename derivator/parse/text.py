@@ -15,7 +15,7 @@ from typing import Callable
 
 import sympy as sp
 
-from derivator.errors import DerivatorError, ParseError
+from derivator.core.errors import DerivatorError, ParseError
 
 MAX_LENGTH = 5_000
 MAX_DEPTH = 60

@@ -1,7 +1,7 @@
 """Run hostile inputs through every reading path and classify what happened.
 
 Used by tests/test_hostile.py (a fast subset, in the suite) and bench/hostile.py (everything, with counts).
-Each input runs in a forked worker (derivator.sandbox) with hard limits, so a hang or a memory bomb is
+Each input runs in a forked worker (derivator.app.sandbox) with hard limits, so a hang or a memory bomb is
 recorded as such instead of stopping the run.
 
 Outcomes:
@@ -20,8 +20,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from derivator.errors import DerivatorError
-from derivator.sandbox import LimitError, Limits, run_limited
+from derivator.core.errors import DerivatorError
+from derivator.app.sandbox import Limits, run_limited
+from derivator.core.errors import LimitError
 
 HERE = Path(__file__).resolve().parent
 CANARY = "HOSTILE_CANARY"
@@ -84,10 +85,10 @@ def _latex(source: str):
 
 
 def _derive(source: str):
-    from derivator.api import derive
-    from derivator.render.json import render_json
-    from derivator.render.latex import render_latex
-    from derivator.render.markdown import render_markdown
+    from derivator.pipeline import derive
+    from derivator.present.json import render_json
+    from derivator.present.latex import render_latex
+    from derivator.present.markdown import render_markdown
 
     d = derive(source)
     return render_latex(d) + render_markdown(d, lang="ja") + render_json(d)
@@ -99,7 +100,7 @@ def _check(path: str):
     report = check_file(path)
     if report.error is not None:
         raise DerivatorError(report.error)
-    from derivator.render import check_report
+    from derivator.present import check_report
 
     return check_report.render_json_many([report], "en")
 

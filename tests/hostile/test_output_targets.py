@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from derivator.errors import DerivatorError
-from derivator.fsutil import atomic_write_text
+from derivator.core.errors import DerivatorError
+from derivator.app.fsutil import atomic_write_text
 
 ROOT = Path(__file__).resolve().parents[2]
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="mknod of a device needs root (CI runs as root)")

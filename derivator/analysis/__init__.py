@@ -1,0 +1,1 @@
+"""What is derived about a function beyond its derivative: facts, loss gradients, comparison tables."""

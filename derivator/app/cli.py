@@ -1,0 +1,477 @@
+"""The command line: a thin typer app. `derivator NAME_OR_EXPR` is `derivator derive NAME_OR_EXPR`.
+
+Heavy imports (SymPy, the engine, renderers) happen inside the commands, so `--help`, `--version`
+and cache hits stay fast. Every failure caused by the input is one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from derivator import __version__
+from derivator.core.errors import DerivatorError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Verified, step-by-step derivations: `derivator sigmoid --format latex`, `derivator \"x*tanh(x)\"`.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Format(str, Enum):
+    terminal = "terminal"
+    latex = "latex"
+    markdown = "markdown"
+    json = "json"
+
+
+class Lang(str, Enum):
+    en = "en"
+    ja = "ja"
+
+
+class DeriveFormat(str, Enum):
+    """derive's formats: the renderers, and code for f and f′ (numpy, torch, python)."""
+
+    terminal = "terminal"
+    latex = "latex"
+    markdown = "markdown"
+    json = "json"
+    numpy = "numpy"
+    torch = "torch"
+    python = "python"
+
+
+
+
+class Flavor(str, Enum):
+    """Where Markdown is pasted: each platform's math delimiters and escaping."""
+
+    github = "github"
+    qiita = "qiita"
+    zenn = "zenn"
+    hatena = "hatena"
+    wordpress = "wordpress"
+    mkdocs = "mkdocs"
+    jupyter = "jupyter"
+
+
+class CodeFormat(str, Enum):
+    numpy = "numpy"
+    torch = "torch"
+    python = "python"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"derivator {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """derivator: derive, verify and render derivatives step by step."""
+
+
+def _params(values: list[str] | None) -> dict[str, str]:
+    params = {}
+    for item in values or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise DerivatorError(f"--param expects name=value, got {item!r}", hint="e.g. --param alpha=0.2")
+        params[name.strip()] = value.strip()
+    return params
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Print, or write atomically to --output (a reader never sees a half-written file); "-" is stdout."""
+    from derivator.app.fsutil import write_output_text
+
+    write_output_text(output, text)
+
+
+# Limits on work done on untrusted input (derivator.app.sandbox); shared by the commands that read input.
+TIMEOUT_HELP = "Seconds of work allowed per input (default 5, or $DERIVATOR_TIMEOUT; 0: no limit)."
+MEMORY_HELP = "Memory allowed per input, e.g. 512M or 2G (default 1G, or $DERIVATOR_MAX_MEMORY; 0: no limit)."
+
+
+@app.command()
+def derive(
+    expression: str = typer.Argument(..., help="A catalog name (sigmoid, relu, …) or an expression such as 'x**2*exp(-x)'."),
+    format: DeriveFormat = typer.Option(
+        DeriveFormat.terminal, "--format", "-f", help="Output format; numpy, torch, python: code for f and f′."
+    ),
+    flavor: Flavor = typer.Option(Flavor.github, "--flavor", help="With --format markdown: the platform it is pasted into."),
+    lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language of the narration."),
+    var: str = typer.Option("x", "--var", help="The variable to differentiate by."),
+    order: int = typer.Option(1, "--order", "-n", help="Order of the derivative."),
+    param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="Catalog parameter, name=value (repeatable)."),
+    at_kink: Optional[str] = typer.Option(None, "--at-kink", help="Value used at kinks: left, right, mean or undefined."),
+    standalone: bool = typer.Option(False, "--standalone", help="With --format latex: a compilable document."),
+    expand_lemmas: bool = typer.Option(
+        False, "--expand-lemmas", help="Derive the cited results too (σ′ for Swish), before the main derivation."
+    ),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP),
+    max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the result cache."),
+    facts: bool = typer.Option(
+        False, "--facts", help="Also derive the facts lecturers quote: f′(0), max f′, limits, range, monotonicity, kinks."
+    ),
+) -> None:
+    """Derive NAME_OR_EXPR step by step, verify every step, and render the trace."""
+    # SymPy is imported only in the worker, after the cache: a cache hit costs a fraction of `import sympy`.
+    from derivator.app import cache
+    from derivator.app.sandbox import limits_from, run_limited
+    from derivator.present.dispatch import CODE_FORMATS
+
+    if not var.isidentifier() or var.startswith("_"):
+        raise DerivatorError(f"--var {var!r} is not a variable name", hint="use a name such as x or z")
+    params, limits = _params(param), limits_from(timeout, max_memory)
+    if format.value in CODE_FORMATS and (facts or expand_lemmas):
+        raise DerivatorError(f"--format {format.value} writes code", hint="--facts and --expand-lemmas go with text formats")
+    to_terminal = format is DeriveFormat.terminal and output is None  # rich output depends on the terminal: not cached
+    options = {"format": format.value, "lang": lang.value, "var": var, "order": order, "params": params,
+               "at_kink": at_kink, "standalone": standalone, "expand_lemmas": expand_lemmas}
+    if flavor is not Flavor.github:
+        options["flavor"] = flavor.value  # (only when set, so existing cache keys stay valid)
+    if facts:
+        options["facts"] = True
+        limits = _scaled(limits, FACTS_TIME_FACTOR)
+    key = None if to_terminal or no_cache else cache.key("derive", expression, options)
+    text = cache.get(key) if key else None
+    if text is None:
+        text = run_limited(_derive_rendered, expression, options, to_terminal, limits=limits)
+        if key and text is not None:
+            cache.put(key, text)
+            cache.put_argv(text)  # the same output under the literal command line: see cache.serve
+    if text is not None:
+        write_output(text, output)
+
+
+def _derive_rendered(expression: str, options: dict, to_terminal: bool) -> str | None:
+    """The work on the input, run inside the sandbox: parse, derive, verify, render."""
+    from derivator.pipeline import derive as run
+
+    o = options
+    d = run(expression, o["var"], order=o["order"], params=o["params"], at_kink=o["at_kink"])
+    if o.get("facts"):
+        from derivator.analysis.facts import facts
+        from derivator.present.dispatch import render_with_facts
+
+        return render_with_facts(d, facts(d, params=o["params"]), o["format"], o["lang"],
+                                 standalone=o["standalone"], to_terminal=to_terminal)
+    if o.get("expand_lemmas"):
+        from derivator.present.dispatch import render_with_lemmas
+
+        return render_with_lemmas(d, o["format"], o["lang"], standalone=o["standalone"], to_terminal=to_terminal)
+    if to_terminal:
+        from derivator.present.terminal import render_terminal
+
+        render_terminal(d, lang=o["lang"])
+        return None
+    from derivator.present.dispatch import render
+
+    return render(d, o["format"], o["lang"], standalone=o["standalone"], flavor=o.get("flavor", "github"))
+
+
+@app.command("list")
+def list_(
+    format: Format = typer.Option(Format.terminal, "--format", "-f", help="terminal or json."),
+    lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language of the titles."),
+    verify: bool = typer.Option(False, "--verify", help="Self-check: derive and verify every entry (exit 1 if one fails)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="With --verify: entries at a time (0: one per CPU core)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP),
+    max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
+) -> None:
+    """List every function derivator knows: formula, aliases, output form, kinks and PyTorch's value there."""
+    from derivator import catalog
+
+    if verify:
+        raise typer.Exit(_verify_catalog([e.name for e in catalog.entries()], format, jobs, timeout, max_memory))
+    if format is Format.json:
+        import json
+
+        typer.echo(json.dumps([catalog.describe(e) for e in catalog.entries()], ensure_ascii=False, indent=2))
+        return
+    import sympy as sp
+    from rich.console import Console
+    from rich.table import Table
+
+    from derivator.core.printing import to_unicode
+
+    x, y = sp.Symbol("x", real=True), sp.Symbol("y", real=True)
+    table = Table("name", "formula", "aliases", "f′ in y", "kinks (PyTorch's f′ there)", show_lines=False)
+    for e in catalog.entries():
+        title = e.title_ja if lang is Lang.ja else e.title
+        formula = to_unicode(catalog.definition(e, x, symbolic=True))
+        form = catalog.output_form(e, y, symbolic=True)
+        kinks = ", ".join(f"{b.at} ({b.convention}{', jump' if b.jump else ''})" for b in e.breakpoints)
+        table.add_row(
+            f"[bold]{e.name}[/bold]\n[dim]{title}[/dim]",
+            formula,
+            ", ".join(e.aliases[:3]) + (" …" if len(e.aliases) > 3 else ""),
+            to_unicode(form) if form is not None else "—",
+            kinks or "—",
+        )
+    Console().print(table)
+
+
+def _verify_catalog(names: list[str], format: Format, jobs: int, timeout: float | None, max_memory: str | None) -> int:
+    """`list --verify`: each entry derived and verified in its own sandboxed worker, `jobs` at a time."""
+    import json
+
+    from derivator.app.batch import jobs_count, verify_catalog
+    from derivator.app.sandbox import limits_from
+
+    results = verify_catalog(names, jobs=jobs_count(jobs), limits=limits_from(timeout, max_memory))
+    rows = [r.rendered or {"name": r.name, "verified": False, "steps": 0, "unverified": [], "error": r.error}
+            for r in results]
+    for row, r in zip(rows, results):
+        row["seconds"] = round(r.seconds, 2)
+    if format is Format.json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("name", "verified", "steps", "seconds", "problem")
+        for row in rows:
+            problem = row.get("error") or ", ".join(row["unverified"])
+            table.add_row(row["name"], "[green]yes[/green]" if row["verified"] else "[bold red]no[/bold red]",
+                          str(row["steps"]), f"{row['seconds']:.2f}", problem)
+        Console().print(table)
+    return 0 if all(row["verified"] for row in rows) else 1
+
+
+@app.command()
+def loss(
+    name: str = typer.Argument(..., help="bce, mse, softmax or softmax-ce (also cross-entropy, BCEWithLogitsLoss)."),
+    format: Format = typer.Option(Format.terminal, "--format", "-f", help="Output format."),
+    lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language of the narration."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically)."),
+) -> None:
+    """Derive a loss gradient with indices: BCE on a sigmoid (σ(z) − y), MSE on a sigmoid, the softmax
+    Jacobian s_i(δ_ij − s_j), softmax with cross-entropy (p_i − y_i)."""
+    from derivator.analysis.losses import derive_loss
+    from derivator.present.dispatch import render
+
+    d = derive_loss(name)
+    if format is Format.terminal and output is None:
+        from derivator.present.terminal import render_terminal
+
+        render_terminal(d, lang=lang.value)
+        return
+    write_output(render(d, format.value, lang.value), output)
+
+
+@app.command()
+def check(
+    files: List[str] = typer.Argument(..., help="Post, notes or .tex file(s) to check; '-' reads stdin."),
+    format: Format = typer.Option(Format.terminal, "--format", "-f", help="Output format."),
+    lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language of the report."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file (atomically)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="Check this many files at a time (0: one per CPU core)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP),
+    max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
+) -> None:
+    """Judge a hand-written derivation line by line. Exit 0: every claim holds; 1: a line is wrong or does
+    not follow; 2: the input cannot be read."""
+    # each file in its own sandboxed worker (time and memory limits), rendered there: SymPy stays out of here
+    from derivator.app.batch import check_files, jobs_count
+    from derivator.app.fsutil import refuse_overwriting_input
+    from derivator.app.sandbox import limits_from
+
+    refuse_overwriting_input(output, files)  # check never writes to what it reads
+    to_terminal = format is Format.terminal and output is None
+    reports = check_files(files, format=format.value, lang=lang.value, jobs=jobs_count(jobs),
+                          limits=limits_from(timeout, max_memory), to_terminal=to_terminal)
+    for report in reports:
+        if report.error is not None:
+            typer.echo(f"derivator: error: {report.error}", err=True)
+    readable = [r for r in reports if r.error is None]
+    if readable:
+        if to_terminal:
+            for report in readable:
+                sys.stdout.write(report.rendered)
+        elif format is Format.json:
+            import json
+
+            body = readable[0].rendered if len(readable) == 1 else [r.rendered for r in readable]
+            write_output(json.dumps(body, ensure_ascii=False, indent=2), output)
+        else:
+            write_output("\n".join(r.rendered for r in readable), output)
+    raise typer.Exit(max(r.exit_code for r in reports))
+
+
+FACTS_TIME_FACTOR = 3  # facts take a second derivation, limits and solving: up to ~3 times the derivation's time
+
+
+def _scaled(limits, factor: float):
+    from derivator.app.sandbox import Limits
+
+    return Limits(limits.timeout * factor, limits.max_memory) if limits.timeout else limits
+
+
+@app.command()
+def compare(
+    names: List[str] = typer.Argument(..., help="Catalog names or expressions, e.g. step sigmoid tanh relu gelu swish."),
+    format: Format = typer.Option(Format.terminal, "--format", "-f", help="Output format."),
+    lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language of the table."),
+    plot: Optional[Path] = typer.Option(None, "--plot", help="Also draw every derivative on one figure (.svg, .png or .pdf)."),
+    standalone: bool = typer.Option(False, "--standalone", help="With --format latex: a compilable document."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the table to this file (atomically)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP + " Per function, times 3."),
+    max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the result cache."),
+) -> None:
+    """The facts of several functions side by side (f′(0), largest slope, limits, range, monotonicity, kinks,
+    the bound through n layers), each derived and checked as `derivator NAME --facts` does."""
+    from derivator.app.sandbox import limits_from, run_limited
+
+    limits = _scaled(limits_from(timeout, max_memory), FACTS_TIME_FACTOR * len(names))
+    to_terminal = format is Format.terminal and output is None
+    options = {"format": format.value, "lang": lang.value, "standalone": standalone,
+               "plot": str(plot) if plot is not None else None}
+    from derivator.app import cache
+
+    # the table is cached like a derivation; a run that draws a plot (a file) or prints rich output is not
+    key = None if to_terminal or plot is not None or no_cache else cache.key("compare", "\n".join(names), options)
+    text = cache.get(key) if key else None
+    if text is None:
+        text = run_limited(_compare_rendered, list(names), options, to_terminal, limits=limits)
+        if key and text is not None:
+            cache.put(key, text)
+    if text is not None:
+        write_output(text, output)
+
+
+def _compare_rendered(names: list[str], options: dict, to_terminal: bool) -> str | None:
+    """Inside the sandbox: derive each function, establish its facts, render the table (and the plot)."""
+    from derivator.present import compare as cmp
+
+    if options["plot"] and Path(options["plot"]).suffix.lower() not in (".svg", ".png", ".pdf"):
+        raise DerivatorError(f"cannot write a plot as {Path(options['plot']).name}", hint="use a .svg, .png or .pdf file name")
+    cols = cmp.columns(names)
+    if options["plot"]:
+        from derivator.publish.plot import plot_overlay
+
+        plot_overlay(cols, options["plot"], lang=options["lang"])
+    if to_terminal:
+        cmp.render_terminal(cols, options["lang"])
+        return None
+    return cmp.render(cols, options["format"], options["lang"], standalone=options["standalone"])
+
+
+DOC_TIME_FACTOR = 6  # a document adds matplotlib and the plot to the derivation: allow 6 times its time
+
+
+@app.command()
+def doc(
+    expression: str = typer.Argument(..., help="A catalog name or an expression."),
+    template: str = typer.Option("article", "--template", "-t", help="article, beamer, blog, notebook, or one of yours (--templates)."),
+    lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language (ja: compile with lualatex)."),
+    flavor: Flavor = typer.Option(Flavor.github, "--flavor", help="With --template blog: the platform."),
+    templates: Optional[Path] = typer.Option(None, "--templates", help="Your template folder, searched before derivator's."),
+    code: CodeFormat = typer.Option(CodeFormat.numpy, "--code", help="Language of the code section."),
+    var: str = typer.Option("x", "--var", help="The variable to differentiate by."),
+    param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="Catalog parameter, name=value (repeatable)."),
+    at_kink: Optional[str] = typer.Option(None, "--at-kink", help="Value used at kinks: left, right, mean or undefined."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here, with the graph beside it (NAME-plot.pdf/.png)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP + " Times 6 for documents."),
+    max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
+    facts: bool = typer.Option(False, "--facts", help="Add the properties section/slide: f′(0), max f′, limits, range, …"),
+) -> None:
+    """A document from templates/: a LaTeX article, a Beamer lecture, a blog post or a Jupyter notebook,
+    holding the definition, the graph, the steps, the output form and the code."""
+    from derivator.publish.documents import run_doc
+    from derivator.app.sandbox import limits_from, run_limited
+
+    if not var.isidentifier() or var.startswith("_"):
+        raise DerivatorError(f"--var {var!r} is not a variable name", hint="use a name such as x or z")
+    options = {"template": template, "lang": lang.value, "flavor": flavor.value, "code": code.value, "var": var,
+               "params": _params(param), "at_kink": at_kink, "output": str(output) if output else None,
+               "templates": str(templates) if templates else None}
+    limits = _scaled(limits_from(timeout, max_memory), DOC_TIME_FACTOR)
+    if facts:
+        options["facts"] = True
+        limits = _scaled(limits, FACTS_TIME_FACTOR)
+    text, written = run_limited(run_doc, expression, options, limits=limits)
+    if text is not None:
+        write_output(text, None)
+        if template != "notebook":
+            typer.echo("derivator: the graph is written only with --output (beside the document)", err=True)
+    for path in written:
+        typer.echo(f"derivator: wrote {path}", err=True)
+
+
+@app.command()
+def plot(
+    expression: str = typer.Argument(..., help="A catalog name or an expression."),
+    output: Path = typer.Option(..., "--output", "-o", help="The figure: .svg, .png or .pdf."),
+    lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language of the labels (ja: a CJK font is required)."),
+    var: str = typer.Option("x", "--var", help="The variable."),
+    param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="Catalog parameter, name=value (repeatable)."),
+    at_kink: Optional[str] = typer.Option(None, "--at-kink", help="Value used at kinks: left, right, mean or undefined."),
+    xmin: float = typer.Option(-6.0, "--xmin", help="Left end of the x axis."),
+    xmax: float = typer.Option(6.0, "--xmax", help="Right end of the x axis."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP + " Times 6 for plots."),
+    max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
+) -> None:
+    """Draw f and f′ on one figure, kinks marked."""
+    from derivator.publish.plot import run_plot
+    from derivator.app.sandbox import limits_from, run_limited
+
+    if not var.isidentifier() or var.startswith("_"):
+        raise DerivatorError(f"--var {var!r} is not a variable name", hint="use a name such as x or z")
+    options = {"lang": lang.value, "var": var, "params": _params(param), "at_kink": at_kink,
+               "output": str(output), "xmin": xmin, "xmax": xmax}
+    written = run_limited(run_plot, expression, options, limits=_scaled(limits_from(timeout, max_memory), DOC_TIME_FACTOR))
+    typer.echo(f"derivator: wrote {written}", err=True)
+
+
+COMMANDS = {"derive", "list", "check", "doc", "plot", "compare", "loss"}
+PASSTHROUGH = {"--help", "-h", "--version"}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: default to `derive`, and turn every input error into one line, exit 2."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] not in COMMANDS and args[0] not in PASSTHROUGH:
+        args = ["derive", *args]
+    try:
+        from derivator.app import cache
+
+        if cache.serve(args):  # a repeated command line, answered before typer parses it (and imports pydantic)
+            return
+        result = app(args=args, prog_name="derivator", standalone_mode=False)
+        if isinstance(result, int) and result:
+            sys.exit(result)
+    except DerivatorError as err:
+        typer.echo(f"derivator: error: {err}", err=True)
+        sys.exit(err.exit_code)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.Abort:
+        sys.exit(130)
+    except RecursionError:
+        typer.echo("derivator: error: expression too deeply nested", err=True)
+        sys.exit(2)
+    except Exception as err:  # never a traceback for users; DERIVATOR_DEBUG=1 shows it
+        if hasattr(err, "format_message") and hasattr(err, "exit_code"):
+            # typer's (vendored click's) usage errors: bad option, missing argument
+            typer.echo(f"derivator: error: {err.format_message()}", err=True)
+            sys.exit(2)
+        if os.environ.get("DERIVATOR_DEBUG"):
+            raise
+        typer.echo(f"derivator: internal error: {type(err).__name__}: {err} (please report; DERIVATOR_DEBUG=1 shows details)", err=True)
+        sys.exit(3)

@@ -1,0 +1,272 @@
+"""Hard time and memory limits around work on untrusted input.
+
+The work runs in a forked child process: `RLIMIT_AS` caps its address space (an allocation past it raises
+MemoryError, or the kernel ends the child), and the parent kills the child when its time is up. No limit
+depends on the work cooperating: SymPy and mpmath spend their time in long C calls that neither signals
+nor threads can interrupt, but SIGKILL can.
+
+Time is counted in CPU seconds of the worker (read from /proc while waiting), so a verdict does not
+depend on how busy the machine is: on an idle machine that is the wall-clock time, on a loaded one the
+same input gets the same amount of work. A wall-clock backstop (2× the limit + 1 s) ends a worker that
+blocks without working; where /proc does not exist the limit is plain wall-clock time.
+
+Forking (not spawning) costs about a millisecond and no imports: the parent (the CLI, before SymPy is
+imported) stays light, and the child inherits everything already loaded. The result comes back pickled
+through a pipe; a DerivatorError raised in the child is raised again in the parent.
+
+Where `os.fork` does not exist (Windows) the work runs in-process without limits.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import select
+import signal
+import struct
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from derivator.core.errors import DerivatorError, LimitError
+
+DEFAULT_TIMEOUT = 5.0  # seconds of wall clock for one input (the catalog's slowest entry needs ~1 s)
+DEFAULT_MAX_MEMORY = 1024**3  # bytes of address space; a derivation maps ~70 MiB, ~190 MiB with NumPy
+ENV_TIMEOUT = "DERIVATOR_TIMEOUT"
+ENV_MAX_MEMORY = "DERIVATOR_MAX_MEMORY"
+ENV_DISABLE = "DERIVATOR_NO_SANDBOX"  # "1": run in-process (debugging with a debugger or a profiler)
+# SymPy recurses once per level of an expression tree (free_symbols, doit, subs): σ∘σ∘…∘σ at depth 32
+# needs more than Python's default 1,000 frames. Raised only in the worker, where a C-stack overflow
+# (SIGSEGV) is caught and reported in one line like any other failure.
+RECURSION_LIMIT = 10_000
+
+_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """timeout in seconds, max_memory in bytes; 0 means no limit."""
+
+    timeout: float = DEFAULT_TIMEOUT
+    max_memory: int = DEFAULT_MAX_MEMORY
+
+
+def parse_memory(text: str) -> int:
+    """'512M', '2G', '1.5GiB', '800000000' → bytes; '0', 'none', 'unlimited' → 0 (no limit)."""
+    value = text.strip().lower()
+    if value in ("0", "none", "unlimited", "off"):
+        return 0
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?", value)
+    if not match:
+        raise DerivatorError(f"cannot read memory size {text!r}", hint="write e.g. 512M, 2G or 0 for no limit")
+    size = int(float(match.group(1)) * _UNITS[match.group(2)])
+    if 0 < size < 64 * 1024**2:
+        raise DerivatorError(f"memory limit {text!r} is too small to start Python", hint="use at least 64M")
+    return size
+
+
+def parse_timeout(text: str | float) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise DerivatorError(f"cannot read timeout {text!r}", hint="seconds, e.g. 10 or 0.5; 0 for no limit") from None
+    if value < 0 or value != value:
+        raise DerivatorError(f"timeout {text!r} must be 0 or more seconds")
+    return value
+
+
+def limits_from(timeout: str | float | None = None, max_memory: str | None = None) -> Limits:
+    """Limits from command-line options, else the environment, else the defaults."""
+    if timeout is None:
+        timeout = os.environ.get(ENV_TIMEOUT, DEFAULT_TIMEOUT)
+    if max_memory is None:
+        max_memory = os.environ.get(ENV_MAX_MEMORY)
+    memory = DEFAULT_MAX_MEMORY if max_memory is None else parse_memory(str(max_memory))
+    return Limits(parse_timeout(timeout), memory)
+
+
+def _human(size: int) -> str:
+    for unit in ("G", "M", "K"):
+        if size >= _UNITS[unit.lower()] and size % (_UNITS[unit.lower()] // 1024 or 1) == 0:
+            return f"{size / _UNITS[unit.lower()]:g}{unit}"
+    return f"{size}B"
+
+
+def _mapped_bytes() -> int:
+    """The address space this process maps already (Linux /proc; 0 where unknown)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _child(fn: Callable, args: tuple, kwargs: dict, limits: Limits, out: int) -> None:
+    """Runs in the forked child; never returns."""
+    status = 0
+    try:
+        import resource
+
+        if limits.max_memory:
+            # the limit is on what the work adds: a parent that already maps a lot (torch, SciPy) would
+            # otherwise fail at its first allocation
+            ceiling = _mapped_bytes() + limits.max_memory
+            resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+        if limits.timeout:
+            cpu = int(limits.timeout) + 2  # backstop if the parent is gone; the parent kills first
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        import faulthandler
+
+        faulthandler.disable()  # a crash is reported by the parent in one line, not as a C stack dump
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
+        try:
+            payload = ("ok", fn(*args, **kwargs))
+        except DerivatorError as err:
+            payload = ("error", err)
+        except MemoryError:
+            payload = ("memory", None)
+        except RecursionError:
+            payload = ("error", DerivatorError("input too deeply nested to process"))
+        except BaseException as err:  # noqa: BLE001 — reported to the parent, which decides
+            import traceback
+
+            payload = ("crash", (type(err).__name__, str(err)[:500], traceback.format_exc()[-4000:]))
+        try:
+            data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        except MemoryError:
+            data = pickle.dumps(("memory", None))
+        except Exception as err:  # an unpicklable result is a bug in the caller, said plainly
+            data = pickle.dumps(("crash", (type(err).__name__, f"result not picklable: {err}"[:500], "")))
+        view = memoryview(struct.pack("!Q", len(data)) + data)
+        while view:
+            view = view[os.write(out, view):]
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:  # noqa: BLE001 — a closed pipe must not turn into a crash report
+                pass
+    except BaseException:  # noqa: BLE001
+        status = 70
+    finally:
+        os._exit(status)
+
+
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+_POLL = 0.05  # seconds between looks at the worker's CPU time
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) used so far by a child, from /proc; None where there is no /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICKS  # utime and stime (fields 14 and 15)
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _read_all(fd: int, pid: int, limits: Limits) -> bytes | None:
+    """Everything the child writes, or None when its time is up first."""
+    chunks = []
+    start = time.monotonic()
+    measured = _cpu_seconds(pid) is not None
+    wall = (2 * limits.timeout + 1 if measured else limits.timeout) if limits.timeout else None
+    while True:
+        wait = None
+        if wall is not None:
+            left = start + wall - time.monotonic()
+            if left <= 0:
+                return None
+            wait = min(left, _POLL) if measured else left
+        ready, _, _ = select.select([fd], [], [], wait)
+        if not ready:
+            if wall is None:
+                continue
+            if not measured or (_cpu_seconds(pid) or 0.0) > limits.timeout:
+                if measured or time.monotonic() - start >= wall:
+                    return None
+            continue
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def run_limited(fn: Callable[..., Any], *args: Any, limits: Limits | None = None, **kwargs: Any) -> Any:
+    """fn(*args, **kwargs) in a child process under `limits`; its result, or its DerivatorError raised here.
+
+    A timeout or memory exhaustion raises LimitError (exit code 2); an unexpected exception in the child
+    raises DerivatorError with exit code 3 (a bug: the input should have been refused more politely).
+    """
+    limits = limits or limits_from()
+    if not hasattr(os, "fork") or os.environ.get(ENV_DISABLE) == "1":
+        return fn(*args, **kwargs)
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()  # else the child inherits and repeats whatever is still buffered
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        _child(fn, args, kwargs, limits, write_end)
+    os.close(write_end)
+    try:
+        data = _read_all(read_end, pid, limits)
+        if data is None:
+            os.kill(pid, signal.SIGKILL)
+    except BaseException:  # Ctrl-C: take the child down too
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+    finally:
+        os.close(read_end)
+    _, status = os.waitpid(pid, 0)
+    if data is None:
+        raise LimitError(
+            f"gave up after {limits.timeout:g} s of work (time limit)",
+            hint="the input may be too large to work on; raise the limit with --timeout",
+        )
+    return _outcome(data, status, limits)
+
+
+def _outcome(data: bytes, status: int, limits: Limits) -> Any:
+    if len(data) >= 8:
+        (size,) = struct.unpack("!Q", data[:8])
+        if len(data) - 8 == size:
+            kind, value = pickle.loads(data[8:])
+            if kind == "ok":
+                return value
+            if kind == "error":
+                raise value
+            if kind == "memory":
+                raise LimitError(
+                    f"ran out of memory (limit {_human(limits.max_memory)})",
+                    hint="the input may be too large to work on; raise the limit with --max-memory",
+                )
+            name, message, trace = value
+            if os.environ.get("DERIVATOR_DEBUG"):
+                sys.stderr.write(trace)
+            raise DerivatorError(
+                f"internal error: {name}: {message}".replace("\n", " "),
+                hint="please report; DERIVATOR_DEBUG=1 shows details",
+                exit_code=3,
+            )
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        if number in (signal.SIGKILL, signal.SIGXCPU):
+            # the kernel's answer to an exhausted address space or CPU limit
+            raise LimitError(
+                f"stopped by the system ({signal.Signals(number).name}) near the time or memory limit",
+                hint="raise the limits with --timeout / --max-memory",
+            )
+        raise DerivatorError(
+            f"the worker process crashed ({signal.Signals(number).name}) on this input",
+            hint="the input may be too deeply nested or too large",
+        )
+    raise DerivatorError(
+        "the worker process ended without an answer",
+        hint="DERIVATOR_DEBUG=1 and DERIVATOR_NO_SANDBOX=1 show details",
+        exit_code=3,
+    )

@@ -1,0 +1,292 @@
+"""derive(): text or catalog name → parsed → traced → verified Derivation. The one entry point."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Callable
+
+import sympy as sp
+
+from derivator import catalog
+from derivator.engine import rules as R
+from derivator.engine.output_form import output_form
+from derivator.engine.regions import as_regions
+from derivator.engine.rewrites import Target, simplify_steps, tidy
+from derivator.engine.tracer import Tracer
+from derivator.core.errors import DerivatorError
+from derivator.core.functions import NamedFunction, named_function
+from derivator.parse.text import parse_text
+from derivator.core.trace import Derivation, Kink, Lemma, Step
+from derivator.verify import Domain, plain, verify_derivation
+
+KINK_CONVENTIONS = ("left", "right", "mean", "undefined")
+MAX_ORDER = 6
+
+
+@lru_cache(maxsize=64)
+def _lemma_derivation(name: str) -> Derivation:
+    return derive(name)
+
+
+def _lemmas(expr: sp.Expr, exclude: str | None) -> tuple[dict, list[Lemma]]:
+    """Proven derivatives of the named functions an expression uses (σ' = σ(1−σ) for Swish).
+
+    A catalog derivation also cites SymPy's own functions that its definition is written with
+    (Mish cites tanh′); a plain expression uses the table of derivatives for those.
+    """
+    table, cited = {}, []
+    u = sp.Symbol("u", real=True)
+    applied = sorted(expr.atoms(NamedFunction), key=sp.default_sort_key)
+    if exclude is not None:
+        applied += sorted((a for a in expr.atoms(sp.Function) if type(a) in catalog.CITED_BUILTINS), key=sp.default_sort_key)
+    for application in applied:
+        cls = type(application)
+        entry = catalog.entry_of_function(cls)
+        if cls in table or entry is None or entry.name == exclude:
+            continue
+        lemma = _lemma_derivation(entry.name)
+        x = lemma.variable
+        rhs = lemma.derivative.xreplace({x: u})
+        table[cls] = lambda v, _rhs=rhs: _rhs.xreplace({u: v})
+        cited.append(Lemma(entry.name, sp.Derivative(cls(u), u), rhs, lemma))
+    return table, cited
+
+
+def _targets(function: sp.Expr, definition: sp.Expr, x: sp.Symbol) -> list[Target]:
+    if function == definition or not isinstance(function, sp.Function) or function.args != (x,):
+        return []
+    u = sp.Symbol("u", real=True)
+    body = definition.xreplace({x: u})
+    return [Target(type(function), lambda v, _b=body: _b.xreplace({u: v}))]
+
+
+ConventionOf = Callable[[sp.Expr], tuple[str, str]]  # kink position -> (convention, its source)
+
+
+def _kinks(expr: sp.Expr, x: sp.Symbol, convention_of: ConventionOf) -> tuple[list[Kink], list[tuple[sp.Expr, sp.Expr]]]:
+    """(kinks, smooth joins): region boundaries where f' jumps, and those where it does not."""
+    found = as_regions(expr, x)
+    if found is None:
+        return [], []
+    pw, regions = found
+    kinks, smooth = [], []
+    # a point defined on its own (sinc(0) = 1) where f is continuous: f' there is the limit of f'
+    for value, cond in (pw.args if isinstance(pw, sp.Piecewise) else ()):
+        if isinstance(cond, sp.Eq) and cond.lhs == x and cond.rhs.is_number:
+            at = cond.rhs
+            around = next((f for f, lo, hi in regions if lo < at < hi), None)
+            if around is not None and sp.limit(around, x, at) == value:
+                slope = sp.limit(sp.diff(around, x), x, at)
+                if slope.is_finite:
+                    smooth.append((at, slope))
+    for (f_left, _, at), (f_right, _, _) in zip(regions, regions[1:]):
+        left = sp.diff(f_left, x).subs(x, at)
+        right = sp.diff(f_right, x).subs(x, at)
+        continuous = sp.simplify(f_left.subs(x, at) - f_right.subs(x, at)) == 0
+        if continuous and sp.simplify(left - right) == 0:
+            smooth.append((at, left))  # the pieces join smoothly: f' exists there, no convention needed
+            continue
+        convention, source = convention_of(at)
+        # where f jumps, f' does not exist; a value is used only when a stated convention gives one
+        value = {"left": left, "right": right, "mean": (left + right) / 2}.get(convention)
+        kinks.append(Kink(at, left, right, convention, value, jump=not continuous, source=source))
+    return kinks, smooth
+
+
+def _convention_of(entry, params: dict | None, at_kink: str | None) -> ConventionOf:
+    """The user's --at-kink everywhere, else PyTorch's backward per catalog point, else undefined."""
+
+    def convention_of(at: sp.Expr) -> tuple[str, str]:
+        if at_kink is not None:
+            return at_kink, "--at-kink"
+        if entry is not None:
+            for position, point in catalog.breakpoints(entry, params):
+                if position.is_number and sp.simplify(position - at) == 0:
+                    return point.convention, point.convention_source
+        return "undefined", ""
+
+    return convention_of
+
+
+def _with_point_values(derivative: sp.Expr, points: list[tuple[sp.Expr, sp.Expr]], x: sp.Symbol) -> sp.Expr:
+    """The region-by-region derivative completed with its value at boundary points, where it has one."""
+    if not points:
+        return derivative
+    if not isinstance(derivative, sp.Piecewise):
+        # one formula everywhere but at isolated points (sinc at 0): those points first
+        return sp.Piecewise(*[(value, sp.Eq(x, at)) for at, value in points], (derivative, True), evaluate=False)
+    pieces = [(v, c) for v, c in derivative.args if c is not sp.true]
+    pieces += [(value, sp.Eq(x, at)) for at, value in points]
+    return sp.Piecewise(*pieces, evaluate=False)
+
+
+def resolve(text: str, var: str = "x", params: dict | None = None) -> tuple[sp.Expr, sp.Expr, sp.Symbol, str | None]:
+    """(f(x) as named, its definition, x, catalog name) for a catalog name or an expression."""
+    x = sp.Symbol(var, real=True)
+    entry = catalog.lookup(text)
+    if entry is not None:
+        definition = catalog.definition(entry, x, params)
+        if entry.params or entry.sympy_function is None and not entry.cite_as_function:
+            u = sp.Symbol("u", real=True)
+            body = definition.xreplace({x: u})
+            cls = named_function(entry.name, lambda v, _b=body: _b.xreplace({u: v}), entry.latex_name, entry.unicode_name)
+        else:
+            cls = catalog.function_class(entry.name)
+        return cls(x), definition, x, entry.name
+    if params:
+        raise DerivatorError("--param applies to catalog names only", hint="write the values into the expression")
+    expr = parse_text(text, functions=catalog.callables(), variables=(var,))
+    if isinstance(expr, sp.Symbol) and expr != x and text.strip().isidentifier():
+        catalog.get(text.strip())  # a bare word that is no catalog name: "did you mean sigmoid?"
+    if not expr.has(x):
+        free = sorted(s.name for s in expr.free_symbols)
+        hint = f"use --var {free[0]}" if free else "the expression is a constant; its derivative is 0"
+        raise DerivatorError(f"the expression does not depend on {var}", hint=hint)
+    return expr, expr, x, None
+
+
+def _steps_from(start: sp.Expr, proposals) -> list[Step]:
+    steps, current = [], start
+    for p in proposals:
+        steps.append(Step(f"rewrite.{p.rule}", current, p.after, p.params))
+        current = p.after
+    return steps
+
+
+def _drop_repeats(steps: list[Step]) -> list[Step]:
+    """No two consecutive lines may read the same (SymPy evaluates +1−1 away unless told not to)."""
+    from derivator.core.printing import to_latex
+
+    kept: list[Step] = []
+    for step in steps:
+        if to_latex(step.before) == to_latex(step.after):
+            if kept:
+                kept[-1].after = step.after
+            continue
+        kept.append(step)
+    return kept
+
+
+@lru_cache(maxsize=1)
+def _known_functions() -> tuple[Target, ...]:
+    """Catalog functions a derivative may be recognised as (σ in softplus′, φ in GELU′)."""
+    found = []
+    u = sp.Symbol("u", real=True)
+    for entry in catalog.entries():
+        cls = catalog.function_class(entry.name)
+        if not issubclass(cls, NamedFunction) or not entry.cite_as_function:
+            continue
+        body = catalog.definition(entry, u)
+        if sp.count_ops(body) < 3 or body.has(sp.Piecewise, sp.Max, sp.Min, sp.Heaviside, sp.Abs):
+            continue  # x, e^x, sin x are themselves already; cases are not recognised this way
+        found.append(Target(cls, lambda v, _b=body: _b.xreplace({u: v})))
+    return tuple(found)
+
+
+def _one_order(
+    function_expr: sp.Expr,
+    start_display: sp.Expr,
+    body: sp.Expr,
+    x: sp.Symbol,
+    lemmas: dict,
+    targets: list[Target],
+    known: list[Target] | None = None,
+) -> tuple[list[Step], sp.Expr]:
+    ctx = R.Context(lemmas=lemmas, taken={s.name for s in body.free_symbols})
+    root = R.derive_rule(body, x, ctx)
+    tracer = Tracer(x)
+    start = tracer.node(root, display=start_display)
+    steps, raw = tracer.run(root, start=start)
+    proposals = simplify_steps(raw, x, targets, known)
+    steps += _steps_from(raw, proposals)
+    final = proposals[-1].after if proposals else raw
+    return steps, final
+
+
+def derive(
+    text: str,
+    var: str = "x",
+    *,
+    order: int = 1,
+    params: dict | None = None,
+    at_kink: str | None = None,
+    domain: Domain | None = None,
+) -> Derivation:
+    """Derive, trace and verify d^n/dx^n of a catalog function or an expression."""
+    if not 1 <= order <= MAX_ORDER:
+        raise DerivatorError(f"order {order} is out of range", hint=f"use 1 to {MAX_ORDER}")
+    if at_kink is not None and at_kink not in KINK_CONVENTIONS:
+        raise DerivatorError(f"unknown kink convention {at_kink!r}", hint=f"use one of {', '.join(KINK_CONVENTIONS)}")
+    function, definition, x, name = resolve(text, var, params)
+    lemma_table, cited = _lemmas(definition, exclude=name)
+    targets = _targets(function, definition, x)
+
+    steps: list[Step] = []
+    if order == 1:
+        body = definition
+        start_display = sp.UnevaluatedExpr(definition)
+        if function != definition:
+            steps.append(
+                Step(
+                    "definition",
+                    sp.Derivative(function, x, evaluate=False),
+                    sp.Derivative(start_display, x, evaluate=False),
+                    {"function": function, "definition": definition},
+                )
+            )
+    else:
+        # f^(n) = d/dx f^(n-1): the previous order is a proven lemma, and so is f' itself
+        previous = derive(text, var, order=order - 1, params=params, at_kink=at_kink, domain=domain)
+        first = previous if order == 2 else derive(text, var, order=1, params=params, at_kink=at_kink, domain=domain)
+        if isinstance(function, sp.Function) and function.args == (x,):
+            u = sp.Symbol("u", real=True)
+            rhs = first.derivative.xreplace({x: u})
+            lemma_table[type(function)] = lambda v, _r=rhs: _r.xreplace({u: v})
+        cited.append(Lemma(f"{name or text}^({order - 1})", sp.Derivative(function, (x, order - 1)), previous.derivative, previous))
+        body = previous.derivative
+        start_display = sp.UnevaluatedExpr(body)
+        steps.append(
+            Step(
+                "previous_order",
+                sp.Derivative(function, (x, order), evaluate=False),
+                sp.Derivative(start_display, x, evaluate=False),
+                {"order": order},
+            )
+        )
+    # recognising catalog functions is for derivations that speak in them, not for plain calculus
+    known = [k for k in _known_functions() if k.function is not type(function)] if (name or cited) else None
+    current_steps, result = _one_order(function, start_display, body, x, lemma_table, targets, known)
+    steps += current_steps
+    steps = _drop_repeats(steps)
+
+    entry = catalog.lookup(name) if name else None
+    kinks, smooth = _kinks(definition, x, _convention_of(entry, params, at_kink)) if order == 1 else ([], [])
+    derivative = tidy(result)
+    points = smooth + [(k.at, k.value) for k in kinks if k.value is not None]
+    if points:
+        with_values = _with_point_values(plain(result), sorted(points, key=lambda p: float(p[0])), x)
+        conventions = sorted({k.convention for k in kinks if k.value is not None})
+        if conventions:
+            steps.append(Step("kink", result, with_values, {"convention": ", ".join(conventions), "at": [p[0] for p in points]}))
+        else:  # only smooth joins (sinc at 0, SQNL at ±2): f' exists there, no convention involved
+            steps.append(Step("joins", result, with_values, {"at": [p[0] for p in points]}))
+        derivative = with_values
+
+    d = Derivation(
+        input=text,
+        variable=x,
+        function=function,
+        definition=definition,
+        steps=steps,
+        derivative=derivative,
+        kinks=kinks,
+        lemmas=cited,
+        name=name,
+        order=order,
+    )
+    y = d.output_symbol
+    found = output_form(function, definition, derivative, x, y)
+    if found is not None:
+        d.output_form, d.output_steps = found
+    boundaries = tuple(float(k.at) for k in kinks) + tuple(float(at) for at, _ in smooth)
+    return verify_derivation(d, domain or Domain(avoid=boundaries, real_for=definition))

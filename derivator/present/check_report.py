@@ -1,0 +1,383 @@
+"""`derivator check` reports: terminal (rich), JSON, Markdown and LaTeX, in English or Japanese.
+
+Every sentence comes from derivator/i18n/check_{en,ja}.toml. A message is a template whose literal text
+is escaped for the output and whose math parameters are formatted for it: Unicode in the terminal,
+`$…$` in Markdown, JSON and LaTeX. The user's own formulas are shown as they wrote them (code spans in
+Markdown, math in LaTeX only when derivator could read them, else typewriter text).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from functools import cache
+from importlib import resources
+
+from derivator.catalog import reading_function
+from derivator.check.report import CheckReport, ClaimResult, Note
+from derivator.present.tex import tex_escape
+
+LANGS = ("en", "ja")
+# parameters holding LaTeX (formatted as math); the others are plain text or line numbers
+MATH_PARAMS = {"factor", "inner", "should", "meant", "u", "v", "missing", "expected"}
+CODE_PARAMS = {"written"}
+_PLACEHOLDER = re.compile(r"(\{[a-z_]+\})")
+
+
+@cache
+def _catalog(lang: str) -> dict:
+    if lang not in LANGS:
+        from derivator.core.errors import DerivatorError
+
+        raise DerivatorError(f"unknown language {lang!r}", hint="use --lang en or --lang ja")
+    text = resources.files("derivator.i18n").joinpath(f"check_{lang}.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def template(key: str, lang: str) -> str:
+    node: object = _catalog(lang)
+    for part in key.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    if isinstance(node, str):
+        return node
+    return template(key, "en") if lang != "en" else key
+
+
+class Style:
+    """How one output writes literal text, math and code."""
+
+    def text(self, s: str) -> str:
+        return s
+
+    def math(self, tex: str) -> str:
+        return f"${tex}$"
+
+    def code(self, s: str) -> str:
+        return s
+
+
+class TerminalStyle(Style):
+    def math(self, tex: str) -> str:
+        leibniz = re.fullmatch(r"\\frac\{d(\\?\w+)\}\{d(\\?\w+)\}", tex)
+        if leibniz:
+            return f"d{_greek(leibniz.group(1))}/d{_greek(leibniz.group(2))}"
+        return latex_to_unicode(tex)
+
+
+def _greek(name: str) -> str:
+    from derivator.parse.latex import _GREEK_UNICODE
+
+    if name.startswith("\\"):
+        for char, word in _GREEK_UNICODE.items():
+            if word == name[1:]:
+                return char
+    return name
+
+
+class MarkdownStyle(Style):
+    def text(self, s: str) -> str:
+        return s.replace("|", "\\|")
+
+    def code(self, s: str) -> str:
+        return _md_code(s)
+
+
+class LatexStyle(Style):
+    def text(self, s: str) -> str:
+        return tex_escape(s)
+
+    def code(self, s: str) -> str:
+        return r"\texttt{" + tex_escape(s) + "}"
+
+
+def say(key: str, lang: str, style: Style, **params) -> str:
+    """The sentence for key with params: literal text escaped, math and code formatted for the style."""
+    parts = _PLACEHOLDER.split(template(key, lang))
+    out = []
+    for part in parts:
+        m = _PLACEHOLDER.fullmatch(part)
+        if not m:
+            out.append(style.text(part))
+            continue
+        name = part[1:-1]
+        value = params.get(name, part)
+        if name in MATH_PARAMS and isinstance(value, str):
+            out.append(style.math(value))
+        elif name in CODE_PARAMS:
+            out.append(style.code(str(value)))
+        else:
+            out.append(style.text(str(value)))
+    return "".join(out)
+
+
+def note_key(note: Note, section: str) -> str:
+    kind = note.kind
+    if section == "diag":
+        if kind == "sign" and note.params.get("inner"):
+            return "diag.sign_inner"
+        if kind in ("product_rule", "quotient_rule"):
+            return f"diag.{kind}_{note.params.get('variant', 'product')}"
+    return f"{section}.{kind}"
+
+
+def note_message(note: Note, section: str, claim: ClaimResult, lang: str, style: Style) -> str:
+    params = dict(note.params)
+    params.setdefault("previous", claim.previous_line)
+    text = say(note_key(note, section), lang, style, **params)
+    if section == "diag" and note.params.get("cancels"):
+        text += " " + say("diag.cancels_note", lang, style, **params)
+    return text
+
+
+def details(claim: ClaimResult, lang: str, style: Style) -> list[str]:
+    """Everything said about one claim, in reading order."""
+    out = []
+    if claim.diagnosis is not None:
+        out.append(note_message(claim.diagnosis, "diag", claim, lang, style))
+    elif claim.follows is False and claim.previous_line is not None:
+        out.append(say("ui.not_follows", lang, style, line=claim.previous_line))
+    if claim.reason is not None:
+        out.append(note_message(claim.reason, "reason", claim, lang, style))
+    for note in claim.notes:
+        out.append(note_message(note, "note", claim, lang, style))
+    if claim.expected is not None:
+        if isinstance(style, TerminalStyle) and claim.expected_value is not None:
+            from derivator.core.printing import to_unicode
+
+            shown = to_unicode(claim.expected_value)
+        else:
+            shown = style.math(claim.expected)
+        out.append(style.text(template("ui.expected", lang) + ": ") + shown)
+    if claim.counterexample:
+        point = ", ".join(f"{k} = {_short(v)}" for k, v in claim.counterexample.items() if k not in ("lhs", "rhs"))
+        values = f"{_short(claim.counterexample.get('lhs'))} ≠ {_short(claim.counterexample.get('rhs'))}"
+        body = f"{point}: {values}" if point else values
+        out.append(style.text(template("ui.counterexample", lang) + ": " + body))
+    return out
+
+
+def _short(value) -> str:
+    """A sample value with 8 significant digits (the JSON keeps them all)."""
+    try:
+        return f"{float(value):.8g}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def summary(report: CheckReport, lang: str, style: Style) -> str:
+    counts = report.counts()
+    if not report.claims:
+        return say("ui.no_math", lang, style)
+    if report.ok:
+        return say("ui.summary_ok", lang, style, **{k: str(v) for k, v in counts.items()})
+    return say("ui.summary_bad", lang, style, line=str(report.first_error_line), **{k: str(v) for k, v in counts.items()})
+
+
+def verdict(claim: ClaimResult, lang: str) -> str:
+    if claim.kind == "definition" and claim.status == "ok":
+        return template("kind.definition", lang)
+    mark = {"ok": "✓", "wrong": "✗", "unchecked": "?"}[claim.status]
+    word = template(f"status.{claim.status}", lang)
+    if claim.status != "wrong" and claim.follows is False:
+        mark, word = "✗", template("status.not_following", lang)
+    return f"{mark} {word}"
+
+
+# ---------------------------------------------------------------------------------------------------
+# JSON
+# ---------------------------------------------------------------------------------------------------
+
+
+def report_dict(report: CheckReport, lang: str = "en") -> dict:
+    style = Style()
+
+    def note(n: Note | None, section: str, claim: ClaimResult) -> dict | None:
+        if n is None:
+            return None
+        return {"kind": n.kind, "message": note_message(n, section, claim, lang, style), **n.params}
+
+    claims = []
+    for c in report.claims:
+        claims.append({
+            "line": c.line,
+            "text": c.text,
+            "status": c.status,
+            "follows": c.follows,
+            "expected": c.expected,
+            "counterexample": c.counterexample,
+            "diagnosis": note(c.diagnosis, "diag", c),
+            "kind": c.kind,
+            "previous_line": c.previous_line,
+            "reason": note(c.reason, "reason", c),
+            "notes": [note(n, "note", c) for n in c.notes],
+            "method": c.method,
+        })
+    return {
+        "file": report.file,
+        "ok": report.ok,
+        "first_error_line": report.first_error_line,
+        "claims": claims,
+        "summary": report.counts(),
+    }
+
+
+def render_json(report: CheckReport, lang: str = "en") -> str:
+    return json.dumps(report_dict(report, lang), ensure_ascii=False, indent=2)
+
+
+def render_json_many(reports: list[CheckReport], lang: str = "en") -> str:
+    """Several files: a JSON list of reports (one report alone stays a single object)."""
+    if len(reports) == 1:
+        return render_json(reports[0], lang)
+    return json.dumps([report_dict(r, lang) for r in reports], ensure_ascii=False, indent=2)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Markdown
+# ---------------------------------------------------------------------------------------------------
+
+
+def _md_code(s: str) -> str:
+    s = " ".join(s.split()).replace("|", "\\|")
+    fence = "``" if "`" in s else "`"
+    pad = " " if s.startswith("`") or s.endswith("`") else ""
+    return f"{fence}{pad}{s}{pad}{fence}"
+
+
+def render_markdown(report: CheckReport, lang: str = "en") -> str:
+    style = MarkdownStyle()
+    lines = [f"## {say('ui.title', lang, style, file=report.file)}", ""]
+    lines.append(f"**{summary(report, lang, style)}**")
+    lines.append("")
+    if report.claims:
+        head = [template(k, lang) for k in ("ui.line", "ui.verdict", "ui.equation", "ui.details")]
+        lines.append("| " + " | ".join(head) + " |")
+        lines.append("|---:|---|---|---|")
+        for c in report.claims:
+            info = "<br>".join(details(c, lang, style))
+            lines.append(f"| {c.line} | {verdict(c, lang)} | {_md_code(c.text)} | {info} |")
+        lines.append("")
+        lines.append(f"_{style.text(template('ui.legend', lang))}_")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------------
+# LaTeX
+# ---------------------------------------------------------------------------------------------------
+
+def _formula_tex(text: str, lang: str) -> str:
+    """The user's formula as math when derivator could read it, else as escaped typewriter text."""
+    from derivator.core.errors import ParseError
+    from derivator.parse.latex import normalize_latex, parse_latex_ast
+
+    norm = " ".join(normalize_latex(text).split())
+    body = norm[1:].strip() if norm.startswith("=") else norm
+    try:
+        if body:
+            parse_latex_ast(body)
+        if norm.isascii() and "\\begin" not in norm:
+            return f"${norm}$"
+    except (ParseError, RecursionError):
+        pass
+    return r"\texttt{" + tex_escape(text, ascii_only=lang == "en") + "}"
+
+
+class _LatexReportStyle(LatexStyle):
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def text(self, s: str) -> str:
+        return tex_escape(s, ascii_only=self.lang == "en")
+
+    def code(self, s: str) -> str:
+        return r"\texttt{" + tex_escape(s, ascii_only=self.lang == "en") + "}"
+
+
+def render_latex(report: CheckReport, lang: str = "en") -> str:
+    """A compilable document: pdflatex for English, lualatex (luatexja) for Japanese."""
+    style = _LatexReportStyle(lang)
+    cls = r"\documentclass{ltjsarticle}" if lang == "ja" else r"\documentclass{article}"
+    out = [
+        cls,
+        r"\usepackage{amsmath,amssymb}",
+        r"\begin{document}",
+        r"\section*{" + say("ui.title", lang, style, file=report.file) + "}",
+        summary(report, lang, style),
+        "",
+    ]
+    if report.claims:
+        out.append(r"\begin{description}")
+        for c in report.claims:
+            label = f"{tex_escape(template('ui.line', lang))} {c.line}" if lang == "en" else f"{c.line} {tex_escape(template('ui.line', lang))}"
+            word = style.text(verdict(c, lang))
+            out.append(rf"\item[{label}] \textbf{{{word}}} \quad {_formula_tex(c.text, lang)}")
+            for item in details(c, lang, style):
+                out.append(r"\\ " + item)
+        out.append(r"\end{description}")
+        out.append("")
+        out.append(r"\noindent\emph{" + style.text(template("ui.legend", lang)) + "}")
+    out.append(r"\end{document}")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Terminal
+# ---------------------------------------------------------------------------------------------------
+
+
+@cache
+def latex_to_unicode(tex: str) -> str:
+    """A LaTeX string derivator produced, shown in Unicode (falls back to the LaTeX itself)."""
+    try:
+        from derivator.core.printing import to_unicode
+        from derivator.parse.latex import Builder, parse_latex
+
+        return to_unicode(parse_latex(tex, Builder(reading_function)))
+    except Exception:  # any failure just means the LaTeX is shown as it is
+        return tex
+
+
+def render_terminal(report: CheckReport, lang: str = "en", console=None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = console or Console()
+    style = TerminalStyle()
+    console.print(Text(say("ui.title", lang, style, file=report.file), style="bold"))
+    if report.claims:
+        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=False)
+        table.add_column(template("ui.line", lang), justify="right", style="dim", no_wrap=True)
+        table.add_column(template("ui.verdict", lang), no_wrap=True)
+        table.add_column(template("ui.equation", lang), overflow="fold")
+        table.add_column(template("ui.details", lang), overflow="fold")
+        colours = {"ok": "green", "wrong": "bold red", "unchecked": "yellow"}
+        for c in report.claims:
+            colour = "dim" if c.kind == "definition" and c.status == "ok" else colours[c.status]
+            if c.follows is False:
+                colour = "bold red"
+            table.add_row(str(c.line), Text(verdict(c, lang), style=colour), Text(c.text), Text("\n".join(details(c, lang, style))))
+        console.print(table)
+    console.print(Text(summary(report, lang, style), style="bold green" if report.ok else "bold red"))
+
+
+def render_terminal_text(report: CheckReport, lang: str = "en", width: int = 120) -> str:
+    """The terminal report as plain text (for --output and tests)."""
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    render_terminal(report, lang, Console(file=buffer, no_color=True, width=width, force_terminal=False))
+    return buffer.getvalue()
+
+
+def render(report: CheckReport, format: str, lang: str = "en") -> str:
+    if format == "json":
+        return render_json(report, lang) + "\n"
+    if format == "markdown":
+        return render_markdown(report, lang)
+    if format == "latex":
+        return render_latex(report, lang)
+    return render_terminal_text(report, lang)

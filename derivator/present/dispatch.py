@@ -1,0 +1,118 @@
+"""The one dispatcher: a derivation (with its facts or cited lemmas) in a format, flavour and language.
+
+Every command that prints a derivation comes here, so a format or a flavour works everywhere at once.
+Renderers are imported when used: the CLI's start-up pays only for the one it needs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the CLI reads CODE_FORMATS before anything imports SymPy
+    from derivator.analysis.facts import Facts
+    from derivator.core.trace import Derivation
+
+CODE_FORMATS = ("numpy", "torch", "python")
+TEXT_FORMATS = ("terminal", "latex", "markdown", "json")
+
+
+def render(d: Derivation, format: str, lang: str, *, standalone: bool = False, flavor: str = "github") -> str:
+    if format in CODE_FORMATS:
+        from derivator.present.codegen import export_code
+
+        return export_code(d, format)
+    if format == "markdown" and flavor != "github":
+        from derivator.present.flavors import render_flavor
+
+        return render_flavor(d, flavor, lang=lang)
+    if format == "latex":
+        from derivator.present.latex import render_latex
+
+        return render_latex(d, lang=lang, standalone=standalone)
+    if format == "markdown":
+        from derivator.present.markdown import render_markdown
+
+        return render_markdown(d, lang=lang)
+    if format == "json":
+        from derivator.present.json import render_json
+
+        return render_json(d, lang=lang)
+    from io import StringIO
+
+    from rich.console import Console
+
+    from derivator.present.terminal import render_terminal
+
+    buffer = StringIO()
+    render_terminal(d, lang=lang, console=Console(file=buffer, no_color=True, width=120))
+    return buffer.getvalue()
+
+
+def cited_derivations(d) -> list:
+    """The derivations of the results d cites, each after the ones it cites itself, without repeats."""
+    out: list = []
+
+    def visit(current) -> None:
+        for lemma in current.lemmas:
+            sub = lemma.derivation
+            if sub is not None and all(sub is not seen for seen in out):
+                visit(sub)
+                out.append(sub)
+
+    visit(d)
+    return out
+
+
+def render_with_lemmas(d, format: str, lang: str, *, standalone: bool = False, to_terminal: bool = False) -> str | None:
+    """--expand-lemmas: the cited results derived in full first (σ′ before Swish′), then d."""
+    chain = [*cited_derivations(d), d]
+    if to_terminal:
+        from derivator.present.terminal import render_terminal
+
+        for item in chain:
+            render_terminal(item, lang=lang)
+        return None
+    if format == "json":
+        import json
+
+        from derivator.present.json import to_dict
+
+        data = to_dict(d, lang)
+        data["expanded_lemmas"] = [to_dict(item, lang) for item in chain[:-1]]
+        return json.dumps(data, ensure_ascii=False, indent=2)
+    if format == "latex":
+        from derivator.present.latex import document, rows
+
+        # one aligned block: σ′(x) = … rows, then Swish′(x) = … rows
+        body = " \\\\\n".join(row for item in chain for row in rows(item, lang))
+        return document(d, body, lang) if standalone else "\\begin{aligned}\n" + body + "\n\\end{aligned}"
+    return "\n".join(render(item, format, lang) for item in chain)
+
+
+def render_with_facts(d, facts: Facts, format: str, lang: str, *, standalone: bool = False,
+                      to_terminal: bool = False) -> str | None:
+    """The derivation in `format`, then its facts; printed directly (None) when to_terminal."""
+    if format == "json":
+        from derivator.present.json import render_json
+
+        return render_json(d, lang=lang, facts=facts)
+    if to_terminal:
+        from derivator.present.terminal import render_terminal
+
+        from derivator.present.facts_render import render_facts_terminal
+
+        render_terminal(d, lang=lang)
+        render_facts_terminal(facts, lang=lang)
+        return None
+    from derivator.present.facts_render import facts_terminal_text, render_facts_latex, render_facts_markdown
+
+    text = render(d, format, lang, standalone=standalone)
+    if format == "latex":
+        fragment = render_facts_latex(facts, lang=lang)
+        if standalone and "\\end{document}" in text:
+            head, _, tail = text.rpartition("\\end{document}")
+            return head + fragment + "\\end{document}" + tail
+        return text.rstrip("\n") + "\n\n" + fragment
+    if format == "markdown":
+        return text.rstrip("\n") + "\n\n" + render_facts_markdown(facts, lang=lang)
+    return text.rstrip("\n") + "\n\n" + facts_terminal_text(facts, lang=lang)

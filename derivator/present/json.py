@@ -1,0 +1,87 @@
+"""JSON: the documented, stable schema other tools (and derivator's own checks) read.
+
+`definition`, `derivative` and `output_form` are strings `sympy.sympify` reads back with SymPy's
+built-in functions only (σ written out as 1/(1+exp(-x))).
+"""
+
+from __future__ import annotations
+
+import json as _json
+
+import sympy as sp
+
+from derivator import __version__
+from derivator.present.narration import say
+from derivator.core.printing import to_latex
+from derivator.core.trace import SCHEMA_VERSION, Derivation, Step
+from derivator.verify import plain
+
+
+def builtin_str(expr: sp.Expr) -> str:
+    return sp.sstr(plain(expr))
+
+
+def _jsonable(value):
+    if isinstance(value, sp.Basic):
+        return sp.sstr(value)
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _step(step: Step, lang: str) -> dict:
+    v = step.verification
+    return {
+        "rule": step.rule,
+        "description": say(step, lang, to_latex),
+        "before": sp.sstr(step.before),
+        "after": sp.sstr(step.after),
+        "latex": to_latex(step.after),
+        "verified": step.verified,
+        "method": v.method if v else None,
+        "params": {k: _jsonable(p) for k, p in step.params.items()},
+        "substeps": [_step(s, lang) for s in step.substeps],
+    }
+
+
+def to_dict(d: Derivation, lang: str = "en", facts=None) -> dict:
+    """The derivation as JSON values; with `facts` (derivator.analysis.facts.Facts) also a "facts" object."""
+    out = {
+        "schema": SCHEMA_VERSION,
+        "version": __version__,
+        "input": d.input,
+        "name": d.name,
+        "variable": d.variable.name,
+        "order": d.order,
+        "definition": builtin_str(d.definition),
+        "derivative": builtin_str(d.derivative),
+        "derivative_latex": to_latex(d.derivative),
+        "output_form": sp.sstr(d.output_form) if d.output_form is not None else None,
+        "verified": d.verified,
+        "steps": [_step(s, lang) for s in d.steps],
+        "output_steps": [_step(s, lang) for s in d.output_steps],
+        "kinks": [
+            {
+                "at": sp.sstr(k.at),
+                "left": sp.sstr(k.left),
+                "right": sp.sstr(k.right),
+                "convention": k.convention,
+                "value": sp.sstr(k.value) if k.value is not None else None,
+                "jump": k.jump,
+                "source": k.source,
+            }
+            for k in d.kinks
+        ],
+        "lemmas": [{"name": lm.name, "statement": f"{sp.sstr(lm.statement_lhs)} = {sp.sstr(lm.statement_rhs)}"} for lm in d.lemmas],
+    }
+    if facts is not None:
+        from derivator.present.facts_json import facts_dict
+
+        out["facts"] = facts_dict(facts, lang)
+    return out
+
+
+def render_json(d: Derivation, *, lang: str = "en", facts=None) -> str:
+    return _json.dumps(to_dict(d, lang, facts), ensure_ascii=False, indent=2)

@@ -1,0 +1,113 @@
+"""What every renderer says about a step: its rule name and its sentence, with math in the format's
+own inline form (LaTeX for documents, Unicode for terminals)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import sympy as sp
+
+from derivator.i18n import narrate, rule_name, t
+from derivator.core.printing import to_latex
+from derivator.core.trace import Derivation, Step
+
+Math = Callable[[sp.Expr], str]
+
+
+class Formula(sp.Symbol):
+    """A textbook formula quoted in a sentence ((fg)' = f'g + fg'), typeset by whichever printer."""
+
+    def __new__(cls, tex: str, text: str):
+        obj = super().__new__(cls, text)
+        obj.tex = tex
+        return obj
+
+    def _latex(self, printer) -> str:
+        return self.tex
+
+    def _unicode_str(self, printer) -> str:
+        return self.name
+
+
+# the rule each sentence quotes, as {formula}
+RULE_FORMULAS = {
+    "product": Formula(r"(fg)' = f'g + fg'", "(fg)' = f'g + fg'"),
+    "quotient": Formula(r"\left(\frac{f}{g}\right)' = \frac{f'g - fg'}{g^{2}}", "(f/g)' = (f'g - fg')/g²"),
+    "power": Formula(r"(x^{n})' = n x^{n-1}", "(xⁿ)' = n xⁿ⁻¹"),
+    "general_power": Formula(r"(f^{g})' = f^{g}\left(g' \log f + \frac{g f'}{f}\right)", "(f^g)' = f^g (g' log f + g f'/f)"),
+    "exp": Formula(r"(e^{x})' = e^{x}", "(eˣ)' = eˣ"),
+    "log": Formula(r"(\log x)' = \frac{1}{x}", "(log x)' = 1/x"),
+    "erf": Formula(r"(\operatorname{erf} u)' = \frac{2}{\sqrt{\pi}} e^{-u^{2}}", "(erf u)' = (2/√π) e^(-u²)"),
+    "abs": Formula(r"|x|' = \frac{x}{|x|}", "|x|' = x/|x|"),
+}
+
+
+def _param_text(key: str, value, math: Math, lang: str) -> str:
+    if key == "rules" and isinstance(value, list):
+        return ", ".join(rule_name(r, lang) for r in value)
+    if key == "convention":
+        return str(value)
+    if key == "lemma" and isinstance(value, sp.Expr):
+        return math(value)
+    if isinstance(value, sp.Basic):
+        return math(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_param_text(key, v, math, lang) for v in value)
+    return str(value)
+
+
+def say(step: Step, lang: str, math: Math) -> str:
+    params = {k: _param_text(k, v, math, lang) for k, v in step.params.items()}
+    params.setdefault("after", math(step.after))
+    if step.rule in RULE_FORMULAS:
+        params["formula"] = math(RULE_FORMULAS[step.rule])
+    raw = step.params
+    # an equation is one piece of math, never two glued by a bare "="
+    if isinstance(raw.get("function"), sp.Basic) and isinstance(raw.get("definition"), sp.Basic):
+        pair = (raw["definition"], raw["function"]) if step.rule == "rewrite.fold" else (raw["function"], raw["definition"])
+        params["statement"] = math(sp.Eq(*pair, evaluate=False))
+    if isinstance(raw.get("u"), sp.Basic) and isinstance(raw.get("inner"), sp.Basic):
+        params["substitution"] = math(sp.Eq(raw["u"], raw["inner"], evaluate=False))
+    try:
+        return narrate(step.rule, lang, **params)
+    except (KeyError, IndexError):
+        return rule_name(step.rule, lang)
+
+
+def verification_label(step: Step, lang: str) -> str:
+    if step.verified:
+        return t("ui.verified", lang)
+    return t("ui.unverified", lang)
+
+
+def lhs_latex(d: Derivation) -> str:
+    """f'(x) as a lecturer writes it: \\sigma'(x), \\tanh''(x), or d/dx(expr) for an expression."""
+    x = to_latex(d.variable)
+    primes = "'" * d.order if d.order <= 3 else f"^{{({d.order})}}"
+    head = to_latex(d.function)
+    named = d.function != d.definition or (isinstance(d.function, sp.Function) and d.function.args == (d.variable,))
+    if named and head.endswith(f"({x})"):
+        return f"{head[: head.rfind('(')]}{primes}({x})"
+    power = "" if d.order == 1 else f"^{{{d.order}}}"
+    return rf"\frac{{d{power}}}{{d{x}{power}}}\left({to_latex(d.function)}\right)"
+
+
+def lhs_unicode(d: Derivation) -> str:
+    from derivator.core.printing import to_unicode
+
+    primes = "′" * d.order if d.order <= 3 else f"^({d.order})"
+    x = d.variable.name
+    head = to_unicode(d.function)
+    if isinstance(d.function, sp.Function) and d.function.args == (d.variable,) and head.endswith(f"({x})"):
+        return f"{head[: head.rfind('(')]}{primes}({x})"
+    return f"d/d{x}[{to_unicode(d.function)}]" if d.order == 1 else f"d^{d.order}/d{x}^{d.order}[{to_unicode(d.function)}]"
+
+
+def convention_label(kink, lang: str) -> str:
+    """Which value is used at a kink and why: "left (PyTorch: …)", "undefined; f jumps here"."""
+    label = kink.convention
+    if kink.source:
+        label += f"; {kink.source}"
+    if kink.jump:
+        label += f"; {t('ui.jump', lang)}"
+    return label

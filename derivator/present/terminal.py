@@ -1,0 +1,42 @@
+"""Terminal: rich, Unicode math, rule names highlighted; plain text when piped or NO_COLOR is set.
+
+Every piece of math goes in as rich Text, never as a markup string: d/dx[x^3] is math, not a style tag.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from derivator.i18n import rule_name, t
+from derivator.present.narration import convention_label, lhs_unicode, say
+from derivator.core.printing import to_unicode
+from derivator.core.trace import Derivation
+
+
+def render_terminal(d: Derivation, *, lang: str = "en", console: Console | None = None) -> None:
+    console = console or Console()
+    lhs = lhs_unicode(d)
+    console.print(Text(f"{t('ui.derivative_of', lang)} {to_unicode(d.function)}", style="bold"))
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(justify="right", style="dim")
+    table.add_column()
+    table.add_column(style="cyan")
+    table.add_column()
+    for i, step in enumerate(d.steps, start=1):
+        lead = lhs if i == 1 else ""
+        mark = Text("✓", style="green") if step.verified else Text(f"✗ {t('ui.unverified', lang)}", style="bold red")
+        table.add_row(Text(lead), Text(f"= {to_unicode(step.after)}"), Text(rule_name(step.rule, lang)), mark)
+        table.add_row("", Text(say(step, lang, to_unicode), style="italic dim"), "", "")
+    console.print(table)
+    if d.output_form is not None:
+        y = d.output_symbol.name
+        console.print(Text(f"{t('ui.output_form', lang)} ({y} = {to_unicode(d.function)}): {lhs} = {to_unicode(d.output_form)}"))
+    for k in d.kinks:
+        value = to_unicode(k.value) if k.value is not None else t("ui.undefined", lang)
+        row = t("ui.kink_row", lang, at=f"{d.variable.name} = {to_unicode(k.at)}", left=to_unicode(k.left),
+                right=to_unicode(k.right), value=value, convention=convention_label(k, lang))
+        console.print(Text(f"{t('ui.kinks', lang)}: {row}"))
+    status = t("ui.all_verified", lang) if d.verified else t("ui.some_unverified", lang)
+    console.print(Text(status, style="green" if d.verified else "bold red"))

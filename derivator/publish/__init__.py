@@ -1,0 +1,1 @@
+"""Files people publish: documents from templates/, plots, notebooks."""

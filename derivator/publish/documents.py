@@ -1,0 +1,341 @@
+"""Documents from Jinja2 templates: a LaTeX article, a Beamer lecture, a blog post per Markdown flavour.
+
+The templates live in templates/ (shipped as the package derivator.templates); a user's own template
+directory is searched first, so one file can be overridden or a new template added. A template gets a
+context of ready-to-paste pieces — the formulas from the shared textbook printer, the words from the
+i18n catalogs, already escaped for the target (TeX or the flavour's Markdown) — so templates hold only
+layout. LaTeX templates use `\\VAR{…}` and `\\BLOCK{…}` instead of `{{ }}` and `{% %}`, which would
+clash with TeX's braces and comments.
+
+Every document holds the definition, the plot, the steps, the output form and the code, and a
+`properties` block (empty until the facts of a derivative are derived) that later sections can fill.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import sympy as sp
+
+from derivator import __version__
+from derivator.present.codegen import export_code
+from derivator.core.errors import DerivatorError
+from derivator.core.package_data import templates_dir
+from derivator.present.tex import tex_escape, tex_sentence
+from derivator.i18n import rule_name, t
+from derivator.present.flavors import FLAVORS, flavor_module
+from derivator.present.flavors import _base
+from derivator.present.latex import rows as latex_rows
+from derivator.present.narration import convention_label, lhs_latex, say
+from derivator.core.printing import to_latex
+from derivator.core.trace import Derivation
+
+TEMPLATES = ("article", "beamer", "blog")
+# file names in templates/ (and in a user's template directory)
+_FILES = {"article": "article.tex", "beamer": "beamer.tex"}
+STEPS_PER_SLIDE = 3  # a slide holds three displayed steps and the rule block below them
+
+
+@dataclass(frozen=True)
+class Document:
+    text: str
+    kind: str  # "tex" or "markdown"
+    engine: str | None  # pdflatex or lualatex for .tex
+    plot_suffix: str  # the plot file this document refers to: pdf for LaTeX, png for blogs
+
+
+def _tex_say(step, lang: str) -> str:
+    formulas: list[str] = []
+
+    def hole(expr: sp.Expr) -> str:
+        formulas.append(to_latex(expr))
+        return f"\uE000{len(formulas) - 1}\uE001"
+
+    return tex_sentence(say(step, lang, hole), formulas)
+
+
+# --- context ---------------------------------------------------------------------------------------
+
+
+def _display_name(d: Derivation) -> str:
+    return d.name or d.input
+
+
+def _f_tex(d: Derivation) -> str:
+    """The function's own name, σ(x) or tanh(x); f(x) for a plain expression (never "e = e")."""
+    named = isinstance(d.function, sp.Function) and d.function.args == (d.variable,)
+    if d.function != d.definition or named:
+        return to_latex(d.function)
+    return f"f({to_latex(d.variable)})"
+
+
+def _common(d: Derivation, lang: str, code_format: str) -> dict[str, Any]:
+    return {
+        "lang": lang,
+        "version": __version__,
+        "verified": d.verified,
+        "has_output_form": d.output_form is not None,
+        "code": export_code(d, code_format),
+        "code_format": code_format,
+        "code_language": "python",
+        # issue 7 fills this with the derived facts (value at 0, maximum, limits, …); templates render
+        # their "properties" block only when it is set
+        "properties": None,
+    }
+
+
+def latex_context(d: Derivation, lang: str = "en", *, plot: str | None = None, code_format: str = "numpy") -> dict:
+    """Everything a LaTeX template needs, as TeX (math without delimiters, text escaped)."""
+    lhs = lhs_latex(d)
+    name = tex_escape(_display_name(d))
+    ctx = _common(d, lang, code_format)
+    steps = []
+    for i, step in enumerate(d.steps, start=1):
+        steps.append({
+            "number": i,
+            "rule": tex_escape(rule_name(step.rule, lang)),
+            "sentence": _tex_say(step, lang),
+            "after": to_latex(step.after),
+            "verified": step.verified,
+            "status": tex_escape(t("ui.verified" if step.verified else "ui.unverified", lang)),
+        })
+    kinks = []
+    for k in d.kinks:
+        value = f"${to_latex(k.value)}$" if k.value is not None else tex_escape(t("ui.undefined", lang))
+        kinks.append(tex_escape(t("ui.kinks", lang)) + ": " + _kink_row(d, k, lang, value))
+    ctx.update({
+        "name": name,
+        "input": tex_escape(d.input),
+        "title": tex_escape(t("doc.title", lang, name="\uE000")).replace("\uE000", f"${to_latex(d.function)}$"),
+        "function": _f_tex(d),
+        "definition": to_latex(d.definition),
+        "lhs": lhs,
+        "rows": latex_rows(d, lang),
+        "steps": steps,
+        "slides": _slides(steps),
+        "derivative": to_latex(d.derivative),
+        "output_form": to_latex(d.output_form) if d.output_form is not None else None,
+        "output_symbol": to_latex(d.output_symbol),
+        "kinks": kinks,
+        "lemmas": [f"{to_latex(lm.statement_lhs)} = {to_latex(lm.statement_rhs)}" for lm in d.lemmas],
+        "status": tex_escape(t("ui.all_verified" if d.verified else "ui.some_unverified", lang)),
+        "plot": plot,
+        "text": _TextTable(lang, tex_escape),
+    })
+    return ctx
+
+
+def _slides(steps: list[dict]) -> list[dict]:
+    """Steps in groups that fit a slide; each group restates the expression it starts from."""
+    groups = [steps[i:i + STEPS_PER_SLIDE] for i in range(0, len(steps), STEPS_PER_SLIDE)]
+    return [{"steps": g, "index": i + 1, "count": len(groups), "previous": groups[i - 1][-1] if i else None}
+            for i, g in enumerate(groups)]
+
+
+def _kink_row(d: Derivation, k, lang: str, value: str) -> str:
+    holes = {"at": f"{to_latex(d.variable)} = {to_latex(k.at)}", "left": to_latex(k.left), "right": to_latex(k.right)}
+    formulas = list(holes.values())
+    marked = {key: f"\uE000{i}\uE001" for i, key in enumerate(holes)}
+    row = tex_sentence(t("ui.kink_row", lang, value="\uE002", convention=convention_label(k, lang), **marked), formulas)
+    return row.replace("\uE002", value)
+
+
+def markdown_context(d: Derivation, flavor: str, lang: str = "en", *, plot: str | None = None,
+                     code_format: str = "numpy") -> dict:
+    """Everything a blog template needs, in the flavour's own Markdown (math delimited and escaped)."""
+    from derivator.publish.plot import labels
+
+    module = flavor_module(flavor)
+    f = module.FLAVOR
+    names = labels(d)  # (mathtext f, mathtext f', Unicode f, Unicode f'): the alt text reads like the plot
+    lhs = lhs_latex(d)
+    ctx = _common(d, lang, code_format)
+    ctx.update({
+        "flavor": flavor,
+        "name": _display_name(d),
+        "title": t("doc.title", lang, name=_display_name(d)),
+        "function": f.inline(to_latex(d.function)),
+        "definition": f.display([f"{_f_tex(d)} &= {to_latex(d.definition)}"]),
+        "derivation": module.render(d, lang=lang),
+        "result": f.display([f"{lhs} &= {to_latex(d.derivative)}"]),
+        "output_form": (f.display([f"{lhs} &= {to_latex(d.output_form)}"])
+                        if d.output_form is not None else None),
+        "output_symbol": f.inline(f"{to_latex(d.output_symbol)} = {_f_tex(d)}"),
+        "lemmas": [f.inline(f"{to_latex(lm.statement_lhs)} = {to_latex(lm.statement_rhs)}") for lm in d.lemmas],
+        "plot": f.image(f.text(t("plot.title", lang, f=names[2], df=names[3])), plot) if plot else None,
+        "code_block": f.code("python", ctx["code"]),
+        "heading": f.heading,
+        "status": _base.status_line(d, lang, f),
+        "text": _TextTable(lang, f.text),
+    })
+    return ctx
+
+
+class _TextTable:
+    """`text.definition` in a template: the i18n word for doc.definition, escaped for the target."""
+
+    def __init__(self, lang: str, escape) -> None:
+        self._lang, self._escape = lang, escape
+
+    def __getattr__(self, key: str) -> str:
+        if key.startswith("_"):
+            raise AttributeError(key)
+        return self._escape(t(f"doc.{key}", self._lang))
+
+    def __call__(self, key: str, **params: str) -> str:
+        return self._escape(t(key, self._lang, **params))
+
+
+# --- environments ----------------------------------------------------------------------------------
+
+
+def builtin_templates() -> Path:
+    return templates_dir()
+
+
+def _loader(template_dir: Path | None) -> jinja2.BaseLoader:
+    loaders = []
+    if template_dir is not None:
+        if not Path(template_dir).is_dir():
+            raise DerivatorError(f"template directory {template_dir} does not exist",
+                                 hint="pass a folder holding article.tex, beamer.tex or blog/*.md")
+        loaders.append(jinja2.FileSystemLoader(str(template_dir)))
+    loaders.append(jinja2.FileSystemLoader(str(builtin_templates())))
+    return jinja2.ChoiceLoader(loaders)
+
+
+def latex_environment(template_dir: Path | None = None) -> jinja2.Environment:
+    # TeX-friendly delimiters; StrictUndefined so a typo in a template fails instead of printing nothing
+    env = jinja2.Environment(
+        loader=_loader(template_dir),
+        block_start_string=r"\BLOCK{", block_end_string="}",
+        variable_start_string=r"\VAR{", variable_end_string="}",
+        comment_start_string=r"\#{", comment_end_string="}",
+        line_statement_prefix="%%", line_comment_prefix="%#",
+        trim_blocks=True, lstrip_blocks=True, autoescape=False,
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+    )
+    env.filters["tex"] = tex_escape
+    return env
+
+
+def markdown_environment(template_dir: Path | None = None) -> jinja2.Environment:
+    env = jinja2.Environment(loader=_loader(template_dir), trim_blocks=True, lstrip_blocks=True,
+                             autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    # a JSON string is a YAML double-quoted scalar: safe for any title in front matter
+    env.filters["yaml_str"] = lambda s: json.dumps(str(s), ensure_ascii=False)
+    return env
+
+
+def _get(env: jinja2.Environment, names: list[str], template: str) -> jinja2.Template:
+    try:
+        return env.select_template(names)
+    except jinja2.TemplatesNotFound:
+        raise DerivatorError(f"no template {template!r}", hint="use " + ", ".join(TEMPLATES)
+                             + ", notebook, or a file of yours with --templates") from None
+    except jinja2.TemplateSyntaxError as err:
+        raise DerivatorError(f"template error: {err.message}", where=f"{err.filename}:{err.lineno}") from None
+
+
+# --- documents -------------------------------------------------------------------------------------
+
+
+def render_document(d: Derivation, template: str = "article", *, lang: str = "en", flavor: str = "github",
+                    template_dir: Path | None = None, plot: str | None = None,
+                    code_format: str = "numpy", facts=None) -> Document:
+    """Render one document; `plot` is the file name the document refers to (None: no graph); `facts`
+    (derivator.analysis.facts.Facts) fills the templates' `properties` block."""
+    template_dir = Path(template_dir) if template_dir else None
+    user_tex = template_dir is not None and (template_dir / f"{template}.tex").is_file()
+    if template in _FILES or user_tex:
+        env = latex_environment(template_dir)
+        tpl = _get(env, [_FILES.get(template, f"{template}.tex")], template)
+        ctx = latex_context(d, lang, plot=plot, code_format=code_format)
+        if facts is not None:
+            from derivator.present.facts_doc import properties_latex
+
+            ctx["properties"] = properties_latex(facts, lang, slide=template == "beamer")
+        try:
+            text = tpl.render(**ctx)
+        except jinja2.UndefinedError as err:
+            raise DerivatorError(f"template error: {err.message}", where=template) from None
+        return Document(text.lstrip("\n"), "tex", "lualatex" if lang == "ja" else "pdflatex", "pdf")
+    if flavor not in FLAVORS:
+        flavor_module(flavor)  # raises the one-line error
+    env = markdown_environment(template_dir)
+    names = [f"blog/{flavor}.md", "blog/base.md"] if template == "blog" else [f"{template}.md", template]
+    tpl = _get(env, names, template)
+    ctx = markdown_context(d, flavor, lang, plot=plot, code_format=code_format)
+    if facts is not None:
+        from derivator.present.facts_doc import properties_markdown
+
+        ctx["properties"] = properties_markdown(facts, flavor, lang)
+    try:
+        text = tpl.render(**ctx)
+    except jinja2.UndefinedError as err:
+        raise DerivatorError(f"template error: {err.message}", where=template) from None
+    return Document(text, "markdown", None, "png")
+
+
+def write_document(d: Derivation, out: Path, template: str = "article", *, lang: str = "en",
+                   flavor: str = "github", template_dir: Path | None = None, code_format: str = "numpy",
+                   with_plot: bool = True, facts=None) -> list[Path]:
+    """Write the document and, beside it, the plot it refers to. Returns the files written."""
+    from derivator.publish.plot import plot as draw
+
+    out = Path(out)
+    probe = render_document(d, template, lang=lang, flavor=flavor, template_dir=template_dir,
+                            code_format=code_format)
+    written = []
+    plot_name = None
+    if with_plot:
+        plot_path = out.with_name(f"{out.stem}-plot.{probe.plot_suffix}")
+        draw(d, plot_path, lang=lang)
+        written.append(plot_path)
+        plot_name = plot_path.name
+    doc = render_document(d, template, lang=lang, flavor=flavor, template_dir=template_dir, plot=plot_name,
+                          code_format=code_format, facts=facts)
+    out.write_text(doc.text, encoding="utf-8")
+    return [out, *written]
+
+
+# --- the `derivator doc` command's work (run inside the sandbox) ------------------------------------
+
+
+def run_doc(expression: str, options: dict) -> tuple[str | None, list[str]]:
+    """Derive and write one document. Returns (text to print or None, files written)."""
+    from derivator.pipeline import derive
+
+    o = options
+    d = derive(expression, o["var"], params=o["params"], at_kink=o["at_kink"])
+    out = Path(o["output"]) if o.get("output") else None
+    found = None
+    if o.get("facts"):  # the `properties` block (issue 7): f′(0), max f′, limits, range, …
+        from derivator.analysis.facts import facts
+
+        found = facts(d, params=o["params"])
+    if o["template"] == "notebook":
+        import nbformat
+
+        from derivator.publish.notebook import build_notebook
+
+        properties = None
+        if found is not None:
+            from derivator.present.facts_doc import properties_markdown
+
+            properties = properties_markdown(found, "jupyter", o["lang"])
+        nb = build_notebook(d, lang=o["lang"], properties=properties)
+        nbformat.validate(nb)
+        if out is None:
+            return nbformat.writes(nb), []
+        nbformat.write(nb, str(out))
+        return None, [str(out)]
+    common = dict(lang=o["lang"], flavor=o["flavor"], template_dir=o.get("templates"), code_format=o["code"],
+                  facts=found)
+    if out is None:
+        return render_document(d, o["template"], **common).text, []
+    return None, [str(p) for p in write_document(d, out, o["template"], **common)]
