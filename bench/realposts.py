@@ -14,7 +14,10 @@ a table of totals.
 
 Matching (a claim is one entry of the report's "claims"; an equation is one [[eq]] of the truth):
 1. Same line: the equations of a truth line and the claims reported at that line are paired in
-   order (first with first, ...). Extra claims or equations on that line stay unpaired.
+   order (first with first, ...) when their numbers agree. When they differ, they are paired by an
+   order-preserving alignment that maximises the text similarity of each pair (both texts reduced to
+   letters, digits and operators), so a claim the tool skipped or split does not shift the rest.
+   Extra claims or equations on that line stay unpaired.
 2. Blocks: an equation that carries `block = N` (the line where its multi-line display starts) and
    is still unpaired takes, in order, the unpaired claims reported anywhere from line N to the last
    line of that block (so a tool that reports every row of a block at its first line still matches).
@@ -36,8 +39,10 @@ Standard library only (plus derivator, run as a subprocess from this checkout).
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -79,6 +84,38 @@ def run_check(path: Path, timeout: float) -> tuple[int, dict | None, float, str]
     return proc.returncode, report, wall, proc.stderr.strip()[-300:]
 
 
+_COMMAND = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg|displaystyle|mathrm|operatorname|text|dfrac|frac|cdot|quad|qquad|,|;|!)")
+
+
+def _norm(text: str) -> str:
+    """Math text reduced to the characters two notations of the same formula share."""
+    text = _COMMAND.sub("", text)
+    text = text.replace("\\", "")
+    return "".join(ch for ch in text.lower() if ch.isalnum() or ch in "=+-*/^()")
+
+
+def _align(truth_texts: list[str], claim_texts: list[str]) -> list[tuple[int, int]]:
+    """Order-preserving pairing of two lists that maximises total text similarity (skips allowed)."""
+    a = [_norm(t) for t in truth_texts]
+    b = [_norm(t) for t in claim_texts]
+    sim = [[difflib.SequenceMatcher(None, x, y).ratio() for y in b] for x in a]
+    n, m = len(a), len(b)
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            best[i][j] = max(best[i + 1][j], best[i][j + 1], sim[i][j] + best[i + 1][j + 1])
+    pairs, i, j = [], 0, 0
+    while i < n and j < m:
+        if best[i][j] == sim[i][j] + best[i + 1][j + 1]:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    return pairs
+
+
 def match(truth: list[dict], claims: list[dict]) -> tuple[list[dict | None], list[dict]]:
     """Pair each truth equation with at most one claim (see the module docstring)."""
     paired: list[dict | None] = [None] * len(truth)
@@ -86,12 +123,18 @@ def match(truth: list[dict], claims: list[dict]) -> tuple[list[dict | None], lis
     by_line: dict[int, list[int]] = {}
     for ci, c in enumerate(claims):
         by_line.setdefault(int(c.get("line") or 0), []).append(ci)
-    # 1. same line, in order
+    # 1. same line: in order when the counts agree, else an order-preserving alignment by text similarity
     truth_by_line: dict[int, list[int]] = {}
     for ti, eq in enumerate(truth):
         truth_by_line.setdefault(int(eq["line"]), []).append(ti)
     for line, tis in truth_by_line.items():
-        for ti, ci in zip(tis, by_line.get(line, [])):
+        cis = by_line.get(line, [])
+        if len(tis) == len(cis):
+            pairs = list(zip(tis, cis))
+        else:
+            pairs = _align([truth[ti]["text"] for ti in tis], [claims[ci].get("text", "") for ci in cis])
+            pairs = [(tis[a], cis[b]) for a, b in pairs]
+        for ti, ci in pairs:
             paired[ti] = claims[ci]
             used[ci] = True
     # 2. blocks: unpaired equations take unpaired claims from the block's line range, in order
