@@ -194,3 +194,77 @@ def test_cli_flavor_option(flavor):
                            "--lang", "ja", "--no-cache"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == render_flavor(derivation("sigmoid"), flavor, lang="ja").strip()
+
+
+# --- every command's Markdown in every flavour: derive --facts (the dispatcher passes --flavor on) -------
+
+
+@pytest.fixture(scope="module")
+def sigmoid_facts():
+    from derivator.analysis.facts import facts
+
+    return facts(derivation("sigmoid"))
+
+
+@pytest.mark.parametrize("flavor", [f for f in FLAVORS if f != "github"])
+def test_facts_markdown_uses_the_flavours_math_and_renders(sigmoid_facts, flavor):
+    from derivator.present.dispatch import render_with_facts
+
+    module = flavor_module(flavor)
+    wrote: list[tuple[str, bool]] = []
+
+    def inline(tex):
+        wrote.append((tex, False))
+        return module.FLAVOR.inline(tex)
+
+    recording = dataclasses.replace(module.FLAVOR, inline=inline)
+    from derivator.present.facts_render import render_facts_flavor
+
+    facts_part = render_facts_flavor(sigmoid_facts, recording, lang="en")
+    text = render_with_facts(derivation("sigmoid"), sigmoid_facts, "markdown", "en", flavor=flavor)
+    assert text.endswith(facts_part), "the dispatcher does not render the facts in the flavour"
+    facts_math = module.extract(facts_part)
+    assert {tex for tex, display in facts_math if not display} >= {tex.strip() for tex, _ in wrote}
+    assert len(facts_math) > 10
+    for engine in (katex_errors, mathjax_errors):
+        errors = [(tex, err) for (tex, _), err in zip(facts_math, engine(facts_math)) if err]
+        assert not errors, f"{engine.__name__}: {errors[:3]}"
+
+
+def _renders_everywhere(math: list[tuple[str, bool]]) -> None:
+    for engine in (katex_errors, mathjax_errors):
+        errors = [(tex, err) for (tex, _), err in zip(math, engine(math)) if err]
+        assert not errors, f"{engine.__name__}: {errors[:3]}"
+
+
+@pytest.mark.parametrize("flavor", FLAVORS)
+def test_loss_markdown_in_every_flavour(flavor):
+    from derivator.analysis.losses import derive_loss
+    from derivator.present.dispatch import render
+
+    d = derive_loss("softmax-ce")
+    text = render(d, "markdown", "en", flavor=flavor)
+    assert text == render_flavor(d, flavor, lang="en")
+    math = flavor_module(flavor).extract(text)
+    assert len(math) > 3
+    _renders_everywhere(math)
+
+
+@pytest.fixture(scope="module")
+def compare_columns():
+    from derivator.present import compare as cmp
+
+    return cmp.columns(["sigmoid", "relu"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("flavor", FLAVORS)
+def test_compare_markdown_in_every_flavour(compare_columns, flavor):
+    from derivator.present import compare as cmp
+
+    text = cmp.render(compare_columns, "markdown", "ja", flavor=flavor)
+    math = flavor_module(flavor).extract(text)
+    inline = flavor_module(flavor).FLAVOR.inline
+    assert inline(r"\sigma(x)") in text  # the headers are in the flavour's own inline form
+    assert len(math) > 10
+    _renders_everywhere(math)

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import Callable, List, Optional
 
 import typer
 
 from derivator import __version__
 from derivator.core.errors import DerivatorError
+from derivator.i18n import LANGS
+from derivator.present.dispatch import CODE_FORMATS, TEXT_FORMATS
+from derivator.present.flavors import FLAVORS
 
 app = typer.Typer(
     add_completion=False,
@@ -25,48 +27,22 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
-    terminal = "terminal"
-    latex = "latex"
-    markdown = "markdown"
-    json = "json"
+# every choice comes from its registry, so a new language, flavour or format needs no edit here
+CHOICES = {"Format": TEXT_FORMATS, "DeriveFormat": TEXT_FORMATS + CODE_FORMATS, "CodeFormat": CODE_FORMATS,
+           "Lang": LANGS, "Flavor": FLAVORS}
 
 
-class Lang(str, Enum):
-    en = "en"
-    ja = "ja"
+def choice(values: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if value not in values:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(values)}")
+        return value
+
+    return parse
 
 
-class DeriveFormat(str, Enum):
-    """derive's formats: the renderers, and code for f and f′ (numpy, torch, python)."""
-
-    terminal = "terminal"
-    latex = "latex"
-    markdown = "markdown"
-    json = "json"
-    numpy = "numpy"
-    torch = "torch"
-    python = "python"
-
-
-
-
-class Flavor(str, Enum):
-    """Where Markdown is pasted: each platform's math delimiters and escaping."""
-
-    github = "github"
-    qiita = "qiita"
-    zenn = "zenn"
-    hatena = "hatena"
-    wordpress = "wordpress"
-    mkdocs = "mkdocs"
-    jupyter = "jupyter"
-
-
-class CodeFormat(str, Enum):
-    numpy = "numpy"
-    torch = "torch"
-    python = "python"
+def metavar(values: tuple[str, ...]) -> str:
+    return "[" + "|".join(values) + "]"
 
 
 def _version(value: bool) -> None:
@@ -107,11 +83,10 @@ MEMORY_HELP = "Memory allowed per input, e.g. 512M or 2G (default 1G, or $DERIVA
 @app.command()
 def derive(
     expression: str = typer.Argument(..., help="A catalog name (sigmoid, relu, …) or an expression such as 'x**2*exp(-x)'."),
-    format: DeriveFormat = typer.Option(
-        DeriveFormat.terminal, "--format", "-f", help="Output format; numpy, torch, python: code for f and f′."
+    format: str = typer.Option("terminal", "--format", "-f", parser=choice(CHOICES["DeriveFormat"]), metavar=metavar(CHOICES["DeriveFormat"]), help="Output format; numpy, torch, python: code for f and f′."
     ),
-    flavor: Flavor = typer.Option(Flavor.github, "--flavor", help="With --format markdown: the platform it is pasted into."),
-    lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language of the narration."),
+    flavor: str = typer.Option("github", "--flavor", parser=choice(CHOICES["Flavor"]), metavar=metavar(CHOICES["Flavor"]), help="With --format markdown: the platform it is pasted into."),
+    lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), help="Language of the narration."),
     var: str = typer.Option("x", "--var", help="The variable to differentiate by."),
     order: int = typer.Option(1, "--order", "-n", help="Order of the derivative."),
     param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="Catalog parameter, name=value (repeatable)."),
@@ -132,18 +107,17 @@ def derive(
     # SymPy is imported only in the worker, after the cache: a cache hit costs a fraction of `import sympy`.
     from derivator.app import cache
     from derivator.app.sandbox import limits_from, run_limited
-    from derivator.present.dispatch import CODE_FORMATS
 
     if not var.isidentifier() or var.startswith("_"):
         raise DerivatorError(f"--var {var!r} is not a variable name", hint="use a name such as x or z")
     params, limits = _params(param), limits_from(timeout, max_memory)
-    if format.value in CODE_FORMATS and (facts or expand_lemmas):
-        raise DerivatorError(f"--format {format.value} writes code", hint="--facts and --expand-lemmas go with text formats")
-    to_terminal = format is DeriveFormat.terminal and output is None  # rich output depends on the terminal: not cached
-    options = {"format": format.value, "lang": lang.value, "var": var, "order": order, "params": params,
+    if format in CODE_FORMATS and (facts or expand_lemmas):
+        raise DerivatorError(f"--format {format} writes code", hint="--facts and --expand-lemmas go with text formats")
+    to_terminal = format == "terminal" and output is None  # rich output depends on the terminal: not cached
+    options = {"format": format, "lang": lang, "var": var, "order": order, "params": params,
                "at_kink": at_kink, "standalone": standalone, "expand_lemmas": expand_lemmas}
-    if flavor is not Flavor.github:
-        options["flavor"] = flavor.value  # (only when set, so existing cache keys stay valid)
+    if flavor != "github":
+        options["flavor"] = flavor  # (only when set, so existing cache keys stay valid)
     if facts:
         options["facts"] = True
         limits = _scaled(limits, FACTS_TIME_FACTOR)
@@ -169,7 +143,7 @@ def _derive_rendered(expression: str, options: dict, to_terminal: bool) -> str |
         from derivator.present.dispatch import render_with_facts
 
         return render_with_facts(d, facts(d, params=o["params"]), o["format"], o["lang"],
-                                 standalone=o["standalone"], to_terminal=to_terminal)
+                                 standalone=o["standalone"], to_terminal=to_terminal, flavor=o.get("flavor", "github"))
     if o.get("expand_lemmas"):
         from derivator.present.dispatch import render_with_lemmas
 
@@ -186,8 +160,8 @@ def _derive_rendered(expression: str, options: dict, to_terminal: bool) -> str |
 
 @app.command("list")
 def list_(
-    format: Format = typer.Option(Format.terminal, "--format", "-f", help="terminal or json."),
-    lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language of the titles."),
+    format: str = typer.Option("terminal", "--format", "-f", parser=choice(CHOICES["Format"]), metavar=metavar(CHOICES["Format"]), help="terminal or json."),
+    lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), help="Language of the titles."),
     verify: bool = typer.Option(False, "--verify", help="Self-check: derive and verify every entry (exit 1 if one fails)."),
     jobs: int = typer.Option(1, "--jobs", "-j", help="With --verify: entries at a time (0: one per CPU core)."),
     timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP),
@@ -198,7 +172,7 @@ def list_(
 
     if verify:
         raise typer.Exit(_verify_catalog([e.name for e in catalog.entries()], format, jobs, timeout, max_memory))
-    if format is Format.json:
+    if format == "json":
         import json
 
         typer.echo(json.dumps([catalog.describe(e) for e in catalog.entries()], ensure_ascii=False, indent=2))
@@ -212,7 +186,7 @@ def list_(
     x, y = sp.Symbol("x", real=True), sp.Symbol("y", real=True)
     table = Table("name", "formula", "aliases", "f′ in y", "kinks (PyTorch's f′ there)", show_lines=False)
     for e in catalog.entries():
-        title = e.title_ja if lang is Lang.ja else e.title
+        title = e.title_ja if lang == "ja" else e.title
         formula = to_unicode(catalog.definition(e, x, symbolic=True))
         form = catalog.output_form(e, y, symbolic=True)
         kinks = ", ".join(f"{b.at} ({b.convention}{', jump' if b.jump else ''})" for b in e.breakpoints)
@@ -226,7 +200,7 @@ def list_(
     Console().print(table)
 
 
-def _verify_catalog(names: list[str], format: Format, jobs: int, timeout: float | None, max_memory: str | None) -> int:
+def _verify_catalog(names: list[str], format: str, jobs: int, timeout: float | None, max_memory: str | None) -> int:
     """`list --verify`: each entry derived and verified in its own sandboxed worker, `jobs` at a time."""
     import json
 
@@ -238,7 +212,7 @@ def _verify_catalog(names: list[str], format: Format, jobs: int, timeout: float 
             for r in results]
     for row, r in zip(rows, results):
         row["seconds"] = round(r.seconds, 2)
-    if format is Format.json:
+    if format == "json":
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         from rich.console import Console
@@ -256,8 +230,9 @@ def _verify_catalog(names: list[str], format: Format, jobs: int, timeout: float 
 @app.command()
 def loss(
     name: str = typer.Argument(..., help="bce, mse, softmax or softmax-ce (also cross-entropy, BCEWithLogitsLoss)."),
-    format: Format = typer.Option(Format.terminal, "--format", "-f", help="Output format."),
-    lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language of the narration."),
+    format: str = typer.Option("terminal", "--format", "-f", parser=choice(CHOICES["Format"]), metavar=metavar(CHOICES["Format"]), help="Output format."),
+    lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), help="Language of the narration."),
+    flavor: str = typer.Option("github", "--flavor", parser=choice(CHOICES["Flavor"]), metavar=metavar(CHOICES["Flavor"]), help="With --format markdown: the platform it is pasted into."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically)."),
 ) -> None:
     """Derive a loss gradient with indices: BCE on a sigmoid (σ(z) − y), MSE on a sigmoid, the softmax
@@ -266,19 +241,19 @@ def loss(
     from derivator.present.dispatch import render
 
     d = derive_loss(name)
-    if format is Format.terminal and output is None:
+    if format == "terminal" and output is None:
         from derivator.present.terminal import render_terminal
 
-        render_terminal(d, lang=lang.value)
+        render_terminal(d, lang=lang)
         return
-    write_output(render(d, format.value, lang.value), output)
+    write_output(render(d, format, lang, flavor=flavor), output)
 
 
 @app.command()
 def check(
     files: List[str] = typer.Argument(..., help="Post, notes or .tex file(s) to check; '-' reads stdin."),
-    format: Format = typer.Option(Format.terminal, "--format", "-f", help="Output format."),
-    lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language of the report."),
+    format: str = typer.Option("terminal", "--format", "-f", parser=choice(CHOICES["Format"]), metavar=metavar(CHOICES["Format"]), help="Output format."),
+    lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), help="Language of the report."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file (atomically)."),
     jobs: int = typer.Option(1, "--jobs", "-j", help="Check this many files at a time (0: one per CPU core)."),
     timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP),
@@ -292,8 +267,8 @@ def check(
     from derivator.app.sandbox import limits_from
 
     refuse_overwriting_input(output, files)  # check never writes to what it reads
-    to_terminal = format is Format.terminal and output is None
-    reports = check_files(files, format=format.value, lang=lang.value, jobs=jobs_count(jobs),
+    to_terminal = format == "terminal" and output is None
+    reports = check_files(files, format=format, lang=lang, jobs=jobs_count(jobs),
                           limits=limits_from(timeout, max_memory), to_terminal=to_terminal)
     for report in reports:
         if report.error is not None:
@@ -303,7 +278,7 @@ def check(
         if to_terminal:
             for report in readable:
                 sys.stdout.write(report.rendered)
-        elif format is Format.json:
+        elif format == "json":
             import json
 
             body = readable[0].rendered if len(readable) == 1 else [r.rendered for r in readable]
@@ -325,8 +300,9 @@ def _scaled(limits, factor: float):
 @app.command()
 def compare(
     names: List[str] = typer.Argument(..., help="Catalog names or expressions, e.g. step sigmoid tanh relu gelu swish."),
-    format: Format = typer.Option(Format.terminal, "--format", "-f", help="Output format."),
-    lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language of the table."),
+    format: str = typer.Option("terminal", "--format", "-f", parser=choice(CHOICES["Format"]), metavar=metavar(CHOICES["Format"]), help="Output format."),
+    lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), help="Language of the table."),
+    flavor: str = typer.Option("github", "--flavor", parser=choice(CHOICES["Flavor"]), metavar=metavar(CHOICES["Flavor"]), help="With --format markdown: the platform it is pasted into."),
     plot: Optional[Path] = typer.Option(None, "--plot", help="Also draw every derivative on one figure (.svg, .png or .pdf)."),
     standalone: bool = typer.Option(False, "--standalone", help="With --format latex: a compilable document."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the table to this file (atomically)."),
@@ -339,9 +315,11 @@ def compare(
     from derivator.app.sandbox import limits_from, run_limited
 
     limits = _scaled(limits_from(timeout, max_memory), FACTS_TIME_FACTOR * len(names))
-    to_terminal = format is Format.terminal and output is None
-    options = {"format": format.value, "lang": lang.value, "standalone": standalone,
+    to_terminal = format == "terminal" and output is None
+    options = {"format": format, "lang": lang, "standalone": standalone,
                "plot": str(plot) if plot is not None else None}
+    if flavor != "github":
+        options["flavor"] = flavor  # (only when set, so existing cache keys stay valid)
     from derivator.app import cache
 
     # the table is cached like a derivation; a run that draws a plot (a file) or prints rich output is not
@@ -369,7 +347,8 @@ def _compare_rendered(names: list[str], options: dict, to_terminal: bool) -> str
     if to_terminal:
         cmp.render_terminal(cols, options["lang"])
         return None
-    return cmp.render(cols, options["format"], options["lang"], standalone=options["standalone"])
+    return cmp.render(cols, options["format"], options["lang"], standalone=options["standalone"],
+                      flavor=options.get("flavor", "github"))
 
 
 DOC_TIME_FACTOR = 6  # a document adds matplotlib and the plot to the derivation: allow 6 times its time
@@ -379,10 +358,10 @@ DOC_TIME_FACTOR = 6  # a document adds matplotlib and the plot to the derivation
 def doc(
     expression: str = typer.Argument(..., help="A catalog name or an expression."),
     template: str = typer.Option("article", "--template", "-t", help="article, beamer, blog, notebook, or one of yours (--templates)."),
-    lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language (ja: compile with lualatex)."),
-    flavor: Flavor = typer.Option(Flavor.github, "--flavor", help="With --template blog: the platform."),
+    lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), help="Language (ja: compile with lualatex)."),
+    flavor: str = typer.Option("github", "--flavor", parser=choice(CHOICES["Flavor"]), metavar=metavar(CHOICES["Flavor"]), help="With --template blog: the platform."),
     templates: Optional[Path] = typer.Option(None, "--templates", help="Your template folder, searched before derivator's."),
-    code: CodeFormat = typer.Option(CodeFormat.numpy, "--code", help="Language of the code section."),
+    code: str = typer.Option("numpy", "--code", parser=choice(CHOICES["CodeFormat"]), metavar=metavar(CHOICES["CodeFormat"]), help="Language of the code section."),
     var: str = typer.Option("x", "--var", help="The variable to differentiate by."),
     param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="Catalog parameter, name=value (repeatable)."),
     at_kink: Optional[str] = typer.Option(None, "--at-kink", help="Value used at kinks: left, right, mean or undefined."),
@@ -398,7 +377,7 @@ def doc(
 
     if not var.isidentifier() or var.startswith("_"):
         raise DerivatorError(f"--var {var!r} is not a variable name", hint="use a name such as x or z")
-    options = {"template": template, "lang": lang.value, "flavor": flavor.value, "code": code.value, "var": var,
+    options = {"template": template, "lang": lang, "flavor": flavor, "code": code, "var": var,
                "params": _params(param), "at_kink": at_kink, "output": str(output) if output else None,
                "templates": str(templates) if templates else None}
     limits = _scaled(limits_from(timeout, max_memory), DOC_TIME_FACTOR)
@@ -418,7 +397,7 @@ def doc(
 def plot(
     expression: str = typer.Argument(..., help="A catalog name or an expression."),
     output: Path = typer.Option(..., "--output", "-o", help="The figure: .svg, .png or .pdf."),
-    lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language of the labels (ja: a CJK font is required)."),
+    lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), help="Language of the labels (ja: a CJK font is required)."),
     var: str = typer.Option("x", "--var", help="The variable."),
     param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="Catalog parameter, name=value (repeatable)."),
     at_kink: Optional[str] = typer.Option(None, "--at-kink", help="Value used at kinks: left, right, mean or undefined."),
@@ -433,7 +412,7 @@ def plot(
 
     if not var.isidentifier() or var.startswith("_"):
         raise DerivatorError(f"--var {var!r} is not a variable name", hint="use a name such as x or z")
-    options = {"lang": lang.value, "var": var, "params": _params(param), "at_kink": at_kink,
+    options = {"lang": lang, "var": var, "params": _params(param), "at_kink": at_kink,
                "output": str(output), "xmin": xmin, "xmax": xmax}
     written = run_limited(run_plot, expression, options, limits=_scaled(limits_from(timeout, max_memory), DOC_TIME_FACTOR))
     typer.echo(f"derivator: wrote {written}", err=True)

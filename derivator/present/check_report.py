@@ -10,38 +10,21 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from functools import cache
-from importlib import resources
 
 from derivator.catalog import reading_function
 from derivator.check.report import CheckReport, ClaimResult, Note
+from derivator.i18n import words
 from derivator.present.tex import tex_escape
 
-LANGS = ("en", "ja")
 # parameters holding LaTeX (formatted as math); the others are plain text or line numbers
 MATH_PARAMS = {"factor", "inner", "should", "meant", "u", "v", "missing", "expected"}
 CODE_PARAMS = {"written"}
 _PLACEHOLDER = re.compile(r"(\{[a-z_]+\})")
 
 
-@cache
-def _catalog(lang: str) -> dict:
-    if lang not in LANGS:
-        from derivator.core.errors import DerivatorError
-
-        raise DerivatorError(f"unknown language {lang!r}", hint="use --lang en or --lang ja")
-    text = resources.files("derivator.i18n").joinpath(f"check_{lang}.toml").read_text("utf-8")
-    return tomllib.loads(text)
-
-
 def template(key: str, lang: str) -> str:
-    node: object = _catalog(lang)
-    for part in key.split("."):
-        node = node.get(part) if isinstance(node, dict) else None
-    if isinstance(node, str):
-        return node
-    return template(key, "en") if lang != "en" else key
+    return words(f"check.{key}", lang)
 
 
 class Style:

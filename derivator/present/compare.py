@@ -8,6 +8,7 @@ checked facts `derivator NAME --facts` shows. One row per fact, one column per f
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import sympy as sp
 
@@ -197,30 +198,33 @@ def _join_latex(parts: list[Part], math: callable) -> str:
     return " ".join(math(p.latex) if p.kind == "math" else latex_prose(p.latex) for p in parts).replace(" ,", ",")
 
 
-def render_markdown(cols: list[Column], lang: str = "en", inline=None) -> str:
-    from derivator.present.markdown import inline as gh_inline
+def render_markdown(cols: list[Column], lang: str = "en", flavor: str = "github") -> str:
+    """The table as Markdown for one platform: its math delimiters, escaping, bold and headings."""
+    from derivator.present.flavors import flavor_module
 
-    inline = inline or gh_inline
+    fl = flavor_module(flavor).FLAVOR
+    inline = fl.inline
 
     def cell_text(parts: list[Part]) -> str:
         # a | inside a cell ends it, even inside math: write |u| as \lvert u \rvert
         out = " ".join(inline(p.latex.replace(r"\left|", r"\left\lvert ").replace(r"\right|", r"\right\rvert ").replace("|", r"\vert "))
                        if p.kind == "math" else p.latex.replace("|", "\\|") for p in parts)
         return out.replace(" ,", ",")
-    head = [t("facts.row.fact", lang)] + [inline(h) for h, _ in headers(cols)]
+    head = [fl.text(t("facts.row.fact", lang))] + [inline(h) for h, _ in headers(cols)]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for label, cells in table(cols, lang):
-        lines.append("| " + " | ".join([f"**{label}**"] + [cell_text(c) for c in cells]) + " |")
-    return f"## {t('facts.compare_heading', lang)}\n\n" + "\n".join(lines) + "\n" + _notes_markdown(cols, lang)
+        lines.append("| " + " | ".join([fl.strong(fl.text(label))] + [cell_text(c) for c in cells]) + " |")
+    return (fl.heading(2, fl.text(t("facts.compare_heading", lang))) + "\n\n" + "\n".join(lines) + "\n"
+            + _notes_markdown(cols, lang, inline))
 
 
-def _notes_markdown(cols: list[Column], lang: str) -> str:
+def _notes_markdown(cols: list[Column], lang: str, inline: Callable[[str], str]) -> str:
     from derivator.present.facts_render import _unique, omission_text
 
     notes = []
     for c in cols:
         for o in _unique(c.facts.omitted):
-            notes.append(f"- {c.name}: {omission_text(o, lang, lambda e: '$`' + lmath(e) + '`$')}")
+            notes.append(f"- {c.name}: {omission_text(o, lang, lambda e: inline(lmath(e)))}")
         numeric = [t(f"facts.title.{f.key}", lang) for f in c.facts.facts if f.method == "numeric"]
         if numeric:
             notes.append(f"- {c.name}: {t('facts.cell.numeric_note', lang, facts=', '.join(numeric))}")
@@ -326,9 +330,9 @@ def render_json(cols: list[Column], lang: str = "en") -> str:
 
 # -- the overlay plot ------------------------------------------------------------------------------------------
 
-def render(cols: list[Column], format: str, lang: str, *, standalone: bool = False) -> str:
+def render(cols: list[Column], format: str, lang: str, *, standalone: bool = False, flavor: str = "github") -> str:
     if format == "markdown":
-        return render_markdown(cols, lang)
+        return render_markdown(cols, lang, flavor)
     if format == "latex":
         return render_latex(cols, lang, standalone=standalone)
     if format == "json":

@@ -90,7 +90,7 @@ def render_with_lemmas(d, format: str, lang: str, *, standalone: bool = False, t
 
 
 def render_with_facts(d, facts: Facts, format: str, lang: str, *, standalone: bool = False,
-                      to_terminal: bool = False) -> str | None:
+                      to_terminal: bool = False, flavor: str = "github") -> str | None:
     """The derivation in `format`, then its facts; printed directly (None) when to_terminal."""
     if format == "json":
         from derivator.present.json import render_json
@@ -113,6 +113,12 @@ def render_with_facts(d, facts: Facts, format: str, lang: str, *, standalone: bo
             head, _, tail = text.rpartition("\\end{document}")
             return head + fragment + "\\end{document}" + tail
         return text.rstrip("\n") + "\n\n" + fragment
+    if format == "markdown" and flavor != "github":
+        from derivator.present.facts_render import render_facts_flavor
+        from derivator.present.flavors import flavor_module, render_flavor
+
+        return render_flavor(d, flavor, lang=lang).rstrip("\n") + "\n\n" + render_facts_flavor(
+            facts, flavor_module(flavor).FLAVOR, lang=lang)
     if format == "markdown":
         return text.rstrip("\n") + "\n\n" + render_facts_markdown(facts, lang=lang)
     return text.rstrip("\n") + "\n\n" + facts_terminal_text(facts, lang=lang)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import mpmath
 import sympy as sp
@@ -19,6 +19,9 @@ from derivator.analysis.facts import Fact, Facts, Omission
 from derivator.i18n import t
 from derivator.core.printing import to_latex, to_unicode
 from derivator.core.trace import Step
+
+if TYPE_CHECKING:
+    from derivator.present.flavors._base import Flavor
 
 Math = Callable[[sp.Basic], str]
 
@@ -346,6 +349,40 @@ def render_facts_markdown(facts: Facts, *, lang: str = "en", inline: Callable[[s
         lines += [f"### {t('facts.ui.not_established', lang)}", ""]
         lines += [f"- {omission_text(o, lang, lambda e: inline(lmath(e)))}" for o in _unique(facts.omitted)]
         lines.append("")
+    return "\n".join(lines)
+
+
+def render_facts_flavor(facts: Facts, flavor: "Flavor", *, lang: str = "en") -> str:
+    """The facts for one Markdown platform: its delimiters and escaping, and paragraphs rather than
+    list items (an indented display inside a list item is not math on Zenn, Hatena or WordPress)."""
+    from derivator.present.flavors._base import HOLE_CLOSE, HOLE_OPEN, fill
+
+    formulas: list[str] = []
+
+    def hole(tex: str) -> str:
+        formulas.append(tex)
+        return f"{HOLE_OPEN}{len(formulas) - 1}{HOLE_CLOSE}"
+
+    def prose(text: str) -> str:
+        return fill(text, formulas, flavor)
+
+    lines = [flavor.heading(2, flavor.text(t("facts.heading", lang))), ""]
+    for f in facts.facts:
+        title = t(f"facts.title.{f.key}", lang)
+        if f.method == "numeric":
+            title += f" ({t('facts.ui.numeric_fact', lang)})"
+        lines += [flavor.heading(3, flavor.text(title)), ""]
+        for g in groups(rows(f, facts, lang, lmath, hole, REL_LATEX)):
+            mark = "✓" if all(r.verified for r in g) else f"⚠ {t('ui.unverified', lang)}"
+            sentence = prose(t("facts.ui.join", lang).join(r.sentence for r in g))
+            lines.append(f"{flavor.strong(flavor.text(_names(g)))} — {sentence} ({flavor.text(mark)})")
+            if g[0].rel:
+                lines += ["", flavor.display([f"{r.lhs} &{r.rel} {r.rhs}" + (rf" \quad ({r.where})" if r.where else "")
+                                              for r in g])]
+            lines.append("")
+    if facts.omitted:
+        lines += [flavor.heading(3, flavor.text(t("facts.ui.not_established", lang))), ""]
+        lines += [flavor.bullets([prose(omission_text(o, lang, lambda e: hole(lmath(e)))) for o in _unique(facts.omitted)]), ""]
     return "\n".join(lines)
 
 

@@ -28,7 +28,8 @@ def inline(tex: str) -> str:
 
 def _equation(row: str) -> str:
     # the aligned block's alignment marks have no meaning in a single equation
-    return row.replace("&=", "=").replace("&&", r"\qquad")
+    # (before any relation: =, >, \iff, \in; an escaped \& is text and stays)
+    return re.sub(r"(?<!\\)&", "", re.sub(r"(?<!\\)&&", r"\\qquad", row))
 
 
 def display(rows: list[str]) -> str:
