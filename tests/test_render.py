@@ -5,6 +5,8 @@ import json
 import re
 from pathlib import Path
 
+import sys
+
 import pytest
 
 from derivator.pipeline import derive
@@ -15,17 +17,16 @@ from derivator.core.trace import Verification
 from validators import katex_errors, mathjax_errors
 
 GOLDEN = Path(__file__).parent / "golden"
-FORMATS = {"tex": "latex", "md": "markdown", "json": "json", "txt": "terminal"}
+sys.path.insert(0, str(GOLDEN))
+from regenerate import cases, produce  # noqa: E402  (the one definition of what the golden files hold)
+
+_derivations: dict = {}
 
 
-@pytest.mark.parametrize("lang", ["en", "ja"])
-@pytest.mark.parametrize("suffix", sorted(FORMATS))
-def test_sigmoid_golden(lang, suffix):
-    expected = (GOLDEN / f"sigmoid.{lang}.{suffix}").read_text("utf-8")
-    produced = render(derive("sigmoid"), FORMATS[suffix], lang)
-    if not produced.endswith("\n"):
-        produced += "\n"
-    assert produced == expected
+@pytest.mark.parametrize("file, name, lang, fmt, flavor", cases(), ids=[c[0] for c in cases()])
+def test_golden(file, name, lang, fmt, flavor):
+    """sigmoid, tanh, relu, gelu in every format, flavour and language, as a person read them once."""
+    assert produce(name, lang, fmt, flavor, _derivations) == (GOLDEN / file).read_text("utf-8")
 
 
 EXPRESSIONS = [
