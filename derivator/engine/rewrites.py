@@ -17,7 +17,6 @@ from derivator.engine.rules import U, add, frac, mul
 
 FACTOR_SECONDS = 1.0
 
-Fold = Callable[[sp.Expr], sp.Expr]  # u -> g(u)
 
 
 @dataclass(frozen=True)

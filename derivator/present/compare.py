@@ -275,7 +275,7 @@ def render_terminal(cols: list[Column], lang: str = "en", console=None) -> None:
     tbl = Table(title=t("facts.compare_heading", lang), show_lines=True)
     tbl.add_column(t("facts.row.fact", lang), style="bold")
     for _, u in headers(cols):
-        tbl.add_column(u, style="cyan" if False else None)
+        tbl.add_column(u)
     for label, cells in table(cols, lang):
         tbl.add_row(label, *[_unicode_cell(c) for c in cells])
     console.print(tbl)

@@ -66,13 +66,6 @@ def fill(text: str, formulas: list[str], flavor: Flavor) -> str:
     return _HOLE_RE.sub(lambda m: flavor.inline(formulas[int(m.group(1))]), escaped)
 
 
-def phrase(key: str, lang: str, flavor: Flavor, **math: str) -> str:
-    """A catalog sentence whose {params} are TeX formulas, each set as inline math."""
-    formulas = list(math.values())
-    holes = {k: _HOLE.format(i) for i, k in enumerate(math)}
-    return fill(t(key, lang, **holes), formulas, flavor)
-
-
 # --- layout ---------------------------------------------------------------------------------------
 
 
@@ -152,10 +145,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 def markdown_text(s: str) -> str:
     """Backslash-escape what CommonMark would read as markup in running text."""
     return _MD_SPECIAL.sub(r"\\\1", s)
-
-
-def plain_text(s: str) -> str:
-    return s
 
 
 def aligned(rows: list[str], sep: str = "\n") -> str:
