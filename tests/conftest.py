@@ -3,3 +3,62 @@
 Its presence alone matters: pytest puts the directory of this root conftest (tests/) on sys.path, so
 test modules in any sub-folder can `from validators import katex_errors, ...`.
 """
+
+from __future__ import annotations
+
+
+import inspect
+
+import pytest
+
+# --- the quick subset: `pytest -m "not slow"` ---------------------------------------------------------
+# Marked here, in one place, by rule rather than by hand in every module, so the subset stays quick as
+# tests are added: a TeX compile, a test parametrized over catalog entries beyond a few representatives,
+# and the known heavy runs (property tests, whole corpora) are `slow`. CI runs everything.
+
+# representatives of each kind of entry: smooth and folded (sigmoid), odd (tanh), kinked (relu), with a
+# special function and a lemma (gelu)
+QUICK_ENTRIES = {"sigmoid", "tanh", "relu", "gelu"}
+HEAVY = {
+    "test_property.py::test_random_trees_derive_verified",
+    "test_hostile.py::test_parsers_on_the_whole_expression_corpus",
+    "test_hostile.py::test_check_reads_hostile_documents",
+    "test_hostile.py::test_known_slow_inputs_are_stopped_by_the_limit",
+    "test_hostile.py::test_command_line_time_limit",
+    "test_fuzz_check.py::test_documents",
+    "test_check_property.py::test_one_flipped_sign_is_caught_at_its_line",
+    "test_sandbox.py::test_timeout_is_hard",
+    "test_sandbox.py::test_time_is_counted_in_cpu_seconds_of_the_worker",
+    "test_batch.py::test_results_in_input_order_each_under_its_own_limit",
+    "test_batch.py::test_check_jobs_on_the_command_line",
+    "test_facts.py::test_every_step_of_the_seed_facts_is_verified",
+    "test_facts.py::test_a_limit_sympy_cannot_finish_in_time_is_omitted",
+    "test_facts.py::test_cli_facts_json_and_cpu_time",
+    "test_compare.py::test_seed_claims_in_the_table",
+    "test_compare.py::test_cli_compare_json_and_plot",
+}
+
+
+def _catalog_names() -> set[str]:
+    from derivator import catalog
+
+    names: set[str] = set()
+    for entry in catalog.entries():
+        names.add(entry.name)
+    return names
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    entries = _catalog_names()
+    slow = pytest.mark.slow
+    for item in items:
+        function = getattr(item, "function", None)
+        key = f"{item.path.name}::{function.__name__}" if function else item.nodeid
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        named = {v for v in params.values() if isinstance(v, str) and v in entries}
+        try:
+            source = inspect.getsource(function) if function else ""
+        except (OSError, TypeError):
+            source = ""
+        if key in HEAVY or (named and not named <= QUICK_ENTRIES) or "latex_compile(" in source:
+            item.add_marker(slow)
