@@ -237,12 +237,18 @@ def _renders_everywhere(math: list[tuple[str, bool]]) -> None:
         assert not errors, f"{engine.__name__}: {errors[:3]}"
 
 
-@pytest.mark.parametrize("flavor", FLAVORS)
-def test_loss_markdown_in_every_flavour(flavor):
+@pytest.fixture(scope="module")
+def softmax_ce():
     from derivator.analysis.losses import derive_loss
+
+    return derive_loss("softmax-ce")
+
+
+@pytest.mark.parametrize("flavor", FLAVORS)
+def test_loss_markdown_in_every_flavour(softmax_ce, flavor):
     from derivator.present.dispatch import render
 
-    d = derive_loss("softmax-ce")
+    d = softmax_ce
     text = render(d, "markdown", "en", flavor=flavor)
     assert text == render_flavor(d, flavor, lang="en")
     math = flavor_module(flavor).extract(text)
