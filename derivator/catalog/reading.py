@@ -1,8 +1,9 @@
 """The names hand-written derivations use for catalog functions, as the LaTeX reader is given them.
 
-`derivator.parse.latex` never imports the catalog: its Parser is given `words()` (which runs of letters
-are one word) and its Builder is given `reading_function` (what such a name means). Both come from the
-`in_posts` keys of entries.py, so a post's spelling of a new activation is added there and nowhere else.
+`derivator.parse.latex` never imports the catalog: it is given `reading_function`, the one registry of
+these names — called with a name, it says what the name means; its `words` say which runs of letters
+are one word. Both come from the `in_posts` keys of entries.py, so a post's spelling of a new activation
+is added there and nowhere else.
 """
 
 from __future__ import annotations
@@ -47,15 +48,29 @@ def _written_out(body: sp.Expr, x: sp.Symbol) -> Callable[[sp.Expr], sp.Expr]:
     return read
 
 
-def reading_function(name: str) -> Callable[[sp.Expr], sp.Expr] | None:
-    """What a text means by `name` used without a definition (σ, ReLU, softplus, Φ, …), or None.
+class ReadingNames:
+    """The catalog's names as the LaTeX reader is given them (derivator.parse.latex.FunctionNames)."""
 
-    Entries with parameters are left out: ELU's α or Swish's β could be anything in a post, and a
-    guessed default would be a false alarm."""
-    fn = _reading_table().get(name)
-    if fn is not None or len(name) < 3:
-        return fn
-    entry = lookup(name)
-    if entry is None or entry.params or not entry.cite_as_function:
-        return None
-    return function_class(entry.name)
+    @property
+    def words(self) -> frozenset[str]:
+        return words()
+
+    def __call__(self, name: str) -> Callable[[sp.Expr], sp.Expr] | None:
+        """What a text means by `name` used without a definition (σ, ReLU, softplus, Φ, …), or None.
+
+        Entries with parameters are left out: ELU's α or Swish's β could be anything in a post, and a
+        guessed default would be a false alarm."""
+        fn = _reading_table().get(name)
+        if fn is not None or len(name) < 3:
+            return fn
+        entry = lookup(name)
+        if entry is None or entry.params or not entry.cite_as_function:
+            return None
+        return function_class(entry.name)
+
+    def __repr__(self) -> str:
+        return "derivator.catalog.reading_function"
+
+
+# one instance: `reading_function(name)` as before, and `reading_function.words` for the tokenizer
+reading_function = ReadingNames()
