@@ -1,6 +1,6 @@
 """Named activations: definition, aliases, parameters, sources, and what happens at each kink.
 
-The catalog is data: every entry is one dict of literals in `entries.py` (its docstring lists the keys),
+The catalog is data: every entry is one dict of literals in `data.py` (its docstring lists the keys),
 built into frozen records (`model.py`) once by `registry.py`, which also keeps the one index of names.
 `symbolic.py` reads the texts with derivator's own parser (never eval) and makes the functions that stand
 for entries inside expressions; `reading.py` hands the names posts use to the LaTeX reader. The parsers

@@ -1,4 +1,4 @@
-"""What a catalog entry is: the frozen records the registry builds from the data in entries.py."""
+"""What a catalog entry is: the frozen records the registry builds from the data in data.py."""
 
 from __future__ import annotations
 

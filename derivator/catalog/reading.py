@@ -2,7 +2,7 @@
 
 `derivator.parse.latex` never imports the catalog: it is given `reading_function`, the one registry of
 these names — called with a name, it says what the name means; its `words` say which runs of letters
-are one word. Both come from the `in_posts` keys of entries.py, so a post's spelling of a new activation
+are one word. Both come from the `in_posts` keys of data.py, so a post's spelling of a new activation
 is added there and nowhere else.
 """
 

@@ -1,7 +1,7 @@
-"""The entries, built once from the data in entries.py, and the one index of their names.
+"""The entries, built once from the data in data.py, and the one index of their names.
 
 Every key of the data is checked here (a misspelt key or a convention that does not exist stops the
-build with the entry's name), so an entry added to entries.py needs no code anywhere else.
+build with the entry's name), so an entry added to data.py needs no code anywhere else.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from derivator.catalog import entries as data
+from derivator.catalog import data
 from derivator.catalog.model import CONVENTIONS, DOMAINS, Breakpoint, Entry, InPosts, Param
 from derivator.core.errors import DerivatorError
 
@@ -24,7 +24,7 @@ _IN_POSTS_KEYS = {"words", "names", "means"}
 
 
 class CatalogDataError(ValueError):
-    """entries.py holds something the registry cannot build: a developer's error, reported at first use."""
+    """data.py holds something the registry cannot build: a developer's error, reported at first use."""
 
 
 def _keys(where: str, record: Any, allowed: set[str], required: frozenset[str] | set[str] = frozenset()) -> dict:
@@ -100,7 +100,7 @@ def _in_posts(where: str, record: Any) -> InPosts:
 
 
 def build_entry(record: Any) -> Entry:
-    """One Entry from one dict of entries.py, every key and type checked."""
+    """One Entry from one dict of data.py, every key and type checked."""
     where = f"catalog entry {record.get('name', '?')!r}" if isinstance(record, dict) else "catalog entry"
     r = _keys(where, record, _OPTIONAL, _REQUIRED)
     name = _text(where, r["name"])
