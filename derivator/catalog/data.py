@@ -1,7 +1,9 @@
 """The catalog's data: every named activation, as literals only (a test refuses anything else here).
 
-A new activation is one dict in ENTRIES; nothing else needs editing. derivator.catalog.registry checks
-every key and type when it builds the entries, and tests/test_catalog_data.py parses and derives each one.
+A new activation is one dict in ENTRIES; no code anywhere else needs editing (the tests also want its
+independent reference implementation in tests/catalog_reference.py). derivator.catalog.registry checks
+every key and type when it builds the entries; the tests parse each one (test_catalog_data.py) and derive
+each one (test_catalog_engine.py).
 
 Keys of an entry (only `name`, `title`, `title_ja`, `definition` and `source` are required):
   name             the canonical name: lower case, an identifier
