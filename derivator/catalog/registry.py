@@ -13,127 +13,146 @@ from derivator.catalog import data
 from derivator.catalog.model import CONVENTIONS, DOMAINS, Breakpoint, Entry, InPosts, Param
 from derivator.core.errors import DerivatorError
 
-_REQUIRED = {"name", "title", "title_ja", "definition", "source"}
-_OPTIONAL = {
+_REQUIRED = frozenset({"name", "title", "title_ja", "definition", "source"})
+_OPTIONAL = frozenset({
     "aliases", "params", "ordered", "latex_name", "unicode_name", "sympy_function", "output_form",
     "cite_as_function", "breakpoints", "notes", "in_posts",
-}
-_PARAM_KEYS = {"name", "default", "doc", "symbol", "domain", "sources"}
-_BREAKPOINT_KEYS = {"at", "convention", "source", "source_text", "jump"}
-_IN_POSTS_KEYS = {"words", "names", "means"}
+})
+_PARAM_REQUIRED = frozenset({"name", "default"})
+_PARAM_KEYS = frozenset({"doc", "symbol", "domain", "sources"})
+_BREAKPOINT_REQUIRED = frozenset({"at"})
+_BREAKPOINT_KEYS = frozenset({"convention", "source", "source_text", "jump"})
+_IN_POSTS_KEYS = frozenset({"words", "names", "means"})
+_NO_POSTS = InPosts()
 
 
 class CatalogDataError(ValueError):
     """data.py holds something the registry cannot build: a developer's error, reported at first use."""
 
 
-def _keys(where: str, record: Any, allowed: set[str], required: frozenset[str] | set[str] = frozenset()) -> dict:
-    if not isinstance(record, dict):
+# The checks run at every start, so the happy path stays cheap (no message is built unless one fails):
+# each helper names what it checks, and build_entry puts the entry's name in front.
+def _keys(where: str, record: Any, allowed: frozenset[str], required: frozenset[str] = frozenset()) -> dict:
+    if type(record) is not dict:
         raise CatalogDataError(f"{where}: expected a dict, got {type(record).__name__}")
-    unknown = set(record) - allowed - required
-    if unknown:
-        raise CatalogDataError(f"{where}: unknown key(s) {sorted(unknown)}; known: {sorted(allowed | required)}")
-    missing = required - set(record)
-    if missing:
-        raise CatalogDataError(f"{where}: missing key(s) {sorted(missing)}")
+    if not record.keys() <= allowed | required:
+        unknown = sorted(set(record) - allowed - required)
+        raise CatalogDataError(f"{where}: unknown key(s) {unknown}; known: {sorted(allowed | required)}")
+    if not required <= record.keys():
+        raise CatalogDataError(f"{where}: missing key(s) {sorted(required - set(record))}")
     return record
 
 
 def _text(where: str, value: Any) -> str:
-    if not isinstance(value, str):
+    if type(value) is not str:
         raise CatalogDataError(f"{where}: expected text, got {value!r}")
     return value
 
 
 def _texts(where: str, value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list):  # a list, so that a lone name is never a string read letter by letter
-        raise CatalogDataError(f"{where}: expected a list, got {value!r}")
-    return tuple(_text(where, v) for v in value)
+    # a list, so that a lone name is never a string read letter by letter ("ReLU" as R, e, L, U)
+    if type(value) is not list or not all(type(v) is str for v in value):
+        raise CatalogDataError(f"{where}: expected a list of texts, got {value!r}")
+    return tuple(value)
 
 
-def _param(where: str, record: Any) -> Param:
-    r = _keys(where, record, _PARAM_KEYS - {"name", "default"}, {"name", "default"})
+def _flag(where: str, value: Any) -> bool:
+    if type(value) is not bool:
+        raise CatalogDataError(f"{where}: must be True or False, got {value!r}")
+    return value
+
+
+def _param(i: int, record: Any) -> Param:
+    r = _keys(f"param {i}", record, _PARAM_KEYS, _PARAM_REQUIRED)
     domain = r.get("domain", "positive")
     if domain not in DOMAINS:
-        raise CatalogDataError(f"{where}: domain {domain!r} is not one of {DOMAINS}")
+        raise CatalogDataError(f"param {i}: domain {domain!r} is not one of {DOMAINS}")
     sources = r.get("sources", {})
-    if not isinstance(sources, dict):
-        raise CatalogDataError(f"{where}: sources must map a source's name to its value")
+    if type(sources) is not dict or not all(type(k) is str and type(v) is str for k, v in sources.items()):
+        raise CatalogDataError(f"param {i}: sources must map a source's name to its value, as texts")
+    symbol = r.get("symbol")
     return Param(
-        name=_text(where, r["name"]),
-        default=_text(where, r["default"]),
-        doc=_text(where, r.get("doc", "")),
-        sources=tuple((_text(where, k), _text(where, v)) for k, v in sources.items()),
-        symbol=_text(where, r["symbol"]) if "symbol" in r else None,
+        name=_text(f"param {i}", r["name"]),
+        default=_text(f"param {i}", r["default"]),
+        doc=_text(f"param {i}", r.get("doc", "")),
+        sources=tuple(sources.items()),
+        symbol=None if symbol is None else _text(f"param {i}", symbol),
         domain=domain,
     )
 
 
-def _breakpoint(where: str, record: Any) -> Breakpoint:
-    r = _keys(where, record, _BREAKPOINT_KEYS - {"at"}, {"at"})
+def _breakpoint(i: int, record: Any) -> Breakpoint:
+    r = _keys(f"breakpoint {i}", record, _BREAKPOINT_KEYS, _BREAKPOINT_REQUIRED)
     convention = r.get("convention", "left")
     if convention not in CONVENTIONS:
-        raise CatalogDataError(f"{where}: convention {convention!r} is not one of {CONVENTIONS}")
-    if "source" in r and "source_text" in r:
-        raise CatalogDataError(f"{where}: give either source or source_text")
+        raise CatalogDataError(f"breakpoint {i}: convention {convention!r} is not one of {CONVENTIONS}")
     if "source" in r:
+        if "source_text" in r:
+            raise CatalogDataError(f"breakpoint {i}: give either source or source_text")
         if r["source"] not in data.CONVENTION_SOURCES:
-            raise CatalogDataError(f"{where}: source {r['source']!r} is not in CONVENTION_SOURCES")
+            raise CatalogDataError(f"breakpoint {i}: source {r['source']!r} is not in CONVENTION_SOURCES")
         source = data.CONVENTION_SOURCES[r["source"]]
     else:
-        source = _text(where, r.get("source_text", ""))
-    jump = r.get("jump", False)
-    if not isinstance(jump, bool):
-        raise CatalogDataError(f"{where}: jump must be True or False")
-    return Breakpoint(at=_text(where, r["at"]), convention=convention, convention_source=source, jump=jump)
+        source = _text(f"breakpoint {i}", r.get("source_text", ""))
+    return Breakpoint(at=_text(f"breakpoint {i}", r["at"]), convention=convention, convention_source=source,
+                      jump=_flag(f"breakpoint {i}: jump", r.get("jump", False)))
 
 
-def _in_posts(where: str, record: Any) -> InPosts:
-    r = _keys(where, record, _IN_POSTS_KEYS)
-    words = _texts(where, r.get("words", []))
-    if any(w != w.lower() or not w.isalnum() for w in words):
-        raise CatalogDataError(f"{where}: words are lower-case letters and digits: {words}")
-    names = _texts(where, r.get("names", []))
-    if names and "means" not in r:
-        raise CatalogDataError(f"{where}: names need `means`, the function they are read as")
-    return InPosts(words=words, names=names, means=_text(where, r["means"]) if "means" in r else None)
+def _in_posts(record: Any) -> InPosts:
+    r = _keys("in_posts", record, _IN_POSTS_KEYS)
+    words = _texts("in_posts: words", r.get("words", []))
+    if not all(w.isalnum() and w == w.lower() for w in words):
+        raise CatalogDataError(f"in_posts: words are lower-case letters and digits: {words}")
+    names = _texts("in_posts: names", r.get("names", []))
+    means = r.get("means")
+    if names and means is None:
+        raise CatalogDataError("in_posts: names need `means`, the function they are read as")
+    return InPosts(words=words, names=names, means=None if means is None else _text("in_posts: means", means))
+
+
+def _optional(r: dict, key: str) -> str | None:
+    value = r.get(key)
+    return None if value is None else _text(key, value)
 
 
 def build_entry(record: Any) -> Entry:
     """One Entry from one dict of data.py, every key and type checked."""
-    where = f"catalog entry {record.get('name', '?')!r}" if isinstance(record, dict) else "catalog entry"
-    r = _keys(where, record, _OPTIONAL, _REQUIRED)
-    name = _text(where, r["name"])
+    try:
+        return _build_entry(record)
+    except CatalogDataError as err:
+        name = record.get("name", "?") if type(record) is dict else "?"
+        raise CatalogDataError(f"catalog entry {name!r}: {err}") from None
+
+
+def _build_entry(record: Any) -> Entry:
+    r = _keys("entry", record, _OPTIONAL, _REQUIRED)
+    name = _text("name", r["name"])
     if not (name.isidentifier() and name.isascii() and name == name.lower()):
-        raise CatalogDataError(f"{where}: a name is a lower-case ASCII identifier")
-    cite = r.get("cite_as_function", True)
-    if not isinstance(cite, bool):
-        raise CatalogDataError(f"{where}: cite_as_function must be True or False")
-    params = tuple(_param(f"{where}, param {i}", p) for i, p in enumerate(r.get("params", [])))
-    ordered = tuple(tuple(_texts(f"{where}, ordered", pair)) for pair in r.get("ordered", []))
-    if any(len(pair) != 2 or not set(pair) <= {p.name for p in params} for pair in ordered):
-        raise CatalogDataError(f"{where}: ordered holds pairs [low, high] of its parameters")
-
-    def optional(key: str) -> str | None:
-        return _text(where, r[key]) if key in r else None
-
+        raise CatalogDataError("a name is a lower-case ASCII identifier")
+    params = tuple(_param(i, p) for i, p in enumerate(r.get("params", ())))
+    pairs = r.get("ordered", ())
+    ordered = tuple((low, high) for low, high in (_texts("ordered", pair) for pair in pairs)) if all(
+        type(pair) is list and len(pair) == 2 for pair in pairs) else None
+    if ordered is None or not {n for pair in ordered for n in pair} <= {p.name for p in params}:
+        raise CatalogDataError("ordered holds pairs [low, high] of its parameters")
+    in_posts = r.get("in_posts")
     return Entry(
         name=name,
-        definition=_text(where, r["definition"]),
-        aliases=_texts(f"{where}, aliases", r.get("aliases", [])),
+        definition=_text("definition", r["definition"]),
+        aliases=_texts("aliases", r.get("aliases", [])),
         params=params,
-        source=_text(where, r["source"]),
-        breakpoints=tuple(_breakpoint(f"{where}, breakpoint {i}", b) for i, b in enumerate(r.get("breakpoints", []))),
-        cite_as_function=cite,
-        title=_text(where, r["title"]),
-        title_ja=_text(where, r["title_ja"]),
-        notes=_text(where, r.get("notes", "")),
-        ordered=ordered,  # type: ignore[arg-type]  # pairs: checked above
-        in_posts=_in_posts(f"{where}, in_posts", r.get("in_posts", {})),
-        latex_name=optional("latex_name"),
-        unicode_name=optional("unicode_name"),
-        sympy_function=optional("sympy_function"),
-        output_form=optional("output_form"),
+        source=_text("source", r["source"]),
+        breakpoints=tuple(_breakpoint(i, b) for i, b in enumerate(r.get("breakpoints", ()))),
+        cite_as_function=_flag("cite_as_function", r.get("cite_as_function", True)),
+        title=_text("title", r["title"]),
+        title_ja=_text("title_ja", r["title_ja"]),
+        notes=_text("notes", r.get("notes", "")),
+        ordered=ordered,
+        in_posts=_NO_POSTS if in_posts is None else _in_posts(in_posts),
+        latex_name=_optional(r, "latex_name"),
+        unicode_name=_optional(r, "unicode_name"),
+        sympy_function=_optional(r, "sympy_function"),
+        output_form=_optional(r, "output_form"),
     )
 
 
