@@ -19,7 +19,7 @@ from derivator.parse.text import parse_text
 from derivator.core.trace import Derivation, Kink, Lemma, Step
 from derivator.verify import Domain, plain, verify_derivation
 
-KINK_CONVENTIONS = ("left", "right", "mean", "undefined")
+KINK_CONVENTIONS = catalog.CONVENTIONS  # the one list (derivator.catalog.model): --at-kink takes the same words
 MAX_ORDER = 6
 
 

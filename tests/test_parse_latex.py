@@ -181,7 +181,15 @@ TREES = [
 
 @pytest.mark.parametrize("tex, tree", TREES)
 def test_tree(tex, tree):
-    assert parse_latex_ast(tex) == tree
+    assert parse_latex_ast(tex, reading_function) == tree
+
+
+def test_catalog_words_come_only_from_the_registry_given():
+    # the parser keeps no catalog names of its own: without the catalog's registry GELU stays as written,
+    # and a three-letter name (elu) is three letters
+    assert parse_latex_ast(r"\mathrm{GELU}(x)") == Apply("GELU", (Sym("x"),))
+    assert parse_latex_ast("elu(x)", reading_function) == Apply("elu", (Sym("x"),))
+    assert parse_latex_ast("elu(x)") != Apply("elu", (Sym("x"),))
 
 
 def test_e_is_euler_and_multiletter_products_split():

@@ -16,7 +16,8 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from derivator.parse.latex import CATALOG, FUNCTIONS
+from derivator.catalog import reading_function
+from derivator.parse.latex import FUNCTIONS
 
 # Top-level environments that are display math in LaTeX (and in MathJax/KaTeX Markdown)
 MATH_ENVIRONMENTS = (
@@ -342,7 +343,7 @@ def _wordpress(body: str, line: int) -> list[Formula]:
 
 _PLAIN_CHARS = re.compile(r"^[ \tA-Za-z0-9+\-*/^().,'=<>|!²³]+$")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+>]\s+|\d+[.)]\s+)")
-_PLAIN_WORDS = set(FUNCTIONS) | CATALOG | {"e", "pi"}
+_PLAIN_WORDS = set(FUNCTIONS) | reading_function.words | {"e", "pi"}
 
 
 def _plain_lines(text: str, lines: _Lines, formulas: list[Formula]) -> list[Formula]:

@@ -25,7 +25,6 @@ import sympy as sp
 from derivator.catalog import reading_function
 from derivator.parse.latex import (
     CALL_LETTERS,
-    CATALOG,
     FUNCTIONS,
     GREEK,
     Apply,
@@ -194,7 +193,7 @@ class Reader(Builder):
             d = self.ctx.defs[name]
             if d.params:
                 raise InterpretError(f"function {name} used without an argument")
-        elif name in CATALOG or name in FUNCTIONS:
+        elif name in reading_function.words or name in FUNCTIONS:
             raise InterpretError(f"function {name} used without an argument")
         return self.ctx.symbol(name)
 

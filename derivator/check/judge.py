@@ -116,7 +116,7 @@ class Judge:
     def parse(self, text: str) -> Node | ParseError:
         if text not in self._parsed:
             try:
-                self._parsed[text] = parse_latex_expression_ast(text)
+                self._parsed[text] = parse_latex_expression_ast(text, reading_function)
             except ParseError as err:
                 self._parsed[text] = err
         return self._parsed[text]
@@ -391,7 +391,7 @@ class Judge:
     def _variant_reader(self, text: str, world: str):
         def read():
             try:
-                node = parse_latex_expression_ast(text)
+                node = parse_latex_expression_ast(text, reading_function)
                 return Reader(self.ctx, world=world).read(node)
             except _FAILURES:
                 return None
@@ -432,7 +432,7 @@ class Judge:
         var = None
         for text in conditions:
             try:
-                node = parse_latex_ast(text)
+                node = parse_latex_ast(text, reading_function)
             except ParseError:
                 continue
             if not isinstance(node, Rel):

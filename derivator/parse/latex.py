@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Callable, Collection, Iterator, Protocol
 
 import sympy as sp
 
@@ -297,10 +297,6 @@ FUNCTIONS = {
     "arctanh": "atanh", "atanh": "atanh", "erf": "erf", "erfc": "erfc", "max": "Max", "min": "Min",
     "sgn": "sign", "sign": "sign", "abs": "Abs", "sqrt": "sqrt",
 }
-# Activation functions a post may use without defining them (the catalog's spellings, lower-case)
-CATALOG = {"sigmoid", "softplus", "relu", "gelu", "swish", "silu", "softsign", "mish", "logsigmoid", "elu", "selu",
-           "celu", "relu6", "hardtanh", "hardswish", "hardsigmoid", "tanhshrink", "softshrink", "hardshrink",
-           "lisht", "squareplus", "sinc", "isru", "isrlu", "sqnl", "snake"}
 _ACCENTS = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde",
             "widetilde": "tilde", "vec": "vec", "dot": "dot", "ddot": "ddot", "mathbf": "bold",
             "boldsymbol": "bold", "bm": "bold", "pmb": "bold"}
@@ -317,7 +313,6 @@ _UNSUPPORTED = {
     "renewcommand": "macro definitions", "input": "\\input", "include": "\\include",
     "underbrace": "braces with notes", "overbrace": "braces with notes",
 }
-_KNOWN_WORDS = set(FUNCTIONS) | CATALOG
 # one-letter names that are functions when a bracket follows, even inside a bare argument
 CALL_LETTERS = set("fghFGHpqPQ")
 
@@ -370,13 +365,17 @@ _REL_CHARS = {"=": "=", "<": "<", ">": ">"}
 class Parser:
     """Recursive descent over tokens; one instance per formula."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, words: Collection[str] = frozenset()):
         if len(text) > MAX_LENGTH:
             raise ParseError(f"formula too long ({len(text)} characters, limit {MAX_LENGTH})")
         if "\x00" in text:
             raise ParseError("NUL byte in formula", f"column {text.index(chr(0)) + 1}")
         self.text = text
         self.tokens = tokenize(text)
+        # function names a post may use without defining them, lower case (relu, elu): the caller's
+        # registry gives them (derivator.catalog's); this module keeps no catalog names of its own
+        self.words = frozenset(words)
+        self.known_words = self.words | set(FUNCTIONS)
         self.i = 0
         self.depth = 0
         self.abs_open = 0
@@ -760,7 +759,7 @@ class Parser:
         word = None
         if len(run) > 1:
             lower = run.lower()
-            if lower in _KNOWN_WORDS:
+            if lower in self.known_words:
                 word = run
             else:
                 # the longest known function name at the start of the run: "sinx", "expx" are rare,
@@ -818,7 +817,7 @@ class Parser:
         lower = word.lower()
         if lower in FUNCTIONS:
             return self.function(FUNCTIONS[lower], t)
-        if lower in CATALOG:
+        if lower in self.words:
             return self.symbol_tail(lower)
         return self.symbol_tail(word)
 
@@ -1127,18 +1126,37 @@ class Parser:
 _INVERSE = {"sin": "asin", "cos": "acos", "tan": "atan", "sinh": "asinh", "cosh": "acosh", "tanh": "atanh"}
 
 
-def parse_latex_ast(text: str) -> Node:
-    """Parse one formula (an expression, or a relation chain) into the syntax tree."""
+class FunctionNames(Protocol):
+    """The name registry a caller gives the reader (derivator.catalog.reading_function): parse never
+    imports the catalog."""
+
+    @property
+    def words(self) -> frozenset[str]:
+        """Lower-case names read as one word each (relu, elu, logsigmoid)."""
+        ...
+
+    def __call__(self, name: str) -> Callable[[sp.Expr], sp.Expr] | None:
+        """The function a text means by `name` used without a definition, or None."""
+        ...
+
+
+def _words(names: FunctionNames | None) -> frozenset[str]:
+    return names.words if names is not None else frozenset()
+
+
+def parse_latex_ast(text: str, names: FunctionNames | None = None) -> Node:
+    """Parse one formula (an expression, or a relation chain) into the syntax tree; `names` is the
+    caller's registry of function names (its `words` are read as one word each)."""
     try:
-        return Parser(normalize_latex(text)).parse_relation()
+        return Parser(normalize_latex(text), _words(names)).parse_relation()
     except RecursionError:
         raise ParseError("formula nested too deeply") from None
 
 
-def parse_latex_expression_ast(text: str) -> Node:
+def parse_latex_expression_ast(text: str, names: FunctionNames | None = None) -> Node:
     """Parse one side of an equation (no top-level relation) into the syntax tree."""
     try:
-        return Parser(normalize_latex(text)).parse_expression()
+        return Parser(normalize_latex(text), _words(names)).parse_expression()
     except RecursionError:
         raise ParseError("formula nested too deeply") from None
 
@@ -1163,15 +1181,13 @@ _SYMPY_FUNCTIONS: dict[str, Callable[..., sp.Expr]] = {
 _REL_SYMPY = {"<": sp.Lt, ">": sp.Gt, "le": sp.Le, "ge": sp.Ge, "=": sp.Eq, "ne": sp.Ne}
 
 
-# name -> the function a text means by it, or None; the catalog passes its registry in (parse never imports it)
-FunctionNames = Callable[[str], Callable[[sp.Expr], sp.Expr] | None]
 
 
 class Builder:
     """Turn a syntax tree into SymPy. Subclasses decide what names, calls and primes mean."""
 
     def __init__(self, functions: FunctionNames | None = None) -> None:
-        self._functions = functions
+        self.names = functions
 
     # -- what the text means (override in a reader with definitions) ------------------------------
     def symbol(self, name: str) -> sp.Expr:
@@ -1182,7 +1198,7 @@ class Builder:
     def catalog(self, name: str) -> Callable[[sp.Expr], sp.Expr] | None:
         """An activation function a text may use without defining it (σ, ReLU, softplus, Φ, …): asked of
         the name registry the caller passed in (derivator.catalog.reading_function); none without one."""
-        return self._functions(name) if self._functions is not None else None
+        return self.names(name) if self.names is not None else None
 
     def apply(self, node: Apply) -> sp.Expr:
         args = [self.build(a) for a in node.args]
@@ -1374,8 +1390,8 @@ def parse_latex(text: str, builder: Builder | None = None):
 
     Raises ParseError (one line, with the column) for anything it cannot read.
     """
-    node = parse_latex_ast(text)
     builder = builder or Builder()
+    node = parse_latex_ast(text, builder.names)
     try:
         if isinstance(node, Rel):
             if all(op in ("=", "def") for op in node.ops):

@@ -11,7 +11,7 @@ import ast
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Mapping
 
 import sympy as sp
 
@@ -433,7 +433,7 @@ def _check_depth(source: str, lead: int = 0) -> None:
 
 def parse_text(
     text: str,
-    functions: dict[str, Callable[..., sp.Expr]] | None = None,
+    functions: Mapping[str, Callable[..., sp.Expr]] | None = None,
     variables: tuple[str, ...] = (),
 ) -> sp.Expr:
     """Parse plain text into a SymPy expression; every symbol is real."""

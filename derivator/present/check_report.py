@@ -258,7 +258,7 @@ def _formula_tex(text: str, lang: str) -> str:
     body = norm[1:].strip() if norm.startswith("=") else norm
     try:
         if body:
-            parse_latex_ast(body)
+            parse_latex_ast(body, reading_function)
         if norm.isascii() and "\\begin" not in norm:
             return f"${norm}$"
     except (ParseError, RecursionError):
