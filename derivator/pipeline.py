@@ -15,12 +15,18 @@ from derivator.engine.rewrites import Target, simplify_steps, tidy
 from derivator.engine.tracer import Tracer
 from derivator.core.errors import DerivatorError
 from derivator.core.functions import NamedFunction, named_function
+from derivator.core.step_ids import StepId
 from derivator.parse.text import parse_text
 from derivator.core.trace import Derivation, Kink, Lemma, Step
 from derivator.verify import Domain, plain, verify_derivation
 
 KINK_CONVENTIONS = catalog.CONVENTIONS  # the one list (derivator.catalog.model): --at-kink takes the same words
 MAX_ORDER = 6
+
+
+def _in_terms_of(body: sp.Expr, u: sp.Symbol) -> Callable[[sp.Expr], sp.Expr]:
+    """v ↦ body with u = v: a formula in a placeholder u, as a function (a lemma, a definition)."""
+    return lambda v: body.xreplace({u: v})
 
 
 @lru_cache(maxsize=64)
@@ -47,7 +53,7 @@ def _lemmas(expr: sp.Expr, exclude: str | None) -> tuple[dict, list[Lemma]]:
         lemma = _lemma_derivation(entry.name)
         x = lemma.variable
         rhs = lemma.derivative.xreplace({x: u})
-        table[cls] = lambda v, _rhs=rhs: _rhs.xreplace({u: v})
+        table[cls] = _in_terms_of(rhs, u)
         cited.append(Lemma(entry.name, sp.Derivative(cls(u), u), rhs, lemma))
     return table, cited
 
@@ -57,7 +63,7 @@ def _targets(function: sp.Expr, definition: sp.Expr, x: sp.Symbol) -> list[Targe
         return []
     u = sp.Symbol("u", real=True)
     body = definition.xreplace({x: u})
-    return [Target(type(function), lambda v, _b=body: _b.xreplace({u: v}))]
+    return [Target(type(function), _in_terms_of(body, u))]
 
 
 ConventionOf = Callable[[sp.Expr], tuple[str, str]]  # kink position -> (convention, its source)
@@ -129,7 +135,7 @@ def resolve(text: str, var: str = "x", params: dict | None = None) -> tuple[sp.E
         if entry.params or entry.sympy_function is None and not entry.cite_as_function:
             u = sp.Symbol("u", real=True)
             body = definition.xreplace({x: u})
-            cls = named_function(entry.name, lambda v, _b=body: _b.xreplace({u: v}), entry.latex_name, entry.unicode_name)
+            cls = named_function(entry.name, _in_terms_of(body, u), entry.latex_name, entry.unicode_name)
         else:
             cls = catalog.function_class(entry.name)
         return cls(x), definition, x, entry.name
@@ -148,7 +154,7 @@ def resolve(text: str, var: str = "x", params: dict | None = None) -> tuple[sp.E
 def _steps_from(start: sp.Expr, proposals) -> list[Step]:
     steps, current = [], start
     for p in proposals:
-        steps.append(Step(f"rewrite.{p.rule}", current, p.after, p.params))
+        steps.append(Step(p.rule, current, p.after, p.params))
         current = p.after
     return steps
 
@@ -159,7 +165,8 @@ def _drop_repeats(steps: list[Step]) -> list[Step]:
 
     kept: list[Step] = []
     for step in steps:
-        if to_latex(step.before) == to_latex(step.after):
+        # a part with no rule keeps its own line: it is where the derivation stops for that part
+        if step.rule != StepId.DONT_KNOW and to_latex(step.before) == to_latex(step.after):
             if kept:
                 kept[-1].after = step.after
             continue
@@ -179,7 +186,7 @@ def _known_functions() -> tuple[Target, ...]:
         body = catalog.definition(entry, u)
         if sp.count_ops(body) < 3 or body.has(sp.Piecewise, sp.Max, sp.Min, sp.Heaviside, sp.Abs):
             continue  # x, e^x, sin x are themselves already; cases are not recognised this way
-        found.append(Target(cls, lambda v, _b=body: _b.xreplace({u: v})))
+        found.append(Target(cls, _in_terms_of(body, u)))
     return tuple(found)
 
 
@@ -228,7 +235,7 @@ def derive(
         if function != definition:
             steps.append(
                 Step(
-                    "definition",
+                    StepId.DEFINITION,
                     sp.Derivative(function, x, evaluate=False),
                     sp.Derivative(start_display, x, evaluate=False),
                     {"function": function, "definition": definition},
@@ -241,13 +248,13 @@ def derive(
         if isinstance(function, sp.Function) and function.args == (x,):
             u = sp.Symbol("u", real=True)
             rhs = first.derivative.xreplace({x: u})
-            lemma_table[type(function)] = lambda v, _r=rhs: _r.xreplace({u: v})
+            lemma_table[type(function)] = _in_terms_of(rhs, u)
         cited.append(Lemma(f"{name or text}^({order - 1})", sp.Derivative(function, (x, order - 1)), previous.derivative, previous))
         body = previous.derivative
         start_display = sp.UnevaluatedExpr(body)
         steps.append(
             Step(
-                "previous_order",
+                StepId.PREVIOUS_ORDER,
                 sp.Derivative(function, (x, order), evaluate=False),
                 sp.Derivative(start_display, x, evaluate=False),
                 {"order": order},
@@ -267,9 +274,9 @@ def derive(
         with_values = _with_point_values(plain(result), sorted(points, key=lambda p: float(p[0])), x)
         conventions = sorted({k.convention for k in kinks if k.value is not None})
         if conventions:
-            steps.append(Step("kink", result, with_values, {"convention": ", ".join(conventions), "at": [p[0] for p in points]}))
+            steps.append(Step(StepId.KINK, result, with_values, {"convention": ", ".join(conventions), "at": [p[0] for p in points]}))
         else:  # only smooth joins (sinc at 0, SQNL at ±2): f' exists there, no convention involved
-            steps.append(Step("joins", result, with_values, {"at": [p[0] for p in points]}))
+            steps.append(Step(StepId.JOINS, result, with_values, {"at": [p[0] for p in points]}))
         derivative = with_values
 
     d = Derivation(
@@ -285,7 +292,8 @@ def derive(
         order=order,
     )
     y = d.output_symbol
-    found = output_form(function, definition, derivative, x, y)
+    # a partial derivative has no form in y: the part without a rule is not a function of y we know
+    found = None if d.partial else output_form(function, definition, derivative, x, y)
     if found is not None:
         d.output_form, d.output_steps = found
     boundaries = tuple(float(k.at) for k in kinks) + tuple(float(at) for at, _ in smooth)

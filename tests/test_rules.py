@@ -99,9 +99,14 @@ def test_no_two_consecutive_lines_render_the_same():
         "Max(x, beta)",  # kink position depends on a parameter
     ],
 )
-def test_dont_know_is_an_explicit_error(text):
+def test_dont_know_is_explicit_and_never_verified(text):
+    """No rule: a partial derivation whose open part is named, never verified; uses that need the whole
+    derivative get the one-line "don't know" error (tests/test_dont_know.py has the rest)."""
+    d = derive(text)
+    assert d.partial and not d.verified and not d.final_check.ok
+    assert [s.rule for s in d.steps if not s.verified] == ["dont_know"]
     with pytest.raises(UnsupportedError) as info:
-        derive(text)
+        d.require_complete()
     assert "no differentiation rule" in str(info.value)
 
 

@@ -1096,6 +1096,7 @@ def facts(d: Derivation, second: Derivation | None = None, *, params: dict | Non
 
     if d.order != 1:
         raise DerivatorError("--facts applies to first derivatives", hint="drop --order")
+    d.require_complete()  # every fact is about the whole derivative
     x = d.variable
     f_plain = plain(d.definition)
     extra = sorted(s.name for s in f_plain.free_symbols - {x})

@@ -23,6 +23,7 @@ import sympy as sp
 
 from derivator.core.errors import DerivatorError
 from derivator.core.functions import sigmoid
+from derivator.core.step_ids import StepId
 from derivator.core.trace import Derivation, Lemma, Step, Verification
 from derivator.verify import Domain, check_equal
 
@@ -167,7 +168,7 @@ def _verify_pair(a: sp.Expr, b: sp.Expr, problem: IndexedProblem, constrained: b
     return Verification(True, method, points, note=note)
 
 
-def _chain(start: sp.Expr, *moves: tuple[str, sp.Expr, dict]) -> list[Step]:
+def _chain(start: sp.Expr, *moves: tuple[StepId, sp.Expr, dict]) -> list[Step]:
     steps, current = [], start
     for rule, after, params in moves:
         steps.append(Step(rule, current, after, params))
@@ -192,15 +193,15 @@ def binary_cross_entropy() -> Derivation:
     sp_ = _sigma_prime(Z)
     one_minus = 1 - sz
     moves = [
-        ("definition", _d(loss, Z), {"function": L, "definition": loss}),
+        (StepId.DEFINITION, _d(loss, Z), {"function": L, "definition": loss}),
         # d/dz log u = u'/u for each logarithm, the outer minus sign distributed at once
-        ("loss.log_chain", A(-M(Y, sp_, sp.Pow(sz, -1)), M(U(1 - Y), sp_, sp.Pow(one_minus, -1))), {}),
-        ("lemma",
+        (StepId.LOSS_LOG_CHAIN, A(-M(Y, sp_, sp.Pow(sz, -1)), M(U(1 - Y), sp_, sp.Pow(one_minus, -1))), {}),
+        (StepId.LEMMA,
          A(-M(Y, U(sz * one_minus), sp.Pow(sz, -1)), M(U(1 - Y), U(sz * one_minus), sp.Pow(one_minus, -1))),
          {"lemma": sp.Eq(lemma.statement_lhs, lemma.statement_rhs, evaluate=False)}),
-        ("rewrite.cancel", A(-M(Y, U(one_minus)), M(U(1 - Y), sz)), {}),
-        ("rewrite.multiply", A(-Y, M(Y, sz), sz, -M(Y, sz)), {}),
-        ("rewrite.cancel", A(sz, -Y), {}),
+        (StepId.REWRITE_CANCEL, A(-M(Y, U(one_minus)), M(U(1 - Y), sz)), {}),
+        (StepId.REWRITE_MULTIPLY, A(-Y, M(Y, sz), sz, -M(Y, sz)), {}),
+        (StepId.REWRITE_CANCEL, A(sz, -Y), {}),
     ]
     steps = _chain(start, *moves)
     d = Derivation(
@@ -227,13 +228,13 @@ def mean_squared_error() -> Derivation:
     zi_residual = sigmoid(z[i]) - y[i]
     half = sp.UnevaluatedExpr(sp.Rational(1, 2))
     moves = [
-        ("definition", _d(loss, z[i]), {"function": L, "definition": loss}),
-        ("loss.chain_sum", M(half, _sum(M(2, U(residual), _d(sigmoid(z[k]), z[i])))), {}),
-        ("rewrite.cancel", _sum(M(U(residual), _d(sigmoid(z[k]), z[i]))), {}),
-        ("loss.kronecker_derivative",
+        (StepId.DEFINITION, _d(loss, z[i]), {"function": L, "definition": loss}),
+        (StepId.LOSS_CHAIN_SUM, M(half, _sum(M(2, U(residual), _d(sigmoid(z[k]), z[i])))), {}),
+        (StepId.REWRITE_CANCEL, _sum(M(U(residual), _d(sigmoid(z[k]), z[i]))), {}),
+        (StepId.LOSS_KRONECKER_DERIVATIVE,
          _sum(M(U(residual), _sigma_prime(z[k]), sp.KroneckerDelta(k, i))), {"index": k, "free": i}),
-        ("loss.kronecker_sum", M(U(zi_residual), _sigma_prime(z[i])), {"kept": sp.Eq(k, i, evaluate=False)}),
-        ("lemma", M(U(zi_residual), sigmoid(z[i]), U(1 - sigmoid(z[i]))),
+        (StepId.LOSS_KRONECKER_SUM, M(U(zi_residual), _sigma_prime(z[i])), {"kept": sp.Eq(k, i, evaluate=False)}),
+        (StepId.LEMMA, M(U(zi_residual), sigmoid(z[i]), U(1 - sigmoid(z[i]))),
          {"lemma": sp.Eq(lemma.statement_lhs, lemma.statement_rhs, evaluate=False)}),
     ]
     steps = _chain(_d(L, z[i]), *moves)
@@ -265,19 +266,19 @@ def softmax_jacobian(out: sp.IndexedBase = s, wrt: sp.Expr | None = None, row: s
     e_row, e_col = sp.exp(z[row]), sp.exp(z[col])
     delta = sp.KroneckerDelta(row, col)
     moves = [
-        ("definition", _d(definition, z[col]), {"function": out[row], "definition": definition}),
-        ("quotient",
+        (StepId.DEFINITION, _d(definition, z[col]), {"function": out[row], "definition": definition}),
+        (StepId.QUOTIENT,
          sp.Mul(U(_d(e_row, z[col]) * U(total) - e_row * _d(total, z[col])), sp.Pow(total, -2), evaluate=False),
          {}),
-        ("loss.kronecker_derivative",
+        (StepId.LOSS_KRONECKER_DERIVATIVE,
          sp.Mul(U(A(M(delta, e_row, total), -M(e_row, e_col))), sp.Pow(total, -2), evaluate=False),
          {"index": row, "free": col}),
-        ("rewrite.split_fraction",
+        (StepId.REWRITE_SPLIT_FRACTION,
          A(M(delta, e_row, sp.Pow(total, -1)), -M(U(e_row / total), U(e_col / total))),
          {}),
-        ("rewrite.fold", A(M(delta, out[row]), -M(out[row], out[col])),
+        (StepId.REWRITE_FOLD, A(M(delta, out[row]), -M(out[row], out[col])),
          {"function": out[row], "definition": definition}),
-        ("rewrite.factor", M(out[row], U(A(delta, -out[col]))), {}),
+        (StepId.REWRITE_FACTOR, M(out[row], U(A(delta, -out[col]))), {}),
     ]
     steps = _chain(_d(out[row], z[col]), *moves)
     d = Derivation(
@@ -295,14 +296,14 @@ def softmax_cross_entropy() -> Derivation:
     lemma = Lemma("softmax", _d(p[k], z[i]), jacobian.derivative, jacobian)
     delta = sp.KroneckerDelta(k, i)
     moves = [
-        ("definition", _d(loss, z[i]), {"function": L, "definition": loss}),
-        ("loss.log_chain", -_sum(M(y[k], sp.Pow(p[k], -1), _d(p[k], z[i]))), {}),
-        ("lemma", -_sum(M(y[k], sp.Pow(p[k], -1), U(M(p[k], U(A(delta, -p[i])))))),
+        (StepId.DEFINITION, _d(loss, z[i]), {"function": L, "definition": loss}),
+        (StepId.LOSS_LOG_CHAIN, -_sum(M(y[k], sp.Pow(p[k], -1), _d(p[k], z[i]))), {}),
+        (StepId.LEMMA, -_sum(M(y[k], sp.Pow(p[k], -1), U(M(p[k], U(A(delta, -p[i])))))),
          {"lemma": sp.Eq(lemma.statement_lhs, lemma.statement_rhs, evaluate=False)}),
-        ("rewrite.cancel", -_sum(M(y[k], U(A(delta, -p[i])))), {}),
-        ("loss.split_sum", A(-_sum(M(y[k], delta)), M(p[i], _sum(y[k]))), {}),
-        ("loss.kronecker_sum", A(-y[i], M(p[i], _sum(y[k]))), {"kept": sp.Eq(k, i, evaluate=False)}),
-        ("loss.constraint", A(p[i], -y[i]), {"constraint": sp.Eq(_sum(y[k]), 1)}),
+        (StepId.REWRITE_CANCEL, -_sum(M(y[k], U(A(delta, -p[i])))), {}),
+        (StepId.LOSS_SPLIT_SUM, A(-_sum(M(y[k], delta)), M(p[i], _sum(y[k]))), {}),
+        (StepId.LOSS_KRONECKER_SUM, A(-y[i], M(p[i], _sum(y[k]))), {"kept": sp.Eq(k, i, evaluate=False)}),
+        (StepId.LOSS_CONSTRAINT, A(p[i], -y[i]), {"constraint": sp.Eq(_sum(y[k]), 1)}),
     ]
     steps = _chain(_d(L, z[i]), *moves)
     d = Derivation(

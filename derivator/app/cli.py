@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Callable, List, Optional
+from typing import Callable, List, NoReturn, Optional
 
 import typer
 
 from derivator import __version__
-from derivator.core.errors import DerivatorError
+from derivator.core.errors import DerivatorError, PartialDerivationError
 from derivator.i18n import LANGS
 from derivator.present.dispatch import CODE_FORMATS, TEXT_FORMATS
 from derivator.present.flavors import FLAVORS
@@ -124,7 +124,13 @@ def derive(
     key = None if to_terminal or no_cache else cache.key("derive", expression, options)
     text = cache.get(key) if key else None
     if text is None:
-        text = run_limited(_derive_rendered, expression, options, to_terminal, limits=limits)
+        try:
+            text = run_limited(_derive_rendered, expression, options, to_terminal, limits=limits)
+        except PartialDerivationError as partial:
+            # the derivation up to the part without a rule is printed (never cached), then the error
+            if partial.output is not None:
+                write_output(partial.output, output)
+            raise
         if key and text is not None:
             cache.put(key, text)
             cache.put_argv(text)  # the same output under the literal command line: see cache.serve
@@ -138,6 +144,8 @@ def _derive_rendered(expression: str, options: dict, to_terminal: bool) -> str |
 
     o = options
     d = run(expression, o["var"], order=o["order"], params=o["params"], at_kink=o["at_kink"])
+    if d.partial:
+        _partial(d, o, to_terminal)
     if o.get("facts"):
         from derivator.analysis.facts import facts
         from derivator.present.dispatch import render_with_facts
@@ -156,6 +164,30 @@ def _derive_rendered(expression: str, options: dict, to_terminal: bool) -> str |
     from derivator.present.dispatch import render
 
     return render(d, o["format"], o["lang"], standalone=o["standalone"], flavor=o.get("flavor", "github"))
+
+
+def _partial(d, options: dict, to_terminal: bool) -> NoReturn:
+    """A part has no rule: what was derived is rendered with that part marked, and travels back with the
+    error (exit code 2; the README says why). Facts need the whole derivative and are left out; code
+    formats refuse before anything is printed."""
+    o = options
+    text = None
+    if to_terminal:
+        from derivator.present.terminal import render_terminal
+
+        render_terminal(d, lang=o["lang"])
+    elif o.get("expand_lemmas"):
+        from derivator.present.dispatch import render_with_lemmas
+
+        text = render_with_lemmas(d, o["format"], o["lang"], standalone=o["standalone"])
+    else:
+        from derivator.present.dispatch import render
+
+        text = render(d, o["format"], o["lang"], standalone=o["standalone"], flavor=o.get("flavor", "github"))
+    from derivator.core.trace import no_rule_for
+
+    raise PartialDerivationError(no_rule_for(d.unknown_parts[0]), output=text,
+                                 hint="the derivation up to it is in the output, that part marked; please report the expression")
 
 
 @app.command("list")

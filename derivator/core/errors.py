@@ -47,3 +47,14 @@ class UnsupportedError(DerivatorError):
 
 class LimitError(DerivatorError):
     """The work on this input hit a time or memory limit."""
+
+
+class PartialDerivationError(UnsupportedError):
+    """No rule covers a part of the input, but the rest was derived: `output` is that partial derivation,
+    rendered (None when it went to the terminal already). The CLI prints it, then this error, exit code 2."""
+
+    def __init__(self, what: str, where: str | None = None, hint: str | None = None, exit_code: int = 2,
+                 output: str | None = None) -> None:
+        super().__init__(what, where, hint, exit_code)
+        self.output = output
+        self.args = (what, where, hint, exit_code, output)  # all of it, so it pickles whole

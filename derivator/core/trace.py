@@ -14,6 +14,9 @@ from typing import Any
 
 import sympy as sp
 
+from derivator.core.errors import UnsupportedError
+from derivator.core.step_ids import StepId
+
 SCHEMA_VERSION = 1
 
 
@@ -39,7 +42,19 @@ class Step:
 
     @property
     def verified(self) -> bool:
+        # a part no rule covers is never shown as verified, whatever a checker wrote into it
+        if self.rule == StepId.DONT_KNOW:
+            return False
         return self.verification is not None and self.verification.ok and self.verification.method is not None
+
+
+def walk(steps: list[Step]) -> list[Step]:
+    """Every step and sub-step, in reading order."""
+    out: list[Step] = []
+    for step in steps:
+        out.append(step)
+        out += walk(step.substeps)
+    return out
 
 
 @dataclass
@@ -90,6 +105,28 @@ class Derivation:
     @property
     def verified(self) -> bool:
         return all(s.verified for s in self.all_steps) and bool(self.final_check and self.final_check.ok)
+
+    @property
+    def unknown_parts(self) -> list[sp.Expr]:
+        """The sub-expressions no rule covers, in the order the trace reached them (empty: complete)."""
+        return [s.params["part"] for s in walk(self.steps) if s.rule == StepId.DONT_KNOW]
+
+    @property
+    def partial(self) -> bool:
+        """Some part has no rule: the steps are kept, and the derivative still holds that part's d/dx."""
+        return bool(self.unknown_parts)
+
+    def require_complete(self) -> None:
+        """For uses that need the whole derivative (code, plots, facts, documents): the "don't know" as
+        the one-line error derivator gave before partial derivations were kept."""
+        if self.partial:
+            raise UnsupportedError(no_rule_for(self.unknown_parts[0]),
+                                   hint="derivator stops here instead of guessing; please report the expression")
+
+
+def no_rule_for(part: sp.Expr) -> str:
+    """The one-line "don't know" for a part without a rule (the CLI's error line names it the same way)."""
+    return f"no differentiation rule for {type(part).__name__} in {sp.sstr(part)}"
 
     # Jupyter display. JupyterLab prefers markdown over latex, VS Code latex over markdown, nbconvert's
     # LaTeX export latex: both are given, and neither relies on one front end's dialect.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sympy as sp
 
 from derivator.core.budget import attempt
+from derivator.core.step_ids import StepId
 from derivator.core.trace import Step
 from derivator.verify import Domain, check_equal, plain
 
@@ -60,7 +61,7 @@ def by_kernel(
     candidate = factored if sp.count_ops(factored) <= sp.count_ops(candidate) else candidate
     if not _accept(candidate, plain(derivative), definition, x, y, domain=domain):
         return None
-    return [Step("output.kernel", derivative, candidate, {"kernel": k, "value": kernel_value})]
+    return [Step(StepId.OUTPUT_KERNEL, derivative, candidate, {"kernel": k, "value": kernel_value})]
 
 
 def by_inversion(
@@ -81,8 +82,8 @@ def by_inversion(
         candidate = sp.simplify(substituted)
         if _accept(candidate, plain(derivative), definition, x, y, domain=domain):
             return [
-                Step("output.invert", derivative, substituted, {"x": inverse, "y": y}),
-                Step("output.simplify", substituted, candidate, {}),
+                Step(StepId.OUTPUT_INVERT, derivative, substituted, {"x": inverse, "y": y}),
+                Step(StepId.OUTPUT_SIMPLIFY, substituted, candidate, {}),
             ]
     return None
 
@@ -105,7 +106,7 @@ def by_elimination(definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp
             continue
         for root in sp.solve(factor, d):
             if _accept(root, plain(derivative), definition, x, y):
-                return [Step("output.eliminate", derivative, root, {"t": sp.exp(x), "relation": factor})]
+                return [Step(StepId.OUTPUT_ELIMINATE, derivative, root, {"t": sp.exp(x), "relation": factor})]
     return None
 
 
@@ -206,8 +207,8 @@ def by_regions(definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp.Sym
             pieces.append((d_left, sp.Eq(y, y_at)))
     # regions must map to disjoint sets of y, or f' is not a function of y (compared as intervals:
     # SymPy's as_set() on these conditions costs seconds)
-    spans = [_span(c, y) for _, c in pieces]
-    if any(span is None for span in spans):
+    spans = [span for _, c in pieces if (span := _span(c, y)) is not None]
+    if len(spans) != len(pieces):
         return None
     for i, a in enumerate(spans):
         for b in spans[i + 1 :]:
@@ -217,7 +218,7 @@ def by_regions(definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp.Sym
     plain_derivative = sp.Piecewise(*[(sp.diff(f_i, x), (x > lo) & (x < hi)) for f_i, lo, hi in found[1]])
     if not _accept(candidate, plain_derivative, definition, x, y, pieces=True):
         return None
-    return [Step("output.regions", derivative, candidate, {"regions": len(pieces)})]
+    return [Step(StepId.OUTPUT_REGIONS, derivative, candidate, {"regions": len(pieces)})]
 
 
 def output_form(
@@ -227,7 +228,7 @@ def output_form(
     if not derivative.has(sp.Piecewise):
         direct = _only_through(derivative, function, x, y)
         if direct is not None:
-            return direct, [Step("output.substitute", derivative, direct, {"y": function})]
+            return direct, [Step(StepId.OUTPUT_SUBSTITUTE, derivative, direct, {"y": function})]
     for route in (by_regions, by_kernel, by_inversion, by_elimination):
         try:
             steps = attempt(ROUTE_SECONDS, route, definition, derivative, x, y)

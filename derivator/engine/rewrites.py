@@ -13,7 +13,8 @@ from typing import Callable
 import sympy as sp
 
 from derivator.core.budget import attempt
-from derivator.engine.rules import U, add, frac, mul
+from derivator.core.step_ids import StepId
+from derivator.engine.display import U, add, frac, mul
 
 FACTOR_SECONDS = 1.0
 
@@ -29,7 +30,9 @@ class Target:
 
 @dataclass(frozen=True)
 class Proposal:
-    rule: str
+    """One rewrite step a strategy would add: its id, the expression it reaches, what narration quotes."""
+
+    rule: StepId
     after: sp.Expr
     params: dict
 
@@ -53,7 +56,7 @@ def as_fraction(expr: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
 def multiply(expr: sp.Expr) -> list[Proposal] | None:
     """Multiply out signs and collect: what SymPy's own evaluation does, as one visible step."""
     after = tidy(expr)
-    return [Proposal("multiply", after, {})] if after != expr else None
+    return [Proposal(StepId.REWRITE_MULTIPLY, after, {})] if after != expr else None
 
 
 _w = sp.Wild("w")
@@ -90,10 +93,10 @@ def fold_reciprocal(expr: sp.Expr, x: sp.Symbol, target: Target) -> list[Proposa
     g = target.function(u)
     one_over_d = frac(sp.S.One, d)
     return [
-        Proposal("split_product", mul(one_over_d, frac(numerator, d)), {}),
-        Proposal("add_subtract", mul(one_over_d, frac(add(U(d), -k), d)), {"term": k}),
-        Proposal("split_fraction", mul(one_over_d, U(add(sp.S.One, -frac(k, d) if k != 1 else -one_over_d))), {}),
-        Proposal("fold", mul(g, U(add(sp.S.One, -k * g))), {"function": g, "definition": target.definition(u)}),
+        Proposal(StepId.REWRITE_SPLIT_PRODUCT, mul(one_over_d, frac(numerator, d)), {}),
+        Proposal(StepId.REWRITE_ADD_SUBTRACT, mul(one_over_d, frac(add(U(d), -k), d)), {"term": k}),
+        Proposal(StepId.REWRITE_SPLIT_FRACTION, mul(one_over_d, U(add(sp.S.One, -frac(k, d) if k != 1 else -one_over_d))), {}),
+        Proposal(StepId.REWRITE_FOLD, mul(g, U(add(sp.S.One, -k * g))), {"function": g, "definition": target.definition(u)}),
     ]
 
 
@@ -127,9 +130,9 @@ def split_and_fold(expr: sp.Expr, x: sp.Symbol, target: Target) -> list[Proposal
         ratio_terms.append(mul(coefficient, sp.Pow(U(ratio), k, evaluate=False)) if coefficient != 1 else sp.Pow(U(ratio), k, evaluate=False))
         fold_terms.append(coefficient * target.function(u) ** k)
     return [
-        Proposal("split_fraction", add(*split_terms), {}),
-        Proposal("cancel", add(*ratio_terms), {}),
-        Proposal("fold", sp.Add(*fold_terms), {"function": target.function(sp.Symbol("u")), "definition": target.definition(sp.Symbol("u"))}),
+        Proposal(StepId.REWRITE_SPLIT_FRACTION, add(*split_terms), {}),
+        Proposal(StepId.REWRITE_CANCEL, add(*ratio_terms), {}),
+        Proposal(StepId.REWRITE_FOLD, sp.Add(*fold_terms), {"function": target.function(sp.Symbol("u")), "definition": target.definition(sp.Symbol("u"))}),
     ]
 
 
@@ -170,7 +173,7 @@ def cleanup(expr: sp.Expr, x: sp.Symbol) -> list[Proposal] | None:
     simpler = min(candidates, key=sp.count_ops)
     if sp.count_ops(simpler) > sp.count_ops(expr) - 2:
         return None
-    return [Proposal("simplify", simpler, {})]
+    return [Proposal(StepId.REWRITE_SIMPLIFY, simpler, {})]
 
 
 def collect_terms(expr: sp.Expr, x: sp.Symbol) -> sp.Expr:
@@ -208,7 +211,7 @@ def factor(expr: sp.Expr, x: sp.Symbol) -> list[Proposal] | None:
         return None
     factored = collect_terms(people_signs(factored), x)
     if factored != expr and sp.count_ops(factored) < sp.count_ops(expr):
-        return [Proposal("factor", factored, {})]
+        return [Proposal(StepId.REWRITE_FACTOR, factored, {})]
     return None
 
 
@@ -276,7 +279,7 @@ def fold_known(expr: sp.Expr, x: sp.Symbol, known: list[Target]) -> list[Proposa
         changed |= replaced is not None
     if not changed:
         return None
-    return [Proposal("fold", sp.Add(*terms), {"function": names[0], "definition": None})]
+    return [Proposal(StepId.REWRITE_FOLD, sp.Add(*terms), {"function": names[0], "definition": None})]
 
 
 def simplify_steps(

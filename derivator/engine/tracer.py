@@ -3,7 +3,9 @@
 The trace starts from the pending derivative d/dx f(x). Each step applies the rule of the first pending
 d/dx node (in reading order) and replaces the node by that rule's line, in which the sub-derivatives still
 to be done appear as new pending nodes. A chain rule's inner derivative, when it is elementary (the
-reader does it in their head), is done inside the same step and kept as its sub-steps.
+reader does it in their head), is done inside the same step and kept as its sub-steps. A part no rule
+covers (DontKnowRule) gets its own step, which replaces its pending node by the marked hole: the trace
+then goes on with every other part.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from derivator.engine import rules as R
+from derivator.core.step_ids import StepId
 from derivator.core.trace import Step
+from derivator.engine import rules as R
 
 INLINE_RULES = (
     R.ConstantRule, R.VariableRule, R.PowerRule, R.ExpRule, R.FunctionRule, R.LemmaRule,
@@ -74,28 +77,36 @@ class Tracer:
                     names.append(self.registry[node].name)
                 after = substitute(current, {node: self.registry[node].result() for node in batch})
                 unique = list(dict.fromkeys(names))
-                step_rule = unique[0] if len(unique) == 1 else "elementary"
+                step_rule = unique[0] if len(unique) == 1 else StepId.ELEMENTARY
                 steps.append(Step(step_rule, current, after, {"rules": unique}, substeps))
                 current = after
                 continue
             if isinstance(rule, R.RewriteRule):
+                # the new form is shown, and what differentiates it is left pending
                 replacement = self.node(rule.then, display=rule.rewritten)
-                step_rule, params = f"rewrite.{rule.reason}", {"before": rule.expr, "after": rule.rewritten}
             else:
-
-                def pending_of(child: R.Rule, inline: bool = False, _subs=substeps) -> sp.Expr:
-                    if inline and elementary(child):
-                        inner_steps, _ = Tracer(child.var).run(child)
-                        _subs.extend(inner_steps)
-                        return child.result()
-                    return self.node(child)
-
-                replacement = rule.expand(pending_of)
-                step_rule, params = rule.name, rule.params()
+                replacement = rule.expand(_PendingNodes(self, substeps))
+            step_rule, params = rule.name, rule.params()
             after = substitute(current, {pending: replacement})
             steps.append(Step(step_rule, current, after, params, substeps))
             current = after
         return steps, current
+
+
+@dataclass
+class _PendingNodes:
+    """What a rule's expand() calls for each part: a pending d/dx node, or (inline and elementary, as a
+    chain rule's inner derivative) the result at once, its own steps kept as this step's sub-steps."""
+
+    tracer: Tracer
+    substeps: list[Step]
+
+    def __call__(self, child: R.Rule, inline: bool = False) -> sp.Expr:
+        if inline and elementary(child):
+            inner_steps, _ = Tracer(child.var).run(child)
+            self.substeps.extend(inner_steps)
+            return child.result()
+        return self.tracer.node(child)
 
 
 _KEEP_AS_WRITTEN = (sp.Add, sp.Mul, sp.Pow, sp.Derivative)

@@ -49,6 +49,7 @@ def columns(names: list[str], params: dict | None = None) -> list[Column]:
     out = []
     for name in names:
         d = derive(name, params=params)
+        d.require_complete()  # facts and plots need the whole derivative
         out.append(Column(name, d, facts(d, params=params)))
     return out
 

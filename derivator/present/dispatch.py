@@ -20,6 +20,7 @@ def render(d: Derivation, format: str, lang: str, *, standalone: bool = False, f
     if format in CODE_FORMATS:
         from derivator.present.codegen import export_code
 
+        d.require_complete()  # code cannot compute a derivative that has a part without a rule
         return export_code(d, format)
     if format == "markdown" and flavor != "github":
         from derivator.present.flavors import render_flavor

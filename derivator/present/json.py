@@ -76,6 +76,10 @@ def to_dict(d: Derivation, lang: str = "en", facts=None) -> dict:
         ],
         "lemmas": [{"name": lm.name, "statement": f"{sp.sstr(lm.statement_lhs)} = {sp.sstr(lm.statement_rhs)}"} for lm in d.lemmas],
     }
+    if d.partial:
+        # only then, so a complete derivation's JSON is exactly what it always was
+        out["partial"] = True
+        out["no_rule_for"] = [builtin_str(part) for part in d.unknown_parts]
     if facts is not None:
         from derivator.present.facts_json import facts_dict
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from derivator.i18n import rule_name, t
 from derivator.present.narration import convention_label
-from derivator.present.narration import lhs_latex
+from derivator.present.narration import lhs_latex, status
 from derivator.core.printing import to_latex
 from derivator.core.trace import Derivation, Step
 
@@ -61,7 +61,6 @@ def document(d: Derivation, body: str, lang: str) -> str:
                 )
             )
         kinks = "\n\\paragraph{" + t("ui.kinks", lang) + "}\n\\begin{itemize}\n" + "\n".join(items) + "\n\\end{itemize}\n"
-    status = t("ui.all_verified", lang) if d.verified else t("ui.some_unverified", lang)
     return (
         "\n".join(preamble)
         + "\n\\begin{document}\n"
@@ -70,6 +69,6 @@ def document(d: Derivation, body: str, lang: str) -> str:
         + body
         + "\n\\end{align*}\n"
         + kinks
-        + status
+        + status(d, lang)
         + "\n\\end{document}\n"
     )

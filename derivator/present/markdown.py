@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from derivator.i18n import rule_name, t
 from derivator.present.narration import convention_label
-from derivator.present.narration import lhs_latex, say, verification_label
+from derivator.present.narration import lhs_latex, say, status, verification_label
 from derivator.core.printing import to_latex
 from derivator.core.trace import Derivation
 
@@ -55,5 +55,5 @@ def render_markdown(d: Derivation, *, lang: str = "en") -> str:
         lines.append(f"- {t('ui.kinks', lang)}: {row}")
     if d.kinks:
         lines.append("")
-    lines.append(t("ui.all_verified", lang) if d.verified else t("ui.some_unverified", lang))
+    lines.append(status(d, lang))
     return "\n".join(lines) + "\n"

@@ -74,6 +74,13 @@ def say(step: Step, lang: str, math: Math) -> str:
         return rule_name(step.rule, lang)
 
 
+def status(d: Derivation, lang: str) -> str:
+    """The closing line: every step verified, some not, or a partial derivation (a part without a rule)."""
+    if d.partial:
+        return t("ui.partial", lang)
+    return t("ui.all_verified", lang) if d.verified else t("ui.some_unverified", lang)
+
+
 def verification_label(step: Step, lang: str) -> str:
     if step.verified:
         return t("ui.verified", lang)

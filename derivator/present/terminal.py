@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from derivator.i18n import rule_name, t
-from derivator.present.narration import convention_label, lhs_unicode, say
+from derivator.present.narration import convention_label, lhs_unicode, say, status
 from derivator.core.printing import to_unicode
 from derivator.core.trace import Derivation
 
@@ -38,5 +38,4 @@ def render_terminal(d: Derivation, *, lang: str = "en", console: Console | None 
         row = t("ui.kink_row", lang, at=f"{d.variable.name} = {to_unicode(k.at)}", left=to_unicode(k.left),
                 right=to_unicode(k.right), value=value, convention=convention_label(k, lang))
         console.print(Text(f"{t('ui.kinks', lang)}: {row}"))
-    status = t("ui.all_verified", lang) if d.verified else t("ui.some_unverified", lang)
-    console.print(Text(status, style="green" if d.verified else "bold red"))
+    console.print(Text(status(d, lang), style="green" if d.verified else "bold red"))

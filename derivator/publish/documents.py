@@ -312,6 +312,7 @@ def run_doc(expression: str, options: dict) -> tuple[str | None, list[str]]:
 
     o = options
     d = derive(expression, o["var"], params=o["params"], at_kink=o["at_kink"])
+    d.require_complete()  # a document is for publishing: its plot, code and facts need the whole derivative
     out = Path(o["output"]) if o.get("output") else None
     found = None
     if o.get("facts"):  # the `properties` block (issue 7): f′(0), max f′, limits, range, …

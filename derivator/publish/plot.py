@@ -270,6 +270,7 @@ def run_plot(expression: str, options: dict) -> str:
 
     o = options
     d = derive(expression, o["var"], params=o["params"], at_kink=o["at_kink"])
+    d.require_complete()  # a derivative with a part that has no rule cannot be drawn
     return str(plot(d, o["output"], lang=o["lang"], xrange=(o["xmin"], o["xmax"])))
 
 

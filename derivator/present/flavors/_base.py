@@ -20,7 +20,7 @@ import sympy as sp
 
 from derivator.i18n import rule_name, t
 from derivator.present.narration import convention_label
-from derivator.present.narration import lhs_latex, say, verification_label
+from derivator.present.narration import lhs_latex, say, status, verification_label
 from derivator.core.printing import to_latex
 from derivator.core.trace import Derivation, Step
 
@@ -121,7 +121,7 @@ def kink_lines(d: Derivation, lang: str, flavor: Flavor) -> list[str]:
 
 
 def status_line(d: Derivation, lang: str, flavor: Flavor) -> str:
-    return flavor.text(t("ui.all_verified", lang) if d.verified else t("ui.some_unverified", lang))
+    return flavor.text(status(d, lang))
 
 
 def render(d: Derivation, flavor: Flavor, *, lang: str = "en", level: int = 2) -> str:
