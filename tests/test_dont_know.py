@@ -166,6 +166,19 @@ def test_cli_facts_are_left_out_of_a_partial_derivation():
     assert done.returncode == 2 and WORDS["en"] in done.stdout and "Facts" not in done.stdout
 
 
+@pytest.mark.parametrize("command, ext", [("doc", "tex"), ("plot", "svg")])
+def test_cli_documents_and_plots_refuse_a_partial_derivation(command, ext, tmp_path):
+    target = tmp_path / f"partial.{ext}"
+    done = cli(command, PARTIAL, "-o", str(target))
+    assert done.returncode == 2 and "no differentiation rule for Max" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and not target.exists()
+
+
+def test_cli_compare_refuses_a_partial_derivation():
+    done = cli("compare", "sigmoid", PARTIAL)
+    assert done.returncode == 2 and "no differentiation rule for Max" in done.stderr
+
+
 @pytest.mark.slow
 def test_partial_math_renders_in_katex_and_mathjax_and_the_document_compiles(tmp_path):
     from validators import katex_errors, latex_compile, mathjax_errors
