@@ -304,10 +304,12 @@ def _samples(expr: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr, avoid: It
     except Exception:  # noqa: BLE001 - a function NumPy lacks: evaluate every point with mpmath
         extra = dense + extra
         f = _fact_function(expr, x)
-    for p in extra:
-        v = _resolved_at(f, p, keep_zero=abs(p) <= FACT_WINDOW)
-        if v is not None:
-            values.append((p, v))
+    if extra:
+        f = f or _fact_function(expr, x)  # (already compiled: extra points are why f was made)
+        for p in extra:
+            v = _resolved_at(f, p, keep_zero=abs(p) <= FACT_WINDOW)
+            if v is not None:
+                values.append((p, v))
     return values
 
 
@@ -344,8 +346,9 @@ def check_limit(expr: sp.Expr, x: sp.Symbol, direction: int, value: sp.Expr) -> 
     (monotonically, within 10^-6 at the far end) or, for ±∞, grow past every bound we test."""
     f = _fact_function(expr, x)
     xs = [direction * p for p in _FAR]
-    values = [_real_at(f, p) for p in xs]
-    if any(v is None for v in values):
+    found = [_real_at(f, p) for p in xs]
+    values = [v for v in found if v is not None]
+    if len(values) != len(found):
         return Verification(False, None, 0, note="the expression could not be evaluated at large arguments")
     with mpmath.workdps(FACT_DIGITS):
         if value in (sp.oo, -sp.oo):
@@ -421,7 +424,7 @@ def check_range(expr: sp.Expr, x: sp.Symbol, target: sp.Set, avoid: Iterable[flo
     """Numeric evidence that the values of expr on ℝ lie in `target` and come close to its ends."""
     tol = mpmath.mpf(10) ** -6
     parts = _numeric_set(target)
-    seen = []
+    seen: list[mpmath.mpf] = []
     for p, v in _samples(expr, x, -sp.oo, sp.oo, avoid):
         if not _in_set(v, parts, tol):
             return Verification(False, "numeric", len(seen),

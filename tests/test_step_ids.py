@@ -4,22 +4,21 @@ can go wrong — an id without words, words without an id, a step recorded with 
 from __future__ import annotations
 
 import ast
-import tomllib
-from importlib import resources
 from pathlib import Path
 
 import pytest
 
 from derivator.core.step_ids import StepId
 from derivator.core.trace import walk
-from derivator.i18n import LANGS
+from derivator.i18n import LANGS, catalog
 
 PACKAGE = Path(__file__).resolve().parent.parent / "derivator"
 
 
 def words(lang: str) -> dict:
-    # the raw file, not derivator.i18n.t: t falls back to English, which would hide a missing translation
-    return tomllib.loads(resources.files("derivator.i18n").joinpath(f"{lang}.toml").read_text("utf-8"))
+    # one language's own tables, not derivator.i18n.t: t falls back to English, which would hide a
+    # missing translation
+    return catalog(lang)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -27,14 +26,14 @@ def words(lang: str) -> dict:
 def test_every_step_id_has_words(lang, table):
     have = words(lang)[table]
     missing = [s.value for s in StepId if not str(have.get(s.i18n_key, "")).strip()]
-    assert not missing, f"{lang}.toml [{table}] has no words for {missing}"
+    assert not missing, f"i18n/{lang}/narration.toml [{table}] has no words for {missing}"
 
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("table", ["name", "say"])
 def test_no_words_without_a_step_id(lang, table):
     orphans = set(words(lang)[table]) - {s.i18n_key for s in StepId}
-    assert not orphans, f"{lang}.toml [{table}] has words for ids that are not in StepId: {sorted(orphans)}"
+    assert not orphans, f"i18n/{lang}/narration.toml [{table}] has words for ids not in StepId: {sorted(orphans)}"
 
 
 def _step_calls() -> list[tuple[str, int, ast.expr]]:
