@@ -123,11 +123,6 @@ class Derivation:
             raise UnsupportedError(no_rule_for(self.unknown_parts[0]),
                                    hint="derivator stops here instead of guessing; please report the expression")
 
-
-def no_rule_for(part: sp.Expr) -> str:
-    """The one-line "don't know" for a part without a rule (the CLI's error line names it the same way)."""
-    return f"no differentiation rule for {type(part).__name__} in {sp.sstr(part)}"
-
     # Jupyter display. JupyterLab prefers markdown over latex, VS Code latex over markdown, nbconvert's
     # LaTeX export latex: both are given, and neither relies on one front end's dialect.
     def _repr_latex_(self) -> str:
@@ -142,3 +137,8 @@ def no_rule_for(part: sp.Expr) -> str:
         from derivator.present.flavors.jupyter import render
 
         return render(self)
+
+
+def no_rule_for(part: sp.Expr) -> str:
+    """The one-line "don't know" for a part without a rule (the CLI's error line names it the same way)."""
+    return f"no differentiation rule for {type(part).__name__} in {sp.sstr(part)}"
