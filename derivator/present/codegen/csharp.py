@@ -13,7 +13,7 @@ from derivator.present.codegen.parts import CodeParts
 from derivator.present.codegen.printing import CSharpPrinter, UnsupportedFunction
 
 HELPERS = {
-    "Log1p": """    // log(1 + v) without losing v when it is small (the exact-rounding trick: log(u)·v/(u − 1), u = 1 + v)
+    "Log1p": """    // log(1 + v) without losing v when it is small (the trick log(u)*v/(u - 1), u = 1 + v, cancels the rounding of u)
     private static double Log1p(double v)
     {
         double u = 1.0 + v;
@@ -21,7 +21,7 @@ HELPERS = {
         if (double.IsInfinity(u)) return Math.Log(v);
         return Math.Log(u) * v / (u - 1.0);
     }""",
-    "Expm1": """    // e^v − 1 without cancellation near v = 0 (Kahan: (u − 1)·v / log u, u = e^v)
+    "Expm1": """    // exp(v) - 1 without cancellation near v = 0 (Kahan: (u - 1)*v/log(u), u = exp(v))
     private static double Expm1(double v)
     {
         double u = Math.Exp(v);
@@ -31,8 +31,8 @@ HELPERS = {
         if (double.IsInfinity(u)) return u;
         return um1 * v / Math.Log(u);
     }""",
-    "Erf": """    // erf: for |v| < 2 the series 2/√π·e^(−v²)·Σ 2^n v^(2n+1)/(1·3·…·(2n+1)) (positive terms, no
-    // cancellation); beyond, from Erfc
+    "Erf": """    // erf: for |v| < 2 the series 2/sqrt(pi)*exp(-v^2)*sum 2^n v^(2n+1)/(1*3*...*(2n+1)) (positive
+    // terms: no cancellation); beyond, from Erfc
     private static double Erf(double v)
     {
         if (v >= 2.0) return 1.0 - Erfc(v);
@@ -46,8 +46,8 @@ HELPERS = {
         }
         return 2.0 / Math.Sqrt(Math.PI) * Math.Exp(-v2) * sum;
     }""",
-    "Erfc": """    // erfc: 2 − erfc(−v) for v < 0, 1 − erf(v) below 2, else the continued fraction
-    // e^(−v²)/√π / (v + (1/2)/(v + 1/(v + (3/2)/(v + …)))) by Lentz's method, accurate deep in the tail
+    "Erfc": """    // erfc: 2 - erfc(-v) for v < 0, 1 - erf(v) below 2, else the continued fraction
+    // exp(-v^2)/sqrt(pi) / (v + (1/2)/(v + 1/(v + (3/2)/(v + ...)))) by Lentz's method, accurate deep in the tail
     private static double Erfc(double v)
     {
         if (double.IsNaN(v)) return v;

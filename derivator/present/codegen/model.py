@@ -146,6 +146,6 @@ def build(parts: CodeParts, language: Language, *, extra_names: tuple[str, ...] 
                f"{ys} must be what {say['function']} returned (as backprop keeps it)."]
         if not parts.output_form.has(sp.Piecewise):
             doc.append(f"Its accuracy is that of {ys}: where {ys} has rounded to a limit of the function "
-                       f"(σ → 1, tanh → ±1 for large |{xs}|) the slope is lost; {say['derivative']}({xs}) is accurate there.")
+                       f"(sigmoid -> 1, tanh -> +-1 for large |{xs}|) the slope is lost; {say['derivative']}({xs}) is accurate there.")
         functions.append(Function("from_output", oname, (out_symbol, *parts.params), locals_, body, wrap(doc)))
     return Module(parts, tuple(functions), names, table)

@@ -104,6 +104,9 @@ class PythonFamilyPrinter(PythonCodePrinter):
             self.usage.helpers.add(call)
         return f"{call}({', '.join(self._print(a) for a in e.args)})"
 
+    def _print_Grouped(self, e):
+        return f"({self._print(e.args[0])})"
+
     def _print_Pow(self, e, rational=False):
         b, n = e.base, e.exp
         if n == sp.S.Half:
@@ -237,6 +240,9 @@ class CSharpPrinter(C99CodePrinter):
         return f"{call}({', '.join(self._print(a) for a in e.args)})"
 
     _print_Abs = _print_Max = _print_Min = _print_Function
+
+    def _print_Grouped(self, e):
+        return f"({self._print(e.args[0])})"
 
     def _print_Pow(self, e):
         b, n = e.base, e.exp

@@ -168,7 +168,34 @@ def _with_expm1(p: sp.Poly, minus_abs_w: sp.Expr) -> sp.Expr:
     while rest.degree() > 0 and rest.eval(1) == 0:
         rest = sp.Poly(sp.quo(rest, one), t)
         out *= expm1(minus_abs_w)
+    if any(c.free_symbols for c in rest.coeffs()):
+        # parameters in the coefficients (a label t in σ(z) − t): Horner in t, each coefficient
+        # computed first, so 1 − t is exactly 0 for t = 1 and the t-terms are not lost against it
+        return out * _horner(rest)
     return out * sp.factor(rest.as_expr())
+
+
+def _horner(p: sp.Poly) -> sp.Expr:
+    t = p.gens[0]
+    out = sp.Integer(0)
+    for c in p.all_coeffs():
+        c = sp.factor(c)
+        c = Grouped(c) if isinstance(c, sp.Add) else c
+        out = out * t + c if out != 0 else c
+    return out
+
+
+class Grouped(sp.Function):
+    """(e) evaluated as a whole before it meets the other terms; printed in parentheses. SymPy would
+    flatten a sum into the sum around it, and the order of float additions is the point."""
+
+    nargs = 1
+
+    def _eval_evalf(self, prec):
+        return self.args[0]._eval_evalf(prec)
+
+    def _sympystr(self, printer):
+        return f"({printer._print(self.args[0])})"
 
 
 def _branch(num: sp.Poly, den: sp.Poly) -> tuple[int, sp.Expr]:
