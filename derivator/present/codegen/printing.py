@@ -55,7 +55,7 @@ class PythonFamilyPrinter(PythonCodePrinter):
 
     def __init__(self, functions: dict[str, str], names: dict, *, arrays: bool, like: str | None = None,
                  where: str | None = None, logical: tuple[str, str] | None = None, nan: str = "math.nan",
-                 full_like: str | None = None, autodiff_branches: bool = False):
+                 full_like: str | None = None, autodiff_branches: bool = False, variable=None):
         super().__init__({"standard": "python3", "fully_qualified_modules": True})
         self.table = functions
         self.names = names
@@ -66,6 +66,9 @@ class PythonFamilyPrinter(PythonCodePrinter):
         self.nan = nan
         self.full_like = full_like
         self.autodiff_branches = autodiff_branches
+        # a value free of these (the variable and the locals computed from it) is a constant: it is
+        # given the variable's shape and dtype
+        self.variables = set(variable or ())
         self.usage = Usage()
 
     def doprint(self, expr, assign_to=None):
@@ -129,6 +132,10 @@ class PythonFamilyPrinter(PythonCodePrinter):
         return self._print_Function(sp.Function("Abs")(e.args[0]))
 
     def _minmax(self, e, op: str, name: str):
+        if not self.arrays:  # (a if a >= b else b): no builtin max, which a module may redefine
+            a, b = e.args[0], type(e)(*e.args[1:]) if len(e.args) > 2 else e.args[1]
+            pa, pb = self._print(a), self._print(b)
+            return f"({pa} if {pa} {op} {pb} else {pb})"
         if not self.autodiff_branches:
             return self._print_Function(sp.Function(name)(*e.args)) if len(e.args) == 2 else \
                 self._minmax(type(e)(e.args[0], type(e)(*e.args[1:], evaluate=False), evaluate=False), op, name)
@@ -166,7 +173,7 @@ class PythonFamilyPrinter(PythonCodePrinter):
         return "True"
 
     def _value(self, v) -> str:
-        if self.arrays and not v.free_symbols:
+        if self.arrays and not self.variables & v.free_symbols:
             self.usage.constant_like = True
             return f"{self.full_like}({self.like}, {self._print(v)})"
         return self._print(v)

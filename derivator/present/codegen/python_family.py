@@ -10,7 +10,7 @@ import sympy as sp
 from derivator.present.codegen.model import Function, Module, build
 from derivator.present.codegen.names import PYTHON, camel
 from derivator.present.codegen.parts import CodeParts
-from derivator.present.codegen.printing import PythonFamilyPrinter, UnsupportedFunction
+from derivator.present.codegen.printing import PythonFamilyPrinter, UnsupportedFunction, numbers_as_floats
 
 
 def _table(prefix: str, **special: str) -> dict[str, str]:
@@ -66,8 +66,7 @@ _NUMPY_ERFINV = '''def _erfinv(u):
 TARGETS = {
     "python": PyTarget(
         "python", ("math",),
-        _table("math", atan="math.atan", erf="math.erf", erfc="math.erfc", Erfc="math.erfc", Abs="abs",
-               Max="max", Min="min"),
+        _table("math", atan="math.atan", erf="math.erf", erfc="math.erfc", Erfc="math.erfc", Abs="math.fabs"),
         "the standard library only (math)", arrays=False),
     "numpy": PyTarget(
         "numpy", ("math", "numpy"),
@@ -131,12 +130,14 @@ def _print_function(fn: Function, module: Module, target: PyTarget, helpers: set
     first = names[fn.args[0]]
     printer = PythonFamilyPrinter(target.functions, names, arrays=target.arrays, like=first, where=target.where,
                                   logical=target.logical, nan=target.nan, full_like=target.full_like,
-                                  autodiff_branches=target.autodiff_branches)
+                                  autodiff_branches=target.autodiff_branches,
+                                  variable=(fn.args[0], *(local for local, _ in fn.locals)))
     try:
         lines = [f"    {names[local]} = {printer.doprint(value)}" for local, value in fn.locals]
         body = fn.body
-        if not body.free_symbols - set(module.parts.params):  # a constant: an array like x, or a float
-            code = printer._value(body) if target.arrays else f"float({printer.doprint(body)})"
+        if not printer.variables & body.free_symbols:  # a constant: an array like x, or a float
+            # (x*1.0 rather than float(x): a module that defines `float` cannot change the result)
+            code = printer._value(numbers_as_floats(body)) if target.arrays else f"1.0*{printer.parenthesize(body, 50)}"
         else:
             code = printer.doprint(body)
     except UnsupportedFunction as missing:

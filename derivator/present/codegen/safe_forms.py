@@ -55,8 +55,12 @@ class ExpRational:
 
 
 def safe_form(expr: sp.Expr, x: sp.Symbol) -> sp.Expr:
-    """expr rewritten by the rules above (derivator's named functions written out first)."""
-    return _Safe(x).visit(expand_named(expr))
+    """expr rewritten by the rules above (derivator's named functions written out first; sign(u),
+    which math and C# lack under that name, as its cases)."""
+    expr = expand_named(expr).replace(
+        lambda e: isinstance(e, sp.sign),
+        lambda e: sp.Piecewise((1, e.args[0] > 0), (-1, e.args[0] < 0), (0, True)))
+    return _Safe(x).visit(expr)
 
 
 def decays(expr: sp.Expr) -> list[sp.Expr]:
