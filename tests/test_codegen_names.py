@@ -267,7 +267,7 @@ def test_tricky_names_every_target(tmp_path):
 @pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
-@given(st.lists(expressions(), min_size=4, max_size=4))
+@given(batch=st.lists(expressions(), min_size=4, max_size=4))
 def test_random_names_every_target_against_mpmath(batch, tmp_path_factory):
     enable_jax_x64() if _has("jax") else None
     _check_batch(batch, tmp_path_factory.mktemp("cs"))
