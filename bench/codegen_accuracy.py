@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from codegen_harness import (CSharpProgram, away_from, call, compare, grid, load, references,  # noqa: E402
                              truth)
 from derivator import catalog  # noqa: E402
-from derivator.api import derive  # noqa: E402
-from derivator.codegen import code_parts, export_code  # noqa: E402
-from derivator.functions import expand_named  # noqa: E402
+from derivator.pipeline import derive  # noqa: E402
+from derivator.present.codegen import code_parts, export_code  # noqa: E402
+from derivator.core.functions import expand_named  # noqa: E402
 
 
 def available(target: str) -> bool:

@@ -8,7 +8,6 @@ test_codegen_range's, names test_codegen_names's, C# and the autodiff targets te
 from __future__ import annotations
 
 import math
-import types
 
 import mpmath
 import numpy as np

@@ -14,7 +14,6 @@ import string
 import subprocess
 import sys
 
-import mpmath
 import numpy as np
 import pytest
 import sympy as sp

@@ -11,11 +11,11 @@ from functools import lru_cache
 import numpy as np
 import pytest
 
-from codegen_harness import CSharpProgram, call, enable_jax_x64, load, references, require, truth
+from codegen_harness import CSharpProgram, enable_jax_x64, load, references, require, truth
 from derivator import catalog
-from derivator.api import derive
-from derivator.codegen import FORMATS, export_code
-from derivator.errors import DerivatorError
+from derivator.pipeline import derive
+from derivator.present.codegen import FORMATS, export_code
+from derivator.core.errors import DerivatorError
 
 POINTS = [-30.0, -3.7, -1.2, -0.3, 0.4, 1.1, 2.9, 30.0]  # no kinks
 WITH_OUTPUT_FORM = ("sigmoid", "tanh", "softplus", "log_sigmoid", "elu", "squareplus")

@@ -72,8 +72,8 @@ def names(d: Derivation, fmt: str = "numpy") -> Names:
 
     parts = code_parts(d)
     module = python_family.module_names(parts)
-    f, g = module.function("function"), module.function("derivative")
+    f, g = module.get("function"), module.get("derivative")
     from_output = None
     if module.function("from_output") is not None and "_from_output(" in export_code(d, fmt):
-        from_output = module.function("from_output").name
+        from_output = module.get("from_output").name
     return Names(f.name, g.name, from_output, tuple(module.names[p] for p in parts.params))

@@ -5,7 +5,6 @@ private helpers in the class."""
 
 from __future__ import annotations
 
-import sympy as sp
 
 from derivator.present.codegen.model import Function, Module, build
 from derivator.present.codegen.names import CSHARP, camel
@@ -105,7 +104,7 @@ def _method(name: str, fn: Function, module: Module, helpers: set[str], doc: tup
 
 def render(parts: CodeParts, status: str) -> str:
     module = build(parts, CSHARP, called=CALLED)
-    f, d, o = (module.function(r) for r in ("function", "derivative", "from_output"))
+    f, d, o = module.get("function"), module.get("derivative"), module.function("from_output")
     helpers: set[str] = set()
     cls = module.table.name("class", camel(f.name))
     methods = [_method("Activation", f, module, helpers), _method("Derivative", d, module, helpers)]
@@ -143,4 +142,4 @@ def render(parts: CodeParts, status: str) -> str:
 
 def class_name(parts: CodeParts) -> str:
     module = build(parts, CSHARP)
-    return module.table.name("class", camel(module.function("function").name))
+    return module.table.name("class", camel(module.get("function").name))

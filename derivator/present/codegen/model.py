@@ -38,6 +38,13 @@ class Module:
     def function(self, role: str) -> Function | None:
         return next((f for f in self.functions if f.role == role), None)
 
+    def get(self, role: str) -> Function:
+        """The function for a role every module has ("function", "derivative")."""
+        found = self.function(role)
+        if found is None:
+            raise KeyError(role)
+        return found
+
     def ident(self, symbol: sp.Symbol) -> str:
         return self.names[symbol]
 
@@ -111,8 +118,8 @@ def build(parts: CodeParts, language: Language, *, extra_names: tuple[str, ...] 
     out_symbol = sp.Dummy("y")
     if bodies.from_output is not None:
         names[out_symbol] = table.name("output", "y")
-    for extra in extra_names:
-        table.name(extra, extra)
+    for own in extra_names:
+        table.name(own, own)
 
     # how the docstrings refer to the functions (C# calls them Activation, Derivative, DActivation)
     say = {"function": fname, "derivative": gname, "from_output": oname, **(called or {})}
@@ -121,7 +128,7 @@ def build(parts: CodeParts, language: Language, *, extra_names: tuple[str, ...] 
     given = _assumptions(user)
     domain = _domain(parts.definition, x)
     renamed = _renamed(user, names)
-    common = [f"Assumes: {given}" + (f"; parameters are numbers, not arrays" if parts.params else "") + "."]
+    common = [f"Assumes: {given}" + ("; parameters are numbers, not arrays" if parts.params else "") + "."]
     if domain:
         common.append("Defined where " + " and ".join(domain) + ".")
     if renamed:
@@ -133,19 +140,19 @@ def build(parts: CodeParts, language: Language, *, extra_names: tuple[str, ...] 
     functions.append(Function("function", fname, user, locals_, body, wrap(doc + common)))
 
     locals_, body = _with_locals(bodies.derivative, table, names)
-    doc = [f"d/d{xs} {call} = {sp.sstr(parts.derivative)}" if parts.order == 1
-           else f"d^{parts.order}/d{xs}^{parts.order} {call} = {sp.sstr(parts.derivative)}"]
+    doc_d = [f"d/d{xs} {call} = {sp.sstr(parts.derivative)}" if parts.order == 1
+             else f"d^{parts.order}/d{xs}^{parts.order} {call} = {sp.sstr(parts.derivative)}"]
     domain_d = [c for c in _domain(parts.derivative, x) if c not in domain]
     extra = ["Defined where " + " and ".join(domain_d) + "."] if domain_d else []
-    functions.append(Function("derivative", gname, user, locals_, body, wrap(doc + common + extra)))
+    functions.append(Function("derivative", gname, user, locals_, body, wrap(doc_d + common + extra)))
 
-    if bodies.from_output is not None:
+    if bodies.from_output is not None and parts.output_form is not None and oname is not None:
         locals_, body = _with_locals(bodies.from_output.xreplace({y: out_symbol}), table, names)
         ys = names[out_symbol]
-        doc = [f"The derivative from the output {ys} = {call}: {sp.sstr(parts.output_form)}",
-               f"{ys} must be what {say['function']} returned (as backprop keeps it)."]
+        doc_o = [f"The derivative from the output {ys} = {call}: {sp.sstr(parts.output_form)}",
+                 f"{ys} must be what {say['function']} returned (as backprop keeps it)."]
         if not parts.output_form.has(sp.Piecewise):
-            doc.append(f"Its accuracy is that of {ys}: where {ys} has rounded to a limit of the function "
+            doc_o.append(f"Its accuracy is that of {ys}: where {ys} has rounded to a limit of the function "
                        f"(sigmoid -> 1, tanh -> +-1 for large |{xs}|) the slope is lost; {say['derivative']}({xs}) is accurate there.")
-        functions.append(Function("from_output", oname, (out_symbol, *parts.params), locals_, body, wrap(doc)))
+        functions.append(Function("from_output", oname, (out_symbol, *parts.params), locals_, body, wrap(doc_o)))
     return Module(parts, tuple(functions), names, table)

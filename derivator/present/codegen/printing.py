@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 from sympy.printing.c import C99CodePrinter
-from sympy.printing.precedence import precedence
 from sympy.printing.pycode import PythonCodePrinter
 
 

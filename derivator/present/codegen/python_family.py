@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sympy as sp
 
 from derivator.present.codegen.model import Function, Module, build
 from derivator.present.codegen.names import PYTHON, camel
@@ -148,7 +147,7 @@ def _print_function(fn: Function, module: Module, target: PyTarget, helpers: set
 
 
 def _torch_class(module: Module) -> str:
-    f, d, o = (module.function(r) for r in ("function", "derivative", "from_output"))
+    f, d, o = module.get("function"), module.get("derivative"), module.function("from_output")
     n = module.table.given
     ctx, grad, out = n["ctx"], n["grad_output"], n["out"]
     cls = module.table.name("class", camel(f.name))
@@ -185,7 +184,7 @@ def _torch_class(module: Module) -> str:
 
 def _jax_vjp(module: Module) -> str:
     """f.defvjp(fwd, bwd): the backward pass from the output f saved, not JAX's trace of f."""
-    f, o = module.function("function"), module.function("from_output")
+    f, o = module.get("function"), module.get("from_output")
     n = module.table.given
     fwd = module.table.name("fwd", f"_{f.name}_fwd")
     bwd = module.table.name("bwd", f"_{f.name}_bwd")
@@ -235,7 +234,7 @@ def render(parts: CodeParts, target_name: str, status: str) -> str:
         pre.append(_NUMPY_ERFINV)
     if "_like" in helpers:
         pre.append(_LIKE[target_name])
-    f = module.function("function")
+    f = module.get("function")
     needs = target.needs
     if helpers & {"_erfinv"}:
         needs += "; SciPy for erfinv"

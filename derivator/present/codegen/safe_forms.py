@@ -33,7 +33,6 @@ from math import gcd
 import sympy as sp
 from sympy.codegen.cfunctions import expm1, log1p
 
-from derivator.core.budget import attempt
 from derivator.core.functions import expand_named
 
 _HYPERBOLIC = (sp.tanh, sp.sinh, sp.cosh, sp.sech, sp.csch, sp.coth)
@@ -42,7 +41,9 @@ DOUBLE_EPS = 2.0**-53
 # a cancelling sum is evaluated naively only where its relative error is below this
 NAIVE_TARGET = 1e-13
 TAYLOR_MAX_ORDER = 40
-SERIES_SECONDS = 2.0  # SymPy's series can be slow on big derivatives: no Taylor branch then
+# SymPy's series can take seconds on a big derivative (GELU's tanh form): sums larger than this are
+# not expanded (the catalog's cancelling sums, x − tanh x and x cos x − sin x, have under 10)
+SERIES_MAX_OPS = 30
 
 
 @dataclass(frozen=True)
@@ -77,15 +78,20 @@ def _is_decay(e: sp.Expr) -> bool:
 # --- recognising R(e^w) ---------------------------------------------------------------------------
 
 
+def _without_positive_factor(w: sp.Expr) -> sp.Expr:
+    if not w.free_symbols:
+        return w
+    coeff, rest = w.as_independent(*w.free_symbols, as_Add=False)
+    return rest if sp.sympify(coeff).is_positive else w
+
+
 def nonnegative(w: sp.Expr) -> sp.Basic:
     """w ≥ 0 without w's positive constant factor: x ≥ 0 rather than √2·x/√π ≥ 0."""
-    coeff, rest = w.as_independent(*w.free_symbols, as_Add=False) if w.free_symbols else (1, w)
-    return (rest if coeff.is_positive else w) >= 0
+    return _without_positive_factor(w) >= 0
 
 
 def _negative(s: sp.Expr) -> sp.Basic:
-    coeff, rest = s.as_independent(*s.free_symbols, as_Add=False) if s.free_symbols else (1, s)
-    return (rest if coeff.is_positive else s) < 0
+    return _without_positive_factor(s) < 0
 
 
 class Erfc(sp.Function):
@@ -339,7 +345,8 @@ class _Safe:
             if not isinstance(joined, sp.Add):
                 return self.visit(joined)
         body = self.grouped(e)
-        taylor = attempt(SERIES_SECONDS, _taylor_near_zero, e, x) if e.subs(x, 0) == 0 else None
+        small = sp.count_ops(e) <= SERIES_MAX_OPS
+        taylor = _taylor_near_zero(e, x) if small and e.subs(x, 0) == 0 else None
         if taylor is not None:
             poly, radius = taylor
             return sp.Piecewise((poly, sp.Abs(x) < radius), (body, True), evaluate=False)
@@ -466,9 +473,10 @@ def _taylor_near_zero(e: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, float] | None:
     """(Taylor polynomial, radius) when the terms of e cancel at 0 to a higher order than their own."""
     if e.has(*_NOT_ANALYTIC):
         return None
-    orders = [_order_at_zero(a, x) for a in e.args]
+    found = [_order_at_zero(a, x) for a in e.args]
     total = _order_at_zero(e, x)
-    if total is None or any(o is None for o in orders) or total <= min(orders):
+    orders = [o for o in found if o is not None]
+    if total is None or len(orders) < len(found) or total <= min(orders):
         return None
     lowest = min(orders)
     # the naive sum's relative error ≈ ε·Σ|terms|/|sum| ≈ ε·C·|x|^(lowest − total): accurate beyond r
