@@ -37,11 +37,27 @@ def within(seconds: float) -> Iterator[None]:
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous_handler)
-        if previous_timer:
-            left = previous_timer - (time.monotonic() - started)
-            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+        try:
+            _disarm(previous_handler, previous_timer, started)
+        except OutOfTime:  # (an alarm between the two: disarm again)
+            _disarm(previous_handler, previous_timer, started)
+
+
+def _disarm(previous_handler, previous_timer: float, started: float) -> None:
+    """Stop the alarm and put back what was there before. After expiry the alarm repeats every 50 ms,
+    so one can fire while this runs (a loaded machine makes that likely): keep going until it is off,
+    or the handler stays armed and interrupts whatever runs next."""
+    while True:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous_handler)
+            break
+        except OutOfTime:
+            continue
+    # (from here on an alarm is the outer budget's own, and must reach it)
+    if previous_timer:
+        left = previous_timer - (time.monotonic() - started)
+        signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
 
 
 def attempt(seconds: float, work, *args, **kwargs):

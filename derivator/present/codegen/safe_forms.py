@@ -64,15 +64,22 @@ def safe_form(expr: sp.Expr, x: sp.Symbol) -> sp.Expr:
     return _Safe(x).visit(expr)
 
 
-def decays(expr: sp.Expr) -> list[sp.Expr]:
-    """The e^(−|w|) atoms a safe form uses: worth computing once, and safe to compute anywhere."""
-    found = [a for a in sp.preorder_traversal(expr) if isinstance(a, sp.exp) and _is_decay(a)]
-    return sorted(set(found), key=sp.default_sort_key)
-
-
-def _is_decay(e: sp.Expr) -> bool:
-    arg = e.args[0]
-    return isinstance(arg, sp.Mul) and arg.args[0] == -1 and len(arg.args) == 2 and isinstance(arg.args[1], sp.Abs)
+def decays(expr: sp.Expr) -> dict[sp.Expr, list[tuple[sp.Expr, int]]]:
+    """The e^(−c|w|) atoms a safe form uses, by the smallest such exponent −c|w|: each atom is t^k with
+    t = e^(−c|w|), worth computing once and safe to compute anywhere (t ≤ 1)."""
+    by_w: dict[sp.Expr, list[tuple[sp.Expr, sp.Expr]]] = {}
+    for atom in sorted(expr.atoms(sp.exp), key=sp.default_sort_key):
+        c, rest = atom.args[0].as_independent(sp.Abs, as_Add=False)
+        if isinstance(rest, sp.Abs) and c.is_number and c.is_negative:
+            by_w.setdefault(rest, []).append((atom, -c))
+    found: dict[sp.Expr, list[tuple[sp.Expr, int]]] = {}
+    for abs_w, atoms in sorted(by_w.items(), key=lambda item: sp.default_sort_key(item[0])):
+        smallest = min(c for _, c in atoms)
+        for atom, c in atoms:
+            ratio = sp.nsimplify(c / smallest)
+            key = -smallest * abs_w if ratio.is_Integer else -c * abs_w
+            found.setdefault(key, []).append((atom, int(ratio) if ratio.is_Integer else 1))
+    return found
 
 
 # --- recognising R(e^w) ---------------------------------------------------------------------------
