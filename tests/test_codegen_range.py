@@ -2,7 +2,8 @@
 
 float64: relative error ≤ 1e−12 where the true value is a normal double, absolute ≤ 1e−300 below,
 no nan/inf where the true value is finite (points where it overflows the format are left out).
-float32 (numpy, torch, jax): against the float32-rounded truth, relative ≤ 1e−5.
+float32 (numpy, torch, jax): against the float32-rounded truth, relative ≤ 1e−5 (or within four float32
+roundings of 1 + |x| near a zero of f′, where no float32 formula is relatively accurate).
 The grid is log-spaced from 1e−6 to 800, both signs, and 0; kinks are left out (f′ is a convention
 there, checked in test_catalog). An entry a target cannot express must be refused with one line.
 """
