@@ -1,7 +1,8 @@
-"""Exported code (numpy, torch, python) run against a numerical derivative.
+"""Exported code (python, numpy, torch, jax) run against a numerical derivative.
 
 The reference is mpmath.diff of the definition at 30 digits (a numerical derivative, independent of
-both derivator's rules and sympy.diff); the generated code must match it to 1e-9.
+both derivator's rules and sympy.diff); the generated code must match it to 1e-9. Extreme inputs are
+test_codegen_range's, names test_codegen_names's, C# and the autodiff targets test_codegen_targets's.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from derivator.present.codegen import FORMATS, export_code
+from codegen_harness import PY_TARGETS, enable_jax_x64, require
+from derivator.present.codegen import export_code
 from derivator.core.errors import DerivatorError
 from derivator.core.functions import expand_named, sigmoid
 from derivator.core.trace import Derivation
@@ -53,20 +55,10 @@ def reference(name: str):
         return (lambda t: float(f(mpmath.mpf(t)))), (lambda t: float(mpmath.diff(f, mpmath.mpf(t))))
 
 
-def require_torch():
-    """The real torch, or a skip with the reason (a failure under CI=true): no stand-in can be faithful."""
-    try:
-        import torch
-    except ImportError:
-        from validators import unavailable
-
-        unavailable("torch not installed (pip install torch==2.13.0; .ci/run installs it)")
-    return torch
-
-
 def load(code: str, fmt: str) -> dict:
-    if fmt == "torch":
-        require_torch()
+    require(fmt)
+    if fmt == "jax":
+        enable_jax_x64()
     namespace: dict = {}
     exec(compile(code, f"<{fmt}>", "exec"), namespace)  # our own generated code, never user text
     return namespace
@@ -76,8 +68,13 @@ def as_input(fmt: str, t: float):
     if fmt == "numpy":
         return np.array([t])
     if fmt == "torch":
-        torch = require_torch()
+        import torch
+
         return torch.tensor([t], dtype=torch.float64)
+    if fmt == "jax":
+        import jax.numpy as jnp
+
+        return jnp.asarray([t], dtype=jnp.float64)
     return t
 
 
@@ -87,7 +84,7 @@ def as_float(v) -> float:
     return float(v[0] if isinstance(v, list) else v)
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", PY_TARGETS)
 @pytest.mark.parametrize("name", NAMES)
 def test_code_matches_numerical_derivative(name, fmt):
     d = derivation(name)
@@ -102,7 +99,7 @@ def test_code_matches_numerical_derivative(name, fmt):
         assert math.isclose(got_df, df_ref(t), rel_tol=1e-9, abs_tol=1e-9), (t, got_df, df_ref(t))
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", PY_TARGETS)
 @pytest.mark.parametrize("name", [n for n in NAMES if HAND[n][3] is not None])
 def test_backward_from_output_needs_only_the_output(name, fmt):
     """The output-form derivative takes y = f(x) alone, and matches the numerical derivative."""
@@ -117,22 +114,49 @@ def test_backward_from_output_needs_only_the_output(name, fmt):
         assert math.isclose(as_float(from_output(out)), df_ref(t), rel_tol=1e-9, abs_tol=1e-9)
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_named_functions_become_helpers(fmt):
-    """σ in the derivative stays a call to the generated sigmoid helper, as the derivation writes it."""
+@pytest.mark.parametrize("fmt", PY_TARGETS)
+def test_docstrings_quote_the_derivation_and_the_code_is_the_safe_form(fmt):
+    """The docstring says σ′ as derived; the body evaluates it without forming e^|x| (rule 2)."""
     code = export_code(derivation("swish"), fmt)
-    assert "def sigmoid(u):" in code
-    grad_src = code.split("def swish_grad")[1]
-    assert "sigmoid(x)" in grad_src
+    grad_src = code.split("def swish_grad")[1].split("def ")[0]
+    assert "sigmoid(x)" in grad_src.split('"""')[1]
+    body = grad_src.split('"""')[2]
+    assert "exp(-" in body and "sigmoid(" not in body
 
 
 @pytest.mark.parametrize("fmt, needed", [("numpy", "import numpy"), ("torch", "import torch"),
-                                         ("python", "import math")])
-def test_imports_are_the_ones_used(fmt, needed):
+                                         ("python", "import math"), ("jax", "import jax.numpy as jnp")])
+def test_imports_are_the_ones_used_and_stated(fmt, needed):
     code = export_code(derivation("gelu"), fmt)
     assert needed in code
+    assert "Needs: " in code.split('"""')[1]  # the module docstring states its dependencies
     if fmt != "numpy":
-        assert "scipy" not in code
+        assert "scipy" not in code.replace("jax.scipy", "")
+    else:  # SciPy is optional: imported in a try, with math.erfc element by element otherwise
+        assert "except ImportError" in code and "import scipy" not in code
+
+
+def test_numpy_gelu_runs_without_scipy():
+    """GELU's NumPy export with SciPy made unimportable: math.erfc element by element, same values."""
+    import sys
+
+    code = export_code(derivation("gelu"), "numpy")
+    saved = {k: sys.modules[k] for k in list(sys.modules) if k == "scipy" or k.startswith("scipy.")}
+    try:
+        for k in saved:
+            sys.modules[k] = None  # import scipy... raises ImportError
+        sys.modules["scipy"] = None
+        sys.modules["scipy.special"] = None
+        ns = load(code, "numpy")
+    finally:
+        for k in ("scipy", "scipy.special"):
+            sys.modules.pop(k, None)
+        sys.modules.update(saved)
+    assert ns["_scipy_erf"] is None
+    f_ref, df_ref = reference("gelu")
+    for t in POINTS:
+        assert math.isclose(float(ns["gelu_grad"](np.array([t]))[0]), df_ref(t), rel_tol=1e-9)
+        assert ns["gelu"](np.array([t], dtype=np.float32)).dtype == np.float32
 
 
 def test_unknown_format_is_a_derivator_error():
@@ -142,7 +166,9 @@ def test_unknown_format_is_a_derivator_error():
 
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "gelu", "swish"])
 def test_torch_autograd_backward_matches_numerical(name):
-    torch = require_torch()
+    require("torch")
+    import torch
+
     d = derivation(name)
     ns = load(export_code(d, "torch"), "torch")
     fn = ns[name.capitalize()]
@@ -154,7 +180,7 @@ def test_torch_autograd_backward_matches_numerical(name):
     assert torch.autograd.gradcheck(fn.apply, (torch.tensor(POINTS, dtype=torch.float64, requires_grad=True),))
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", PY_TARGETS)
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "gelu", "swish"])
 def test_code_from_the_engine_matches_numerical_derivative(name, fmt):
     """The derivations derivator really makes (derive()), exported and run, match mpmath.diff."""
@@ -184,7 +210,7 @@ def _cli(*args, cwd=None):
                           timeout=300)
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", PY_TARGETS + ("csharp",))
 def test_cli_format_prints_the_exported_code(fmt):
     """`derivator sigmoid --format numpy|torch|python` prints the same code as export_code."""
     from derivator.pipeline import derive

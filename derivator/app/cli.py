@@ -83,7 +83,7 @@ MEMORY_HELP = "Memory allowed per input, e.g. 512M or 2G (default 1G, or $DERIVA
 @app.command()
 def derive(
     expression: str = typer.Argument(..., help="A catalog name (sigmoid, relu, …) or an expression such as 'x**2*exp(-x)'."),
-    format: str = typer.Option("terminal", "--format", "-f", parser=choice(CHOICES["DeriveFormat"]), metavar=metavar(CHOICES["DeriveFormat"]), help="Output format; numpy, torch, python: code for f and f′."
+    format: str = typer.Option("terminal", "--format", "-f", parser=choice(CHOICES["DeriveFormat"]), metavar=metavar(CHOICES["DeriveFormat"]), help="Output format; numpy, torch, python, jax, csharp: code for f and f′."
     ),
     flavor: str = typer.Option("github", "--flavor", parser=choice(CHOICES["Flavor"]), metavar=metavar(CHOICES["Flavor"]), help="With --format markdown: the platform it is pasted into."),
     lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), help="Language of the narration."),

@@ -29,19 +29,38 @@ def within(seconds: float) -> Iterator[None]:
         raise OutOfTime()
 
     started = time.monotonic()
-    previous_handler = signal.signal(signal.SIGALRM, expire)
-    previous_timer = signal.setitimer(signal.ITIMER_REAL, 0)[0]
-    # an outer budget that ends sooner keeps priority; after expiry the alarm repeats every 50 ms,
-    # because a bare `except:` somewhere in SymPy may swallow one OutOfTime
-    signal.setitimer(signal.ITIMER_REAL, min(seconds, previous_timer) if previous_timer else seconds, 0.05)
+    # the outer budget's alarm off first, then this handler in: the other order leaves a moment where an
+    # outer alarm (repeating every 50 ms once it has expired) reaches this handler before the `try`
+    # below, and the handler then stays armed for good
+    previous_timer, previous_interval = signal.setitimer(signal.ITIMER_REAL, 0)
+    previous_handler = signal.signal(signal.SIGALRM, expire)  # (no alarm is armed here)
     try:
+        # an outer budget that ends sooner keeps priority; after expiry the alarm repeats every 50 ms,
+        # because a bare `except:` somewhere in SymPy may swallow one OutOfTime
+        signal.setitimer(signal.ITIMER_REAL, min(seconds, previous_timer) if previous_timer else seconds, 0.05)
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous_handler)
-        if previous_timer:
-            left = previous_timer - (time.monotonic() - started)
-            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+        try:
+            _disarm(previous_handler, previous_timer, previous_interval, started)
+        except OutOfTime:  # (an alarm between the two: disarm again)
+            _disarm(previous_handler, previous_timer, previous_interval, started)
+
+
+def _disarm(previous_handler, previous_timer: float, previous_interval: float, started: float) -> None:
+    """Stop the alarm and put back what was there before. After expiry the alarm repeats every 50 ms,
+    so one can fire while this runs (a loaded machine makes that likely): keep going until it is off,
+    or the handler stays armed and interrupts whatever runs next."""
+    while True:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous_handler)
+            break
+        except OutOfTime:
+            continue
+    # (from here on an alarm is the outer budget's own, and must reach it)
+    if previous_timer:
+        left = previous_timer - (time.monotonic() - started)
+        signal.setitimer(signal.ITIMER_REAL, max(left, 0.001), previous_interval)
 
 
 def attempt(seconds: float, work, *args, **kwargs):

@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # the CLI reads CODE_FORMATS before anything imports SymPy
     from derivator.analysis.facts import Facts
     from derivator.core.trace import Derivation
 
-CODE_FORMATS = ("numpy", "torch", "python")
+CODE_FORMATS = ("numpy", "torch", "python", "jax", "csharp")  # derivator.present.codegen.FORMATS
 TEXT_FORMATS = ("terminal", "latex", "markdown", "json")
 
 

@@ -22,7 +22,7 @@ import jinja2
 import sympy as sp
 
 from derivator import __version__
-from derivator.present.codegen import export_code
+from derivator.present.codegen import LANGUAGE, export_code
 from derivator.core.errors import DerivatorError
 from derivator.core.package_data import templates_dir
 from derivator.present.tex import tex_escape, tex_sentence
@@ -81,7 +81,7 @@ def _common(d: Derivation, lang: str, code_format: str) -> dict[str, Any]:
         "has_output_form": d.output_form is not None,
         "code": export_code(d, code_format),
         "code_format": code_format,
-        "code_language": "python",
+        "code_language": LANGUAGE[code_format],
         # issue 7 fills this with the derived facts (value at 0, maximum, limits, …); templates render
         # their "properties" block only when it is set
         "properties": None,
@@ -167,7 +167,7 @@ def markdown_context(d: Derivation, flavor: str, lang: str = "en", *, plot: str 
         "output_symbol": f.inline(f"{to_latex(d.output_symbol)} = {_f_tex(d)}"),
         "lemmas": [f.inline(f"{to_latex(lm.statement_lhs)} = {to_latex(lm.statement_rhs)}") for lm in d.lemmas],
         "plot": f.image(f.text(t("plot.title", lang, f=names[2], df=names[3])), plot) if plot else None,
-        "code_block": f.code("python", ctx["code"]),
+        "code_block": f.code(ctx["code_language"], ctx["code"]),
         "heading": f.heading,
         "status": _base.status_line(d, lang, f),
         "text": _TextTable(lang, f.text),
