@@ -1,0 +1,454 @@
+"""Hostile conditions around the command line: planted files, a shared cache, signals, odd limits.
+
+The corpus beside this file is hostile *input*; these are hostile *surroundings* (issue 10): a cache
+folder someone else can write to, a FIFO where a file is expected, a full disk, a signal in the middle of
+the work, an output name made to break out of a document. Each scenario sets up a scratch folder, runs
+the real command line in it (`python -m derivator`, a fresh process each time) and says what went wrong.
+
+Every run is also judged the same way, whatever the scenario:
+  traceback       "Traceback" on stderr
+  internal error  exit code 3 (or "internal error" on stderr): a bug, not a refusal
+  hang            no exit within the run's own guard (the CLI's limits must end it well before)
+  files touched   a file in the scratch folder changed, appeared or vanished outside the run's outputs
+  code executed   the canary file appeared (an injected command ran)
+
+Used by tests/test_hostile_scenarios.py (each scenario is a test) and bench/hostile.py (counts).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parents[2]
+CANARY = "HOSTILE_CANARY"
+GUARD = 30.0  # seconds: the outer bound of one run; a run that needs it has hung
+
+
+@dataclass
+class Run:
+    argv: list[str]
+    code: int | None  # None: still running at the guard (a hang)
+    stdout: bytes
+    stderr: bytes
+    seconds: float
+
+    @property
+    def err(self) -> str:
+        return self.stderr.decode("utf-8", "replace")
+
+    @property
+    def lines(self) -> list[str]:
+        return [line for line in self.err.splitlines() if line.strip()]
+
+
+@dataclass
+class Outcome:
+    name: str
+    finding: int
+    problems: list[str] = field(default_factory=list)
+    tracebacks: int = 0
+    internal_errors: int = 0
+    hangs: int = 0
+    files_touched: int = 0
+    code_executed: int = 0
+    runs: int = 0
+    seconds: float = 0.0
+    skipped: str | None = None
+
+
+class Skip(Exception):
+    """The scenario cannot run here (needs root, or Linux /proc)."""
+
+
+def _digest(path: Path, st: os.stat_result) -> tuple:
+    kind = stat.S_IFMT(st.st_mode)
+    if stat.S_ISREG(st.st_mode):
+        return (kind, st.st_ino, st.st_size, hashlib.sha256(path.read_bytes()).hexdigest())
+    if stat.S_ISLNK(st.st_mode):
+        return (kind, st.st_ino, os.readlink(path))
+    return (kind, st.st_ino, st.st_rdev)
+
+
+def snapshot(root: Path, skip: set[Path]) -> dict[str, tuple]:
+    """Every path under root (symlinks not followed), with what it is and holds; `skip` subtrees left out."""
+    seen: dict[str, tuple] = {}
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        dirs[:] = [d for d in dirs if here / d not in skip]
+        for name in dirs + files:
+            path = here / name
+            if path in skip:
+                continue
+            st = path.lstat()
+            seen[str(path.relative_to(root))] = _digest(path, st) if not stat.S_ISDIR(st.st_mode) else ("dir",)
+    return seen
+
+
+class Ctx:
+    """A scenario's scratch folder, the runs made in it, and the problems found."""
+
+    def __init__(self, root: Path, outcome: Outcome) -> None:
+        self.root = root
+        self.cache = root / "cache"  # $XDG_CACHE_HOME
+        self.outcome = outcome
+        self.allowed: set[Path] = {self.cache}
+        self._before: dict[str, tuple] | None = None
+
+    # -- setting up -------------------------------------------------------------------------------
+    def path(self, name: str) -> Path:
+        return self.root / name
+
+    def write(self, name: str, data: bytes | str = b"precious\n") -> Path:
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data.encode() if isinstance(data, str) else data)
+        return path
+
+    def entries(self) -> list[Path]:
+        folder = self.cache / "derivator"
+        return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+    # -- running ----------------------------------------------------------------------------------
+    def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        env = dict(os.environ, XDG_CACHE_HOME=str(self.cache), NO_COLOR="1")
+        for name in ("DERIVATOR_NO_CACHE", "DERIVATOR_NO_SANDBOX", "DERIVATOR_DEBUG", "DERIVATOR_TIMEOUT",
+                     "DERIVATOR_MAX_MEMORY"):
+            env.pop(name, None)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+        env.update(extra or {})
+        return env
+
+    def command(self, args: list[str], preload: str | None = None) -> list[str]:
+        if preload is None:
+            return [sys.executable, "-m", "derivator", *args]
+        # a patch applied before derivator starts (a full disk, a read-only folder), then the real CLI
+        boot = preload + "\nimport runpy, sys\nsys.argv[0] = 'derivator'\nrunpy.run_module('derivator', run_name='__main__')"
+        return [sys.executable, "-c", boot, *args]
+
+    def cli(self, *args: str, outputs: tuple[str | Path, ...] = (), env: dict[str, str] | None = None,
+            stdin: bytes | int | None = subprocess.DEVNULL, stdout: int | None = None, guard: float = GUARD,
+            preload: str | None = None) -> Run:
+        """One run of the command line in the scratch folder; `outputs` may change, nothing else may."""
+        if self._before is None:
+            self.protect()
+        self.allowed |= {self.root / o for o in outputs}
+        argv = self.command(list(args), preload)
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=self.root, env=self.env(env), start_new_session=True,
+                                stdin=subprocess.PIPE if isinstance(stdin, bytes) else stdin,
+                                stdout=subprocess.PIPE if stdout is None else stdout, stderr=subprocess.PIPE)
+        try:
+            out, err = proc.communicate(stdin if isinstance(stdin, bytes) else None, timeout=guard)
+            code = proc.returncode
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            out, err = proc.communicate()
+            code = None
+        run = Run(list(args), code, out or b"", err or b"", time.perf_counter() - start)
+        self.judge(run)
+        return run
+
+    def judge(self, run: Run) -> None:
+        o = self.outcome
+        o.runs += 1
+        o.seconds += run.seconds
+        label = " ".join(run.argv)[:80]
+        if run.code is None:
+            o.hangs += 1
+            self.problem(f"{label}: no exit within its guard")
+        if "Traceback" in run.err:
+            o.tracebacks += 1
+            self.problem(f"{label}: traceback on stderr")
+        if run.code == 3 or "internal error" in run.err:
+            o.internal_errors += 1
+            self.problem(f"{label}: internal error: {run.err.strip()[:160]}")
+
+    def protect(self) -> None:
+        """Take the picture of the folder that later runs are compared with (done at the first run)."""
+        self._before = snapshot(self.root, {self.cache})
+
+    # -- judging ----------------------------------------------------------------------------------
+    def problem(self, text: str) -> None:
+        self.outcome.problems.append(text)
+
+    def expect(self, condition: bool, text: str) -> bool:
+        if not condition:
+            self.problem(text)
+        return condition
+
+    def one_line_error(self, run: Run, *fragments: str, code: int = 2) -> None:
+        """Refused as promised: exit code 2, exactly one line on stderr, holding every fragment."""
+        label = " ".join(run.argv)[:60]
+        self.expect(run.code == code, f"{label}: exit code {run.code}, not {code}: {run.err.strip()[:160]}")
+        self.expect(len(run.lines) == 1, f"{label}: {len(run.lines)} lines on stderr: {run.err.strip()[:200]}")
+        for fragment in fragments:
+            self.expect(fragment in run.err, f"{label}: {fragment!r} not in {run.err.strip()[:160]!r}")
+
+    def ok(self, run: Run, *, warnings: int = 0) -> None:
+        """Answered: exit code 0, and at most `warnings` lines on stderr."""
+        label = " ".join(run.argv)[:60]
+        self.expect(run.code == 0, f"{label}: exit code {run.code}: {run.err.strip()[:200]}")
+        self.expect(len(run.lines) <= warnings, f"{label}: {len(run.lines)} lines on stderr: {run.err.strip()[:200]}")
+
+    def finish(self) -> None:
+        if self._before is None:
+            return
+        after = snapshot(self.root, {self.cache})
+        allowed = {str(p.relative_to(self.root)) for p in self.allowed if p.is_relative_to(self.root)}
+
+        def free(rel: str) -> bool:
+            # an output may bring its temporary files and side files; nothing else may change
+            return any(rel == a or rel.startswith(a + os.sep) for a in allowed)
+
+        changed = sorted(k for k in set(self._before) | set(after)
+                         if self._before.get(k) != after.get(k) and not free(k))
+        if changed:
+            self.outcome.files_touched += len(changed)
+            self.problem("files touched outside the outputs: " + ", ".join(changed[:8]))
+        if (self.root / CANARY).exists():
+            self.outcome.code_executed += 1
+            self.problem("injected code ran: the canary file exists")
+
+
+SCENARIOS: dict[str, tuple[int, Callable[[Ctx], None], bool]] = {}
+
+
+def scenario(finding: int, *, slow: bool = False):
+    def register(fn: Callable[[Ctx], None]) -> Callable[[Ctx], None]:
+        SCENARIOS[fn.__name__] = (finding, fn, slow)
+        return fn
+
+    return register
+
+
+def run_scenario(name: str, base: Path | None = None) -> Outcome:
+    finding, fn, _ = SCENARIOS[name]
+    outcome = Outcome(name, finding)
+    with tempfile.TemporaryDirectory(dir=base) as tmp:
+        ctx = Ctx(Path(tmp), outcome)
+        try:
+            fn(ctx)
+            ctx.finish()
+        except Skip as why:
+            outcome.skipped = str(why)
+        finally:
+            _unfreeze(Path(tmp))
+    return outcome
+
+
+def _unfreeze(root: Path) -> None:
+    # scenarios make folders read-only; the scratch folder must still be removable
+    for folder, dirs, _ in os.walk(root):
+        for d in dirs:
+            try:
+                os.chmod(os.path.join(folder, d), 0o700, follow_symlinks=False)
+            except (OSError, NotImplementedError):
+                pass
+
+
+def need_root() -> None:
+    if os.geteuid() != 0:
+        raise Skip("needs root (chown to another user)")
+
+
+FAST = ("sigmoid", "--format", "latex")  # a cached command: ~1 s
+
+
+# =================================================================================================
+# 2. the cache folder is trusted blindly
+# =================================================================================================
+def _warm(ctx: Ctx) -> Run:
+    """Fill the cache with FAST's entries (the derive key and the command-line key)."""
+    first = ctx.cli(*FAST)
+    ctx.ok(first)
+    ctx.expect(len(ctx.entries()) == 2, f"expected 2 cache entries, found {len(ctx.entries())}")
+    return first
+
+
+@scenario(2)
+def cache_folder_is_private(ctx: Ctx) -> None:
+    ctx.cli(*FAST)
+    folder = ctx.cache / "derivator"
+    ctx.expect(folder.is_dir() and stat.S_IMODE(folder.stat().st_mode) == 0o700,
+               f"cache folder mode {oct(stat.S_IMODE(folder.stat().st_mode)) if folder.exists() else 'missing'}")
+
+
+@scenario(2)
+def cache_dangling_symlinks_are_not_followed(ctx: Ctx) -> None:
+    first = _warm(ctx)
+    for i, entry in enumerate(ctx.entries()):
+        entry.unlink()
+        entry.symlink_to(ctx.root / f"planted-target-{i}")
+        (entry.parent / f".{entry.name}.tmp").symlink_to(ctx.root / f"planted-tmp-{i}")
+    again = ctx.cli(*FAST)
+    ctx.ok(again, warnings=1)
+    ctx.expect(again.stdout == first.stdout, "a different answer after planted symlinks")
+    ctx.expect(not list(ctx.root.glob("planted-*")), "a file was created at a planted symlink's target")
+
+
+@scenario(2)
+def cache_entry_of_another_user_is_not_served(ctx: Ctx) -> None:
+    need_root()
+    first = _warm(ctx)
+    for entry in ctx.entries():
+        _forge(entry, "PLANTED")
+        os.chown(entry, 65534, 65534)
+    again = ctx.cli(*FAST)
+    ctx.ok(again, warnings=1)
+    ctx.expect(b"PLANTED" not in again.stdout and again.stdout == first.stdout, "served another user's entry")
+
+
+@scenario(2)
+def cache_entry_writable_by_others_is_not_served(ctx: Ctx) -> None:
+    first = _warm(ctx)
+    for entry in ctx.entries():
+        _forge(entry, "PLANTED")
+        entry.chmod(0o666)
+    again = ctx.cli(*FAST)
+    ctx.ok(again, warnings=1)
+    ctx.expect(b"PLANTED" not in again.stdout and again.stdout == first.stdout, "served a world-writable entry")
+
+
+@scenario(2)
+def cache_folder_writable_by_others_is_not_used(ctx: Ctx) -> None:
+    first = _warm(ctx)
+    for entry in ctx.entries():
+        _forge(entry, "PLANTED")
+    (ctx.cache / "derivator").chmod(0o777)
+    again = ctx.cli(*FAST)
+    ctx.ok(again, warnings=1)
+    ctx.expect(b"PLANTED" not in again.stdout and again.stdout == first.stdout, "used a world-writable cache folder")
+
+
+@scenario(2)
+def cache_folder_symlink_is_not_followed(ctx: Ctx) -> None:
+    elsewhere = ctx.root / "elsewhere"
+    elsewhere.mkdir()
+    ctx.cache.mkdir()
+    (ctx.cache / "derivator").symlink_to(elsewhere)
+    ctx.protect()
+    ctx.ok(ctx.cli(*FAST), warnings=1)
+    ctx.expect(not list(elsewhere.iterdir()), "wrote through a symlinked cache folder")
+
+
+@scenario(2)
+def cache_entry_with_a_bad_checksum_is_dropped(ctx: Ctx) -> None:
+    first = _warm(ctx)
+    for entry in ctx.entries():
+        body = json.loads(entry.read_text())
+        body["output"] = "PLANTED"  # the checksum is left as it was
+        entry.write_text(json.dumps(body))
+    again = ctx.cli(*FAST)
+    ctx.ok(again, warnings=1)
+    ctx.expect(again.stdout == first.stdout, "served an entry whose checksum does not match")
+
+
+def _forge(entry: Path, output: str) -> None:
+    """Rewrite an entry with another output and a checksum that matches it (what a planter would do)."""
+    body = json.loads(entry.read_text())
+    body["output"] = output
+    key = body.get("key", "")
+    body["checksum"] = hashlib.sha256(f"{key}\0{output}".encode()).hexdigest()
+    entry.write_text(json.dumps(body))
+
+
+# =================================================================================================
+# 3. cache failures are fatal
+# =================================================================================================
+READ_ONLY = """
+import errno, os
+_open = os.open
+def _refuse(path, flags, *args, **kwargs):
+    if flags & os.O_CREAT and kwargs.get("dir_fd") is not None:
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), path)
+    return _open(path, flags, *args, **kwargs)
+os.open = _refuse
+"""
+FULL_DISK = """
+import errno, os, stat
+_write = os.write
+def _full(fd, data):
+    if stat.S_ISREG(os.fstat(fd).st_mode):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    return _write(fd, data)
+os.write = _full
+"""
+
+
+@scenario(3)
+def cache_read_only_folder(ctx: Ctx) -> None:
+    for _ in range(2):
+        ctx.ok(ctx.cli(*FAST, preload=READ_ONLY), warnings=1)
+
+
+@scenario(3)
+def cache_full_disk(ctx: Ctx) -> None:
+    run = ctx.cli(*FAST, preload=FULL_DISK)
+    ctx.ok(run, warnings=1)
+    ctx.expect(b"sigma" in run.stdout, "no result on a full disk")
+    ctx.expect(not list((ctx.cache / "derivator").glob(".*.tmp")), "a temporary cache file was left behind")
+
+
+@scenario(3)
+def cache_directory_at_the_entry_path(ctx: Ctx) -> None:
+    first = _warm(ctx)
+    for entry in ctx.entries():
+        entry.unlink()
+        entry.mkdir()
+        (entry / "inside").write_text("x")
+    for _ in range(2):
+        run = ctx.cli(*FAST)
+        ctx.ok(run, warnings=1)
+        ctx.expect(run.stdout == first.stdout, "a different answer with a directory at the entry path")
+
+
+@scenario(3)
+def cache_deeply_nested_entry(ctx: Ctx) -> None:
+    first = _warm(ctx)
+    for entry in ctx.entries():
+        entry.write_text("[" * 200_000 + "]" * 200_000)
+    second = ctx.cli(*FAST)
+    ctx.ok(second, warnings=1)
+    third = ctx.cli(*FAST)
+    ctx.ok(third)  # the bad entry was dropped and rewritten: no warning the second time
+    ctx.expect(second.stdout == first.stdout == third.stdout, "a different answer after a nested entry")
+
+
+@scenario(3)
+def cache_fifo_at_the_entry_path(ctx: Ctx) -> None:
+    first = _warm(ctx)
+    for entry in ctx.entries():
+        entry.unlink()
+        os.mkfifo(entry)
+    run = ctx.cli(*FAST, guard=15)
+    ctx.ok(run, warnings=1)
+    ctx.expect(run.stdout == first.stdout, "a different answer with a FIFO at the entry path")
+    ctx.expect(run.code is None or run.seconds < 10, f"took {run.seconds:.1f} s with a FIFO in the cache")
+
+
+def names(finding: int | None = None) -> list[str]:
+    return [n for n, (f, _, _) in SCENARIOS.items() if finding is None or f == finding]
+
+
+def is_slow(name: str) -> bool:
+    return SCENARIOS[name][2]
+
+
+if __name__ == "__main__":
+    for name in sys.argv[1:] or names():
+        result = run_scenario(name)
+        status = "skip" if result.skipped else ("ok" if not result.problems else "FAIL")
+        print(f"{status:4} {name} ({result.runs} runs, {result.seconds:.1f} s) {result.skipped or ''}")
+        for p in result.problems:
+            print("     ", p)
