@@ -87,9 +87,13 @@ def _limited(work: Callable[..., Result], name: str, args: tuple, limits: Limits
 
 
 def _warm(modules: tuple[str, ...]) -> None:
-    # each pool worker imports once; every input then forks from a warm process
+    # each pool worker imports once; every input then forks from a warm process. A pool worker ends with
+    # the CLI, whatever ended it (its own sandboxed children end with it in turn).
     import importlib
 
+    from derivator.sandbox import die_with_parent
+
+    die_with_parent()
     for module in modules:
         importlib.import_module(module)
 
@@ -114,12 +118,19 @@ def run_all(
                 results[i] = _limited(work, name, args, limits)
                 advance(results[i])
         else:
-            with ProcessPoolExecutor(min(jobs, len(items)), initializer=_warm, initargs=(warm,)) as pool:
+            pool = ProcessPoolExecutor(min(jobs, len(items)), initializer=_warm, initargs=(warm,))
+            try:
                 futures = {pool.submit(_limited, work, name, args, limits): i for i, (name, work, args) in enumerate(items)}
                 for future in as_completed(futures):
                     i = futures[future]
                     results[i] = future.result()
                     advance(results[i])
+            except BaseException:  # SIGTERM, Ctrl-C: do not wait for the inputs still running
+                for process in list(getattr(pool, "_processes", {}).values()):
+                    process.kill()
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+            pool.shutdown()
     return [r for r in results if r is not None]
 
 

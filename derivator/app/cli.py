@@ -450,6 +450,15 @@ def plot(
     typer.echo(f"derivator: wrote {written}", err=True)
 
 
+def signal_name(signum: int) -> str:
+    import signal
+
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
+
+
 COMMANDS = {"derive", "list", "check", "doc", "plot", "compare", "loss"}
 PASSTHROUGH = {"--help", "-h", "--version"}
 
@@ -459,6 +468,9 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] not in COMMANDS and args[0] not in PASSTHROUGH:
         args = ["derive", *args]
+    from derivator.sandbox import Terminated, end_on_signals
+
+    end_on_signals()  # SIGTERM/SIGHUP unwind like Ctrl-C, so the workers are killed on the way out
     try:
         from derivator.app import cache
 
@@ -474,6 +486,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(done.exit_code)
     except typer.Abort:
         sys.exit(130)
+    except Terminated as stop:
+        typer.echo(f"derivator: stopped by {signal_name(stop.signum)}", err=True)
+        sys.exit(128 + stop.signum)
     except RecursionError:
         typer.echo("derivator: error: expression too deeply nested", err=True)
         sys.exit(2)

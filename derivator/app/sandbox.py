@@ -26,6 +26,7 @@ import select
 import signal
 import struct
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -103,10 +104,69 @@ def _mapped_bytes() -> int:
         return 0
 
 
-def _child(fn: Callable, args: tuple, kwargs: dict, limits: Limits, out: int) -> None:
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP reached the parent while a worker ran: the worker is killed, then this is raised
+    (a BaseException, like KeyboardInterrupt, so no `except Exception` between here and the CLI eats it)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+_END_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (even by SIGKILL, which no handler sees)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # no prctl: the parent's signal handlers still end the worker on SIGTERM/SIGHUP
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise Terminated(signum)
+
+
+def end_on_signals() -> None:
+    """In the CLI's main thread: SIGTERM and SIGHUP raise Terminated, so `finally` blocks and the worker
+    clean-up run (the default action would end the CLI at once and leave its worker running)."""
+    if threading.current_thread() is threading.main_thread():
+        for signum in _END_SIGNALS:
+            signal.signal(signum, _raise_terminated)
+
+
+class _EndWorkerOnSignal:
+    """While a worker runs: SIGTERM/SIGHUP to the parent raise Terminated (the caller kills the worker).
+    Only the main thread may set handlers; elsewhere the worker relies on die_with_parent alone."""
+
+    def __enter__(self) -> "_EndWorkerOnSignal":
+        self.previous: dict[int, Any] = {}
+        if threading.current_thread() is threading.main_thread():
+            for signum in _END_SIGNALS:
+                self.previous[signum] = signal.signal(signum, _raise_terminated)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+
+
+def _child(fn: Callable, args: tuple, kwargs: dict, limits: Limits, out: int, parent: int) -> None:
     """Runs in the forked child; never returns."""
     status = 0
     try:
+        for signum in _END_SIGNALS:
+            signal.signal(signum, signal.SIG_DFL)
+        die_with_parent()
+        if os.getppid() != parent:  # the parent died before the request above took effect
+            os._exit(70)
         import resource
 
         if limits.max_memory:
@@ -207,21 +267,30 @@ def run_limited(fn: Callable[..., Any], *args: Any, limits: Limits | None = None
     for stream in (sys.stdout, sys.stderr):
         stream.flush()  # else the child inherits and repeats whatever is still buffered
     read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read_end)
-        _child(fn, args, kwargs, limits, write_end)
-    os.close(write_end)
-    try:
-        data = _read_all(read_end, pid, limits)
-        if data is None:
-            os.kill(pid, signal.SIGKILL)
-    except BaseException:  # Ctrl-C: take the child down too
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        raise
-    finally:
-        os.close(read_end)
+    parent = os.getpid()
+    pid = 0
+    with _EndWorkerOnSignal():  # set before the fork: no moment where a SIGTERM leaves the worker behind
+        try:
+            pid = os.fork()
+            if pid == 0:
+                os.close(read_end)
+                _child(fn, args, kwargs, limits, write_end, parent)
+            os.close(write_end)
+            write_end = -1
+            data = _read_all(read_end, pid, limits)
+            if data is None:
+                os.kill(pid, signal.SIGKILL)
+        except BaseException:  # Ctrl-C, SIGTERM, SIGHUP: take the child down too
+            if os.getpid() != parent:  # a signal in the child before it reset its handlers
+                os._exit(70)
+            if pid:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            raise
+        finally:
+            os.close(read_end)
+            if write_end >= 0:
+                os.close(write_end)
     _, status = os.waitpid(pid, 0)
     if data is None:
         raise LimitError(

@@ -437,6 +437,118 @@ def cache_fifo_at_the_entry_path(ctx: Ctx) -> None:
     ctx.expect(run.code is None or run.seconds < 10, f"took {run.seconds:.1f} s with a FIFO in the cache")
 
 
+# =================================================================================================
+# 4. SIGTERM or SIGHUP to the CLI leaves the sandbox worker running
+# =================================================================================================
+ENDLESS = "(x+1)**1000*(x+2)**1000*(x+3)**1000"  # the engine expands it for minutes
+
+
+def _parent_of(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return int(handle.read().rsplit(b")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def descendants(pid: int) -> set[int]:
+    """Every live process below pid (from /proc)."""
+    parents = {int(p): _parent_of(int(p)) for p in os.listdir("/proc") if p.isdigit()}
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return {p for p in found if _alive(p)}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except OSError:
+        return False
+
+
+def _signal_mid_work(ctx: Ctx, signum: int, args: list[str], *, workers: int = 1) -> None:
+    """Start the CLI on endless work, wait for its workers, signal the CLI alone, and require every
+    worker gone within a second."""
+    if not os.path.isdir("/proc/self"):
+        raise Skip("needs Linux /proc")
+    ctx.protect()
+    # stderr to a file, not a pipe: a worker left behind would hold a pipe open and hide that the CLI ended
+    err_file = tempfile.TemporaryFile()
+    proc = subprocess.Popen(ctx.command(args), cwd=ctx.root, env=ctx.env(), start_new_session=True,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err_file)
+    start = time.perf_counter()
+    try:
+        below: set[int] = set()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and len(below) < workers:
+            time.sleep(0.1)
+            below = descendants(proc.pid)
+        if not ctx.expect(len(below) >= workers, f"only {len(below)} worker(s) started"):
+            return
+        time.sleep(0.5)  # into the work
+        below = descendants(proc.pid)
+        os.kill(proc.pid, signum)
+        signalled = time.monotonic()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            ctx.outcome.hangs += 1
+            ctx.problem(f"the CLI did not end within 10 s of {signal.Signals(signum).name}")
+        while time.monotonic() < signalled + 1.0 and any(_alive(p) for p in below):
+            time.sleep(0.02)
+        left = [p for p in below if _alive(p)]
+        ctx.expect(not left, f"{len(left)} worker(s) still running 1 s after {signal.Signals(signum).name} "
+                             f"to the CLI")
+        err_file.seek(0)
+        ctx.judge(Run(args, proc.returncode if proc.returncode is not None else -1, b"", err_file.read(),
+                      time.perf_counter() - start))
+    finally:
+        for p in descendants(proc.pid) | below:
+            try:
+                os.kill(p, signal.SIGKILL)
+            except OSError:
+                pass
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        proc.wait()
+        err_file.close()
+
+
+@scenario(4)
+def sigterm_ends_the_worker(ctx: Ctx) -> None:
+    _signal_mid_work(ctx, signal.SIGTERM, ["derive", ENDLESS, "-f", "json", "--no-cache"])
+
+
+@scenario(4)
+def sighup_ends_the_worker(ctx: Ctx) -> None:
+    _signal_mid_work(ctx, signal.SIGHUP, ["derive", ENDLESS, "-f", "json", "--no-cache"])
+
+
+@scenario(4)
+def sigterm_ends_the_worker_without_a_time_limit(ctx: Ctx) -> None:
+    _signal_mid_work(ctx, signal.SIGTERM, ["derive", ENDLESS, "-f", "json", "--no-cache", "--timeout", "0"])
+
+
+@scenario(4)
+def sigkill_ends_the_worker_without_a_time_limit(ctx: Ctx) -> None:
+    # no handler sees SIGKILL: the worker must end with its parent by itself (PR_SET_PDEATHSIG)
+    _signal_mid_work(ctx, signal.SIGKILL, ["derive", ENDLESS, "-f", "json", "--no-cache", "--timeout", "0"])
+
+
+@scenario(4)
+def sigterm_ends_every_batch_worker(ctx: Ctx) -> None:
+    endless = (Path(__file__).parent / "doc" / "cur-found-000.tex").read_bytes()  # judged for ever
+    for i in range(2):
+        ctx.write(f"slow{i}.tex", endless)
+    _signal_mid_work(ctx, signal.SIGTERM, ["check", "slow0.tex", "slow1.tex", "--jobs", "2", "--timeout", "0"],
+                     workers=4)
+
+
 def names(finding: int | None = None) -> list[str]:
     return [n for n, (f, _, _) in SCENARIOS.items() if finding is None or f == finding]
 
