@@ -401,6 +401,7 @@ def doc(
     timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP + " Times 6 for documents."),
     max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
     facts: bool = typer.Option(False, "--facts", help="Add the properties section/slide: f′(0), max f′, limits, range, …"),
+    force: bool = typer.Option(False, "--force", help="Replace a plot file beside the document that derivator did not make."),
 ) -> None:
     """A document from templates/: a LaTeX article, a Beamer lecture, a blog post or a Jupyter notebook,
     holding the definition, the graph, the steps, the output form and the code."""
@@ -412,6 +413,8 @@ def doc(
     options = {"template": template, "lang": lang, "flavor": flavor, "code": code, "var": var,
                "params": _params(param), "at_kink": at_kink, "output": str(output) if output else None,
                "templates": str(templates) if templates else None}
+    if force:
+        options["force"] = True
     limits = _scaled(limits_from(timeout, max_memory), DOC_TIME_FACTOR)
     if facts:
         options["facts"] = True

@@ -281,25 +281,64 @@ def render_document(d: Derivation, template: str = "article", *, lang: str = "en
     return Document(text, "markdown", None, "png")
 
 
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def side_file(out: Path, suffix: str) -> Path:
+    """The plot beside a document: report.tex → report-plot.pdf. Its name is written into the document
+    (\\includegraphics, an image link), so it keeps only letters, digits, '.', '_' and '-' of the
+    document's name: no TeX or Markdown in it can break out of the reference."""
+    stem = _SAFE_NAME.sub("_", out.stem).strip("._") or "document"
+    return out.with_name(f"{stem[:200]}-plot.{suffix}")
+
+
+def refuse_foreign_side_file(path: Path, force: bool) -> None:
+    """A side file that exists but that derivator did not draw (no mark in its metadata) is someone
+    else's: it is replaced only with --force, and a non-regular one (FIFO, device, folder) never."""
+    import os
+    import stat
+
+    from derivator.publish.plot import made_by_derivator
+
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as err:
+        raise DerivatorError(f"cannot write the plot {os.fspath(path)!r}: {err.strerror}") from None
+    if not (stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode)):
+        raise DerivatorError(f"the plot file {os.fspath(path)!r} exists and is not a regular file",
+                             hint="move it away, or write the document under another name")
+    if not force and not made_by_derivator(path):
+        raise DerivatorError(f"{os.fspath(path)!r} exists and was not made by derivator",
+                             hint="the document's plot goes there: move it away, or pass --force to replace it")
+
+
 def write_document(d: Derivation, out: Path, template: str = "article", *, lang: str = "en",
                    flavor: str = "github", template_dir: Path | None = None, code_format: str = "numpy",
-                   with_plot: bool = True, facts=None) -> list[Path]:
-    """Write the document and, beside it, the plot it refers to. Returns the files written."""
+                   with_plot: bool = True, facts=None, force: bool = False) -> list[Path]:
+    """Write the document and, beside it, the plot it refers to, each through the atomic writer.
+    Returns the files written."""
+    from derivator.app.fsutil import atomic_write_text
     from derivator.publish.plot import plot as draw
 
     out = Path(out)
+    if out.is_dir():  # found before the plot is drawn beside it
+        raise DerivatorError(f"cannot write to {str(out)!r}: it is a directory", hint="name a file")
     probe = render_document(d, template, lang=lang, flavor=flavor, template_dir=template_dir,
                             code_format=code_format)
     written = []
     plot_name = None
-    if with_plot:
-        plot_path = out.with_name(f"{out.stem}-plot.{probe.plot_suffix}")
-        draw(d, plot_path, lang=lang)
-        written.append(plot_path)
+    plot_path = side_file(out, probe.plot_suffix) if with_plot else None
+    if plot_path is not None:
+        refuse_foreign_side_file(plot_path, force)
         plot_name = plot_path.name
     doc = render_document(d, template, lang=lang, flavor=flavor, template_dir=template_dir, plot=plot_name,
                           code_format=code_format, facts=facts)
-    out.write_text(doc.text, encoding="utf-8")
+    if plot_path is not None:
+        draw(d, plot_path, lang=lang)
+        written.append(plot_path)
+    atomic_write_text(out, doc.text)
     return [out, *written]
 
 
@@ -333,10 +372,12 @@ def run_doc(expression: str, options: dict) -> tuple[str | None, list[str]]:
         nbformat.validate(nb)
         if out is None:
             return nbformat.writes(nb), []
-        nbformat.write(nb, str(out))
+        from derivator.app.fsutil import atomic_write_text
+
+        atomic_write_text(out, nbformat.writes(nb) + "\n")
         return None, [str(out)]
     common = dict(lang=o["lang"], flavor=o["flavor"], template_dir=o.get("templates"), code_format=o["code"],
                   facts=found)
     if out is None:
         return render_document(d, o["template"], **common).text, []
-    return None, [str(p) for p in write_document(d, out, o["template"], **common)]
+    return None, [str(p) for p in write_document(d, out, o["template"], force=o.get("force", False), **common)]

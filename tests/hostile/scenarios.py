@@ -104,6 +104,7 @@ class Ctx:
         self.outcome = outcome
         self.allowed: set[Path] = {self.cache}
         self._before: dict[str, tuple] | None = None
+        self.cleanups: list[Callable[[], object]] = []
 
     # -- setting up -------------------------------------------------------------------------------
     def path(self, name: str) -> Path:
@@ -243,6 +244,8 @@ def run_scenario(name: str, base: Path | None = None) -> Outcome:
         except Skip as why:
             outcome.skipped = str(why)
         finally:
+            for cleanup in reversed(ctx.cleanups):
+                cleanup()
             _unfreeze(Path(tmp))
     return outcome
 
@@ -547,6 +550,136 @@ def sigterm_ends_every_batch_worker(ctx: Ctx) -> None:
         ctx.write(f"slow{i}.tex", endless)
     _signal_mid_work(ctx, signal.SIGTERM, ["check", "slow0.tex", "slow1.tex", "--jobs", "2", "--timeout", "0"],
                      workers=4)
+
+
+# =================================================================================================
+# 5. doc, plot and notebooks not written atomically; side files overwritten
+# =================================================================================================
+@scenario(5)
+def doc_keeps_a_side_file_it_did_not_make(ctx: Ctx) -> None:
+    ctx.write("report-plot.pdf", b"%PDF-1.4 someone's own figure\n")
+    refused = ctx.cli("doc", "sigmoid", "-o", "report.tex", outputs=("report.tex",))
+    ctx.one_line_error(refused, "report-plot.pdf", "--force")
+    ctx.expect(not ctx.path("report.tex").exists(), "the document was written although its plot was refused")
+    forced = ctx.cli("doc", "sigmoid", "-o", "report.tex", "--force", outputs=("report.tex", "report-plot.pdf"))
+    ctx.expect(forced.code == 0, f"--force: exit code {forced.code}: {forced.err[:160]}")
+    again = ctx.cli("doc", "sigmoid", "-o", "report.tex", outputs=("report.tex", "report-plot.pdf"))
+    ctx.expect(again.code == 0, f"its own plot was not replaced: {again.err[:160]}")
+
+
+def _tiny_disk(ctx: Ctx, size: str = "256k") -> Path:
+    """A small tmpfs under the scratch folder (root only), unmounted when the scenario ends."""
+    need_root()
+    mount = ctx.path("disk")
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        raise Skip("cannot mount a tmpfs here")
+    ctx.cleanups.append(lambda: subprocess.run(["umount", "-l", str(mount)], capture_output=True))
+    return mount
+
+
+def _fill(disk: Path) -> None:
+    fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        while True:
+            os.write(fd, b"\0" * 4096)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@scenario(5)
+def full_disk_keeps_every_existing_output(ctx: Ctx) -> None:
+    disk = _tiny_disk(ctx, "8m")
+    made = {
+        "s.json": ["sigmoid", "-f", "json", "--no-cache", "-o"],
+        "relu.ipynb": ["doc", "relu", "--template", "notebook", "-o"],
+        "relu.png": ["plot", "relu", "-o"],
+        "relu.tex": ["doc", "relu", "-o"],
+        "cmp.svg": ["compare", "relu", "step", "-f", "json", "--no-cache", "--plot"],
+    }
+    for name, args in made.items():
+        run = ctx.cli(*args, str(disk / name))
+        if not ctx.expect(run.code == 0, f"{name}: not made on an empty disk: {run.err[:160]}"):
+            return
+    before = {p.name: p.read_bytes() for p in disk.iterdir()}
+    _fill(disk)
+    ctx.protect()
+    for name, args in made.items():
+        run = ctx.cli(*args, str(disk / name))
+        ctx.one_line_error(run)
+    after = {p.name: p.read_bytes() for p in disk.iterdir() if p.name != "filler"}
+    cut = sorted(n for n in before if after.get(n) != before[n])
+    ctx.expect(not cut, f"cut or lost on a full disk: {', '.join(cut)}")
+    ctx.expect(not [n for n in after if n not in before], f"left behind: {sorted(set(after) - set(before))}")
+
+
+# =================================================================================================
+# never replace or truncate a non-regular file, nor a file derivator did not create
+# =================================================================================================
+POST = "$$\\frac{d}{dx} x^2 = 2x$$\n"
+WRITERS = {  # command → (arguments before the target, the target's name)
+    "derive": (["sigmoid", "-f", "json", "--no-cache", "-o"], "out.json"),
+    "derive-cached": (["sigmoid", "-f", "json", "-o"], "out.json"),
+    "check": (["check", "post.md", "-o"], "report.md"),
+    "doc": (["doc", "sigmoid", "-o"], "report.tex"),
+    "doc-side-file": (["doc", "sigmoid", "-o", "report.tex"], "report-plot.pdf"),
+    "plot": (["plot", "sigmoid", "-o"], "figure.svg"),
+    "compare": (["compare", "sigmoid", "step", "-f", "json", "--no-cache", "--plot"], "figure.png"),
+    "notebook": (["doc", "relu", "--template", "notebook", "-o"], "relu.ipynb"),
+}
+KINDS = ("fifo", "directory", "device", "foreign")  # foreign: a regular file derivator did not make
+
+
+def _plant(ctx: Ctx, name: str, kind: str) -> tuple:
+    path = ctx.path(name)
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "directory":
+        path.mkdir()
+        (path / "kept").write_text("kept\n")
+    elif kind == "device":
+        need_root()
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # like /dev/null
+    else:
+        path.write_bytes(b"someone else's file\n")
+    st = path.lstat()
+    return stat.S_IFMT(st.st_mode), st.st_ino, st.st_rdev
+
+
+def _never_replaces(command: str, kind: str) -> Callable[[Ctx], None]:
+    def run(ctx: Ctx) -> None:
+        before, target = WRITERS[command]
+        ctx.write("post.md", POST)
+        if command == "derive-cached":
+            ctx.ok(ctx.cli(*before, "warm.json", outputs=("warm.json",)))
+        planted = _plant(ctx, target, kind)
+        ctx.protect()
+        args = [*before] if command == "doc-side-file" else [*before, target]
+        # a document written into a FIFO or device in place may still bring its plot beside it
+        outputs = ("report.tex",) if command == "doc-side-file" else ("report-plot.pdf",) if command == "doc" else ()
+        done = ctx.cli(*args, outputs=outputs, guard=20)
+        ctx.expect(done.code in (0, 2), f"exit code {done.code}: {done.err[:160]}")
+        if done.code == 2:
+            ctx.one_line_error(done)
+        st = ctx.path(target).lstat()
+        ctx.expect((stat.S_IFMT(st.st_mode), st.st_ino, st.st_rdev) == planted,
+                   f"{command}: the {kind} at {target} was replaced")
+        if kind == "directory":
+            ctx.expect((ctx.path(target) / "kept").read_text() == "kept\n", f"{command}: the directory's file changed")
+        if kind == "foreign":
+            ctx.expect(ctx.path(target).read_bytes() == b"someone else's file\n", f"{command}: {target} was overwritten")
+    return run
+
+
+for _command in WRITERS:
+    # foreign: an output the user names is theirs to replace; only side files are protected
+    for _kind in KINDS if _command == "doc-side-file" else KINDS[:-1]:
+        _fn = _never_replaces(_command, _kind)
+        _fn.__name__ = f"never_replaces_{_kind}_via_{_command.replace('-', '_')}"
+        scenario(5)(_fn)
 
 
 def names(finding: int | None = None) -> list[str]:
