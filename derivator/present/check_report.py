@@ -15,6 +15,7 @@ from functools import cache
 from derivator.catalog import reading_function
 from derivator.check.report import CheckReport, ClaimResult, Note
 from derivator.i18n import words
+from derivator.present.markup import markdown_code, markdown_text, printable
 from derivator.present.tex import tex_escape
 
 # parameters holding LaTeX (formatted as math); the others are plain text or line numbers
@@ -60,7 +61,7 @@ def _greek(name: str) -> str:
 
 class MarkdownStyle(Style):
     def text(self, s: str) -> str:
-        return s.replace("|", "\\|")
+        return markdown_text(s)
 
     def code(self, s: str) -> str:
         return _md_code(s)
@@ -222,10 +223,7 @@ def render_json_many(reports: list[CheckReport], lang: str = "en") -> str:
 
 
 def _md_code(s: str) -> str:
-    s = " ".join(s.split()).replace("|", "\\|")
-    fence = "``" if "`" in s else "`"
-    pad = " " if s.startswith("`") or s.endswith("`") else ""
-    return f"{fence}{pad}{s}{pad}{fence}"
+    return markdown_code(s)
 
 
 def render_markdown(report: CheckReport, lang: str = "en") -> str:

@@ -555,7 +555,7 @@ def sigterm_ends_every_batch_worker(ctx: Ctx) -> None:
 # =================================================================================================
 # 5. doc, plot and notebooks not written atomically; side files overwritten
 # =================================================================================================
-@scenario(5)
+@scenario(5, slow=True)
 def doc_keeps_a_side_file_it_did_not_make(ctx: Ctx) -> None:
     ctx.write("report-plot.pdf", b"%PDF-1.4 someone's own figure\n")
     refused = ctx.cli("doc", "sigmoid", "-o", "report.tex", outputs=("report.tex",))
@@ -590,7 +590,7 @@ def _fill(disk: Path) -> None:
         os.close(fd)
 
 
-@scenario(5)
+@scenario(5, slow=True)
 def full_disk_keeps_every_existing_output(ctx: Ctx) -> None:
     disk = _tiny_disk(ctx, "8m")
     made = {
@@ -679,7 +679,72 @@ for _command in WRITERS:
     for _kind in KINDS if _command == "doc-side-file" else KINDS[:-1]:
         _fn = _never_replaces(_command, _kind)
         _fn.__name__ = f"never_replaces_{_kind}_via_{_command.replace('-', '_')}"
-        scenario(5)(_fn)
+        scenario(5, slow=_command in ("doc", "notebook", "compare"))(_fn)
+
+
+# =================================================================================================
+# 6. strings reaching a document unescaped
+# =================================================================================================
+TEX_BREAKOUT = f"x}}\\immediate\\write18{{touch {CANARY}}}\\iffalse{{.tex"
+HTML_BREAKOUT = "<img src=x onerror=alert(1)>"
+
+
+def compile_tex(ctx: Ctx, tex: Path, *, engine: str = "pdflatex", shell_escape: bool = False) -> subprocess.CompletedProcess | None:
+    """Compile a copy of the document (and the figures beside it) in its own folder; None without TeX."""
+    import shutil
+
+    if shutil.which(engine) is None:
+        return None
+    folder = ctx.path("compile")
+    folder.mkdir(exist_ok=True)
+    ctx.allowed.add(folder)
+    for figure in tex.parent.glob("*-plot.pdf"):
+        shutil.copy(figure, folder / figure.name)
+    shutil.copy(tex, folder / "doc.tex")  # a plain name: the file name on TeX's command line is TeX too
+    argv = [engine, "-interaction=nonstopmode", "-halt-on-error", *(["-shell-escape"] if shell_escape else []), "doc.tex"]
+    return subprocess.run(argv, cwd=folder, capture_output=True, timeout=120)
+
+
+@scenario(6, slow=True)
+def output_name_cannot_inject_tex(ctx: Ctx) -> None:
+    run = ctx.cli("doc", "sigmoid", "-o", TEX_BREAKOUT, outputs=(TEX_BREAKOUT,))
+    ctx.ok(run, warnings=2)  # "wrote …" lines
+    written = [p for p in ctx.root.iterdir() if p.name.endswith("-plot.pdf")]
+    ctx.allowed |= set(written)
+    ctx.expect(all(set(p.name) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") for p in written),
+               f"the plot's name keeps TeX specials: {[p.name for p in written]}")
+    source = ctx.path(TEX_BREAKOUT).read_text()
+    ctx.expect("\\immediate\\write18" not in source, "the output name reached the document unescaped")
+    done = compile_tex(ctx, ctx.path(TEX_BREAKOUT), shell_escape=True)
+    if done is not None:
+        ctx.expect(done.returncode == 0, f"pdflatex failed: {done.stdout.decode(errors='replace')[-300:]}")
+        ctx.expect(not (ctx.path("compile") / CANARY).exists() and not ctx.path(CANARY).exists(),
+                   "\\write18 ran when the article was compiled with shell escape")
+
+
+def _no_live_html(ctx: Ctx, markdown: str, where: str) -> None:
+    import re
+
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark", {"html": True}).render(markdown)
+    ctx.expect(not re.search(r"<img\b[^>]*\sonerror\s*=", html), f"{where}: live HTML from a file name")
+
+
+def _blog_name_is_escaped(flavor: str) -> Callable[[Ctx], None]:
+    def run(ctx: Ctx) -> None:
+        name = f"{HTML_BREAKOUT}.md"
+        done = ctx.cli("doc", "sigmoid", "--template", "blog", "--flavor", flavor, "-o", name, outputs=(name,))
+        ctx.ok(done, warnings=2)
+        ctx.allowed |= {p for p in ctx.root.iterdir() if p.name.endswith("-plot.png")}
+        _no_live_html(ctx, ctx.path(name).read_text(), flavor)
+    return run
+
+
+for _flavor in ("github", "qiita", "zenn", "hatena", "wordpress", "mkdocs", "jupyter"):
+    _fn = _blog_name_is_escaped(_flavor)
+    _fn.__name__ = f"output_name_cannot_inject_html_{_flavor}"
+    scenario(6, slow=True)(_fn)
 
 
 def names(finding: int | None = None) -> list[str]:
