@@ -15,8 +15,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from derivator.core.errors import DerivatorError
+from derivator.app.fsutil import is_stream, read_stream
 from derivator.app.sandbox import Limits, run_limited
+from derivator.core.errors import DerivatorError
+
+MAX_FILE_BYTES = 5_000_000  # as derivator.check (not imported here: the parent stays light)
 
 
 @dataclass
@@ -38,11 +41,11 @@ def jobs_count(jobs: int) -> int:
 
 
 # -- work done in the sandboxed worker -----------------------------------------------------------------------
-def _check_one(path: str, format: str, lang: str, color: bool, width: int) -> Result:
+def _check_one(path: str, format: str, lang: str, color: bool, width: int, data: bytes | None = None) -> Result:
     from derivator.check import check_file
     from derivator.present import check_report
 
-    report = check_file(path)
+    report = check_file(path, data)
     if report.error is not None:
         return Result(report.file, 2, report.error)
     if format == "json":
@@ -91,7 +94,7 @@ def _warm(modules: tuple[str, ...]) -> None:
     # the CLI, whatever ended it (its own sandboxed children end with it in turn).
     import importlib
 
-    from derivator.sandbox import die_with_parent
+    from derivator.app.sandbox import die_with_parent
 
     die_with_parent()
     for module in modules:
@@ -166,11 +169,22 @@ def check_files(files: Iterable[str], *, format: str, lang: str, jobs: int, limi
         width = os.get_terminal_size(sys.stdout.fileno()).columns if color else 120
     except OSError:
         width = 120
-    items = [(path, _check_one, (path, format, lang, color, width)) for path in files]
-    if "-" in files:
-        jobs = 1  # a pool worker has no stdin to read
-    return run_all(items, jobs=jobs, limits=limits, label="checking", progress=progress,
-                   warm=("derivator.check.extract", "derivator.check.judge", "derivator.present.check_report"))
+    items: list[tuple[str, Callable[..., Result], tuple]] = []
+    slots: list[Result | None] = []  # in input order: a Result already known (unreadable stream), or None
+    for path in files:
+        args: tuple = (path, format, lang, color, width)
+        if is_stream(path):
+            # stdin and FIFOs are read here, under their own bound, before any worker's time runs
+            try:
+                args += (read_stream(path, limit=MAX_FILE_BYTES),)
+            except DerivatorError as err:
+                slots.append(Result(path, 2, str(err)))
+                continue
+        items.append((path, _check_one, args))
+        slots.append(None)
+    results = iter(run_all(items, jobs=jobs, limits=limits, label="checking", progress=progress,
+                           warm=("derivator.check.extract", "derivator.check.judge", "derivator.present.check_report")))
+    return [slot if slot is not None else next(results) for slot in slots]
 
 
 def verify_catalog(names: Iterable[str], *, jobs: int, limits: Limits, progress: bool | None = None) -> list[Result]:

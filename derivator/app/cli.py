@@ -76,7 +76,9 @@ def write_output(text: str, output: Path | None) -> None:
 
 
 # Limits on work done on untrusted input (derivator.app.sandbox); shared by the commands that read input.
-TIMEOUT_HELP = "Seconds of work allowed per input (default 5, or $DERIVATOR_TIMEOUT; 0: no limit)."
+TIMEOUT_HELP = ("Seconds of CPU work for the whole command: derivation, facts, plot and document share it "
+                "(default 5, or $DERIVATOR_TIMEOUT; 0: no limit).")
+CHECK_TIMEOUT_HELP = "Seconds of CPU work per input file (default 5, or $DERIVATOR_TIMEOUT; 0: no limit)."
 MEMORY_HELP = "Memory allowed per input, e.g. 512M or 2G (default 1G, or $DERIVATOR_MAX_MEMORY; 0: no limit)."
 
 
@@ -110,7 +112,8 @@ def derive(
 
     if not var.isidentifier() or var.startswith("_"):
         raise DerivatorError(f"--var {var!r} is not a variable name", hint="use a name such as x or z")
-    params, limits = _params(param), limits_from(timeout, max_memory)
+    params = _params(param)
+    limits = limits_from(timeout, max_memory, default_timeout=DEFAULT_TIMEOUT * (FACTS_TIME_FACTOR if facts else 1))
     if format in CODE_FORMATS and (facts or expand_lemmas):
         raise DerivatorError(f"--format {format} writes code", hint="--facts and --expand-lemmas go with text formats")
     to_terminal = format == "terminal" and output is None  # rich output depends on the terminal: not cached
@@ -120,22 +123,32 @@ def derive(
         options["flavor"] = flavor  # (only when set, so existing cache keys stay valid)
     if facts:
         options["facts"] = True
-        limits = _scaled(limits, FACTS_TIME_FACTOR)
     key = None if to_terminal or no_cache else cache.key("derive", expression, options)
     text = cache.get(key) if key else None
     if text is None:
         try:
-            text = run_limited(_derive_rendered, expression, options, to_terminal, limits=limits)
+            text, budgeted = run_limited(_with_budget_record, _derive_rendered, expression, options, to_terminal,
+                                         limits=limits)
         except PartialDerivationError as partial:
             # the derivation up to the part without a rule is printed (never cached), then the error
             if partial.output is not None:
                 write_output(partial.output, output)
             raise
-        if key and text is not None:
+        if key and text is not None and not budgeted:
             cache.put(key, text)
             cache.put_argv(text)  # the same output under the literal command line: see cache.serve
     if text is not None:
         write_output(text, output)
+
+
+def _with_budget_record(work, *args):
+    """(work(*args), whether a time budget ran out during it). A result shaped by a budget (a fact left
+    out, a form not found in time) is not cached: the same request may well finish next time."""
+    from derivator.core import budget
+
+    before = budget.expirations()
+    result = work(*args)
+    return result, budget.expirations() > before
 
 
 def _derive_rendered(expression: str, options: dict, to_terminal: bool) -> str | None:
@@ -196,7 +209,7 @@ def list_(
     lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), help="Language of the titles."),
     verify: bool = typer.Option(False, "--verify", help="Self-check: derive and verify every entry (exit 1 if one fails)."),
     jobs: int = typer.Option(1, "--jobs", "-j", help="With --verify: entries at a time (0: one per CPU core)."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=CHECK_TIMEOUT_HELP.replace("file", "entry")),
     max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
 ) -> None:
     """List every function derivator knows: formula, aliases, output form, kinks and PyTorch's value there."""
@@ -288,7 +301,7 @@ def check(
     lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), help="Language of the report."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file (atomically)."),
     jobs: int = typer.Option(1, "--jobs", "-j", help="Check this many files at a time (0: one per CPU core)."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=CHECK_TIMEOUT_HELP),
     max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
 ) -> None:
     """Judge a hand-written derivation line by line. Exit 0: every claim holds; 1: a line is wrong or does
@@ -320,13 +333,10 @@ def check(
     raise typer.Exit(max(r.exit_code for r in reports))
 
 
-FACTS_TIME_FACTOR = 3  # facts take a second derivation, limits and solving: up to ~3 times the derivation's time
+FACTS_TIME_FACTOR = 3  # facts take a second derivation, limits and solving: their default is 3 times a derivation's
 
 
-def _scaled(limits, factor: float):
-    from derivator.app.sandbox import Limits
-
-    return Limits(limits.timeout * factor, limits.max_memory) if limits.timeout else limits
+DEFAULT_TIMEOUT = 5.0  # seconds of CPU work for a derivation; the other commands' defaults are multiples
 
 
 @app.command()
@@ -338,7 +348,7 @@ def compare(
     plot: Optional[Path] = typer.Option(None, "--plot", help="Also draw every derivative on one figure (.svg, .png or .pdf)."),
     standalone: bool = typer.Option(False, "--standalone", help="With --format latex: a compilable document."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the table to this file (atomically)."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP + " Per function, times 3."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP.replace("(default 5", "(default 15 per function")),
     max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the result cache."),
 ) -> None:
@@ -346,7 +356,7 @@ def compare(
     the bound through n layers), each derived and checked as `derivator NAME --facts` does."""
     from derivator.app.sandbox import limits_from, run_limited
 
-    limits = _scaled(limits_from(timeout, max_memory), FACTS_TIME_FACTOR * len(names))
+    limits = limits_from(timeout, max_memory, default_timeout=DEFAULT_TIMEOUT * FACTS_TIME_FACTOR * len(names))
     to_terminal = format == "terminal" and output is None
     options = {"format": format, "lang": lang, "standalone": standalone,
                "plot": str(plot) if plot is not None else None}
@@ -358,8 +368,9 @@ def compare(
     key = None if to_terminal or plot is not None or no_cache else cache.key("compare", "\n".join(names), options)
     text = cache.get(key) if key else None
     if text is None:
-        text = run_limited(_compare_rendered, list(names), options, to_terminal, limits=limits)
-        if key and text is not None:
+        text, budgeted = run_limited(_with_budget_record, _compare_rendered, list(names), options, to_terminal,
+                                     limits=limits)
+        if key and text is not None and not budgeted:
             cache.put(key, text)
     if text is not None:
         write_output(text, output)
@@ -383,7 +394,7 @@ def _compare_rendered(names: list[str], options: dict, to_terminal: bool) -> str
                       flavor=options.get("flavor", "github"))
 
 
-DOC_TIME_FACTOR = 6  # a document adds matplotlib and the plot to the derivation: allow 6 times its time
+DOC_TIME_FACTOR = 6  # a document adds matplotlib and the plot to the derivation: its default is 6 times
 
 
 @app.command()
@@ -398,7 +409,7 @@ def doc(
     param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="Catalog parameter, name=value (repeatable)."),
     at_kink: Optional[str] = typer.Option(None, "--at-kink", help="Value used at kinks: left, right, mean or undefined."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here, with the graph beside it (NAME-plot.pdf/.png)."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP + " Times 6 for documents."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP.replace("(default 5", "(default 30, 90 with --facts")),
     max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
     facts: bool = typer.Option(False, "--facts", help="Add the properties section/slide: f′(0), max f′, limits, range, …"),
     force: bool = typer.Option(False, "--force", help="Replace a plot file beside the document that derivator did not make."),
@@ -415,10 +426,10 @@ def doc(
                "templates": str(templates) if templates else None}
     if force:
         options["force"] = True
-    limits = _scaled(limits_from(timeout, max_memory), DOC_TIME_FACTOR)
+    default = DEFAULT_TIMEOUT * DOC_TIME_FACTOR * (FACTS_TIME_FACTOR if facts else 1)
+    limits = limits_from(timeout, max_memory, default_timeout=default)
     if facts:
         options["facts"] = True
-        limits = _scaled(limits, FACTS_TIME_FACTOR)
     text, written = run_limited(run_doc, expression, options, limits=limits)
     if text is not None:
         write_output(text, None)
@@ -438,7 +449,7 @@ def plot(
     at_kink: Optional[str] = typer.Option(None, "--at-kink", help="Value used at kinks: left, right, mean or undefined."),
     xmin: float = typer.Option(-6.0, "--xmin", help="Left end of the x axis."),
     xmax: float = typer.Option(6.0, "--xmax", help="Right end of the x axis."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP + " Times 6 for plots."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP.replace("(default 5", "(default 30")),
     max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
 ) -> None:
     """Draw f and f′ on one figure, kinks marked."""
@@ -449,7 +460,7 @@ def plot(
         raise DerivatorError(f"--var {var!r} is not a variable name", hint="use a name such as x or z")
     options = {"lang": lang, "var": var, "params": _params(param), "at_kink": at_kink,
                "output": str(output), "xmin": xmin, "xmax": xmax}
-    written = run_limited(run_plot, expression, options, limits=_scaled(limits_from(timeout, max_memory), DOC_TIME_FACTOR))
+    written = run_limited(run_plot, expression, options, limits=limits_from(timeout, max_memory, default_timeout=DEFAULT_TIMEOUT * DOC_TIME_FACTOR))
     typer.echo(f"derivator: wrote {written}", err=True)
 
 
@@ -471,7 +482,7 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] not in COMMANDS and args[0] not in PASSTHROUGH:
         args = ["derive", *args]
-    from derivator.sandbox import Terminated, end_on_signals
+    from derivator.app.sandbox import Terminated, end_on_signals
 
     end_on_signals()  # SIGTERM/SIGHUP unwind like Ctrl-C, so the workers are killed on the way out
     try:

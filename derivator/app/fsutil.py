@@ -194,3 +194,76 @@ def read_input(path: str | os.PathLike) -> str:
     except OSError as err:
         raise DerivatorError(f"{name}: cannot read ({err.strerror})") from None
     return decode_input(data, name)
+
+
+# Reading a FIFO or stdin waits for whoever writes it, which is not work: it has its own bound (wall-clock
+# seconds, $DERIVATOR_INPUT_TIMEOUT) and its own message, and happens before any worker's time starts.
+INPUT_WAIT = 10.0
+ENV_INPUT_WAIT = "DERIVATOR_INPUT_TIMEOUT"
+
+
+def input_wait() -> float:
+    try:
+        value = float(os.environ.get(ENV_INPUT_WAIT, INPUT_WAIT))
+    except ValueError:
+        return INPUT_WAIT
+    return value if value > 0 and value == value else INPUT_WAIT
+
+
+def is_stream(path: str | os.PathLike) -> bool:
+    """stdin ("-"), a FIFO or a character device: data that arrives over time, not a file on disk."""
+    name = os.fspath(path)
+    if name == "-":
+        return True
+    try:
+        mode = os.stat(name).st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+
+
+def read_stream(path: str | os.PathLike, *, limit: int = MAX_INPUT_BYTES, wait: float | None = None) -> bytes:
+    """Up to limit + 1 bytes of stdin or a FIFO, until its end, for at most `wait` seconds in all."""
+    import select
+    import time
+
+    name = os.fspath(path)
+    label = "<stdin>" if name == "-" else name
+    wait = input_wait() if wait is None else wait
+    deadline = time.monotonic() + wait
+    if name == "-":
+        fd, owned = sys.stdin.fileno(), False
+    else:
+        try:
+            # O_NONBLOCK: opening a FIFO nobody writes to would block right here
+            fd, owned = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)), True
+        except OSError as err:
+            raise DerivatorError(f"{label}: cannot read ({err.strerror})") from None
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while size <= limit:
+            left = deadline - time.monotonic()
+            ready = select.select([fd], [], [], max(left, 0))[0] if left > 0 else []
+            if not ready:
+                raise DerivatorError(f"{label}: no end of input after {wait:g} s of waiting",
+                                     hint=f"give a file, or close the pipe; ${ENV_INPUT_WAIT} sets how long to wait")
+            try:
+                chunk = os.read(fd, min(1 << 16, limit + 1 - size))
+            except BlockingIOError:
+                continue
+            if not chunk:
+                if owned and not chunks and time.monotonic() < deadline:
+                    # a FIFO opened before its writer: EOF now means "nobody yet", not "the end"
+                    time.sleep(0.05)
+                    continue
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as err:
+        raise DerivatorError(f"{label}: cannot read ({err.strerror})") from None
+    finally:
+        if owned:
+            os.close(fd)
+    return b"".join(chunks)
+

@@ -78,10 +78,13 @@ def parse_timeout(text: str | float) -> float:
     return value
 
 
-def limits_from(timeout: str | float | None = None, max_memory: str | None = None) -> Limits:
-    """Limits from command-line options, else the environment, else the defaults."""
+def limits_from(timeout: str | float | None = None, max_memory: str | None = None, *,
+                default_timeout: float = DEFAULT_TIMEOUT) -> Limits:
+    """Limits from command-line options, else the environment, else the defaults. A timeout the user
+    gives is the whole command's; `default_timeout` is the command's own default (a document needs more
+    than a derivation)."""
     if timeout is None:
-        timeout = os.environ.get(ENV_TIMEOUT, DEFAULT_TIMEOUT)
+        timeout = os.environ.get(ENV_TIMEOUT, default_timeout)
     if max_memory is None:
         max_memory = os.environ.get(ENV_MAX_MEMORY)
     memory = DEFAULT_MAX_MEMORY if max_memory is None else parse_memory(str(max_memory))

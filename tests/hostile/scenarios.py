@@ -747,6 +747,74 @@ for _flavor in ("github", "qiita", "zenn", "hatena", "wordpress", "mkdocs", "jup
     scenario(6, slow=True)(_fn)
 
 
+# =================================================================================================
+# 7. time limits multiplied without saying so; waiting for input counted as work
+# =================================================================================================
+def _time_limit_is_the_whole_command(args: list[str]) -> Callable[[Ctx], None]:
+    def run(ctx: Ctx) -> None:
+        done = ctx.cli(*args, "--timeout", "1", "--no-cache", guard=20) if args[0] != "doc" else \
+            ctx.cli(*args, "--timeout", "1", guard=20, outputs=("t.tex", "t-plot.pdf"))
+        ctx.one_line_error(done, "after 1 s of work")
+        ctx.expect(done.seconds < 12, f"took {done.seconds:.1f} s against --timeout 1")
+    return run
+
+
+for _label, _args in {"facts": ["derive", "mish", "--facts", "-f", "json"],
+                      "doc": ["doc", "mish", "--facts", "-o", "t.tex"],
+                      "compare": ["compare", "mish", "gelu", "swish", "-f", "json"]}.items():
+    _fn = _time_limit_is_the_whole_command(_args)
+    _fn.__name__ = f"timeout_is_for_the_whole_command_{_label}"
+    scenario(7)(_fn)
+
+
+@scenario(7)
+def stdin_that_never_ends_has_its_own_bound(ctx: Ctx) -> None:
+    read_end, write_end = os.pipe()  # the write end stays open: the input never ends
+    try:
+        done = ctx.cli("check", "-", stdin=read_end, env={"DERIVATOR_INPUT_TIMEOUT": "2"}, guard=20)
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    ctx.one_line_error(done, "<stdin>", "no end of input after 2 s")
+    ctx.expect("time limit" not in done.err, "waiting for input reported as a time limit")
+
+
+@scenario(7)
+def fifo_without_a_writer_has_its_own_bound(ctx: Ctx) -> None:
+    os.mkfifo(ctx.path("post.md"))
+    done = ctx.cli("check", "post.md", env={"DERIVATOR_INPUT_TIMEOUT": "2"}, guard=20)
+    ctx.one_line_error(done, "post.md", "no end of input after 2 s")
+    ctx.expect("time limit" not in done.err, "waiting for input reported as a time limit")
+
+
+@scenario(7)
+def piped_stdin_is_checked(ctx: Ctx) -> None:
+    done = ctx.cli("check", "-", "--format", "json", stdin=POST.encode())
+    ctx.ok(done)
+    ctx.expect(b'"ok": true' in done.stdout, f"stdin not judged: {done.stdout[:200]!r}")
+
+
+# =================================================================================================
+# 12. cached answers depend on machine load
+# =================================================================================================
+STARVED = """
+import derivator.budget as _b
+_within = _b.within
+_b.within = lambda seconds: _within(min(seconds, 0.001))  # every optional step runs out of time
+"""
+
+
+@scenario(12, slow=True)
+def result_shaped_by_a_budget_is_not_cached(ctx: Ctx) -> None:
+    args = ("sigmoid", "--facts", "-f", "json")
+    starved = ctx.cli(*args, preload=STARVED)
+    ctx.ok(starved)
+    ctx.expect(not ctx.entries(), f"a result shaped by a time budget was cached ({len(ctx.entries())} entries)")
+    fresh = ctx.cli(*args)
+    reference = ctx.cli(*args, "--no-cache")
+    ctx.expect(fresh.stdout == reference.stdout, "an answer computed under a budget was served later")
+
+
 def names(finding: int | None = None) -> list[str]:
     return [n for n, (f, _, _) in SCENARIOS.items() if finding is None or f == finding]
 
