@@ -29,7 +29,7 @@ def test_tex_text_leaves_no_command_and_no_group(text):
     macros = re.sub(r"\\(textbackslash|textasciicircum|textasciitilde|textbar|textless|textgreater|"
                     r"ensuremath|textsuperscript|textsubscript|dots|checkmark)\{?|\\[{}$&#_%]|\{\}", "", out)
     assert "\\" not in re.sub(r"\\(sigma|le|infty|times|cup|prime)", "", macros.replace("\\ensuremath", ""))
-    assert "\\write18" not in out and "\x1b" not in out and "\n" not in out
+    assert "\\write18" not in out and "\x1b" not in out and "\x9b" not in out
 
 
 def test_tex_text_ascii_only_for_pdflatex():

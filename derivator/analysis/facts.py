@@ -19,7 +19,7 @@ points. A fact that cannot be established (a limit SymPy cannot find in time, in
 points, a parameter left symbolic) is left out with a note: never guessed.
 
 SymPy's solveset, limit and simplify can run for minutes on some catalog entries, so each call is bounded
-by a CPU-time timer (derivator.budget, in the main thread).
+by a CPU-time timer (derivator.core.budget, in the main thread).
 """
 
 from __future__ import annotations

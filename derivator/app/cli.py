@@ -317,7 +317,7 @@ def check(
                           limits=limits_from(timeout, max_memory), to_terminal=to_terminal)
     for report in reports:
         if report.error is not None:
-            typer.echo(f"derivator: error: {report.error}", err=True)
+            say_error(f"derivator: error: {report.error}")
     readable = [r for r in reports if r.error is None]
     if readable:
         if to_terminal:
@@ -464,6 +464,25 @@ def plot(
     typer.echo(f"derivator: wrote {written}", err=True)
 
 
+def say_error(line: str) -> None:
+    """One line on stderr, whatever it quotes: a file name with a newline or an escape sequence stays one
+    visible line, and an encoding that cannot show a character shows its escape instead."""
+    from derivator.present.markup import printable
+
+    text = printable(line) + "\n"
+    stream = sys.stderr
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        stream.write(text.encode(stream.encoding or "ascii", "backslashreplace").decode(stream.encoding or "ascii"))
+    except (OSError, ValueError):
+        pass  # stderr closed: nothing to say it on
+    try:
+        stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
 def signal_name(signum: int) -> str:
     import signal
 
@@ -494,7 +513,7 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(result, int) and result:
             sys.exit(result)
     except DerivatorError as err:
-        typer.echo(f"derivator: error: {err}", err=True)
+        say_error(f"derivator: error: {err}")
         sys.exit(err.exit_code)
     except typer.Exit as done:
         sys.exit(done.exit_code)
@@ -509,9 +528,9 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as err:  # never a traceback for users; DERIVATOR_DEBUG=1 shows it
         if hasattr(err, "format_message") and hasattr(err, "exit_code"):
             # typer's (vendored click's) usage errors: bad option, missing argument
-            typer.echo(f"derivator: error: {err.format_message()}", err=True)
+            say_error(f"derivator: error: {err.format_message()}")
             sys.exit(2)
         if os.environ.get("DERIVATOR_DEBUG"):
             raise
-        typer.echo(f"derivator: internal error: {type(err).__name__}: {err} (please report; DERIVATOR_DEBUG=1 shows details)", err=True)
+        say_error(f"derivator: internal error: {type(err).__name__}: {err} (please report; DERIVATOR_DEBUG=1 shows details)")
         sys.exit(3)

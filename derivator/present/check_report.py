@@ -42,6 +42,15 @@ class Style:
 
 
 class TerminalStyle(Style):
+    """Text quoted from a document may hold escape sequences (ESC[8m hides the rest of the line): shown
+    as visible escapes, never sent to the terminal."""
+
+    def text(self, s: str) -> str:
+        return printable(s)
+
+    def code(self, s: str) -> str:
+        return printable(s)
+
     def math(self, tex: str) -> str:
         leibniz = re.fullmatch(r"\\frac\{d(\\?\w+)\}\{d(\\?\w+)\}", tex)
         if leibniz:
@@ -338,7 +347,7 @@ def render_terminal(report: CheckReport, lang: str = "en", console=None) -> None
             colour = "dim" if c.kind == "definition" and c.status == "ok" else colours[c.status]
             if c.follows is False:
                 colour = "bold red"
-            table.add_row(str(c.line), Text(verdict(c, lang), style=colour), Text(c.text), Text("\n".join(details(c, lang, style))))
+            table.add_row(str(c.line), Text(verdict(c, lang), style=colour), Text(printable(c.text)), Text("\n".join(details(c, lang, style))))
         console.print(table)
     console.print(Text(summary(report, lang, style), style="bold green" if report.ok else "bold red"))
 

@@ -14,6 +14,7 @@ Every document holds the definition, the plot, the steps, the output form and th
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -319,7 +320,7 @@ def write_document(d: Derivation, out: Path, template: str = "article", *, lang:
                    with_plot: bool = True, facts=None, force: bool = False) -> list[Path]:
     """Write the document and, beside it, the plot it refers to, each through the atomic writer.
     Returns the files written."""
-    from derivator.app.fsutil import atomic_write_text
+    from derivator.core.files import atomic_write_text
     from derivator.publish.plot import plot as draw
 
     out = Path(out)
@@ -372,7 +373,7 @@ def run_doc(expression: str, options: dict) -> tuple[str | None, list[str]]:
         nbformat.validate(nb)
         if out is None:
             return nbformat.writes(nb), []
-        from derivator.app.fsutil import atomic_write_text
+        from derivator.core.files import atomic_write_text
 
         atomic_write_text(out, nbformat.writes(nb) + "\n")
         return None, [str(out)]

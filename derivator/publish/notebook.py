@@ -103,7 +103,7 @@ def _check(n, kinks: list[float]) -> str:
 
 
 def write_notebook(d: Derivation, path: str | Path, *, lang: str = "en") -> Path:
-    from derivator.fsutil import atomic_write_text
+    from derivator.core.files import atomic_write_text
 
     nb = build_notebook(d, lang=lang)
     nbformat.validate(nb)

@@ -280,7 +280,7 @@ def figure_bytes(fig, fmt: str, lang: str) -> bytes:
 
 def save_figure(fig, path: str | Path, lang: str) -> Path:
     """Write a figure through the one atomic writer: a full disk never leaves half an image."""
-    from derivator.app.fsutil import atomic_write_bytes
+    from derivator.core.files import atomic_write_bytes
 
     data = figure_bytes(fig, figure_format(path), lang)
     atomic_write_bytes(path, data)

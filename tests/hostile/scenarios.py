@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-ROOT = Path(__file__).resolve().parents[2]
+# the tree under test: this one, or another checkout (to see a scenario fail on code without its fix)
+ROOT = Path(os.environ.get("DERIVATOR_TREE") or Path(__file__).resolve().parents[2])
 CANARY = "HOSTILE_CANARY"
 GUARD = 30.0  # seconds: the outer bound of one run; a run that needs it has hung
 
@@ -798,7 +799,7 @@ def piped_stdin_is_checked(ctx: Ctx) -> None:
 # 12. cached answers depend on machine load
 # =================================================================================================
 STARVED = """
-import derivator.budget as _b
+import derivator.core.budget as _b
 _within = _b.within
 _b.within = lambda seconds: _within(min(seconds, 0.001))  # every optional step runs out of time
 """
@@ -813,6 +814,41 @@ def result_shaped_by_a_budget_is_not_cached(ctx: Ctx) -> None:
     fresh = ctx.cli(*args)
     reference = ctx.cli(*args, "--no-cache")
     ctx.expect(fresh.stdout == reference.stdout, "an answer computed under a budget was served later")
+
+
+# =================================================================================================
+# 11. terminal and markup injection through check
+# =================================================================================================
+ESCAPES = "$$\\frac{d}{dx} x^2 = 2x \x1b[8m hidden \x1b]0;title\x07 \x9b2J$$\n\x1b[31mred prose\x1b[0m\n"
+
+
+@scenario(11)
+def check_never_echoes_escape_sequences(ctx: Ctx) -> None:
+    ctx.write("post.md", ESCAPES)
+    for fmt in ("terminal", "markdown", "latex", "json"):
+        done = ctx.cli("check", "post.md", "--format", fmt)
+        ctx.expect(done.code in (0, 1), f"{fmt}: exit code {done.code}: {done.err[:160]}")
+        out = done.stdout.decode("utf-8", "replace")
+        if fmt == "json":
+            out = json.dumps(json.loads(out), ensure_ascii=False)  # \u001b stays escaped in JSON strings
+        bad = [c for c in ("\x1b", "\x9b", "\x07") if c in out]
+        ctx.expect(not bad, f"{fmt}: control characters reach the output: {bad}")
+
+
+@scenario(11)
+def file_name_with_a_newline_is_one_line(ctx: Ctx) -> None:
+    done = ctx.cli("check", "no\nsuch\x1b[8m.md")
+    ctx.one_line_error(done, "such")
+    ctx.expect("\x1b" not in done.err, "an escape sequence from the file name reached the terminal")
+
+
+@scenario(11)
+def file_name_is_escaped_in_the_markdown_report(ctx: Ctx) -> None:
+    name = f"{HTML_BREAKOUT}.md"
+    ctx.write(name, POST)
+    done = ctx.cli("check", name, "--format", "markdown")
+    ctx.ok(done)
+    _no_live_html(ctx, done.stdout.decode(), "check's Markdown report")
 
 
 def names(finding: int | None = None) -> list[str]:
