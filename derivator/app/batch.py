@@ -33,11 +33,46 @@ class Result:
     seconds: float = 0.0
 
 
-def jobs_count(jobs: int) -> int:
-    """--jobs: N ≥ 1 as given, 0 for one per CPU core."""
+WORKER_BYTES = 256 * 1024**2  # a pool worker with SymPy and the checker imported, besides its input's limit
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def available_memory() -> int | None:
+    """Bytes the machine can still give (MemAvailable in /proc/meminfo); None where unknown."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def jobs_count(jobs: int, max_memory: int = 0) -> int:
+    """--jobs: 0 for one per core, N ≥ 1 as given, but never more than the cores, nor more workers than
+    the memory the machine has left can hold at their limit (each job is a pool worker and the sandboxed
+    worker under it): a larger N is lowered with a note on stderr."""
     if jobs < 0:
         raise DerivatorError(f"--jobs {jobs} must be 0 (one per core) or more")
-    return jobs or os.cpu_count() or 1
+    cores = usable_cores()
+    wanted = jobs or cores
+    count = min(wanted, cores)
+    reason = f"{cores} core{'s' if cores != 1 else ''}"
+    free = available_memory()
+    if free is not None:
+        fits = max(1, free // (WORKER_BYTES + (max_memory or WORKER_BYTES)))
+        if fits < count:
+            count, reason = int(fits), f"memory for {fits} worker{'s' if fits != 1 else ''} at their limit"
+    if count < wanted and jobs:
+        sys.stderr.write(f"derivator: note: --jobs {jobs} lowered to {count} ({reason})\n")
+    return count
 
 
 # -- work done in the sandboxed worker -----------------------------------------------------------------------

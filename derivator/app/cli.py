@@ -252,7 +252,8 @@ def _verify_catalog(names: list[str], format: str, jobs: int, timeout: float | N
     from derivator.app.batch import jobs_count, verify_catalog
     from derivator.app.sandbox import limits_from
 
-    results = verify_catalog(names, jobs=jobs_count(jobs), limits=limits_from(timeout, max_memory))
+    limits = limits_from(timeout, max_memory)
+    results = verify_catalog(names, jobs=jobs_count(jobs, limits.max_memory), limits=limits)
     rows = [r.rendered or {"name": r.name, "verified": False, "steps": 0, "unverified": [], "error": r.error}
             for r in results]
     for row, r in zip(rows, results):
@@ -300,7 +301,7 @@ def check(
     format: str = typer.Option("terminal", "--format", "-f", parser=choice(CHOICES["Format"]), metavar=metavar(CHOICES["Format"]), help="Output format."),
     lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), help="Language of the report."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file (atomically)."),
-    jobs: int = typer.Option(1, "--jobs", "-j", help="Check this many files at a time (0: one per CPU core)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="Check this many files at a time (0: one per CPU core; never more than the cores)."),
     timeout: Optional[float] = typer.Option(None, "--timeout", help=CHECK_TIMEOUT_HELP),
     max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
 ) -> None:
@@ -313,8 +314,9 @@ def check(
 
     refuse_overwriting_input(output, files)  # check never writes to what it reads
     to_terminal = format == "terminal" and output is None
-    reports = check_files(files, format=format, lang=lang, jobs=jobs_count(jobs),
-                          limits=limits_from(timeout, max_memory), to_terminal=to_terminal)
+    limits = limits_from(timeout, max_memory)
+    reports = check_files(files, format=format, lang=lang, jobs=jobs_count(jobs, limits.max_memory),
+                          limits=limits, to_terminal=to_terminal)
     for report in reports:
         if report.error is not None:
             say_error(f"derivator: error: {report.error}")

@@ -851,6 +851,32 @@ def file_name_is_escaped_in_the_markdown_report(ctx: Ctx) -> None:
     _no_live_html(ctx, done.stdout.decode(), "check's Markdown report")
 
 
+# =================================================================================================
+# 8. --jobs has no cap
+# =================================================================================================
+@scenario(8)
+def jobs_are_capped_at_the_cores(ctx: Ctx) -> None:
+    if not os.path.isdir("/proc/self"):
+        raise Skip("needs Linux /proc")
+    files = [ctx.write(f"post{i}.md", POST).name for i in range(12)]
+    ctx.protect()
+    proc = subprocess.Popen(ctx.command(["check", *files, "--jobs", "60", "--format", "json"]), cwd=ctx.root,
+                            env=ctx.env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    most = 0
+    start = time.perf_counter()
+    while proc.poll() is None and time.perf_counter() - start < GUARD:
+        most = max(most, len(descendants(proc.pid)))
+        time.sleep(0.05)
+    out, err = proc.communicate(timeout=GUARD)
+    ctx.judge(Run(["check", "--jobs", "60"], proc.returncode, out, err, time.perf_counter() - start))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    # each job is a pool worker and the sandboxed worker under it; the pool's manager may add one more
+    ctx.expect(most <= 2 * cores + 1, f"{most} processes at once with --jobs 60 on {cores} cores")
+    ctx.expect(proc.returncode == 0, f"exit code {proc.returncode}: {err[-200:]!r}")
+    ctx.expect(b"--jobs 60 lowered to" in err, f"no note that --jobs was lowered: {err[-200:]!r}")
+    ctx.expect(len(json.loads(out)) == 12, "not every file was checked")
+
+
 def names(finding: int | None = None) -> list[str]:
     return [n for n, (f, _, _) in SCENARIOS.items() if finding is None or f == finding]
 
