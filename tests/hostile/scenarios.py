@@ -877,6 +877,32 @@ def jobs_are_capped_at_the_cores(ctx: Ctx) -> None:
     ctx.expect(len(json.loads(out)) == 12, "not every file was checked")
 
 
+# =================================================================================================
+# 9. the JSON does not read back with sympify
+# =================================================================================================
+@scenario(9, slow=True)
+def json_reads_back_for_unusual_names(ctx: Ctx) -> None:
+    import sympy as sp
+
+    for args in (["I*x**2 + oo*x", "-f", "json"], ["S*x + beta*Symbol*x**2", "-f", "json"],
+                 ["x*E + nan", "--var", "E", "-f", "json"], ["sigmoid", "--var", "E", "-f", "json"]):
+        done = ctx.cli(*args)
+        if not ctx.expect(done.code == 0, f"{args[0]}: exit code {done.code}: {done.err[:160]}"):
+            continue
+        data = json.loads(done.stdout)
+        for key in ("definition", "derivative"):
+            try:
+                read = sp.sympify(data[key])
+            except (sp.SympifyError, TypeError, ValueError) as err:
+                ctx.problem(f"{args[0]}: {key} {data[key]!r} does not read back: {type(err).__name__}")
+                continue
+            if key == "definition":
+                names = sorted(s.name for s in read.free_symbols)
+                ctx.expect(data["variable"] in names, f"{args[0]}: {key} {data[key]!r} reads back without its variable")
+            ctx.expect(not read.has(sp.I, sp.oo, sp.nan, sp.zoo) and (args[0] == "sigmoid" or not read.has(sp.E)),
+                       f"{args[0]}: {key} {data[key]!r} reads back with SymPy's constants")
+
+
 def names(finding: int | None = None) -> list[str]:
     return [n for n, (f, _, _) in SCENARIOS.items() if finding is None or f == finding]
 
