@@ -6,6 +6,8 @@ and cache hits stay fast. Every failure caused by the input is one line on stder
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import sys
 from pathlib import Path
@@ -415,6 +417,7 @@ def doc(
     max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
     facts: bool = typer.Option(False, "--facts", help="Add the properties section/slide: f′(0), max f′, limits, range, …"),
     force: bool = typer.Option(False, "--force", help="Replace a plot file beside the document that derivator did not make."),
+    trust_templates: bool = typer.Option(False, "--trust-templates", help="Render --templates without Jinja2's sandbox (only for templates you wrote)."),
 ) -> None:
     """A document from templates/: a LaTeX article, a Beamer lecture, a blog post or a Jupyter notebook,
     holding the definition, the graph, the steps, the output form and the code."""
@@ -428,6 +431,8 @@ def doc(
                "templates": str(templates) if templates else None}
     if force:
         options["force"] = True
+    if trust_templates:
+        options["trust_templates"] = True
     default = DEFAULT_TIMEOUT * DOC_TIME_FACTOR * (FACTS_TIME_FACTOR if facts else 1)
     limits = limits_from(timeout, max_memory, default_timeout=default)
     if facts:
@@ -460,10 +465,78 @@ def plot(
 
     if not var.isidentifier() or var.startswith("_"):
         raise DerivatorError(f"--var {var!r} is not a variable name", hint="use a name such as x or z")
+    _plot_range(xmin, xmax)
     options = {"lang": lang, "var": var, "params": _params(param), "at_kink": at_kink,
                "output": str(output), "xmin": xmin, "xmax": xmax}
     written = run_limited(run_plot, expression, options, limits=limits_from(timeout, max_memory, default_timeout=DEFAULT_TIMEOUT * DOC_TIME_FACTOR))
     typer.echo(f"derivator: wrote {written}", err=True)
+
+
+class StdoutClosed(OSError):
+    """Standard output was closed before derivator started (`derivator … >&-`)."""
+
+
+class _ClosedStream(io.TextIOBase):
+    """Stands in for a closed standard stream: writing says so (one line), flushing is harmless."""
+
+    encoding = "utf-8"
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise StdoutClosed(errno.EBADF, "standard output is closed")
+
+    def flush(self) -> None:
+        pass
+
+
+def prepare_streams() -> None:
+    """A closed stdout writes nothing and says so; stderr never fails on a character its encoding lacks
+    (PYTHONIOENCODING=ascii) — stdout checks that per output, see derivator.app.fsutil.write_output_text;
+    the terminal view degrades to escapes instead of failing."""
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream()
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # nowhere to say anything: say nothing
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and not _unicode_capable(stream):
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
+
+
+def _unicode_capable(stream) -> bool:
+    try:
+        "σ′∞日".encode(getattr(stream, "encoding", None) or "ascii")
+        return True
+    except (UnicodeEncodeError, LookupError):
+        return False
+
+
+def _silence_stdout() -> None:
+    # the interpreter flushes stdout at exit; a dead pipe must not turn that into a traceback
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        sys.stdout = _ClosedStream()
+
+
+MAX_PLOT_X = 1e6  # past this the axis labels and sampling stop meaning anything
+
+
+def _plot_range(xmin: float, xmax: float) -> None:
+    import math
+
+    for name, value in (("--xmin", xmin), ("--xmax", xmax)):
+        if not math.isfinite(value) or abs(value) > MAX_PLOT_X:
+            raise DerivatorError(f"{name} {value:g} is not a finite number of at most {MAX_PLOT_X:g} in size",
+                                 hint="e.g. --xmin -6 --xmax 6")
+    if not xmin < xmax:
+        raise DerivatorError(f"empty plot range {xmin:g}..{xmax:g}", hint="--xmin must be smaller than --xmax")
 
 
 def say_error(line: str) -> None:
@@ -503,9 +576,11 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] not in COMMANDS and args[0] not in PASSTHROUGH:
         args = ["derive", *args]
-    from derivator.app.sandbox import Terminated, end_on_signals
+    from derivator.app.sandbox import Terminated, end_on_signals, one_blas_thread
 
+    one_blas_thread()  # before anything loads NumPy: its workers inherit the setting
     end_on_signals()  # SIGTERM/SIGHUP unwind like Ctrl-C, so the workers are killed on the way out
+    prepare_streams()
     try:
         from derivator.app import cache
 
@@ -522,10 +597,22 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Abort:
         sys.exit(130)
     except Terminated as stop:
-        typer.echo(f"derivator: stopped by {signal_name(stop.signum)}", err=True)
+        say_error(f"derivator: stopped by {signal_name(stop.signum)}")
         sys.exit(128 + stop.signum)
     except RecursionError:
-        typer.echo("derivator: error: expression too deeply nested", err=True)
+        say_error("derivator: error: expression too deeply nested")
+        sys.exit(2)
+    except BrokenPipeError:
+        # the reader went away (`derivator … | head -1`): nothing more to say, as other tools do
+        _silence_stdout()
+        sys.exit(141)
+    except OSError as err:
+        if err.errno == errno.EBADF or isinstance(err, StdoutClosed):
+            say_error("derivator: error: cannot write the output: standard output is closed — redirect it, "
+                      "or write to a file with --output")
+        else:
+            say_error(f"derivator: error: cannot write the output: {err.strerror or err}")
+        _silence_stdout()
         sys.exit(2)
     except Exception as err:  # never a traceback for users; DERIVATOR_DEBUG=1 shows it
         if hasattr(err, "format_message") and hasattr(err, "exit_code"):

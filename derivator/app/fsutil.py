@@ -25,10 +25,24 @@ def write_output_text(path: str | os.PathLike | None, text: str) -> None:
     """`--output`: stdout for None or "-", else the file, atomically (a newline is added if missing)."""
     text = text if text.endswith("\n") else text + "\n"
     if path is None or os.fspath(path) == "-":
+        _refuse_unencodable(text)
         sys.stdout.write(text)
         sys.stdout.flush()
         return
     atomic_write_text(path, text)
+
+
+def _refuse_unencodable(text: str) -> None:
+    """Output in an encoding that cannot hold it (PYTHONIOENCODING=ascii) is refused in one line, not
+    written with some characters replaced: a JSON or LaTeX file with '?' for σ would be wrong, silently."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except LookupError:
+        return
+    except UnicodeEncodeError as err:
+        raise DerivatorError(f"standard output's encoding ({encoding}) cannot write {text[err.start]!r}",
+                             hint="set PYTHONIOENCODING=utf-8, or write to a file with --output") from None
 
 
 def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:

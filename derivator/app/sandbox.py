@@ -19,6 +19,7 @@ Where `os.fork` does not exist (Windows) the work runs in-process without limits
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import re
@@ -43,6 +44,8 @@ ENV_DISABLE = "DERIVATOR_NO_SANDBOX"  # "1": run in-process (debugging with a de
 # (SIGSEGV) is caught and reported in one line like any other failure.
 RECURSION_LIMIT = 10_000
 
+MAX_TIMEOUT = 1e6  # seconds (11 days)
+MAX_MEMORY = 1024**5  # bytes (1 PiB)
 _UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 
 
@@ -63,6 +66,8 @@ def parse_memory(text: str) -> int:
     if not match:
         raise DerivatorError(f"cannot read memory size {text!r}", hint="write e.g. 512M, 2G or 0 for no limit")
     size = int(float(match.group(1)) * _UNITS[match.group(2)])
+    if size > MAX_MEMORY:  # past what RLIMIT_AS can hold; no machine has it anyway
+        raise DerivatorError(f"memory limit {text!r} is too large", hint="use at most 1024T, or 0 for no limit")
     if 0 < size < 64 * 1024**2:
         raise DerivatorError(f"memory limit {text!r} is too small to start Python", hint="use at least 64M")
     return size
@@ -75,6 +80,8 @@ def parse_timeout(text: str | float) -> float:
         raise DerivatorError(f"cannot read timeout {text!r}", hint="seconds, e.g. 10 or 0.5; 0 for no limit") from None
     if value < 0 or value != value:
         raise DerivatorError(f"timeout {text!r} must be 0 or more seconds")
+    if value > MAX_TIMEOUT:  # inf, 1e20: past what the CPU limit can hold
+        raise DerivatorError(f"timeout {text!r} is too large", hint=f"use at most {MAX_TIMEOUT:g} seconds, or 0 for no limit")
     return value
 
 
@@ -120,17 +127,24 @@ _END_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if 
 _PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent() -> None:
-    """Ask Linux to SIGKILL this process when its parent dies (even by SIGKILL, which no handler sees)."""
+@functools.lru_cache(maxsize=1)
+def _prctl() -> Callable[..., int] | None:
+    # looked up in the parent, once: a forked child then calls it without importing ctypes again
     if not sys.platform.startswith("linux"):
-        return
+        return None
     try:
         import ctypes
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        return ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
-        pass  # no prctl: the parent's signal handlers still end the worker on SIGTERM/SIGHUP
+        return None  # no prctl: the parent's signal handlers still end the worker on SIGTERM/SIGHUP
+
+
+def die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (even by SIGKILL, which no handler sees)."""
+    prctl = _prctl()
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def _raise_terminated(signum: int, frame: Any) -> None:
@@ -161,6 +175,13 @@ class _EndWorkerOnSignal:
             signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
 
 
+def one_blas_thread() -> None:
+    """One BLAS thread: each thread's buffers count against the memory limit (importing NumPy alone can
+    exhaust a small one), and the work is single-threaded SymPy anyway. Effective before NumPy loads."""
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
+
+
 def _child(fn: Callable, args: tuple, kwargs: dict, limits: Limits, out: int, parent: int) -> None:
     """Runs in the forked child; never returns."""
     status = 0
@@ -172,6 +193,13 @@ def _child(fn: Callable, args: tuple, kwargs: dict, limits: Limits, out: int, pa
             os._exit(70)
         import resource
 
+        one_blas_thread()
+        if not os.environ.get("DERIVATOR_DEBUG"):
+            # what C libraries print on their way down ("OpenBLAS error: Memory allocation failed") would
+            # be a second line; the parent reports every outcome itself, in one
+            quiet = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(quiet, 2)
+            os.close(quiet)
         if limits.max_memory:
             # the limit is on what the work adds: a parent that already maps a lot (torch, SciPy) would
             # otherwise fail at its first allocation
@@ -269,6 +297,7 @@ def run_limited(fn: Callable[..., Any], *args: Any, limits: Limits | None = None
         return fn(*args, **kwargs)
     for stream in (sys.stdout, sys.stderr):
         stream.flush()  # else the child inherits and repeats whatever is still buffered
+    _prctl()
     read_end, write_end = os.pipe()
     parent = os.getpid()
     pid = 0
@@ -336,6 +365,12 @@ def _outcome(data: bytes, status: int, limits: Limits) -> Any:
         raise DerivatorError(
             f"the worker process crashed ({signal.Signals(number).name}) on this input",
             hint="the input may be too deeply nested or too large",
+        )
+    if limits.max_memory and os.WIFEXITED(status) and os.WEXITSTATUS(status) != 0:
+        # a C library that cannot allocate under the address-space limit exits on its own (OpenBLAS does)
+        raise LimitError(
+            f"ran out of memory (limit {_human(limits.max_memory)}) before an answer",
+            hint="raise the limit with --max-memory",
         )
     raise DerivatorError(
         "the worker process ended without an answer",

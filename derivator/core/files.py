@@ -48,7 +48,7 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, durable: bool = 
     target = Path(os.path.realpath(name))  # through symlinks: replace the file, not the link
     mode = existing.st_mode & 0o7777 if existing is not None else _new_file_mode()
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:64]}.", suffix=".tmp")
     except OSError as err:
         raise DerivatorError(f"cannot write to {name!r}: {err.strerror}", hint="check that the folder exists and is writable") from None
     try:

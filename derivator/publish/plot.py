@@ -26,7 +26,7 @@ from derivator.core.errors import DerivatorError
 from derivator.i18n import t
 from derivator.core.functions import NamedFunction
 from derivator.core.trace import Derivation, Kink
-from derivator.verify import plain
+from derivator.verify import lambdify_safe, plain
 
 if TYPE_CHECKING:
     from derivator.present.compare import Column
@@ -152,7 +152,7 @@ def _numeric(expr: sp.Expr, x: sp.Symbol, params: dict[str, float] | None) -> ca
         import scipy.special  # noqa: F401  (erf and friends, which NumPy lacks)
     except ImportError:
         # without SciPy: Python's math module, one point at a time (slower, same values)
-        scalar = sp.lambdify(x, expr, modules="math")
+        scalar = lambdify_safe(x, expr, modules="math")
 
         def safe(t: float) -> float:
             try:
@@ -161,7 +161,7 @@ def _numeric(expr: sp.Expr, x: sp.Symbol, params: dict[str, float] | None) -> ca
                 return float("nan")  # outside the domain: a gap in the curve, as NumPy gives
 
         return np.vectorize(safe, otypes=[float])
-    return sp.lambdify(x, expr, modules=["scipy", "numpy"])
+    return lambdify_safe(x, expr, modules=["scipy", "numpy"])
 
 
 def _sample(fn: callable, xs: np.ndarray) -> np.ndarray:

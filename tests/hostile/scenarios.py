@@ -903,6 +903,120 @@ def json_reads_back_for_unusual_names(ctx: Ctx) -> None:
                        f"{args[0]}: {key} {data[key]!r} reads back with SymPy's constants")
 
 
+# =================================================================================================
+# 10. internal errors where one line is promised
+# =================================================================================================
+ONE_LINE = {  # name → (arguments, a fragment of the one line)
+    "timeout_inf": (["sigmoid", "-f", "json", "--timeout", "inf"], "timeout"),
+    "timeout_1e20": (["sigmoid", "-f", "json", "--timeout", "1e20"], "timeout"),
+    "max_memory_huge": (["sigmoid", "-f", "json", "--max-memory", "99999999T"], "memory"),
+    "plot_infinite_range": (["plot", "sigmoid", "--xmin", "-inf", "--xmax", "inf", "-o", "p.png"], "--xmin"),
+    "plot_nan_range": (["plot", "sigmoid", "--xmin", "nan", "-o", "p.png"], "--xmin"),
+    "doc_into_a_missing_folder": (["doc", "sigmoid", "-o", "missing/a.tex"], "missing"),
+    "plot_into_a_missing_folder": (["plot", "sigmoid", "-o", "missing/a.png"], "missing"),
+    "doc_name_of_300_bytes": (["doc", "sigmoid", "-o", "a" * 300 + ".tex"], "too long"),
+    "plot_name_of_300_bytes": (["plot", "sigmoid", "-o", "a" * 300 + ".png"], "too long"),
+    "doc_with_64M": (["doc", "sigmoid", "--max-memory", "64M", "-o", "small.tex"], "memory"),
+}
+
+
+def _refused_in_one_line(args: list[str], fragment: str) -> Callable[[Ctx], None]:
+    def run(ctx: Ctx) -> None:
+        ctx.one_line_error(ctx.cli(*args, "--no-cache") if args[0] not in ("plot", "doc") else ctx.cli(*args), fragment)
+    return run
+
+
+for _name, (_args, _fragment) in ONE_LINE.items():
+    _fn = _refused_in_one_line(_args, _fragment)
+    _fn.__name__ = f"one_line_{_name}"
+    scenario(10)(_fn)
+
+
+def _variable_named(name: str) -> Callable[[Ctx], None]:
+    def run(ctx: Ctx) -> None:
+        done = ctx.cli("plot", "relu", "--var", name, "-o", "p.png", outputs=("p.png",))
+        ctx.ok(done, warnings=1)  # "wrote p.png"
+    return run
+
+
+for _var in ("select", "exp", "log", "erf"):
+    _fn = _variable_named(_var)
+    _fn.__name__ = f"plot_with_a_variable_named_{_var}"
+    scenario(10)(_fn)
+
+
+@scenario(10)
+def closed_stdout_is_one_line(ctx: Ctx) -> None:
+    done = ctx.cli("sigmoid", "-f", "json", "--no-cache", preload="import os; os.close(1)")
+    ctx.one_line_error(done, "standard output is closed")
+
+
+@scenario(10)
+def ascii_stdout_is_one_line(ctx: Ctx) -> None:
+    done = ctx.cli("tanh", "-f", "markdown", "--lang", "ja", "--no-cache", env={"PYTHONIOENCODING": "ascii"})
+    ctx.one_line_error(done, "PYTHONIOENCODING=utf-8")
+    shown = ctx.cli("tanh", "--no-cache", env={"PYTHONIOENCODING": "ascii"})  # the terminal view degrades
+    ctx.ok(shown)
+
+
+TEMPLATE_FAILURES = {
+    "missing_include": ("\\BLOCK{include 'nope.tex'}\n", "nope.tex"),
+    "division_by_zero": ("\\VAR{1/0}\n", "ZeroDivisionError"),
+    "recursion": ("\\BLOCK{macro f(n)}\\VAR{f(n)}\\BLOCK{endmacro}\\VAR{f(1)}\n", "RecursionError"),
+    "syntax": ("\\BLOCK{if}\n", "template error"),
+    "undefined": ("\\VAR{no_such_name}\n", "no_such_name"),
+}
+
+
+def _template_failure(body: str, fragment: str) -> Callable[[Ctx], None]:
+    def run(ctx: Ctx) -> None:
+        ctx.write("tpl/article.tex", body)
+        done = ctx.cli("doc", "sigmoid", "--templates", "tpl", "-o", "a.tex")
+        ctx.one_line_error(done, fragment, "article.tex")
+    return run
+
+
+for _name, (_body, _fragment) in TEMPLATE_FAILURES.items():
+    _fn = _template_failure(_body, _fragment)
+    _fn.__name__ = f"template_{_name}_is_one_line"
+    scenario(10)(_fn)
+
+
+# =================================================================================================
+# 14. user templates run unsandboxed
+# =================================================================================================
+TEMPLATE_ATTACKS = {
+    "runs_code": f"\\VAR{{cycler.__init__.__globals__.os.system('touch {CANARY}')}}\n",
+    "reads_files": "\\VAR{lipsum.__globals__['__builtins__']['open']('/etc/passwd').read()}\n",
+    "imports": "\\VAR{namespace.__init__.__globals__['__builtins__']['__import__']('os').getcwd()}\n",
+}
+
+
+def _template_attack(body: str) -> Callable[[Ctx], None]:
+    def run(ctx: Ctx) -> None:
+        ctx.write("tpl/article.tex", body)
+        done = ctx.cli("doc", "sigmoid", "--templates", "tpl", "-o", "a.tex", outputs=("a.tex", "a-plot.pdf"))
+        ctx.one_line_error(done, "unsafe")
+        ctx.expect(not ctx.path("a.tex").exists() or b"root:" not in ctx.path("a.tex").read_bytes(),
+                   "a template read /etc/passwd")
+    return run
+
+
+for _name, _body in TEMPLATE_ATTACKS.items():
+    _fn = _template_attack(_body)
+    _fn.__name__ = f"sandboxed_template_{_name}"
+    scenario(14)(_fn)
+
+
+@scenario(14)
+def trusted_templates_still_render(ctx: Ctx) -> None:
+    ctx.write("tpl/article.tex", "\\VAR{text.definition}: \\VAR{'%x' % 255}\n")
+    for extra in ([], ["--trust-templates"]):
+        done = ctx.cli("doc", "sigmoid", "--templates", "tpl", "-o", "a.tex", *extra, outputs=("a.tex", "a-plot.pdf"))
+        ctx.expect(done.code == 0, f"{extra}: exit code {done.code}: {done.err[:200]}")
+        ctx.expect(ctx.path("a.tex").read_text().startswith("Definition: ff"), f"{extra}: {ctx.path('a.tex').read_text()[:80]!r}")
+
+
 def names(finding: int | None = None) -> list[str]:
     return [n for n, (f, _, _) in SCENARIOS.items() if finding is None or f == finding]
 
