@@ -66,7 +66,11 @@ def _params(values: list[str] | None) -> dict[str, str]:
         name, sep, value = item.partition("=")
         if not sep or not name.strip() or not value.strip():
             raise DerivatorError(f"--param expects name=value, got {item!r}", hint="e.g. --param alpha=0.2")
-        params[name.strip()] = value.strip()
+        name = name.strip()
+        if name in params:  # silently keeping one of two values would derive something the user did not ask
+            raise DerivatorError(f"--param {name} is given twice ({params[name]!r} and {value.strip()!r})",
+                                 hint="give each parameter once")
+        params[name] = value.strip()
     return params
 
 

@@ -294,6 +294,8 @@ def render_document(d: Derivation, template: str = "article", *, lang: str = "en
     template_dir = Path(template_dir) if template_dir else None
     user_tex = template_dir is not None and (template_dir / f"{template}.tex").is_file()
     if template in _FILES or user_tex:
+        if lang != "ja":
+            _refuse_names_pdflatex_cannot_set(d)
         env = latex_environment(template_dir, trusted=trust_templates)
         tpl = _get(env, [_FILES.get(template, f"{template}.tex")], template)
         ctx = latex_context(d, lang, plot=plot, code_format=code_format)
@@ -347,6 +349,16 @@ def refuse_foreign_side_file(path: Path, force: bool) -> None:
     if not force and not made_by_derivator(path):
         raise DerivatorError(f"{os.fspath(path)!r} exists and was not made by derivator",
                              hint="the document's plot goes there: move it away, or pass --force to replace it")
+
+
+def _refuse_names_pdflatex_cannot_set(d: Derivation) -> None:
+    """pdflatex has no glyph for a symbol named σ, neither in math nor in the code listing: say so in one
+    line instead of writing an article that does not compile (sigma prints as σ; lualatex has the glyph)."""
+    odd = sorted(s.name for s in d.definition.free_symbols | {d.variable} if not s.name.isascii())
+    if odd:
+        which = "--var" if d.variable.name in odd else "the symbol"
+        raise DerivatorError(f"{which} {odd[0]!r} is not ASCII: pdflatex cannot set it in the document",
+                             hint="spell Greek letters out (--var sigma prints as σ), or use --lang ja (lualatex)")
 
 
 def _refuse_unwritable(out: Path) -> None:

@@ -1017,6 +1017,38 @@ def trusted_templates_still_render(ctx: Ctx) -> None:
         ctx.expect(ctx.path("a.tex").read_text().startswith("Definition: ff"), f"{extra}: {ctx.path('a.tex').read_text()[:80]!r}")
 
 
+# =================================================================================================
+# 13. smaller: a parameter named y, doc --var σ, a repeated --param
+# =================================================================================================
+@scenario(13)
+def parameter_named_y_is_not_the_output(ctx: Ctx) -> None:
+    for expression in ("exp(y*x)", "exp(x)*y"):
+        done = ctx.cli(expression, "-f", "json", "--no-cache")
+        ctx.ok(done)
+        data = json.loads(done.stdout)
+        ctx.expect(data["verified"] is True, f"{expression}: a correct derivation marked unverified")
+        ctx.expect(data["output_form"] not in ("y**2", "y"), f"{expression}: output form {data['output_form']!r} "
+                                                             f"reads the parameter y as the output")
+
+
+@scenario(13, slow=True)
+def doc_with_a_greek_variable_compiles_or_is_refused(ctx: Ctx) -> None:
+    done = ctx.cli("doc", "sigmoid", "--var", "σ", "-o", "s.tex", outputs=("s.tex", "s-plot.pdf"))
+    if done.code == 2:
+        ctx.one_line_error(done, "σ")
+        return
+    ctx.ok(done, warnings=2)
+    compiled = compile_tex(ctx, ctx.path("s.tex"))
+    if compiled is not None:
+        ctx.expect(compiled.returncode == 0, "pdflatex cannot compile the article with --var σ")
+
+
+@scenario(13)
+def repeated_param_is_refused(ctx: Ctx) -> None:
+    done = ctx.cli("elu", "--param", "alpha=0.1", "--param", "alpha=0.2", "-f", "json", "--no-cache")
+    ctx.one_line_error(done, "alpha", "twice")
+
+
 def names(finding: int | None = None) -> list[str]:
     return [n for n, (f, _, _) in SCENARIOS.items() if finding is None or f == finding]
 
