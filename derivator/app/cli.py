@@ -11,7 +11,7 @@ import io
 import os
 import sys
 from pathlib import Path
-from typing import Callable, List, NoReturn, Optional
+from typing import Any, Callable, List, NoReturn, Optional
 
 import typer
 
@@ -430,7 +430,7 @@ def doc(
 
     if not var.isidentifier() or var.startswith("_"):
         raise DerivatorError(f"--var {var!r} is not a variable name", hint="use a name such as x or z")
-    options = {"template": template, "lang": lang, "flavor": flavor, "code": code, "var": var,
+    options: dict[str, Any] = {"template": template, "lang": lang, "flavor": flavor, "code": code, "var": var,
                "params": _params(param), "at_kink": at_kink, "output": str(output) if output else None,
                "templates": str(templates) if templates else None}
     if force:
