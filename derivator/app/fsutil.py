@@ -153,12 +153,14 @@ def read_stream(path: str | os.PathLike, *, limit: int = MAX_INPUT_BYTES, wait: 
             fd, owned = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)), True
         except OSError as err:
             raise DerivatorError(f"{label}: cannot read ({err.strerror})") from None
+    if name == "-" and os.isatty(fd):
+        deadline = float("inf")  # someone is typing: they end the input (Ctrl-D) or the command (Ctrl-C)
     chunks: list[bytes] = []
     size = 0
     try:
         while size <= limit:
             left = deadline - time.monotonic()
-            ready = select.select([fd], [], [], max(left, 0))[0] if left > 0 else []
+            ready = select.select([fd], [], [], None if left == float("inf") else max(left, 0))[0] if left > 0 else []
             if not ready:
                 raise DerivatorError(f"{label}: no end of input after {wait:g} s of waiting",
                                      hint=f"give a file, or close the pipe; ${ENV_INPUT_WAIT} sets how long to wait")
