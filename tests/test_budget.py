@@ -44,3 +44,20 @@ def test_inner_budget_gives_the_outer_one_back():
 
 def test_result_passes_through():
     assert attempt(1.0, lambda: 42) == 42
+
+
+def test_budget_counts_cpu_time_not_waiting():
+    # a wall-clock budget would stop this after 0.2 s; waiting uses no CPU, so the answer comes back
+    def wait_then_answer():
+        time.sleep(0.5)
+        return 42
+
+    assert attempt(0.2, wait_then_answer) == 42
+
+
+def test_expirations_are_counted():
+    from derivator.core.budget import expirations
+
+    before = expirations()
+    assert attempt(0.05, spin) is None
+    assert expirations() > before
