@@ -7,8 +7,9 @@ nor threads can interrupt, but SIGKILL can.
 
 Time is counted in CPU seconds of the worker (read from /proc while waiting), so a verdict does not
 depend on how busy the machine is: on an idle machine that is the wall-clock time, on a loaded one the
-same input gets the same amount of work. A wall-clock backstop (2× the limit + 1 s) ends a worker that
-blocks without working; where /proc does not exist the limit is plain wall-clock time.
+same input gets the same amount of work. A worker whose CPU time stands still for 2× the limit + 1 s
+blocks without working and is ended; one that works slowly because the machine is busy is not (the wall
+clock ends it only at 10× the limit + 10 s). Where /proc does not exist the limit is plain wall-clock time.
 
 Forking (not spawning) costs about a millisecond and no imports: the parent (the CLI, before SymPy is
 imported) stays light, and the child inherits everything already loaded. The result comes back pickled
@@ -247,6 +248,7 @@ def _child(fn: Callable, args: tuple, kwargs: dict, limits: Limits, out: int, pa
 
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 _POLL = 0.05  # seconds between looks at the worker's CPU time
+WALL_FACTOR = 10  # the wall-clock last resort: 10 × the limit + 10 s (CPU time is the limit itself)
 
 
 def _cpu_seconds(pid: int) -> float | None:
@@ -260,11 +262,20 @@ def _cpu_seconds(pid: int) -> float | None:
 
 
 def _read_all(fd: int, pid: int, limits: Limits) -> bytes | None:
-    """Everything the child writes, or None when its time is up first."""
+    """Everything the child writes, or None when its time is up first.
+
+    With /proc the limit is CPU time. A worker that is not working at all (its CPU time stands still for
+    2 × the limit + 1 s) is stopped too; the wall clock is only a last resort, far out (WALL_FACTOR × the
+    limit): a loaded machine stretches wall time, and must not change the verdict."""
     chunks = []
     start = time.monotonic()
     measured = _cpu_seconds(pid) is not None
-    wall = (2 * limits.timeout + 1 if measured else limits.timeout) if limits.timeout else None
+    if not limits.timeout:
+        wall = None
+    else:
+        wall = WALL_FACTOR * limits.timeout + 10 if measured else limits.timeout
+    idle = 2 * limits.timeout + 1
+    last_cpu, last_progress = 0.0, start
     while True:
         wait = None
         if wall is not None:
@@ -276,9 +287,17 @@ def _read_all(fd: int, pid: int, limits: Limits) -> bytes | None:
         if not ready:
             if wall is None:
                 continue
-            if not measured or (_cpu_seconds(pid) or 0.0) > limits.timeout:
-                if measured or time.monotonic() - start >= wall:
+            if not measured:
+                if time.monotonic() - start >= wall:
                     return None
+                continue
+            cpu, now = _cpu_seconds(pid) or 0.0, time.monotonic()
+            if cpu > limits.timeout:
+                return None
+            if cpu > last_cpu:
+                last_cpu, last_progress = cpu, now
+            elif now - last_progress > idle:
+                return None  # blocked, not working
             continue
         chunk = os.read(fd, 1 << 20)
         if not chunk:
