@@ -1,12 +1,14 @@
 """The full hostile corpus (tests/hostile/) through every reading path, with counts.
 
-    python bench/hostile.py              # in-process paths: text, latex, derive (expr/), check (doc/)
+    python bench/hostile.py              # in-process paths: text, latex, derive (expr/), check (doc/), and every
+                                         # hostile-surroundings scenario (tests/hostile/scenarios.py)
     python bench/hostile.py --cli        # also every input through the real command line
     python bench/hostile.py --jobs 2 --json bench/results/hostile.json
 
 Each input runs in a forked worker with hard limits (5 s, 1 GiB), so a hang is counted, not waited for.
 Prints a table of outcomes per path and every problem found (crash, limit hit, error without a position
-or longer than a line, injected code that ran). Exit code 1 when there are problems.
+or longer than a line, injected code that ran), then the scenarios' counts: tracebacks, internal errors,
+hangs, files touched outside the outputs, code executed. Exit code 1 when there are problems.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "hostile"))
 
 import harness  # noqa: E402
+import scenarios  # noqa: E402
 
 DERIVATOR = [sys.executable, "-m", "derivator"]
 CLI_TIMEOUT = 20.0  # outer guard: the CLI's own limit (5 s) must trigger long before this
@@ -99,6 +102,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--json", type=Path, help="write every outcome here")
     parser.add_argument("--only", default="", help="only files whose name starts with this")
+    parser.add_argument("--no-scenarios", action="store_true", help="leave out the hostile-surroundings scenarios")
     args = parser.parse_args()
 
     exprs = [(p.name, p.read_bytes()) for p in harness.corpus("expr", args.only)]
@@ -130,10 +134,47 @@ def main() -> int:
         print(f"\n{len(problems)} problems:")
         for r in problems:
             print(f"  {r['path']:8} {r['file']:32} {'; '.join(r['problems'])[:220]}")
+    scenario_problems = 0 if args.no_scenarios else run_scenarios(args.only, results)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"elapsed": elapsed, "results": results}, indent=1))
-    return 1 if problems else 0
+    return 1 if problems or scenario_problems else 0
+
+
+SCENARIO_COUNTS = ("tracebacks", "internal_errors", "hangs", "files_touched", "code_executed")
+
+
+def run_scenarios(only: str, results: list[dict]) -> int:
+    """Every scenario, one at a time (some measure processes and signals: a busy pool would skew them)."""
+    names = [n for n in scenarios.names() if n.startswith(only)] if only else scenarios.names()
+    start = time.perf_counter()
+    outcomes = [scenarios.run_scenario(name) for name in names]
+    elapsed = time.perf_counter() - start
+    by_finding: dict[int, list] = collections.defaultdict(list)
+    for o in outcomes:
+        by_finding[o.finding].append(o)
+        results.append({"path": "scenario", "file": o.name, "kind": "skipped" if o.skipped else
+                        ("ok" if not o.problems else "problem"), "seconds": round(o.seconds, 3),
+                        "message": o.skipped or "", "problems": o.problems})
+    print(f"\nhostile surroundings: {len(outcomes)} scenarios, {sum(o.runs for o in outcomes)} command lines "
+          f"in {elapsed:.0f} s\n")
+    print(f"| finding | scenarios | passed | skipped | {' | '.join(c.replace('_', ' ') for c in SCENARIO_COUNTS)} |")
+    print(f"|---:|---:|---:|---:|{'---:|' * len(SCENARIO_COUNTS)}")
+    for finding in sorted(by_finding):
+        group = by_finding[finding]
+        passed = sum(1 for o in group if not o.problems and not o.skipped)
+        skipped = sum(1 for o in group if o.skipped)
+        counts = " | ".join(str(sum(getattr(o, c) for o in group)) for c in SCENARIO_COUNTS)
+        print(f"| {finding} | {len(group)} | {passed} | {skipped} | {counts} |")
+    totals = " | ".join(str(sum(getattr(o, c) for o in outcomes)) for c in SCENARIO_COUNTS)
+    print(f"| all | {len(outcomes)} | {sum(1 for o in outcomes if not o.problems and not o.skipped)} | "
+          f"{sum(1 for o in outcomes if o.skipped)} | {totals} |")
+    failed = [o for o in outcomes if o.problems]
+    if failed:
+        print(f"\n{len(failed)} scenarios with problems:")
+        for o in failed:
+            print(f"  {o.name:48} {'; '.join(o.problems)[:220]}")
+    return len(failed)
 
 
 def _warm() -> None:

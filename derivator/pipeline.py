@@ -210,6 +210,17 @@ def _one_order(
     return steps, final
 
 
+OUTPUT_NAMES = ("y", "u", "v", "w")  # the output y = f(x) is called y unless the input already uses y
+
+
+def output_symbol(definition: sp.Expr, x: sp.Symbol) -> sp.Symbol:
+    """The symbol for f's output in the output form: y, or the first name the input does not use (a
+    parameter called y would otherwise be read as the output: exp(y·x)′ = y·exp(y·x) is not y²)."""
+    taken = {s.name for s in definition.free_symbols} | {x.name}
+    names = [*OUTPUT_NAMES, *(f"y_{i}" for i in range(1, len(taken) + 2))]
+    return sp.Symbol(next(n for n in names if n not in taken), real=True)
+
+
 def derive(
     text: str,
     var: str = "x",
@@ -290,6 +301,7 @@ def derive(
         lemmas=cited,
         name=name,
         order=order,
+        output_symbol=output_symbol(definition, x),
     )
     y = d.output_symbol
     # a partial derivative has no form in y: the part without a rule is not a function of y we know

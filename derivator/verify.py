@@ -51,6 +51,19 @@ def plain(expr: sp.Expr) -> sp.Expr:
     return expand_named(expr.doit())
 
 
+def lambdify_safe(symbols, expr: sp.Expr, modules) -> Callable:
+    """sp.lambdify with every symbol renamed first: a variable called select, exp, log or erf would
+    otherwise shadow the NumPy/mpmath function of that name in the generated code."""
+    many = isinstance(symbols, (tuple, list))
+    given = tuple(symbols) if many else (symbols,)
+    dummies = tuple(sp.Dummy(f"v{i}") for i in range(len(given)))
+    renamed = expr.xreplace(dict(zip(given, dummies)))
+    others = {s: sp.Dummy(f"p{i}") for i, s in enumerate(sorted(renamed.free_symbols - set(dummies), key=str))}
+    if others:  # free parameters stay free (they make the call fail, as before), under safe names
+        renamed = renamed.xreplace(others)
+    return sp.lambdify(dummies if many else dummies[0], renamed, modules=modules)
+
+
 @lru_cache(maxsize=1024)
 def _compile(expr: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> Callable:
     # cached: a step's "after" is the next step's "before", so each line is compiled once
@@ -58,7 +71,7 @@ def _compile(expr: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> Callable:
     expr = expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
     # lambdify prints derivator's own expression tree (never user text) to mpmath code
     try:
-        return sp.lambdify(symbols, expr, modules="mpmath")
+        return lambdify_safe(symbols, expr, modules="mpmath")
     except Exception:  # printers without support for a node fall back to evalf below
         return lambda *values: expr.evalf(DIGITS, subs=dict(zip(symbols, values)))
 
@@ -282,7 +295,7 @@ def _samples(expr: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr, avoid: It
     try:
         # lambdify prints derivator's own expression tree (never user text) to NumPy code
         body = plain(expr).replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
-        fn = sp.lambdify(x, body, modules=numpy_modules(body))
+        fn = lambdify_safe(x, body, modules=numpy_modules(body))
         import numpy as np
 
         xs = np.array([float(p) for p in dense])

@@ -55,10 +55,25 @@ def test_parallel_equals_sequential(docs):
     assert [(r.name, r.exit_code, r.rendered) for r in one] == [(r.name, r.exit_code, r.rendered) for r in two]
 
 
-def test_jobs_count():
-    assert jobs_count(3) == 3 and jobs_count(0) == (os.cpu_count() or 1)
+def test_jobs_count(capsys):
+    from derivator.app.batch import usable_cores
+
+    cores = usable_cores()
+    assert jobs_count(1) == 1 and jobs_count(0) == cores
+    assert capsys.readouterr().err == ""
+    assert jobs_count(10_000) == cores  # never more than the cores, and said so
+    assert "--jobs 10000 lowered to" in capsys.readouterr().err
     with pytest.raises(DerivatorError):
         jobs_count(-1)
+
+
+def test_jobs_count_fits_the_free_memory(monkeypatch, capsys):
+    from derivator.app import batch
+
+    monkeypatch.setattr(batch, "usable_cores", lambda: 64)
+    monkeypatch.setattr(batch, "available_memory", lambda: 4 * 1024**3)
+    assert jobs_count(64, 1024**3) == 3  # 4 GiB at 1 GiB + a worker's own 256 MiB each
+    assert "memory" in capsys.readouterr().err
 
 
 def test_verify_catalog_entries():

@@ -178,3 +178,87 @@ def test_repeated_command_line_imports_neither_sympy_nor_pydantic(tmp_path):
     second = subprocess.run([sys.executable, "-c", probe, *argv], env=env, capture_output=True, text=True)
     output, heavy = json.loads(second.stdout)
     assert output == first.stdout and heavy == []
+
+
+# -- a cache folder and entries that cannot be trusted (issue 10) ----------------------------------------------
+def _entry(k: str):
+    return cache.cache_dir() / f"{k}.json"
+
+
+@pytest.fixture
+def fresh_warning(monkeypatch):
+    monkeypatch.setattr(cache, "_warned", False)
+
+
+def test_new_folder_is_private():
+    import stat
+
+    cache.put(cache.key(*KEYS[0]), "out")
+    assert stat.S_IMODE(cache.cache_dir().stat().st_mode) == 0o700
+
+
+def test_planted_symlink_is_replaced_not_followed(tmp_path, fresh_warning, capsys):
+    k = cache.key(*KEYS[0])
+    cache.put(k, "out")
+    target = tmp_path / "elsewhere"
+    _entry(k).unlink()
+    _entry(k).symlink_to(target)
+    assert cache.get(k) is None  # not read through
+    cache.put(k, "fresh")
+    assert not target.exists() and not _entry(k).is_symlink() and cache.get(k) == "fresh"
+    assert len(capsys.readouterr().err.splitlines()) == 1
+
+
+def test_fifo_entry_is_dropped_without_waiting(fresh_warning):
+    import os
+    import time
+
+    k = cache.key(*KEYS[0])
+    cache.put(k, "out")
+    _entry(k).unlink()
+    os.mkfifo(_entry(k))
+    start = time.monotonic()
+    assert cache.get(k) is None
+    assert time.monotonic() - start < 1 and not _entry(k).exists()
+
+
+def test_nested_entry_is_dropped(fresh_warning):
+    k = cache.key(*KEYS[0])
+    cache.put(k, "out")
+    _entry(k).write_text("[" * 100_000 + "]" * 100_000)
+    assert cache.get(k) is None and not _entry(k).exists()
+
+
+def test_entries_of_others_are_not_served(fresh_warning, capsys):
+    k = cache.key(*KEYS[0])
+    cache.put(k, "out")
+    _entry(k).chmod(0o666)
+    assert cache.get(k) is None
+    cache.put(k, "out")
+    cache.cache_dir().chmod(0o777)
+    assert cache.get(k) is None  # a folder others can write to is not used at all
+    assert len(capsys.readouterr().err.splitlines()) == 1  # one warning, however many problems
+
+
+def test_checksum_is_checked(fresh_warning):
+    k = cache.key(*KEYS[0])
+    cache.put(k, "out")
+    body = json.loads(_entry(k).read_text())
+    body["output"] = "planted"
+    _entry(k).write_text(json.dumps(body))
+    assert cache.get(k) is None
+
+
+def test_full_disk_is_one_warning(monkeypatch, fresh_warning, capsys):
+    import errno
+    import os
+
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "write", full)
+        cache.put(cache.key(*KEYS[0]), "out")
+        cache.put(cache.key(*KEYS[1]), "out")
+    assert len(capsys.readouterr().err.splitlines()) == 1
+    assert not list(cache.cache_dir().glob(".*.tmp"))

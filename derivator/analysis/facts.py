@@ -19,7 +19,7 @@ points. A fact that cannot be established (a limit SymPy cannot find in time, in
 points, a parameter left symbolic) is left out with a note: never guessed.
 
 SymPy's solveset, limit and simplify can run for minutes on some catalog entries, so each call is bounded
-by a timer (SIGALRM, in the main thread).
+by a CPU-time timer (derivator.core.budget, in the main thread).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from derivator.engine.regions import as_piecewise, as_regions
 from derivator.core.functions import NamedFunction, named_function
 from derivator.core.trace import Derivation, Step, Verification
 from derivator.verify import (
+    lambdify_safe,
     check_bound,
     check_equal,
     check_limit,
@@ -417,7 +418,7 @@ def _is_zero(expr: sp.Expr, x: sp.Symbol) -> bool:
 
 
 def _mp_function(expr: sp.Expr, x: sp.Symbol) -> Callable:
-    return sp.lambdify(x, expr, modules="mpmath")
+    return lambdify_safe(x, expr, modules="mpmath")
 
 
 def _scan(dg: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr) -> list[sp.Float] | None:
@@ -428,7 +429,7 @@ def _scan(dg: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr) -> list[sp.Flo
         return []
     mp = _mp_function(dg, x)
     try:
-        fn = sp.lambdify(x, dg, modules=numpy_modules(dg))
+        fn = lambdify_safe(x, dg, modules=numpy_modules(dg))
         xs = np.linspace(lo, hi, SCAN_POINTS)[1:-1]
         with np.errstate(all="ignore"):
             ys = np.asarray(fn(xs), dtype=float)

@@ -15,8 +15,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from derivator.core.errors import DerivatorError
+from derivator.app.fsutil import is_stream, read_stream
 from derivator.app.sandbox import Limits, run_limited
+from derivator.core.errors import DerivatorError
+
+MAX_FILE_BYTES = 5_000_000  # as derivator.check (not imported here: the parent stays light)
 
 
 @dataclass
@@ -30,19 +33,54 @@ class Result:
     seconds: float = 0.0
 
 
-def jobs_count(jobs: int) -> int:
-    """--jobs: N ≥ 1 as given, 0 for one per CPU core."""
+WORKER_BYTES = 256 * 1024**2  # a pool worker with SymPy and the checker imported, besides its input's limit
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def available_memory() -> int | None:
+    """Bytes the machine can still give (MemAvailable in /proc/meminfo); None where unknown."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def jobs_count(jobs: int, max_memory: int = 0) -> int:
+    """--jobs: 0 for one per core, N ≥ 1 as given, but never more than the cores, nor more workers than
+    the memory the machine has left can hold at their limit (each job is a pool worker and the sandboxed
+    worker under it): a larger N is lowered with a note on stderr."""
     if jobs < 0:
         raise DerivatorError(f"--jobs {jobs} must be 0 (one per core) or more")
-    return jobs or os.cpu_count() or 1
+    cores = usable_cores()
+    wanted = jobs or cores
+    count = min(wanted, cores)
+    reason = f"{cores} core{'s' if cores != 1 else ''}"
+    free = available_memory()
+    if free is not None:
+        fits = max(1, free // (WORKER_BYTES + (max_memory or WORKER_BYTES)))
+        if fits < count:
+            count, reason = int(fits), f"memory for {fits} worker{'s' if fits != 1 else ''} at their limit"
+    if count < wanted and jobs:
+        sys.stderr.write(f"derivator: note: --jobs {jobs} lowered to {count} ({reason})\n")
+    return count
 
 
 # -- work done in the sandboxed worker -----------------------------------------------------------------------
-def _check_one(path: str, format: str, lang: str, color: bool, width: int) -> Result:
+def _check_one(path: str, format: str, lang: str, color: bool, width: int, data: bytes | None = None) -> Result:
     from derivator.check import check_file
     from derivator.present import check_report
 
-    report = check_file(path)
+    report = check_file(path, data)
     if report.error is not None:
         return Result(report.file, 2, report.error)
     if format == "json":
@@ -87,9 +125,13 @@ def _limited(work: Callable[..., Result], name: str, args: tuple, limits: Limits
 
 
 def _warm(modules: tuple[str, ...]) -> None:
-    # each pool worker imports once; every input then forks from a warm process
+    # each pool worker imports once; every input then forks from a warm process. A pool worker ends with
+    # the CLI, whatever ended it (its own sandboxed children end with it in turn).
     import importlib
 
+    from derivator.app.sandbox import die_with_parent
+
+    die_with_parent()
     for module in modules:
         importlib.import_module(module)
 
@@ -114,12 +156,19 @@ def run_all(
                 results[i] = _limited(work, name, args, limits)
                 advance(results[i])
         else:
-            with ProcessPoolExecutor(min(jobs, len(items)), initializer=_warm, initargs=(warm,)) as pool:
+            pool = ProcessPoolExecutor(min(jobs, len(items)), initializer=_warm, initargs=(warm,))
+            try:
                 futures = {pool.submit(_limited, work, name, args, limits): i for i, (name, work, args) in enumerate(items)}
                 for future in as_completed(futures):
                     i = futures[future]
                     results[i] = future.result()
                     advance(results[i])
+            except BaseException:  # SIGTERM, Ctrl-C: do not wait for the inputs still running
+                for process in list(getattr(pool, "_processes", {}).values()):
+                    process.kill()
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+            pool.shutdown()
     return [r for r in results if r is not None]
 
 
@@ -155,11 +204,22 @@ def check_files(files: Iterable[str], *, format: str, lang: str, jobs: int, limi
         width = os.get_terminal_size(sys.stdout.fileno()).columns if color else 120
     except OSError:
         width = 120
-    items = [(path, _check_one, (path, format, lang, color, width)) for path in files]
-    if "-" in files:
-        jobs = 1  # a pool worker has no stdin to read
-    return run_all(items, jobs=jobs, limits=limits, label="checking", progress=progress,
-                   warm=("derivator.check.extract", "derivator.check.judge", "derivator.present.check_report"))
+    items: list[tuple[str, Callable[..., Result], tuple]] = []
+    slots: list[Result | None] = []  # in input order: a Result already known (unreadable stream), or None
+    for path in files:
+        args: tuple = (path, format, lang, color, width)
+        if is_stream(path):
+            # stdin and FIFOs are read here, under their own bound, before any worker's time runs
+            try:
+                args += (read_stream(path, limit=MAX_FILE_BYTES),)
+            except DerivatorError as err:
+                slots.append(Result(path, 2, str(err)))
+                continue
+        items.append((path, _check_one, args))
+        slots.append(None)
+    results = iter(run_all(items, jobs=jobs, limits=limits, label="checking", progress=progress,
+                           warm=("derivator.check.extract", "derivator.check.judge", "derivator.present.check_report")))
+    return [slot if slot is not None else next(results) for slot in slots]
 
 
 def verify_catalog(names: Iterable[str], *, jobs: int, limits: Limits, progress: bool | None = None) -> list[Result]:

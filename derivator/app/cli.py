@@ -6,10 +6,12 @@ and cache hits stay fast. Every failure caused by the input is one line on stder
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import sys
 from pathlib import Path
-from typing import Callable, List, NoReturn, Optional
+from typing import Any, Callable, List, NoReturn, Optional
 
 import typer
 
@@ -64,7 +66,11 @@ def _params(values: list[str] | None) -> dict[str, str]:
         name, sep, value = item.partition("=")
         if not sep or not name.strip() or not value.strip():
             raise DerivatorError(f"--param expects name=value, got {item!r}", hint="e.g. --param alpha=0.2")
-        params[name.strip()] = value.strip()
+        name = name.strip()
+        if name in params:  # silently keeping one of two values would derive something the user did not ask
+            raise DerivatorError(f"--param {name} is given twice ({params[name]!r} and {value.strip()!r})",
+                                 hint="give each parameter once")
+        params[name] = value.strip()
     return params
 
 
@@ -76,7 +82,9 @@ def write_output(text: str, output: Path | None) -> None:
 
 
 # Limits on work done on untrusted input (derivator.app.sandbox); shared by the commands that read input.
-TIMEOUT_HELP = "Seconds of work allowed per input (default 5, or $DERIVATOR_TIMEOUT; 0: no limit)."
+TIMEOUT_HELP = ("Seconds of CPU work for the whole command: derivation, facts, plot and document share it "
+                "(default 5, or $DERIVATOR_TIMEOUT; 0: no limit).")
+CHECK_TIMEOUT_HELP = "Seconds of CPU work per input file (default 5, or $DERIVATOR_TIMEOUT; 0: no limit)."
 MEMORY_HELP = "Memory allowed per input, e.g. 512M or 2G (default 1G, or $DERIVATOR_MAX_MEMORY; 0: no limit)."
 
 
@@ -110,7 +118,8 @@ def derive(
 
     if not var.isidentifier() or var.startswith("_"):
         raise DerivatorError(f"--var {var!r} is not a variable name", hint="use a name such as x or z")
-    params, limits = _params(param), limits_from(timeout, max_memory)
+    params = _params(param)
+    limits = limits_from(timeout, max_memory, default_timeout=DEFAULT_TIMEOUT * (FACTS_TIME_FACTOR if facts else 1))
     if format in CODE_FORMATS and (facts or expand_lemmas):
         raise DerivatorError(f"--format {format} writes code", hint="--facts and --expand-lemmas go with text formats")
     to_terminal = format == "terminal" and output is None  # rich output depends on the terminal: not cached
@@ -120,22 +129,32 @@ def derive(
         options["flavor"] = flavor  # (only when set, so existing cache keys stay valid)
     if facts:
         options["facts"] = True
-        limits = _scaled(limits, FACTS_TIME_FACTOR)
     key = None if to_terminal or no_cache else cache.key("derive", expression, options)
     text = cache.get(key) if key else None
     if text is None:
         try:
-            text = run_limited(_derive_rendered, expression, options, to_terminal, limits=limits)
+            text, budgeted = run_limited(_with_budget_record, _derive_rendered, expression, options, to_terminal,
+                                         limits=limits)
         except PartialDerivationError as partial:
             # the derivation up to the part without a rule is printed (never cached), then the error
             if partial.output is not None:
                 write_output(partial.output, output)
             raise
-        if key and text is not None:
+        if key and text is not None and not budgeted:
             cache.put(key, text)
             cache.put_argv(text)  # the same output under the literal command line: see cache.serve
     if text is not None:
         write_output(text, output)
+
+
+def _with_budget_record(work, *args):
+    """(work(*args), whether a time budget ran out during it). A result shaped by a budget (a fact left
+    out, a form not found in time) is not cached: the same request may well finish next time."""
+    from derivator.core import budget
+
+    before = budget.expirations()
+    result = work(*args)
+    return result, budget.expirations() > before
 
 
 def _derive_rendered(expression: str, options: dict, to_terminal: bool) -> str | None:
@@ -196,7 +215,7 @@ def list_(
     lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), help="Language of the titles."),
     verify: bool = typer.Option(False, "--verify", help="Self-check: derive and verify every entry (exit 1 if one fails)."),
     jobs: int = typer.Option(1, "--jobs", "-j", help="With --verify: entries at a time (0: one per CPU core)."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=CHECK_TIMEOUT_HELP.replace("file", "entry")),
     max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
 ) -> None:
     """List every function derivator knows: formula, aliases, output form, kinks and PyTorch's value there."""
@@ -239,7 +258,8 @@ def _verify_catalog(names: list[str], format: str, jobs: int, timeout: float | N
     from derivator.app.batch import jobs_count, verify_catalog
     from derivator.app.sandbox import limits_from
 
-    results = verify_catalog(names, jobs=jobs_count(jobs), limits=limits_from(timeout, max_memory))
+    limits = limits_from(timeout, max_memory)
+    results = verify_catalog(names, jobs=jobs_count(jobs, limits.max_memory), limits=limits)
     rows = [r.rendered or {"name": r.name, "verified": False, "steps": 0, "unverified": [], "error": r.error}
             for r in results]
     for row, r in zip(rows, results):
@@ -287,8 +307,8 @@ def check(
     format: str = typer.Option("terminal", "--format", "-f", parser=choice(CHOICES["Format"]), metavar=metavar(CHOICES["Format"]), help="Output format."),
     lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), help="Language of the report."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file (atomically)."),
-    jobs: int = typer.Option(1, "--jobs", "-j", help="Check this many files at a time (0: one per CPU core)."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="Check this many files at a time (0: one per CPU core; never more than the cores)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=CHECK_TIMEOUT_HELP),
     max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
 ) -> None:
     """Judge a hand-written derivation line by line. Exit 0: every claim holds; 1: a line is wrong or does
@@ -300,11 +320,12 @@ def check(
 
     refuse_overwriting_input(output, files)  # check never writes to what it reads
     to_terminal = format == "terminal" and output is None
-    reports = check_files(files, format=format, lang=lang, jobs=jobs_count(jobs),
-                          limits=limits_from(timeout, max_memory), to_terminal=to_terminal)
+    limits = limits_from(timeout, max_memory)
+    reports = check_files(files, format=format, lang=lang, jobs=jobs_count(jobs, limits.max_memory),
+                          limits=limits, to_terminal=to_terminal)
     for report in reports:
         if report.error is not None:
-            typer.echo(f"derivator: error: {report.error}", err=True)
+            say_error(f"derivator: error: {report.error}")
     readable = [r for r in reports if r.error is None]
     if readable:
         if to_terminal:
@@ -320,13 +341,10 @@ def check(
     raise typer.Exit(max(r.exit_code for r in reports))
 
 
-FACTS_TIME_FACTOR = 3  # facts take a second derivation, limits and solving: up to ~3 times the derivation's time
+FACTS_TIME_FACTOR = 3  # facts take a second derivation, limits and solving: their default is 3 times a derivation's
 
 
-def _scaled(limits, factor: float):
-    from derivator.app.sandbox import Limits
-
-    return Limits(limits.timeout * factor, limits.max_memory) if limits.timeout else limits
+DEFAULT_TIMEOUT = 5.0  # seconds of CPU work for a derivation; the other commands' defaults are multiples
 
 
 @app.command()
@@ -338,7 +356,7 @@ def compare(
     plot: Optional[Path] = typer.Option(None, "--plot", help="Also draw every derivative on one figure (.svg, .png or .pdf)."),
     standalone: bool = typer.Option(False, "--standalone", help="With --format latex: a compilable document."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the table to this file (atomically)."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP + " Per function, times 3."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP.replace("(default 5", "(default 15 per function")),
     max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the result cache."),
 ) -> None:
@@ -346,7 +364,7 @@ def compare(
     the bound through n layers), each derived and checked as `derivator NAME --facts` does."""
     from derivator.app.sandbox import limits_from, run_limited
 
-    limits = _scaled(limits_from(timeout, max_memory), FACTS_TIME_FACTOR * len(names))
+    limits = limits_from(timeout, max_memory, default_timeout=DEFAULT_TIMEOUT * FACTS_TIME_FACTOR * len(names))
     to_terminal = format == "terminal" and output is None
     options = {"format": format, "lang": lang, "standalone": standalone,
                "plot": str(plot) if plot is not None else None}
@@ -358,8 +376,9 @@ def compare(
     key = None if to_terminal or plot is not None or no_cache else cache.key("compare", "\n".join(names), options)
     text = cache.get(key) if key else None
     if text is None:
-        text = run_limited(_compare_rendered, list(names), options, to_terminal, limits=limits)
-        if key and text is not None:
+        text, budgeted = run_limited(_with_budget_record, _compare_rendered, list(names), options, to_terminal,
+                                     limits=limits)
+        if key and text is not None and not budgeted:
             cache.put(key, text)
     if text is not None:
         write_output(text, output)
@@ -383,7 +402,7 @@ def _compare_rendered(names: list[str], options: dict, to_terminal: bool) -> str
                       flavor=options.get("flavor", "github"))
 
 
-DOC_TIME_FACTOR = 6  # a document adds matplotlib and the plot to the derivation: allow 6 times its time
+DOC_TIME_FACTOR = 6  # a document adds matplotlib and the plot to the derivation: its default is 6 times
 
 
 @app.command()
@@ -398,9 +417,11 @@ def doc(
     param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="Catalog parameter, name=value (repeatable)."),
     at_kink: Optional[str] = typer.Option(None, "--at-kink", help="Value used at kinks: left, right, mean or undefined."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here, with the graph beside it (NAME-plot.pdf/.png)."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP + " Times 6 for documents."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP.replace("(default 5", "(default 30, 90 with --facts")),
     max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
     facts: bool = typer.Option(False, "--facts", help="Add the properties section/slide: f′(0), max f′, limits, range, …"),
+    force: bool = typer.Option(False, "--force", help="Replace a plot file beside the document that derivator did not make."),
+    trust_templates: bool = typer.Option(False, "--trust-templates", help="Render --templates without Jinja2's sandbox (only for templates you wrote)."),
 ) -> None:
     """A document from templates/: a LaTeX article, a Beamer lecture, a blog post or a Jupyter notebook,
     holding the definition, the graph, the steps, the output form and the code."""
@@ -409,13 +430,17 @@ def doc(
 
     if not var.isidentifier() or var.startswith("_"):
         raise DerivatorError(f"--var {var!r} is not a variable name", hint="use a name such as x or z")
-    options = {"template": template, "lang": lang, "flavor": flavor, "code": code, "var": var,
+    options: dict[str, Any] = {"template": template, "lang": lang, "flavor": flavor, "code": code, "var": var,
                "params": _params(param), "at_kink": at_kink, "output": str(output) if output else None,
                "templates": str(templates) if templates else None}
-    limits = _scaled(limits_from(timeout, max_memory), DOC_TIME_FACTOR)
+    if force:
+        options["force"] = True
+    if trust_templates:
+        options["trust_templates"] = True
+    default = DEFAULT_TIMEOUT * DOC_TIME_FACTOR * (FACTS_TIME_FACTOR if facts else 1)
+    limits = limits_from(timeout, max_memory, default_timeout=default)
     if facts:
         options["facts"] = True
-        limits = _scaled(limits, FACTS_TIME_FACTOR)
     text, written = run_limited(run_doc, expression, options, limits=limits)
     if text is not None:
         write_output(text, None)
@@ -435,7 +460,7 @@ def plot(
     at_kink: Optional[str] = typer.Option(None, "--at-kink", help="Value used at kinks: left, right, mean or undefined."),
     xmin: float = typer.Option(-6.0, "--xmin", help="Left end of the x axis."),
     xmax: float = typer.Option(6.0, "--xmax", help="Right end of the x axis."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP + " Times 6 for plots."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP.replace("(default 5", "(default 30")),
     max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
 ) -> None:
     """Draw f and f′ on one figure, kinks marked."""
@@ -444,10 +469,106 @@ def plot(
 
     if not var.isidentifier() or var.startswith("_"):
         raise DerivatorError(f"--var {var!r} is not a variable name", hint="use a name such as x or z")
+    _plot_range(xmin, xmax)
     options = {"lang": lang, "var": var, "params": _params(param), "at_kink": at_kink,
                "output": str(output), "xmin": xmin, "xmax": xmax}
-    written = run_limited(run_plot, expression, options, limits=_scaled(limits_from(timeout, max_memory), DOC_TIME_FACTOR))
+    written = run_limited(run_plot, expression, options, limits=limits_from(timeout, max_memory, default_timeout=DEFAULT_TIMEOUT * DOC_TIME_FACTOR))
     typer.echo(f"derivator: wrote {written}", err=True)
+
+
+class StdoutClosed(OSError):
+    """Standard output was closed before derivator started (`derivator … >&-`)."""
+
+
+class _ClosedStream(io.TextIOBase):
+    """Stands in for a closed standard stream: writing says so (one line), flushing is harmless."""
+
+    encoding = "utf-8"
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise StdoutClosed(errno.EBADF, "standard output is closed")
+
+    def flush(self) -> None:
+        pass
+
+
+def prepare_streams() -> None:
+    """A closed stdout writes nothing and says so; stderr never fails on a character its encoding lacks
+    (PYTHONIOENCODING=ascii) — stdout checks that per output, see derivator.app.fsutil.write_output_text;
+    the terminal view degrades to escapes instead of failing."""
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream()
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # nowhere to say anything: say nothing
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and not _unicode_capable(stream):
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
+
+
+def _unicode_capable(stream) -> bool:
+    try:
+        "σ′∞日".encode(getattr(stream, "encoding", None) or "ascii")
+        return True
+    except (UnicodeEncodeError, LookupError):
+        return False
+
+
+def _silence_stdout() -> None:
+    # the interpreter flushes stdout at exit; a dead pipe must not turn that into a traceback
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        sys.stdout = _ClosedStream()
+
+
+MAX_PLOT_X = 1e6  # past this the axis labels and sampling stop meaning anything
+
+
+def _plot_range(xmin: float, xmax: float) -> None:
+    import math
+
+    for name, value in (("--xmin", xmin), ("--xmax", xmax)):
+        if not math.isfinite(value) or abs(value) > MAX_PLOT_X:
+            raise DerivatorError(f"{name} {value:g} is not a finite number of at most {MAX_PLOT_X:g} in size",
+                                 hint="e.g. --xmin -6 --xmax 6")
+    if not xmin < xmax:
+        raise DerivatorError(f"empty plot range {xmin:g}..{xmax:g}", hint="--xmin must be smaller than --xmax")
+
+
+def say_error(line: str) -> None:
+    """One line on stderr, whatever it quotes: a file name with a newline or an escape sequence stays one
+    visible line, and an encoding that cannot show a character shows its escape instead."""
+    from derivator.present.markup import printable
+
+    text = printable(line) + "\n"
+    stream = sys.stderr
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        stream.write(text.encode(stream.encoding or "ascii", "backslashreplace").decode(stream.encoding or "ascii"))
+    except (OSError, ValueError):
+        pass  # stderr closed: nothing to say it on
+    try:
+        stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def signal_name(signum: int) -> str:
+    import signal
+
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
 
 
 COMMANDS = {"derive", "list", "check", "doc", "plot", "compare", "loss"}
@@ -459,6 +580,11 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] not in COMMANDS and args[0] not in PASSTHROUGH:
         args = ["derive", *args]
+    from derivator.app.sandbox import Terminated, end_on_signals, one_blas_thread
+
+    one_blas_thread()  # before anything loads NumPy: its workers inherit the setting
+    end_on_signals()  # SIGTERM/SIGHUP unwind like Ctrl-C, so the workers are killed on the way out
+    prepare_streams()
     try:
         from derivator.app import cache
 
@@ -468,21 +594,36 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(result, int) and result:
             sys.exit(result)
     except DerivatorError as err:
-        typer.echo(f"derivator: error: {err}", err=True)
+        say_error(f"derivator: error: {err}")
         sys.exit(err.exit_code)
     except typer.Exit as done:
         sys.exit(done.exit_code)
     except typer.Abort:
         sys.exit(130)
+    except Terminated as stop:
+        say_error(f"derivator: stopped by {signal_name(stop.signum)}")
+        sys.exit(128 + stop.signum)
     except RecursionError:
-        typer.echo("derivator: error: expression too deeply nested", err=True)
+        say_error("derivator: error: expression too deeply nested")
+        sys.exit(2)
+    except BrokenPipeError:
+        # the reader went away (`derivator … | head -1`): nothing more to say, as other tools do
+        _silence_stdout()
+        sys.exit(141)
+    except OSError as err:
+        if err.errno == errno.EBADF or isinstance(err, StdoutClosed):
+            say_error("derivator: error: cannot write the output: standard output is closed — redirect it, "
+                      "or write to a file with --output")
+        else:
+            say_error(f"derivator: error: cannot write the output: {err.strerror or err}")
+        _silence_stdout()
         sys.exit(2)
     except Exception as err:  # never a traceback for users; DERIVATOR_DEBUG=1 shows it
         if hasattr(err, "format_message") and hasattr(err, "exit_code"):
             # typer's (vendored click's) usage errors: bad option, missing argument
-            typer.echo(f"derivator: error: {err.format_message()}", err=True)
+            say_error(f"derivator: error: {err.format_message()}")
             sys.exit(2)
         if os.environ.get("DERIVATOR_DEBUG"):
             raise
-        typer.echo(f"derivator: internal error: {type(err).__name__}: {err} (please report; DERIVATOR_DEBUG=1 shows details)", err=True)
+        say_error(f"derivator: internal error: {type(err).__name__}: {err} (please report; DERIVATOR_DEBUG=1 shows details)")
         sys.exit(3)

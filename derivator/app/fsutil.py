@@ -1,11 +1,7 @@
 """Files: reading never changes or loses anything, and writing is all or nothing.
 
-- `atomic_write_text`: a temporary file in the target's own directory, flushed (and fsynced), then
-  `os.replace`d over the target: a reader, a crash or a full disk never leaves a half-written file.
-  An existing target keeps its permission bits; a symlink keeps pointing where it pointed.
-  Only a regular file (or no file) is ever replaced: a character device (/dev/null, a terminal) or a
-  FIFO is opened and written in place, anything else (a block device, a socket) is refused — as root,
-  replacing /dev/null with a regular file would break the machine.
+- `atomic_write_text`, `atomic_write_bytes`: the one atomic writer (derivator.core.files, where the
+  document and figure writers below the app layer reach it too).
 - `write_output_text`: `--output`, where None and "-" mean stdout.
 - `refuse_overwriting_input`: `--output` may not name one of the files being read.
 - `read_input`: a text file (or stdin as "-") read for `check`, with one-line errors for what is not
@@ -15,120 +11,38 @@
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import os
 import stat
 import sys
-import tempfile
-from pathlib import Path
 
 from derivator.core.errors import DerivatorError
+from derivator.core.files import atomic_write_bytes, atomic_write_text  # noqa: F401  (re-exported)
 
 MAX_INPUT_BYTES = 5 * 1024**2  # a long lecture-notes file is ~200 KB
-
-
-def _new_file_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def atomic_write_text(path: str | os.PathLike, text: str, *, encoding: str = "utf-8", durable: bool = True) -> None:
-    """Write text to path atomically; `durable` also fsyncs before the rename."""
-    atomic_write_bytes(path, text.encode(encoding), durable=durable)
-
-
-def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, durable: bool = True) -> None:
-    name = os.fspath(path)
-    try:
-        existing = os.stat(name)  # through symlinks: what would be written to
-    except FileNotFoundError:
-        existing = None
-    except OSError as err:
-        raise DerivatorError(f"cannot write to {name!r}: {err.strerror}") from None
-    if existing is not None and not stat.S_ISREG(existing.st_mode):
-        _write_in_place(name, existing.st_mode, data)
-        return
-    target = Path(os.path.realpath(name))  # through symlinks: replace the file, not the link
-    mode = existing.st_mode & 0o7777 if existing is not None else _new_file_mode()
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as err:
-        raise DerivatorError(f"cannot write to {name!r}: {err.strerror}", hint="check that the folder exists and is writable") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
-        os.chmod(tmp, mode)  # mkstemp makes 0600; keep what the file had, or what a new file would get
-        _refuse_if_not_regular(target, name)  # it may have been swapped for a device since the stat
-        os.replace(tmp, target)
-    except BaseException as err:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(err, OSError):
-            raise DerivatorError(f"cannot write to {name!r}: {err.strerror}") from None
-        raise
-
-
-def _refuse_if_not_regular(target: Path, name: str) -> None:
-    try:
-        mode = os.lstat(target).st_mode
-    except FileNotFoundError:
-        return
-    if not stat.S_ISREG(mode):
-        raise DerivatorError(f"cannot write to {name!r}: it changed into {_kind(mode)} while being written",
-                             hint="name a regular file")
-
-
-def _kind(mode: int) -> str:
-    for test, kind in ((stat.S_ISDIR, "a directory"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a FIFO"),
-                       (stat.S_ISSOCK, "a socket"), (stat.S_ISLNK, "a symbolic link")):
-        if test(mode):
-            return kind
-    return "a special file"
-
-
-def _write_in_place(name: str, mode: int, data: bytes) -> None:
-    """Write to a character device or a FIFO the way a shell's `>` would, without creating, truncating
-    or replacing anything; other non-regular files are refused."""
-    if stat.S_ISDIR(mode):
-        raise DerivatorError(f"cannot write to {name!r}: it is a directory", hint="name a file")
-    if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
-        raise DerivatorError(f"cannot write to {name!r}: it is {_kind(mode)}",
-                             hint="derivator writes regular files, character devices such as /dev/null, and FIFOs")
-    try:
-        # O_NONBLOCK: a FIFO nobody reads fails at once (ENXIO) instead of waiting forever
-        fd = os.open(name, os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
-    except OSError as err:
-        if err.errno == errno.ENXIO:
-            raise DerivatorError(f"cannot write to {name!r}: it is a FIFO that nobody reads",
-                                 hint="start the reader first, or write to stdout with -o -") from None
-        raise DerivatorError(f"cannot write to {name!r}: {err.strerror}") from None
-    try:
-        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    except OSError as err:
-        raise DerivatorError(f"cannot write to {name!r}: {err.strerror}") from None
-    finally:
-        os.close(fd)
 
 
 def write_output_text(path: str | os.PathLike | None, text: str) -> None:
     """`--output`: stdout for None or "-", else the file, atomically (a newline is added if missing)."""
     text = text if text.endswith("\n") else text + "\n"
     if path is None or os.fspath(path) == "-":
+        _refuse_unencodable(text)
         sys.stdout.write(text)
         sys.stdout.flush()
         return
     atomic_write_text(path, text)
+
+
+def _refuse_unencodable(text: str) -> None:
+    """Output in an encoding that cannot hold it (PYTHONIOENCODING=ascii) is refused in one line, not
+    written with some characters replaced: a JSON or LaTeX file with '?' for σ would be wrong, silently."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except LookupError:
+        return
+    except UnicodeEncodeError as err:
+        raise DerivatorError(f"standard output's encoding ({encoding}) cannot write {text[err.start]!r}",
+                             hint="set PYTHONIOENCODING=utf-8, or write to a file with --output") from None
 
 
 def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
@@ -194,3 +108,78 @@ def read_input(path: str | os.PathLike) -> str:
     except OSError as err:
         raise DerivatorError(f"{name}: cannot read ({err.strerror})") from None
     return decode_input(data, name)
+
+
+# Reading a FIFO or stdin waits for whoever writes it, which is not work: it has its own bound (wall-clock
+# seconds, $DERIVATOR_INPUT_TIMEOUT) and its own message, and happens before any worker's time starts.
+INPUT_WAIT = 10.0
+ENV_INPUT_WAIT = "DERIVATOR_INPUT_TIMEOUT"
+
+
+def input_wait() -> float:
+    try:
+        value = float(os.environ.get(ENV_INPUT_WAIT, INPUT_WAIT))
+    except ValueError:
+        return INPUT_WAIT
+    return value if value > 0 and value == value else INPUT_WAIT
+
+
+def is_stream(path: str | os.PathLike) -> bool:
+    """stdin ("-"), a FIFO or a character device: data that arrives over time, not a file on disk."""
+    name = os.fspath(path)
+    if name == "-":
+        return True
+    try:
+        mode = os.stat(name).st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+
+
+def read_stream(path: str | os.PathLike, *, limit: int = MAX_INPUT_BYTES, wait: float | None = None) -> bytes:
+    """Up to limit + 1 bytes of stdin or a FIFO, until its end, for at most `wait` seconds in all."""
+    import select
+    import time
+
+    name = os.fspath(path)
+    label = "<stdin>" if name == "-" else name
+    wait = input_wait() if wait is None else wait
+    deadline = time.monotonic() + wait
+    if name == "-":
+        fd, owned = sys.stdin.fileno(), False
+    else:
+        try:
+            # O_NONBLOCK: opening a FIFO nobody writes to would block right here
+            fd, owned = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)), True
+        except OSError as err:
+            raise DerivatorError(f"{label}: cannot read ({err.strerror})") from None
+    if name == "-" and os.isatty(fd):
+        deadline = float("inf")  # someone is typing: they end the input (Ctrl-D) or the command (Ctrl-C)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while size <= limit:
+            left = deadline - time.monotonic()
+            ready = select.select([fd], [], [], None if left == float("inf") else max(left, 0))[0] if left > 0 else []
+            if not ready:
+                raise DerivatorError(f"{label}: no end of input after {wait:g} s of waiting",
+                                     hint=f"give a file, or close the pipe; ${ENV_INPUT_WAIT} sets how long to wait")
+            try:
+                chunk = os.read(fd, min(1 << 16, limit + 1 - size))
+            except BlockingIOError:
+                continue
+            if not chunk:
+                if owned and not chunks and time.monotonic() < deadline:
+                    # a FIFO opened before its writer: EOF now means "nobody yet", not "the end"
+                    time.sleep(0.05)
+                    continue
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as err:
+        raise DerivatorError(f"{label}: cannot read ({err.strerror})") from None
+    finally:
+        if owned:
+            os.close(fd)
+    return b"".join(chunks)
+

@@ -7,8 +7,9 @@ nor threads can interrupt, but SIGKILL can.
 
 Time is counted in CPU seconds of the worker (read from /proc while waiting), so a verdict does not
 depend on how busy the machine is: on an idle machine that is the wall-clock time, on a loaded one the
-same input gets the same amount of work. A wall-clock backstop (2× the limit + 1 s) ends a worker that
-blocks without working; where /proc does not exist the limit is plain wall-clock time.
+same input gets the same amount of work. A worker whose CPU time stands still for 2× the limit + 1 s
+blocks without working and is ended; one that works slowly because the machine is busy is not (the wall
+clock ends it only at 10× the limit + 10 s). Where /proc does not exist the limit is plain wall-clock time.
 
 Forking (not spawning) costs about a millisecond and no imports: the parent (the CLI, before SymPy is
 imported) stays light, and the child inherits everything already loaded. The result comes back pickled
@@ -19,6 +20,7 @@ Where `os.fork` does not exist (Windows) the work runs in-process without limits
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import re
@@ -26,6 +28,7 @@ import select
 import signal
 import struct
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -42,6 +45,8 @@ ENV_DISABLE = "DERIVATOR_NO_SANDBOX"  # "1": run in-process (debugging with a de
 # (SIGSEGV) is caught and reported in one line like any other failure.
 RECURSION_LIMIT = 10_000
 
+MAX_TIMEOUT = 1e6  # seconds (11 days)
+MAX_MEMORY = 1024**5  # bytes (1 PiB)
 _UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 
 
@@ -62,6 +67,8 @@ def parse_memory(text: str) -> int:
     if not match:
         raise DerivatorError(f"cannot read memory size {text!r}", hint="write e.g. 512M, 2G or 0 for no limit")
     size = int(float(match.group(1)) * _UNITS[match.group(2)])
+    if size > MAX_MEMORY:  # past what RLIMIT_AS can hold; no machine has it anyway
+        raise DerivatorError(f"memory limit {text!r} is too large", hint="use at most 1024T, or 0 for no limit")
     if 0 < size < 64 * 1024**2:
         raise DerivatorError(f"memory limit {text!r} is too small to start Python", hint="use at least 64M")
     return size
@@ -74,13 +81,18 @@ def parse_timeout(text: str | float) -> float:
         raise DerivatorError(f"cannot read timeout {text!r}", hint="seconds, e.g. 10 or 0.5; 0 for no limit") from None
     if value < 0 or value != value:
         raise DerivatorError(f"timeout {text!r} must be 0 or more seconds")
+    if value > MAX_TIMEOUT:  # inf, 1e20: past what the CPU limit can hold
+        raise DerivatorError(f"timeout {text!r} is too large", hint=f"use at most {MAX_TIMEOUT:g} seconds, or 0 for no limit")
     return value
 
 
-def limits_from(timeout: str | float | None = None, max_memory: str | None = None) -> Limits:
-    """Limits from command-line options, else the environment, else the defaults."""
+def limits_from(timeout: str | float | None = None, max_memory: str | None = None, *,
+                default_timeout: float = DEFAULT_TIMEOUT) -> Limits:
+    """Limits from command-line options, else the environment, else the defaults. A timeout the user
+    gives is the whole command's; `default_timeout` is the command's own default (a document needs more
+    than a derivation)."""
     if timeout is None:
-        timeout = os.environ.get(ENV_TIMEOUT, DEFAULT_TIMEOUT)
+        timeout = os.environ.get(ENV_TIMEOUT, default_timeout)
     if max_memory is None:
         max_memory = os.environ.get(ENV_MAX_MEMORY)
     memory = DEFAULT_MAX_MEMORY if max_memory is None else parse_memory(str(max_memory))
@@ -103,12 +115,92 @@ def _mapped_bytes() -> int:
         return 0
 
 
-def _child(fn: Callable, args: tuple, kwargs: dict, limits: Limits, out: int) -> None:
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP reached the parent while a worker ran: the worker is killed, then this is raised
+    (a BaseException, like KeyboardInterrupt, so no `except Exception` between here and the CLI eats it)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+_END_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+_PR_SET_PDEATHSIG = 1
+
+
+@functools.lru_cache(maxsize=1)
+def _prctl() -> Callable[..., int] | None:
+    # looked up in the parent, once: a forked child then calls it without importing ctypes again
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None  # no prctl: the parent's signal handlers still end the worker on SIGTERM/SIGHUP
+
+
+def die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (even by SIGKILL, which no handler sees)."""
+    prctl = _prctl()
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise Terminated(signum)
+
+
+def end_on_signals() -> None:
+    """In the CLI's main thread: SIGTERM and SIGHUP raise Terminated, so `finally` blocks and the worker
+    clean-up run (the default action would end the CLI at once and leave its worker running)."""
+    if threading.current_thread() is threading.main_thread():
+        for signum in _END_SIGNALS:
+            signal.signal(signum, _raise_terminated)
+
+
+class _EndWorkerOnSignal:
+    """While a worker runs: SIGTERM/SIGHUP to the parent raise Terminated (the caller kills the worker).
+    Only the main thread may set handlers; elsewhere the worker relies on die_with_parent alone."""
+
+    def __enter__(self) -> "_EndWorkerOnSignal":
+        self.previous: dict[int, Any] = {}
+        if threading.current_thread() is threading.main_thread():
+            for signum in _END_SIGNALS:
+                self.previous[signum] = signal.signal(signum, _raise_terminated)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+
+
+def one_blas_thread() -> None:
+    """One BLAS thread: each thread's buffers count against the memory limit (importing NumPy alone can
+    exhaust a small one), and the work is single-threaded SymPy anyway. Effective before NumPy loads."""
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
+
+
+def _child(fn: Callable, args: tuple, kwargs: dict, limits: Limits, out: int, parent: int) -> None:
     """Runs in the forked child; never returns."""
     status = 0
     try:
+        for signum in _END_SIGNALS:
+            signal.signal(signum, signal.SIG_DFL)
+        die_with_parent()
+        if os.getppid() != parent:  # the parent died before the request above took effect
+            os._exit(70)
         import resource
 
+        one_blas_thread()
+        if not os.environ.get("DERIVATOR_DEBUG"):
+            # what C libraries print on their way down ("OpenBLAS error: Memory allocation failed") would
+            # be a second line; the parent reports every outcome itself, in one
+            quiet = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(quiet, 2)
+            os.close(quiet)
         if limits.max_memory:
             # the limit is on what the work adds: a parent that already maps a lot (torch, SciPy) would
             # otherwise fail at its first allocation
@@ -156,6 +248,7 @@ def _child(fn: Callable, args: tuple, kwargs: dict, limits: Limits, out: int) ->
 
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 _POLL = 0.05  # seconds between looks at the worker's CPU time
+WALL_FACTOR = 10  # the wall-clock last resort: 10 × the limit + 10 s (CPU time is the limit itself)
 
 
 def _cpu_seconds(pid: int) -> float | None:
@@ -169,11 +262,20 @@ def _cpu_seconds(pid: int) -> float | None:
 
 
 def _read_all(fd: int, pid: int, limits: Limits) -> bytes | None:
-    """Everything the child writes, or None when its time is up first."""
+    """Everything the child writes, or None when its time is up first.
+
+    With /proc the limit is CPU time. A worker that is not working at all (its CPU time stands still for
+    2 × the limit + 1 s) is stopped too; the wall clock is only a last resort, far out (WALL_FACTOR × the
+    limit): a loaded machine stretches wall time, and must not change the verdict."""
     chunks = []
     start = time.monotonic()
     measured = _cpu_seconds(pid) is not None
-    wall = (2 * limits.timeout + 1 if measured else limits.timeout) if limits.timeout else None
+    if not limits.timeout:
+        wall = None
+    else:
+        wall = WALL_FACTOR * limits.timeout + 10 if measured else limits.timeout
+    idle = 2 * limits.timeout + 1
+    last_cpu, last_progress = 0.0, start
     while True:
         wait = None
         if wall is not None:
@@ -185,9 +287,17 @@ def _read_all(fd: int, pid: int, limits: Limits) -> bytes | None:
         if not ready:
             if wall is None:
                 continue
-            if not measured or (_cpu_seconds(pid) or 0.0) > limits.timeout:
-                if measured or time.monotonic() - start >= wall:
+            if not measured:
+                if time.monotonic() - start >= wall:
                     return None
+                continue
+            cpu, now = _cpu_seconds(pid) or 0.0, time.monotonic()
+            if cpu > limits.timeout:
+                return None
+            if cpu > last_cpu:
+                last_cpu, last_progress = cpu, now
+            elif now - last_progress > idle:
+                return None  # blocked, not working
             continue
         chunk = os.read(fd, 1 << 20)
         if not chunk:
@@ -206,22 +316,32 @@ def run_limited(fn: Callable[..., Any], *args: Any, limits: Limits | None = None
         return fn(*args, **kwargs)
     for stream in (sys.stdout, sys.stderr):
         stream.flush()  # else the child inherits and repeats whatever is still buffered
+    _prctl()
     read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read_end)
-        _child(fn, args, kwargs, limits, write_end)
-    os.close(write_end)
-    try:
-        data = _read_all(read_end, pid, limits)
-        if data is None:
-            os.kill(pid, signal.SIGKILL)
-    except BaseException:  # Ctrl-C: take the child down too
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        raise
-    finally:
-        os.close(read_end)
+    parent = os.getpid()
+    pid = 0
+    with _EndWorkerOnSignal():  # set before the fork: no moment where a SIGTERM leaves the worker behind
+        try:
+            pid = os.fork()
+            if pid == 0:
+                os.close(read_end)
+                _child(fn, args, kwargs, limits, write_end, parent)
+            os.close(write_end)
+            write_end = -1
+            data = _read_all(read_end, pid, limits)
+            if data is None:
+                os.kill(pid, signal.SIGKILL)
+        except BaseException:  # Ctrl-C, SIGTERM, SIGHUP: take the child down too
+            if os.getpid() != parent:  # a signal in the child before it reset its handlers
+                os._exit(70)
+            if pid:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            raise
+        finally:
+            os.close(read_end)
+            if write_end >= 0:
+                os.close(write_end)
     _, status = os.waitpid(pid, 0)
     if data is None:
         raise LimitError(
@@ -264,6 +384,12 @@ def _outcome(data: bytes, status: int, limits: Limits) -> Any:
         raise DerivatorError(
             f"the worker process crashed ({signal.Signals(number).name}) on this input",
             hint="the input may be too deeply nested or too large",
+        )
+    if limits.max_memory and os.WIFEXITED(status) and os.WEXITSTATUS(status) != 0:
+        # a C library that cannot allocate under the address-space limit exits on its own (OpenBLAS does)
+        raise LimitError(
+            f"ran out of memory (limit {_human(limits.max_memory)}) before an answer",
+            hint="raise the limit with --max-memory",
         )
     raise DerivatorError(
         "the worker process ended without an answer",

@@ -48,6 +48,11 @@ def read_source(path: str) -> str:
         raise DerivatorError("permission denied", path) from None
     except OSError as err:
         raise DerivatorError(f"cannot read: {err.strerror or err}", path) from None
+    return decode_source(data, path)
+
+
+def decode_source(data: bytes, path: str) -> str:
+    """The text of a document's bytes, or a DerivatorError saying why it is not text."""
     if len(data) > MAX_FILE_BYTES:
         raise DerivatorError(f"file larger than {MAX_FILE_BYTES // 1_000_000} MB", path, "split it or check one post at a time")
     if b"\x00" in data:
@@ -59,11 +64,12 @@ def read_source(path: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def check_file(path: str) -> CheckReport:
-    """Read and judge one file ("-" is stdin). An unreadable input gives a report with `error` set."""
+def check_file(path: str, data: bytes | None = None) -> CheckReport:
+    """Read and judge one file ("-" is stdin); `data`: its bytes, already read (from a pipe, by the
+    caller). An unreadable input gives a report with `error` set."""
     name = "<stdin>" if path == "-" else path
     try:
-        text = read_source(path)
+        text = read_source(path) if data is None else decode_source(data, path)
         return check_text(text, name)
     except DerivatorError as err:
         return CheckReport(file=name, error=str(err))

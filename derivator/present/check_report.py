@@ -15,6 +15,7 @@ from functools import cache
 from derivator.catalog import reading_function
 from derivator.check.report import CheckReport, ClaimResult, Note
 from derivator.i18n import words
+from derivator.present.markup import markdown_code, markdown_text, printable
 from derivator.present.tex import tex_escape
 
 # parameters holding LaTeX (formatted as math); the others are plain text or line numbers
@@ -41,6 +42,15 @@ class Style:
 
 
 class TerminalStyle(Style):
+    """Text quoted from a document may hold escape sequences (ESC[8m hides the rest of the line): shown
+    as visible escapes, never sent to the terminal."""
+
+    def text(self, s: str) -> str:
+        return printable(s)
+
+    def code(self, s: str) -> str:
+        return printable(s)
+
     def math(self, tex: str) -> str:
         leibniz = re.fullmatch(r"\\frac\{d(\\?\w+)\}\{d(\\?\w+)\}", tex)
         if leibniz:
@@ -60,7 +70,7 @@ def _greek(name: str) -> str:
 
 class MarkdownStyle(Style):
     def text(self, s: str) -> str:
-        return s.replace("|", "\\|")
+        return markdown_text(s)
 
     def code(self, s: str) -> str:
         return _md_code(s)
@@ -222,10 +232,7 @@ def render_json_many(reports: list[CheckReport], lang: str = "en") -> str:
 
 
 def _md_code(s: str) -> str:
-    s = " ".join(s.split()).replace("|", "\\|")
-    fence = "``" if "`" in s else "`"
-    pad = " " if s.startswith("`") or s.endswith("`") else ""
-    return f"{fence}{pad}{s}{pad}{fence}"
+    return markdown_code(s)
 
 
 def render_markdown(report: CheckReport, lang: str = "en") -> str:
@@ -340,7 +347,7 @@ def render_terminal(report: CheckReport, lang: str = "en", console=None) -> None
             colour = "dim" if c.kind == "definition" and c.status == "ok" else colours[c.status]
             if c.follows is False:
                 colour = "bold red"
-            table.add_row(str(c.line), Text(verdict(c, lang), style=colour), Text(c.text), Text("\n".join(details(c, lang, style))))
+            table.add_row(str(c.line), Text(verdict(c, lang), style=colour), Text(printable(c.text)), Text("\n".join(details(c, lang, style))))
         console.print(table)
     console.print(Text(summary(report, lang, style), style="bold green" if report.ok else "bold red"))
 

@@ -21,14 +21,14 @@ only), and each fact's checked steps.
 from __future__ import annotations
 
 import sympy as sp
-from sympy.printing.str import StrPrinter
 
 from derivator.analysis.facts import Facts
+from derivator.present.json import ReadableStrPrinter, sympy_str
 from derivator.present.facts_render import REL_LATEX, _sentence, lmath, omission_text
 from derivator.verify import plain
 
 
-class _SetPrinter(StrPrinter):
+class _SetPrinter(ReadableStrPrinter):
     """sstr, but finite sets as FiniteSet(…) (sympify reads "{0}" as a Python set)."""
 
     def _print_FiniteSet(self, s):
@@ -103,8 +103,8 @@ def _step(step, facts: Facts, lang: str) -> dict:
     return {
         "rule": step.rule,
         "relation": rel,
-        "before": sp.sstr(step.before),
-        "after": sp.sstr(step.after),
+        "before": sympy_str(step.before),
+        "after": sympy_str(step.after),
         "latex": "" if rel == "text" else f"{lmath(step.before)} {REL_LATEX.get(rel, rel)} {lmath(step.after)}",
         "verified": step.verified,
         "method": v.method if v else None,

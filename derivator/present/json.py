@@ -1,14 +1,21 @@
 """JSON: the documented, stable schema other tools (and derivator's own checks) read.
 
 `definition`, `derivative` and `output_form` are strings `sympy.sympify` reads back with SymPy's
-built-in functions only (σ written out as 1/(1+exp(-x))).
+built-in functions only (σ written out as 1/(1+exp(-x))). A symbol whose name sympify would read as
+something else — I, E, oo, nan, S, beta, Symbol, N, a Python builtin, a name Python normalises (ℌ → H) —
+is written Symbol('beta'), so every expression reads back exactly.
 """
 
 from __future__ import annotations
 
+import builtins
 import json as _json
+import keyword
+import unicodedata
+from functools import lru_cache
 
 import sympy as sp
+from sympy.printing.str import StrPrinter
 
 from derivator import __version__
 from derivator.present.narration import say
@@ -17,13 +24,39 @@ from derivator.core.trace import SCHEMA_VERSION, Derivation, Step
 from derivator.verify import plain
 
 
+@lru_cache(maxsize=1)
+def _sympify_names() -> frozenset[str]:
+    """Every name sympify resolves itself instead of making a Symbol: SymPy's namespace and Python's
+    builtins (what sympy.parsing.sympy_parser evaluates in)."""
+    return frozenset(sp.__all__) | frozenset(vars(builtins)) | frozenset(keyword.kwlist)
+
+
+def reads_back(name: str) -> bool:
+    """Whether sympify(name) is Symbol(name)."""
+    return (name.isidentifier() and name not in _sympify_names() and unicodedata.normalize("NFKC", name) == name
+            and not name.startswith("_"))
+
+
+class ReadableStrPrinter(StrPrinter):
+    """sstr, with symbols sympify would misread written Symbol('name')."""
+
+    def _print_Symbol(self, expr: sp.Symbol) -> str:
+        name = expr.name
+        return name if reads_back(name) else f"Symbol({name!r})"
+
+
+def sympy_str(expr) -> str:
+    """A SymPy object as a string sympify reads back exactly."""
+    return ReadableStrPrinter().doprint(expr)
+
+
 def builtin_str(expr: sp.Expr) -> str:
-    return sp.sstr(plain(expr))
+    return sympy_str(plain(expr))
 
 
 def _jsonable(value):
     if isinstance(value, sp.Basic):
-        return sp.sstr(value)
+        return sympy_str(value)
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     if isinstance(value, (str, int, float, bool)) or value is None:
@@ -36,8 +69,8 @@ def _step(step: Step, lang: str) -> dict:
     return {
         "rule": step.rule,
         "description": say(step, lang, to_latex),
-        "before": sp.sstr(step.before),
-        "after": sp.sstr(step.after),
+        "before": sympy_str(step.before),
+        "after": sympy_str(step.after),
         "latex": to_latex(step.after),
         "verified": step.verified,
         "method": v.method if v else None,
@@ -58,23 +91,23 @@ def to_dict(d: Derivation, lang: str = "en", facts=None) -> dict:
         "definition": builtin_str(d.definition),
         "derivative": builtin_str(d.derivative),
         "derivative_latex": to_latex(d.derivative),
-        "output_form": sp.sstr(d.output_form) if d.output_form is not None else None,
+        "output_form": sympy_str(d.output_form) if d.output_form is not None else None,
         "verified": d.verified,
         "steps": [_step(s, lang) for s in d.steps],
         "output_steps": [_step(s, lang) for s in d.output_steps],
         "kinks": [
             {
-                "at": sp.sstr(k.at),
-                "left": sp.sstr(k.left),
-                "right": sp.sstr(k.right),
+                "at": sympy_str(k.at),
+                "left": sympy_str(k.left),
+                "right": sympy_str(k.right),
                 "convention": k.convention,
-                "value": sp.sstr(k.value) if k.value is not None else None,
+                "value": sympy_str(k.value) if k.value is not None else None,
                 "jump": k.jump,
                 "source": k.source,
             }
             for k in d.kinks
         ],
-        "lemmas": [{"name": lm.name, "statement": f"{sp.sstr(lm.statement_lhs)} = {sp.sstr(lm.statement_rhs)}"} for lm in d.lemmas],
+        "lemmas": [{"name": lm.name, "statement": f"{sympy_str(lm.statement_lhs)} = {sympy_str(lm.statement_rhs)}"} for lm in d.lemmas],
     }
     if d.partial:
         # only then, so a complete derivation's JSON is exactly what it always was

@@ -9,13 +9,14 @@ from __future__ import annotations
 from derivator.i18n import rule_name, t
 from derivator.present.narration import convention_label
 from derivator.present.narration import lhs_latex, say, status, verification_label
+from derivator.present.markup import markdown_text
 from derivator.core.printing import to_latex
 from derivator.core.trace import Derivation
 
 
 def escape(text: str) -> str:
-    """Prose that may hold code-like words (shrink_backward): no accidental emphasis."""
-    return text.replace("\\", "\\\\").replace("_", "\\_").replace("*", "\\*").replace("<", "&lt;")
+    """Prose that may hold code-like words (shrink_backward): no accidental emphasis, no raw HTML."""
+    return markdown_text(text)
 
 
 def inline(tex: str) -> str:

@@ -25,7 +25,7 @@ _TEX_UNICODE = {
     "⟨": r"\ensuremath{\langle}", "⟩": r"\ensuremath{\rangle}", "∘": r"\ensuremath{\circ}", "°": r"\ensuremath{^\circ}",
     "…": r"\dots{}", "—": "---", "–": "--", "‘": "`", "’": "'", "“": "``", "”": "''", "\u00a0": "~",
     "ℝ": r"\ensuremath{\mathbb{R}}", "ℕ": r"\ensuremath{\mathbb{N}}", "ℤ": r"\ensuremath{\mathbb{Z}}",
-    "ℚ": r"\ensuremath{\mathbb{Q}}", "ℂ": r"\ensuremath{\mathbb{C}}",
+    "ℚ": r"\ensuremath{\mathbb{Q}}", "ℂ": r"\ensuremath{\mathbb{C}}", "∪": r"\ensuremath{\cup}", "∩": r"\ensuremath{\cap}",
     "″": r"\ensuremath{''}", "✗": r"\ensuremath{\times}",
     "✓": r"\ensuremath{\checkmark}", "⚠": r"(!)", "|": r"\textbar{}", "<": r"\textless{}", ">": r"\textgreater{}",
 }
@@ -55,7 +55,8 @@ def _unicode_tex(ch: str) -> str:
     return ch
 
 
-_TEX_RE = re.compile("[" + re.escape("".join(_TEX_SPECIAL)) + "]|[^\x00-\x7f]|[|<>]")
+_TEX_RE = re.compile("[" + re.escape("".join(_TEX_SPECIAL)) + "]|[^\x20-\x7e]|[|<>]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def tex_escape(text: str, *, ascii_only: bool = False) -> str:
@@ -63,6 +64,8 @@ def tex_escape(text: str, *, ascii_only: bool = False) -> str:
     without Unicode fonts) writes a character TeX has no macro for as '?', so the document compiles."""
     def one(m: re.Match[str]) -> str:
         ch = m.group(0)
+        if _CONTROL.fullmatch(ch):  # never a raw control character: TeX reads ^^[ and friends as input
+            return ch if ch in "\t\n\r" else "?"
         out = _TEX_SPECIAL.get(ch) or _unicode_tex(ch)
         return "?" if ascii_only and out == ch and ord(ch) > 127 else out
 

@@ -14,6 +14,8 @@ Every document holds the definition, the plot, the steps, the output form and th
 from __future__ import annotations
 
 import json
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -182,7 +184,8 @@ class _TextTable:
         self._lang, self._escape = lang, escape
 
     def __getattr__(self, key: str) -> str:
-        if key.startswith("_"):
+        # (the sandbox asks every callable for these two; a catalog word would read as "yes, unsafe")
+        if key.startswith("_") or key in ("unsafe_callable", "alters_data"):
             raise AttributeError(key)
         return self._escape(t(f"doc.{key}", self._lang))
 
@@ -208,9 +211,19 @@ def _loader(template_dir: Path | None) -> jinja2.BaseLoader:
     return jinja2.ChoiceLoader(loaders)
 
 
-def latex_environment(template_dir: Path | None = None) -> jinja2.Environment:
+def _environment_class(template_dir: Path | None, trusted: bool) -> type[jinja2.Environment]:
+    """A user's template folder is rendered in Jinja2's sandbox unless --trust-templates: a template
+    downloaded with a theme must not read files or run code (`cycler.__init__.__globals__.os`)."""
+    if template_dir is None or trusted:
+        return jinja2.Environment
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment
+
+
+def latex_environment(template_dir: Path | None = None, *, trusted: bool = False) -> jinja2.Environment:
     # TeX-friendly delimiters; StrictUndefined so a typo in a template fails instead of printing nothing
-    env = jinja2.Environment(
+    env = _environment_class(template_dir, trusted)(
         loader=_loader(template_dir),
         block_start_string=r"\BLOCK{", block_end_string="}",
         variable_start_string=r"\VAR{", variable_end_string="}",
@@ -223,8 +236,8 @@ def latex_environment(template_dir: Path | None = None) -> jinja2.Environment:
     return env
 
 
-def markdown_environment(template_dir: Path | None = None) -> jinja2.Environment:
-    env = jinja2.Environment(loader=_loader(template_dir), trim_blocks=True, lstrip_blocks=True,
+def markdown_environment(template_dir: Path | None = None, *, trusted: bool = False) -> jinja2.Environment:
+    env = _environment_class(template_dir, trusted)(loader=_loader(template_dir), trim_blocks=True, lstrip_blocks=True,
                              autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     # a JSON string is a YAML double-quoted scalar: safe for any title in front matter
     env.filters["yaml_str"] = lambda s: json.dumps(str(s), ensure_ascii=False)
@@ -241,32 +254,60 @@ def _get(env: jinja2.Environment, names: list[str], template: str) -> jinja2.Tem
         raise DerivatorError(f"template error: {err.message}", where=f"{err.filename}:{err.lineno}") from None
 
 
+def _render(tpl: jinja2.Template, ctx: dict, template: str) -> str:
+    """tpl.render, with every failure of the template itself (a missing include, an unsafe attribute in
+    the sandbox, 1/0, a recursive macro) as one line naming the template file and line."""
+    try:
+        return tpl.render(**ctx)
+    except MemoryError:
+        raise
+    except jinja2.TemplateSyntaxError as err:
+        raise DerivatorError(f"template error: {err.message}", where=f"{err.filename}:{err.lineno}") from None
+    except (jinja2.TemplateError, Exception) as err:  # noqa: BLE001 — a template is a program of its own
+        message = getattr(err, "message", None) or str(err) or type(err).__name__
+        if isinstance(err, jinja2.TemplateNotFound):
+            message = f"no template {err.name!r} (included or extended)"
+        elif not isinstance(err, jinja2.TemplateError):
+            message = f"{type(err).__name__}: {message}"
+        raise DerivatorError(f"template error: {' '.join(str(message).split())[:300]}", where=_template_line(err, tpl, template),
+                             hint="fix the template, or leave --templates out") from None
+
+
+def _template_line(err: BaseException, tpl: jinja2.Template, template: str) -> str:
+    """file:line of the innermost template frame of a failure (Jinja2 maps its frames to template lines)."""
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if not f.filename.endswith(".py")]
+    if frames:
+        return f"{frames[-1].filename}:{frames[-1].lineno}"
+    return tpl.filename or template
+
+
 # --- documents -------------------------------------------------------------------------------------
 
 
 def render_document(d: Derivation, template: str = "article", *, lang: str = "en", flavor: str = "github",
                     template_dir: Path | None = None, plot: str | None = None,
-                    code_format: str = "numpy", facts=None) -> Document:
+                    code_format: str = "numpy", facts=None, trust_templates: bool = False) -> Document:
     """Render one document; `plot` is the file name the document refers to (None: no graph); `facts`
     (derivator.analysis.facts.Facts) fills the templates' `properties` block."""
     template_dir = Path(template_dir) if template_dir else None
     user_tex = template_dir is not None and (template_dir / f"{template}.tex").is_file()
     if template in _FILES or user_tex:
-        env = latex_environment(template_dir)
+        if lang != "ja":
+            _refuse_names_pdflatex_cannot_set(d)
+        env = latex_environment(template_dir, trusted=trust_templates)
         tpl = _get(env, [_FILES.get(template, f"{template}.tex")], template)
         ctx = latex_context(d, lang, plot=plot, code_format=code_format)
         if facts is not None:
             from derivator.present.facts_doc import properties_latex
 
             ctx["properties"] = properties_latex(facts, lang, slide=template == "beamer")
-        try:
-            text = tpl.render(**ctx)
-        except jinja2.UndefinedError as err:
-            raise DerivatorError(f"template error: {err.message}", where=template) from None
+        text = _render(tpl, ctx, template)
         return Document(text.lstrip("\n"), "tex", "lualatex" if lang == "ja" else "pdflatex", "pdf")
     if flavor not in FLAVORS:
         flavor_module(flavor)  # raises the one-line error
-    env = markdown_environment(template_dir)
+    env = markdown_environment(template_dir, trusted=trust_templates)
     names = [f"blog/{flavor}.md", "blog/base.md"] if template == "blog" else [f"{template}.md", template]
     tpl = _get(env, names, template)
     ctx = markdown_context(d, flavor, lang, plot=plot, code_format=code_format)
@@ -274,32 +315,95 @@ def render_document(d: Derivation, template: str = "article", *, lang: str = "en
         from derivator.present.facts_doc import properties_markdown
 
         ctx["properties"] = properties_markdown(facts, flavor, lang)
-    try:
-        text = tpl.render(**ctx)
-    except jinja2.UndefinedError as err:
-        raise DerivatorError(f"template error: {err.message}", where=template) from None
+    text = _render(tpl, ctx, template)
     return Document(text, "markdown", None, "png")
+
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def side_file(out: Path, suffix: str) -> Path:
+    """The plot beside a document: report.tex → report-plot.pdf. Its name is written into the document
+    (\\includegraphics, an image link), so it keeps only letters, digits, '.', '_' and '-' of the
+    document's name: no TeX or Markdown in it can break out of the reference."""
+    stem = _SAFE_NAME.sub("_", out.stem).strip("._") or "document"
+    return out.with_name(f"{stem[:200]}-plot.{suffix}")
+
+
+def refuse_foreign_side_file(path: Path, force: bool) -> None:
+    """A side file that exists but that derivator did not draw (no mark in its metadata) is someone
+    else's: it is replaced only with --force, and a non-regular one (FIFO, device, folder) never."""
+    import stat
+
+    from derivator.publish.plot import made_by_derivator
+
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as err:
+        raise DerivatorError(f"cannot write the plot {os.fspath(path)!r}: {err.strerror}") from None
+    if not (stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode)):
+        raise DerivatorError(f"the plot file {os.fspath(path)!r} exists and is not a regular file",
+                             hint="move it away, or write the document under another name")
+    if not force and not made_by_derivator(path):
+        raise DerivatorError(f"{os.fspath(path)!r} exists and was not made by derivator",
+                             hint="the document's plot goes there: move it away, or pass --force to replace it")
+
+
+def _refuse_names_pdflatex_cannot_set(d: Derivation) -> None:
+    """pdflatex has no glyph for a symbol named σ, neither in math nor in the code listing: say so in one
+    line instead of writing an article that does not compile (sigma prints as σ; lualatex has the glyph)."""
+    odd = sorted(s.name for s in d.definition.free_symbols | {d.variable} if not s.name.isascii())
+    if odd:
+        which = "--var" if d.variable.name in odd else "the symbol"
+        raise DerivatorError(f"{which} {odd[0]!r} is not ASCII: pdflatex cannot set it in the document",
+                             hint="spell Greek letters out (--var sigma prints as σ), or use --lang ja (lualatex)")
+
+
+def _refuse_unwritable(out: Path) -> None:
+    """What would make writing the document fail whatever it holds: a folder there, no folder to put it
+    in, a name longer than the file system allows."""
+    if os.path.isdir(out):
+        raise DerivatorError(f"cannot write to {str(out)!r}: it is a directory", hint="name a file")
+    folder = out.parent
+    if not os.path.isdir(folder):
+        raise DerivatorError(f"cannot write to {str(out)!r}: there is no folder {str(folder)!r}",
+                             hint="create the folder first")
+    try:
+        limit = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
+    if len(os.fsencode(out.name)) > limit:
+        raise DerivatorError(f"cannot write to {str(out)[:60]!r}…: file name too long (over {limit} bytes)",
+                             hint="choose a shorter name")
 
 
 def write_document(d: Derivation, out: Path, template: str = "article", *, lang: str = "en",
                    flavor: str = "github", template_dir: Path | None = None, code_format: str = "numpy",
-                   with_plot: bool = True, facts=None) -> list[Path]:
-    """Write the document and, beside it, the plot it refers to. Returns the files written."""
+                   with_plot: bool = True, facts=None, force: bool = False,
+                   trust_templates: bool = False) -> list[Path]:
+    """Write the document and, beside it, the plot it refers to, each through the atomic writer.
+    Returns the files written."""
+    from derivator.core.files import atomic_write_text
     from derivator.publish.plot import plot as draw
 
     out = Path(out)
+    _refuse_unwritable(out)  # before the plot is drawn beside it: never a plot without its document
     probe = render_document(d, template, lang=lang, flavor=flavor, template_dir=template_dir,
-                            code_format=code_format)
+                            code_format=code_format, trust_templates=trust_templates)
     written = []
     plot_name = None
-    if with_plot:
-        plot_path = out.with_name(f"{out.stem}-plot.{probe.plot_suffix}")
-        draw(d, plot_path, lang=lang)
-        written.append(plot_path)
+    plot_path = side_file(out, probe.plot_suffix) if with_plot else None
+    if plot_path is not None:
+        refuse_foreign_side_file(plot_path, force)
         plot_name = plot_path.name
     doc = render_document(d, template, lang=lang, flavor=flavor, template_dir=template_dir, plot=plot_name,
-                          code_format=code_format, facts=facts)
-    out.write_text(doc.text, encoding="utf-8")
+                          code_format=code_format, facts=facts, trust_templates=trust_templates)
+    if plot_path is not None:
+        draw(d, plot_path, lang=lang)
+        written.append(plot_path)
+    atomic_write_text(out, doc.text)
     return [out, *written]
 
 
@@ -333,10 +437,12 @@ def run_doc(expression: str, options: dict) -> tuple[str | None, list[str]]:
         nbformat.validate(nb)
         if out is None:
             return nbformat.writes(nb), []
-        nbformat.write(nb, str(out))
+        from derivator.core.files import atomic_write_text
+
+        atomic_write_text(out, nbformat.writes(nb) + "\n")
         return None, [str(out)]
     common = dict(lang=o["lang"], flavor=o["flavor"], template_dir=o.get("templates"), code_format=o["code"],
-                  facts=found)
+                  facts=found, trust_templates=o.get("trust_templates", False))
     if out is None:
         return render_document(d, o["template"], **common).text, []
-    return None, [str(p) for p in write_document(d, out, o["template"], **common)]
+    return None, [str(p) for p in write_document(d, out, o["template"], force=o.get("force", False), **common)]

@@ -9,7 +9,6 @@ checks the derivative against a central difference — so a student can run and 
 from __future__ import annotations
 
 import base64
-import tempfile
 from pathlib import Path
 
 import nbformat
@@ -18,7 +17,7 @@ from nbformat import v4
 from derivator import __version__
 from derivator.present.codegen import export_code, names
 from derivator.i18n import t
-from derivator.publish.plot import labels, plot
+from derivator.publish.plot import figure, figure_bytes, labels
 from derivator.present.flavors import jupyter
 from derivator.core.printing import to_latex
 from derivator.core.trace import Derivation
@@ -27,8 +26,7 @@ PLOT_ATTACHMENT = "plot.png"
 
 
 def _plot_png(d: Derivation, lang: str) -> bytes:
-    with tempfile.TemporaryDirectory() as tmp:
-        return plot(d, Path(tmp) / PLOT_ATTACHMENT, lang=lang).read_bytes()
+    return figure_bytes(figure(d, lang=lang), "png", lang)
 
 
 def _md(text: str, **kwargs) -> nbformat.NotebookNode:
@@ -105,8 +103,9 @@ def _check(n, kinks: list[float]) -> str:
 
 
 def write_notebook(d: Derivation, path: str | Path, *, lang: str = "en") -> Path:
+    from derivator.core.files import atomic_write_text
+
     nb = build_notebook(d, lang=lang)
     nbformat.validate(nb)
-    path = Path(path)
-    nbformat.write(nb, str(path))
-    return path
+    atomic_write_text(path, nbformat.writes(nb) + "\n")
+    return Path(path)

@@ -26,7 +26,7 @@ from derivator.core.errors import DerivatorError
 from derivator.i18n import t
 from derivator.core.functions import NamedFunction
 from derivator.core.trace import Derivation, Kink
-from derivator.verify import plain
+from derivator.verify import lambdify_safe, plain
 
 if TYPE_CHECKING:
     from derivator.present.compare import Column
@@ -152,7 +152,7 @@ def _numeric(expr: sp.Expr, x: sp.Symbol, params: dict[str, float] | None) -> ca
         import scipy.special  # noqa: F401  (erf and friends, which NumPy lacks)
     except ImportError:
         # without SciPy: Python's math module, one point at a time (slower, same values)
-        scalar = sp.lambdify(x, expr, modules="math")
+        scalar = lambdify_safe(x, expr, modules="math")
 
         def safe(t: float) -> float:
             try:
@@ -161,7 +161,7 @@ def _numeric(expr: sp.Expr, x: sp.Symbol, params: dict[str, float] | None) -> ca
                 return float("nan")  # outside the domain: a gap in the curve, as NumPy gives
 
         return np.vectorize(safe, otypes=[float])
-    return sp.lambdify(x, expr, modules=["scipy", "numpy"])
+    return lambdify_safe(x, expr, modules=["scipy", "numpy"])
 
 
 def _sample(fn: callable, xs: np.ndarray) -> np.ndarray:
@@ -247,21 +247,67 @@ def _ylim(c: Curves) -> tuple[float, float]:
     return float(lo - pad), float(hi + pad)
 
 
+# Every figure says in its metadata that derivator drew it: that is how `doc` knows an existing side
+# file (report-plot.pdf) is its own to replace, and that one with another origin needs --force.
+MAKER = "derivator"
+_MAKER_MARKS = {"pdf": b"/Creator (derivator)", "png": b"tEXtSoftware\x00derivator",
+                "svg": b"<dc:title>derivator</dc:title>"}
+_MAX_FIGURE_BYTES = 64 * 1024**2
+
+
+def figure_format(path: str | Path) -> str:
+    """svg, png or pdf from the file's suffix, or a one-line error."""
+    fmt = Path(path).suffix.lstrip(".").lower()
+    if fmt not in PLOT_FORMATS:
+        raise DerivatorError(f"cannot write a plot as {Path(path).name!r}", hint="use a .svg, .png or .pdf file name")
+    return fmt
+
+
+def figure_bytes(fig, fmt: str, lang: str) -> bytes:
+    """The figure as a file's bytes, with derivator's mark and no dates (committed samples stay
+    byte-stable)."""
+    import io
+
+    from matplotlib import rc_context
+
+    metadata = {"svg": {"Date": None, "Creator": MAKER}, "png": {"Software": MAKER},
+                "pdf": {"CreationDate": None, "Creator": MAKER}}[fmt]
+    buffer = io.BytesIO()
+    with rc_context(_style(lang)):
+        fig.savefig(buffer, format=fmt, dpi=150 if fmt == "png" else None, metadata=metadata)
+    return buffer.getvalue()
+
+
+def save_figure(fig, path: str | Path, lang: str) -> Path:
+    """Write a figure through the one atomic writer: a full disk never leaves half an image."""
+    from derivator.core.files import atomic_write_bytes
+
+    data = figure_bytes(fig, figure_format(path), lang)
+    atomic_write_bytes(path, data)
+    return Path(path)
+
+
+def made_by_derivator(path: str | Path) -> bool:
+    """Whether an existing regular file (not a symlink) is a figure derivator drew."""
+    import os
+    import stat
+
+    mark = _MAKER_MARKS.get(Path(path).suffix.lstrip(".").lower())
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return False
+    with os.fdopen(fd, "rb") as handle:
+        if mark is None or not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        return mark in handle.read(_MAX_FIGURE_BYTES)
+
+
 def plot(d: Derivation, path: str | Path, *, lang: str = "en", xrange: tuple[float, float] = DEFAULT_RANGE,
          params: dict[str, float] | None = None) -> Path:
     """Draw f and f′ into an SVG, PNG or PDF file (the format is the file's suffix)."""
-    path = Path(path)
-    fmt = path.suffix.lstrip(".").lower()
-    if fmt not in PLOT_FORMATS:
-        raise DerivatorError(f"cannot write a plot as {path.name}", hint="use a .svg, .png or .pdf file name")
-    from matplotlib import rc_context
-
-    fig = figure(d, lang=lang, xrange=xrange, params=params)
-    with rc_context(_style(lang)):
-        # no dates in the file: the committed samples and the docs' images stay byte-stable
-        metadata = {"svg": {"Date": None}, "png": {"Software": None}, "pdf": {"CreationDate": None}}[fmt]
-        fig.savefig(path, format=fmt, dpi=150 if fmt == "png" else None, metadata=metadata)
-    return path
+    figure_format(path)
+    return save_figure(figure(d, lang=lang, xrange=xrange, params=params), path, lang)
 
 
 def run_plot(expression: str, options: dict) -> str:
@@ -323,14 +369,5 @@ def _isnan(a):
 
 
 def plot_overlay(cols: list[Column], path: str | Path, *, lang: str = "en") -> Path:
-    from matplotlib import rc_context
-
-    path = Path(path)
-    fmt = path.suffix.lstrip(".").lower()
-    if fmt not in PLOT_FORMATS:
-        raise DerivatorError(f"cannot write a plot as {path.name}", hint="use a .svg, .png or .pdf file name")
-    fig = compare_figure(cols, lang=lang)
-    with rc_context(_style(lang)):
-        metadata = {"svg": {"Date": None}, "png": {"Software": None}, "pdf": {"CreationDate": None}}[fmt]
-        fig.savefig(path, format=fmt, dpi=150 if fmt == "png" else None, metadata=metadata)
-    return path
+    figure_format(path)
+    return save_figure(compare_figure(cols, lang=lang), path, lang)

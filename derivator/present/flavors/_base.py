@@ -139,12 +139,7 @@ def render(d: Derivation, flavor: Flavor, *, lang: str = "en", level: int = 2) -
 
 # --- shared escapers and extractors ---------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
-
-
-def markdown_text(s: str) -> str:
-    """Backslash-escape what CommonMark would read as markup in running text."""
-    return _MD_SPECIAL.sub(r"\\\1", s)
+from derivator.present.markup import markdown_text  # noqa: E402,F401  (the one Markdown escaper, re-exported)
 
 
 def aligned(rows: list[str], sep: str = "\n") -> str:

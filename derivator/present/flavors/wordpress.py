@@ -12,6 +12,7 @@ import html
 import re
 
 from derivator.present.flavors._base import Extracted, Flavor, render as _render
+from derivator.present.markup import printable
 from derivator.core.trace import Derivation
 
 
@@ -39,7 +40,7 @@ def display(rows: list[str]) -> str:
 
 def text(s: str) -> str:
     # a literal $ in narration could open a shortcode; &#36; is a dollar sign Jetpack does not see
-    return html.escape(s, quote=False).replace("$", "&#36;")
+    return html.escape(printable(s), quote=False).replace("$", "&#36;")
 
 
 # Jetpack's shortcode pattern: `$latex`, a space (or =), then up to the next unescaped $
