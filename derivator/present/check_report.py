@@ -16,7 +16,7 @@ from derivator.catalog import reading_function
 from derivator.check.report import CheckReport, ClaimResult, Note
 from derivator.i18n import words
 from derivator.present.markup import markdown_code, markdown_text, printable
-from derivator.present.tex import tex_escape
+from derivator.present.tex import preamble, tex_escape
 
 # parameters holding LaTeX (formatted as math); the others are plain text or line numbers
 MATH_PARAMS = {"factor", "inner", "should", "meant", "u", "v", "missing", "expected"}
@@ -287,10 +287,8 @@ class _LatexReportStyle(LatexStyle):
 def render_latex(report: CheckReport, lang: str = "en") -> str:
     """A compilable document: pdflatex for English, lualatex (luatexja) for Japanese."""
     style = _LatexReportStyle(lang)
-    cls = r"\documentclass{ltjsarticle}" if lang == "ja" else r"\documentclass{article}"
     out = [
-        cls,
-        r"\usepackage{amsmath,amssymb}",
+        preamble(lang).rstrip("\n"),
         r"\begin{document}",
         r"\section*{" + say("ui.title", lang, style, file=report.file) + "}",
         summary(report, lang, style),

@@ -261,10 +261,10 @@ def render_latex(cols: list[Column], lang: str = "en", *, standalone: bool = Fal
     body = "\n".join(lines) + "\n"
     if not standalone:
         return body
-    preamble = [r"\documentclass{article}", r"\usepackage[landscape,margin=1.5cm]{geometry}", r"\usepackage{amsmath,amssymb,graphicx}"]
-    if lang == "ja":
-        preamble.append(r"\usepackage{luatexja}")  # compile with lualatex
-    return ("\n".join(preamble) + "\n\\begin{document}\n"
+    from derivator.present.tex import preamble
+
+    head = preamble(lang, packages=(r"\usepackage[landscape,margin=1.5cm]{geometry}", r"\usepackage{graphicx}"))
+    return (head + "\\begin{document}\n"
             + f"\\section*{{{latex_prose(t('facts.compare_heading', lang))}}}\n" + body + "\\end{document}\n")
 
 

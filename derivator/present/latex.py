@@ -38,11 +38,8 @@ def render_latex(d: Derivation, *, lang: str = "en", standalone: bool = False) -
 
 
 def document(d: Derivation, body: str, lang: str) -> str:
-    from derivator.present.tex import tex_escape
+    from derivator.present.tex import preamble, tex_escape
 
-    preamble = [r"\documentclass{article}", r"\usepackage{amsmath,amssymb}"]
-    if lang == "ja":
-        preamble.append(r"\usepackage{luatexja}")  # compile with lualatex
     kinks = ""
     if d.kinks:
         items = []
@@ -62,8 +59,8 @@ def document(d: Derivation, body: str, lang: str) -> str:
             )
         kinks = "\n\\paragraph{" + t("ui.kinks", lang) + "}\n\\begin{itemize}\n" + "\n".join(items) + "\n\\end{itemize}\n"
     return (
-        "\n".join(preamble)
-        + "\n\\begin{document}\n"
+        preamble(lang)
+        + "\\begin{document}\n"
         + f"\\section*{{{t('ui.derivative_of', lang)} ${to_latex(d.function)}$}}\n"
         + "\\begin{align*}\n"
         + body

@@ -83,3 +83,12 @@ def math_text_escape(s: str) -> str:
     """Prose inside `\\text{…}` in a formula that KaTeX, MathJax and LaTeX all read: only the characters
     that would break the formula or its alignment are escaped."""
     return s.replace("\\", r"\textbackslash{}").replace("&", r"\&").replace("%", r"\%").replace("#", r"\#").replace("_", r"\_")
+
+
+def preamble(lang: str, *, packages: tuple[str, ...] = ()) -> str:
+    """The one preamble of derivator's standalone LaTeX (derivations, comparison tables, check reports):
+    pdflatex for English; for Japanese, lualatex with luatexja (the HaranoAji fonts TeX Live ships)."""
+    lines = [r"\documentclass{article}", *packages, r"\usepackage{amsmath,amssymb}"]
+    if lang == "ja":
+        lines.append(r"\usepackage{luatexja}  % compile with lualatex")
+    return "\n".join(lines) + "\n"
