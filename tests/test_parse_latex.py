@@ -269,3 +269,10 @@ def test_numbers_too_large_to_evaluate_are_refused_quickly(tex):
     with pytest.raises(ParseError):
         read(tex)
     assert time.process_time() - start < 2.0
+
+
+def test_a_sub_formula_keeps_the_callers_names():
+    # a bracketed part is parsed by a sub-parser: it must know the registry too (a fuzzed input crashed it)
+    with pytest.raises(ParseError):
+        parse_latex(r"\frac{d^{100000000}}{dx^{100000000}} x")
+    assert same(read(r"\frac{d}{dx}\left(\operatorname{relu}(x)\right)"), read(r"\frac{d}{dx}\operatorname{relu}(x)"))

@@ -687,6 +687,7 @@ class Parser:
     def sub_parser(self, start: int, end: int) -> "Parser":
         sub = Parser.__new__(Parser)
         sub.text = self.text
+        sub.words, sub.known_words = self.words, self.known_words  # the registry the caller gave
         sub.tokens = self.tokens[start:end] + [Token("eof", "", self.tokens[end].pos if end < len(self.tokens) else len(self.text))]
         sub.i = 0
         sub.depth = self.depth
