@@ -571,7 +571,31 @@ def signal_name(signum: int) -> str:
         return f"signal {signum}"
 
 
-COMMANDS = {"derive", "list", "check", "doc", "plot", "compare", "loss"}
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (anything but localhost prints a warning)."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on (0: any free port)."),
+    workers: int = typer.Option(0, "--workers", help="Worker processes (0: one per core; never more than the cores)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP),
+    max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
+    max_body: str = typer.Option("1M", "--max-body", help="Largest request body, e.g. 1M or 200K."),
+    rate: float = typer.Option(5.0, "--rate", help="API requests a second per client, on average (0: no limit)."),
+    burst: int = typer.Option(30, "--burst", help="API requests a client may send at once before --rate applies."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the result cache."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No line per request in the log."),
+) -> None:
+    """A local web page to derive, preview and check (and its JSON API), at http://127.0.0.1:8000/."""
+    from derivator.app.sandbox import limits_from
+    from derivator.app.serve import Settings, parse_size, run
+
+    if not 0 <= port <= 65535:
+        raise DerivatorError(f"--port {port} is not a port number", hint="use 1 to 65535, or 0 for any free port")
+    run(Settings(host=host, port=port, workers=workers, limits=limits_from(timeout, max_memory),
+                 max_body=parse_size(max_body), rate=rate, burst=max(1, burst), use_cache=not no_cache,
+                 access_log=not quiet))
+
+
+COMMANDS = {"derive", "list", "check", "doc", "plot", "compare", "loss", "serve"}
 PASSTHROUGH = {"--help", "-h", "--version"}
 
 

@@ -14,6 +14,8 @@ if TYPE_CHECKING:  # the CLI reads CODE_FORMATS before anything imports SymPy
 
 CODE_FORMATS = ("numpy", "torch", "python", "jax", "csharp")  # derivator.present.codegen.FORMATS
 TEXT_FORMATS = ("terminal", "latex", "markdown", "json")
+# formats of the local web page (`derivator serve`), not offered by commands whose other outputs lack them
+PAGE_FORMATS = ("html",)
 
 
 def render(d: Derivation, format: str, lang: str, *, standalone: bool = False, flavor: str = "github") -> str:
@@ -38,6 +40,10 @@ def render(d: Derivation, format: str, lang: str, *, standalone: bool = False, f
         from derivator.present.json import render_json
 
         return render_json(d, lang=lang)
+    if format == "html":
+        from derivator.present.html import render_html
+
+        return render_html(d, lang=lang)
     from io import StringIO
 
     from rich.console import Console
@@ -97,6 +103,10 @@ def render_with_facts(d, facts: Facts, format: str, lang: str, *, standalone: bo
         from derivator.present.json import render_json
 
         return render_json(d, lang=lang, facts=facts)
+    if format == "html":
+        from derivator.present.html import render_html
+
+        return render_html(d, lang=lang, facts=facts)
     if to_terminal:
         from derivator.present.terminal import render_terminal
 

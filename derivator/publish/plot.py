@@ -310,6 +310,19 @@ def plot(d: Derivation, path: str | Path, *, lang: str = "en", xrange: tuple[flo
     return save_figure(figure(d, lang=lang, xrange=xrange, params=params), path, lang)
 
 
+def svg_text(d: Derivation, *, lang: str = "en", xrange: tuple[float, float] = DEFAULT_RANGE) -> str:
+    """The figure as SVG text, as `plot(d, "f.svg")` writes it: the web page shows it without a file."""
+    import io
+
+    from matplotlib import rc_context
+
+    fig = figure(d, lang=lang, xrange=xrange)
+    buffer = io.StringIO()
+    with rc_context(_style(lang)):
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
 def run_plot(expression: str, options: dict) -> str:
     """The `derivator plot` command's work (inside the sandbox): derive, draw, return the file written."""
     from derivator.pipeline import derive

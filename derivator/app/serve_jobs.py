@@ -1,0 +1,104 @@
+"""The work behind each request of `derivator serve`, as it runs inside the sandbox (a forked child of a
+pool worker, under CPU-time and memory limits): read, derive, verify, render; check a post.
+
+These are the same calls the command line makes (derivator.pipeline.derive, derivator.check, the one
+dispatcher in derivator.present.dispatch, the check report's JSON), so an answer is what `derivator …`
+prints for the same input. One derivation is rendered in several formats at once when the page asks
+for it: the page shows HTML and the plot, and offers LaTeX and every flavour's Markdown to copy, all
+from one derivation instead of one per format.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from derivator.core.errors import DerivatorError
+
+Wanted = tuple[str, str]  # (format, flavor)
+
+
+def read_latex(text: str, var: str) -> str:
+    """LaTeX as posts write it (\\frac{1}{1+e^{-x}}, x\\sigma(x), f(x) = x^2) → the plain-text expression
+    `derivator derive` reads; a catalog function of the variable alone becomes its name (sigmoid)."""
+    import sympy as sp
+
+    from derivator import catalog
+    from derivator.core.functions import NamedFunction
+    from derivator.parse.latex import Builder, parse_latex
+
+    expr = parse_latex(text, Builder(catalog.reading_function))
+    if isinstance(expr, sp.Eq) and isinstance(expr.lhs, (sp.Symbol, sp.core.function.AppliedUndef)):
+        expr = expr.rhs  # "f(x) = …" or "y = …": the definition's right side is the function
+    if not isinstance(expr, sp.Expr) or isinstance(expr, sp.core.relational.Relational):
+        raise DerivatorError("the LaTeX is not an expression", hint="write the function itself, e.g. \\frac{1}{1+e^{-x}}")
+    x = sp.Symbol(var, real=True)
+    if isinstance(expr, NamedFunction) and expr.args == (x,):
+        entry = catalog.entry_of_function(type(expr))
+        if entry is not None:
+            return entry.name
+    return sp.sstr(expr)
+
+
+def _render(d, facts, fmt: str, flavor: str, options: dict) -> str:
+    """One format, as `derivator derive` renders it (app/cli.py _derive_rendered, without a terminal)."""
+    from derivator.present.dispatch import render, render_with_facts, render_with_lemmas
+
+    lang, standalone = options["lang"], options["standalone"]
+    if facts is not None:
+        text = render_with_facts(d, facts, fmt, lang, standalone=standalone, flavor=flavor)
+    elif options["expand_lemmas"]:
+        text = render_with_lemmas(d, fmt, lang, standalone=standalone)
+    else:
+        text = render(d, fmt, lang, standalone=standalone, flavor=flavor)
+    assert text is not None  # only a terminal gets None
+    return text
+
+
+def derive_outputs(text: str, syntax: str, options: dict, wanted: list[Wanted], plot: bool) -> dict[str, Any]:
+    """{"read_as": the plain text derived, "outputs": {(format, flavor): text}, "svg": the plot or None}."""
+    from derivator.pipeline import derive
+
+    o = options
+    read_as = read_latex(text, o["var"]) if syntax == "latex" else text
+    d = derive(read_as, o["var"], order=o["order"], params=o["params"], at_kink=o["at_kink"])
+    facts = None
+    if o.get("facts"):
+        from derivator.analysis.facts import facts as establish
+
+        facts = establish(d, params=o["params"])
+    outputs = {(fmt, flavor): _render(d, facts, fmt, flavor, o) for fmt, flavor in wanted}
+    svg = None
+    if plot:
+        from derivator.publish.plot import svg_text
+
+        first = d if d.order == 1 else derive(read_as, o["var"], params=o["params"], at_kink=o["at_kink"])
+        svg = svg_text(first, lang=o["lang"])  # f and f′, as `derivator plot` draws them
+    return {"read_as": read_as, "outputs": outputs, "svg": svg}
+
+
+def check_json(text: str, name: str, lang: str) -> tuple[int, str]:
+    """(exit code of `derivator check`, its --format json output) for one document given as text."""
+    from derivator.check import check_text
+    from derivator.present.check_report import report_dict
+
+    report = check_text(text, name)
+    if report.error is not None:
+        raise DerivatorError(report.error)
+    return report.exit_code, json.dumps(report_dict(report, lang), ensure_ascii=False, indent=2)
+
+
+def catalog_names() -> list[dict[str, Any]]:
+    """What the page offers to type: each catalog entry's name, titles and parameters."""
+    from derivator import catalog
+
+    return [{"name": e.name, "title": e.title, "title_ja": e.title_ja, "aliases": list(e.aliases[:4]),
+             "params": [{"name": p.name, "default": str(p.default)} for p in e.params]} for e in catalog.entries()]
+
+
+# what a pool worker imports once, so that each sandboxed child forks warm
+WARM_MODULES = ("derivator.pipeline", "derivator.analysis.facts", "derivator.check.extract", "derivator.check.judge",
+                "derivator.present.dispatch", "derivator.present.html", "derivator.present.json",
+                "derivator.present.latex", "derivator.present.markdown", "derivator.present.check_report",
+                "derivator.present.facts_render", "derivator.present.facts_json", "derivator.publish.plot",
+                "matplotlib.backends.backend_svg")
