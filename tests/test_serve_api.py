@@ -14,7 +14,8 @@ import pytest
 
 from serve_support import POST, WRONG_LINE, Server, cli
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+# a real server starts in ~10 s (its workers import SymPy), so every test here is in the slow set
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
 
 @pytest.fixture(scope="module")
