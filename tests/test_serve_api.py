@@ -15,7 +15,7 @@ import pytest
 from serve_support import POST, WRONG_LINE, Server, cli
 
 # a real server starts in ~10 s (its workers import SymPy), so every test here is in the slow set
-pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

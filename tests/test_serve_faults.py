@@ -18,7 +18,7 @@ import pytest
 from serve_support import DEEP, POST, ROOT, TOWER, Server
 
 # a real server starts in ~10 s (its workers import SymPy), so every test here is in the slow set
-pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

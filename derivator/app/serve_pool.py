@@ -88,6 +88,12 @@ def worker_main(fd: int) -> None:
     except BaseException as err:  # noqa: BLE001 — reported to the server in one line
         conn.send_bytes(json.dumps({"status": "failed", "message": _one_line(f"{type(err).__name__}: {err}")}).encode())
         return
+    try:
+        from derivator.app.serve_jobs import warm_up
+
+        warm_up()
+    except Exception:  # noqa: BLE001 — only a head start: a worker that could not warm up still serves
+        pass
     from derivator.app.sandbox import run_limited
     from derivator.core.errors import DerivatorError, LimitError
 
