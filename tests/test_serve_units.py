@@ -242,3 +242,73 @@ def test_html_format_escapes_and_marks_math():
     assert attributes <= {"class", "lang", "data-verified", "data-rule", "data-fact", "title"}
     assert "(x &lt; 0)" in html  # TeX is escaped as text; the page reads it back with textContent
     assert 'class="step unverified"' not in html and "Every step verified." in html
+
+
+def _catalog_names() -> list[str]:
+    from derivator import catalog
+
+    return [e.name for e in catalog.entries()]
+
+
+@pytest.mark.parametrize("name", _catalog_names())
+def test_every_formula_of_the_page_passes_katex(name):
+    """What the page typesets, for every catalog entry in both languages, renders in KaTeX (the version
+    the page ships), so the page never shows a `.katex-error`."""
+    import html as html_module
+    import re
+
+    from derivator.pipeline import derive
+    from derivator.present.dispatch import render
+    from validators import katex_errors
+
+    d = derive(name)
+    items = []
+    for lang in ("en", "ja"):
+        page = render(d, "html", lang)
+        items += [(html_module.unescape(tex), kind == "math display")
+                  for kind, tex in re.findall(r'<(?:span|div) class="(math(?: display)?)">(.*?)</(?:span|div)>', page, re.S)]
+    assert items
+    bad = [(tex, err) for (tex, _), err in zip(items, katex_errors(items)) if err]
+    assert not bad, bad[:3]
+
+
+def test_a_bug_in_a_route_is_one_line_of_json_and_of_log(caplog):
+    from derivator.app.serve import Settings, create_app
+
+    app = create_app(Settings())  # called without its lifespan: no workers are started
+
+    async def broken(request):
+        raise KeyError("a bug\nin two lines")
+
+    app.router.add_route("/api/broken", broken)
+    scope = {"method": "GET", "path": "/api/broken", "raw_path": b"/api/broken", "query_string": b"", "root_path": "",
+             "scheme": "http", "http_version": "1.1", "server": ("127.0.0.1", 8000),
+             "headers": [(b"host", b"127.0.0.1:8000")]}
+    with caplog.at_level(logging.ERROR, logger="derivator.serve"):
+        status, headers, body = asyncio.run(_call(app, scope))
+    assert status == 500 and json.loads(body) == {"error": "internal error: KeyError (please report)"}
+    assert body.count(b"\n") == 1 and headers[b"content-security-policy"]
+    assert [r.levelname for r in caplog.records] == ["ERROR"] and "\n" not in caplog.records[0].getMessage()
+
+
+def test_one_client_never_holds_every_worker():
+    from derivator.app.serve import Service, Settings
+
+    service = Service(Settings())
+    service.pool.size = 3  # three workers: a client may use two at once
+    running: dict[str, int] = {"a": 0, "b": 0}
+    peak: dict[str, int] = {"a": 0, "b": 0}
+
+    async def request(client: str) -> None:
+        async with service.client_slot(client):
+            running[client] += 1
+            peak[client] = max(peak[client], running[client])
+            await asyncio.sleep(0.01)
+            running[client] -= 1
+
+    async def main() -> None:
+        await asyncio.gather(*(request("a") for _ in range(6)), *(request("b") for _ in range(2)))
+
+    asyncio.run(main())
+    assert peak == {"a": 2, "b": 2}
+    assert service.per_client == {}  # clients are forgotten once idle

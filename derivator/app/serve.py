@@ -161,21 +161,22 @@ class Service:
         self.settings = settings
         self.pool = WorkerPool(settings.workers, max_waiting=settings.max_waiting)
         self.catalog: list | None = None
-        self.per_client: dict[str, asyncio.Semaphore] = {}
+        self.per_client: dict[str, tuple[asyncio.Semaphore, int]] = {}  # client → (its slots, requests using them)
 
     # a client holds at most all workers but one, so that one client's requests never take every worker
     @contextlib.asynccontextmanager
     async def client_slot(self, client: str) -> AsyncIterator[None]:
-        slot = self.per_client.get(client)
-        if slot is None:
-            slot = self.per_client[client] = asyncio.Semaphore(max(1, self.pool.size - 1))
-        await slot.acquire()
+        slot, users = self.per_client.get(client) or (asyncio.Semaphore(max(1, self.pool.size - 1)), 0)
+        self.per_client[client] = (slot, users + 1)
         try:
-            yield
+            async with slot:
+                yield
         finally:
-            slot.release()
-            if not slot._waiters and slot._value == max(1, self.pool.size - 1):  # noqa: SLF001 — idle: forget it
-                self.per_client.pop(client, None)
+            slot, users = self.per_client[client]
+            if users == 1:
+                del self.per_client[client]  # nobody from there is waiting or working: forget the client
+            else:
+                self.per_client[client] = (slot, users - 1)
 
     def cache_get(self, key: str) -> str | None:
         return cache.get(key) if self.settings.use_cache else None
@@ -349,7 +350,11 @@ def create_app(settings: Settings = Settings(), *, on_ready: Callable[[Service],
         Route("/", page, methods=["GET", "HEAD"]),
         Route("/static/{rest:path}", page, methods=["GET", "HEAD"]),
     ]
-    inner = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: not_found})
+    async def failed(request: Request, exc: Exception) -> Response:
+        # Starlette answers with this, then raises on: ErrorsAsJSON writes the one log line
+        return _json_error(500, f"internal error: {type(exc).__name__} (please report)")
+
+    inner = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: not_found, Exception: failed})
     inner.state.service = service
     allowed = None if not is_loopback(settings.host) else tuple(dict.fromkeys(
         (settings.host, *LOOPBACK_NAMES)))
