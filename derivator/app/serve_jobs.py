@@ -72,8 +72,13 @@ def derive_outputs(text: str, syntax: str, options: dict, wanted: list[Wanted], 
     if plot:
         from derivator.publish.plot import svg_text
 
-        first = d if d.order == 1 else derive(read_as, o["var"], params=o["params"], at_kink=o["at_kink"])
-        svg = svg_text(first, lang=o["lang"])  # f and f′, as `derivator plot` draws them
+        try:
+            first = d if d.order == 1 else derive(read_as, o["var"], params=o["params"], at_kink=o["at_kink"])
+            svg = svg_text(first, lang=o["lang"])  # f and f′, as `derivator plot` draws them
+        except Exception:
+            if not wanted:
+                raise  # the plot was the question
+            svg = None  # the derivation is the answer; a function that cannot be drawn has none
     return {"read_as": read_as, "outputs": outputs, "svg": svg}
 
 
