@@ -6,7 +6,8 @@
 
 Each client is a closed loop (send, wait for the answer, think, send again) from a loopback address of its
 own (127.0.1.N), so the server's per-client rate limit stays on and applies to each as to a person. The
-mix, by weight:
+think time is uniform with a mean of 2 s by default (a person reading an answer); `--think 0` sends as fast
+as answers come, which measures the server's capacity rather than what 20 people see. The mix, by weight:
   cached     a catalog derivation in some format, requested before (answered from the result cache)
   uncached   a catalog derivation never requested before (a fresh variable name: the same work, a new key)
   check      a real published post from tests/realposts/, checked line by line (never cached)
@@ -59,16 +60,18 @@ def posts() -> list[tuple[str, str]]:
     return [(p.name, p.read_text("utf-8")) for p in found]
 
 
-def request_for(kind: str, rng: random.Random, corpus: list[tuple[str, str]], serial: int) -> tuple[str, dict]:
+def request_for(kind: str, rng: random.Random, corpus: list[tuple[str, str]], serial: int,
+                names: tuple[str, ...] = NAMES) -> tuple[str, dict]:
     if kind == "cached":
-        return "/api/derive", {"input": rng.choice(NAMES), **rng.choice(FORMATS)}
+        return "/api/derive", {"input": rng.choice(names), **rng.choice(FORMATS)}
     if kind == "uncached":
         return "/api/derive", {"input": rng.choice(NAMES), "format": "json", "var": f"z{serial}"}
     name, text = rng.choice(corpus)
     return "/api/check", {"text": text, "name": name}
 
 
-def client_loop(index: int, url: str, deadline: float, think: float, tally: Tally, corpus: list, seed: int) -> None:
+def client_loop(index: int, url: str, deadline: float, think: float, tally: Tally, corpus: list, seed: int,
+                names: tuple[str, ...] = NAMES) -> None:
     rng = random.Random(seed * 1000 + index)
     transport = httpx.HTTPTransport(local_address=f"127.0.1.{index + 1}")
     serial = 0
@@ -76,7 +79,7 @@ def client_loop(index: int, url: str, deadline: float, think: float, tally: Tall
         while time.monotonic() < deadline:
             kind = rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()))[0]
             serial += 1
-            path, body = request_for(kind, rng, corpus, index * 1_000_000 + serial)
+            path, body = request_for(kind, rng, corpus, index * 1_000_000 + serial, names)
             start = time.perf_counter()
             try:
                 answer = client.post(path, json=body)
@@ -141,22 +144,23 @@ def percentile(values: list[float], q: float) -> float | None:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-def warm(url: str) -> None:
+def warm(url: str, names: tuple[str, ...] = NAMES) -> None:
     """Ask for every 'cached' request's derivation once (not measured), as visitors before the run would
     have: the page's request (format "html") renders every format at once and fills the cache for all."""
     with httpx.Client(base_url=url, transport=httpx.HTTPTransport(local_address="127.0.3.1"), timeout=300) as client:
-        for name in NAMES:
+        for name in names:
             for lang in ("en", "ja"):
                 answer = client.post("/api/derive", json={"input": name, "format": "html", "lang": lang})
                 if answer.status_code != 200:
                     raise RuntimeError(f"warm-up failed for {name}: {answer.text[:300]}")
 
 
-def run(clients: int = 20, seconds: float = 60.0, think: float = 0.5, hostile: bool = False, seed: int = 1,
-        workers: int = 0) -> dict:
+def run(clients: int = 20, seconds: float = 60.0, think: float = 2.0, hostile: bool = False, seed: int = 1,
+        workers: int = 0, names: tuple[str, ...] = NAMES) -> dict:
+    """One run; `names` are the catalog entries the 'cached' requests ask for (each warmed first)."""
     corpus = posts()
     with Server("--workers", str(workers), "--quiet") as server:
-        warm(server.url)
+        warm(server.url, names)
         tally = Tally()
         samples: list[tuple[int, int]] = []
         stop = threading.Event()
@@ -167,7 +171,7 @@ def run(clients: int = 20, seconds: float = 60.0, think: float = 0.5, hostile: b
                 stop.wait(0.5)
 
         deadline = time.monotonic() + seconds
-        threads = [threading.Thread(target=client_loop, args=(i, server.url, deadline, think, tally, corpus, seed))
+        threads = [threading.Thread(target=client_loop, args=(i, server.url, deadline, think, tally, corpus, seed, names))
                    for i in range(clients)]
         if hostile:
             threads.append(threading.Thread(target=hostile_loop, args=(server.url, deadline, tally)))
@@ -241,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=60.0)
-    ap.add_argument("--think", type=float, default=0.5, help="mean seconds a client waits between requests (uniform 0–2×)")
+    ap.add_argument("--think", type=float, default=2.0, help="mean seconds a client waits between requests (uniform 0–2×)")
     ap.add_argument("--hostile", action="store_true", help="add a client sending towers, 5 MB bodies and deep nests")
     ap.add_argument("--workers", type=int, default=0, help="server workers (0: one per core)")
     ap.add_argument("--seed", type=int, default=1)

@@ -63,6 +63,9 @@ def test_oversized_body_is_refused_before_any_work(client):
     (b'{"input": "sigmoid", "order": 99}', "application/json", "order"),
     (b'{"input": "sigmoid", "format": "exe"}', "application/json", "format"),
     (b"input=sigmoid", "application/x-www-form-urlencoded", "Content-Type"),
+    (b"[" * 100_000, "application/json", "nested too deeply"),
+    (b'{"text": "\\ud800", "name": "post.md"}', "application/json", "surrogate"),
+    (b'{"input": "sigmoid", "order": ' + b"9" * 5000 + b"}", "application/json", "malformed JSON"),
 ])
 def test_malformed_requests(client, content, type_, needle):
     assert needle in one_line_error(client.post("/api/derive", content=content, headers={"content-type": type_}), 400)

@@ -147,11 +147,18 @@ async def _json_body(request: Request) -> Any:
         raise RequestError("send the body as JSON with Content-Type: application/json")
     raw = await request.body()
     try:
-        return json.loads(raw.decode("utf-8"))
+        body = json.loads(raw.decode("utf-8"))
+        # "\ud800" is valid JSON but no text: refused here, before it could reach a worker or an answer
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+        return body
+    except UnicodeEncodeError:
+        raise RequestError("the JSON holds a lone surrogate (such as \\ud800): not text") from None
     except UnicodeDecodeError as err:
         raise RequestError(f"the body is not UTF-8 (byte {err.start})") from None
     except ValueError as err:
         raise RequestError(f"malformed JSON: {one_line(err)}") from None
+    except RecursionError:
+        raise RequestError("malformed JSON: nested too deeply") from None
 
 
 class Service:

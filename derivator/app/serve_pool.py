@@ -116,7 +116,7 @@ def worker_main(fd: int) -> None:
         except Exception as err:  # noqa: BLE001 — a bug; said in one line, the worker goes on
             reply.update(status="internal", message=_one_line(f"internal error: {type(err).__name__}: {err}"))
         try:
-            data = json.dumps(reply, ensure_ascii=False).encode("utf-8", "surrogatepass")
+            data = json.dumps(reply, ensure_ascii=False).encode("utf-8", "replace")  # the server reads UTF-8 only
         except (TypeError, ValueError) as err:
             data = json.dumps({"id": message["id"], "status": "internal", "message": _one_line(f"unserialisable answer: {err}")}).encode()
         conn.send_bytes(data)
