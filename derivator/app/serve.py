@@ -370,9 +370,8 @@ def create_app(settings: Settings = Settings(), *, on_ready: Callable[[Service],
     app = HostCheck(app, allowed)
     app = SecurityHeaders(app)
     app = ErrorsAsJSON(app)
-    app.service = service  # for tests and the bench: the pool's worker ids
+    app.service = service  # the state behind the routes, and the routes: for tests
     app.router = inner.router
-    app.lifespan_app = inner
     return app
 
 
