@@ -153,6 +153,14 @@ def _slow_request(server, results: list, index: int) -> None:
         results[index] = c.post("/api/derive", json={"input": TOWER + "**x", "format": "json"})
 
 
+def ended(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")  # a zombie has ended
+    except OSError:
+        return True
+
+
 def test_killing_a_worker_mid_request_fails_that_request_only(server, client):
     results: list = [None]
     slow = threading.Thread(target=_slow_request, args=(server, results, 0))
@@ -163,10 +171,16 @@ def test_killing_a_worker_mid_request_fails_that_request_only(server, client):
         busy = next((pid for pid in server.children() if server.children(pid)), None)
         time.sleep(0.05)
     assert busy is not None, "no worker took the slow request"
+    sandboxed = server.children(busy)
     os.kill(busy, signal.SIGKILL)
+    killed = time.monotonic()
     slow.join(60)
     message = one_line_error(results[0], 503)
-    assert "worker" in message
+    assert "worker" in message and time.monotonic() - killed < 5  # told at once, not when the work would end
+    # the lost worker's sandboxed child is ended with it (a signal takes a moment to land)
+    while not all(ended(pid) for pid in sandboxed) and time.monotonic() - killed < 5:
+        time.sleep(0.05)
+    assert all(ended(pid) for pid in sandboxed)
     # the pool is whole again: a replacement worker answers
     for _ in range(3):
         assert client.post("/api/derive", json={"input": "tanh", "format": "latex"}).status_code == 200

@@ -231,11 +231,10 @@ async def derive_endpoint(request: Request) -> Response:
     except RequestError as err:
         return _json_error(400, str(err))
     fmt = req.format
+    # LaTeX is read in a worker; how it was read is cached like an answer, so a repeat needs no worker
     read_as = req.input if req.syntax == "text" else service.cache_get(_latex_key(req))
-    key = None
     if read_as is not None:
-        key = _plot_key(read_as, req) if fmt == PLOT_FORMAT else _derive_key(read_as, req.options)
-        hit = service.cache_get(key)
+        hit = service.cache_get(_plot_key(read_as, req) if fmt == PLOT_FORMAT else _derive_key(read_as, req.options))
         if hit is not None:
             return _text_response(hit, fmt, _read_as_headers(req, read_as, "hit"))
     # the page asks for HTML: one derivation then also gives the plot and every format it offers to copy

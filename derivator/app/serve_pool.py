@@ -18,10 +18,12 @@ import asyncio
 import itertools
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from multiprocessing.connection import Connection
@@ -31,6 +33,7 @@ from derivator.app.sandbox import Limits
 
 READY_TIMEOUT = 120.0  # seconds a new worker may take to import everything (a cold disk, a busy machine)
 SLACK = 15.0  # seconds past the sandbox's own wall-clock backstop before the server gives up on a worker
+LOOK_EVERY = 0.25  # seconds between looks at whether a busy worker is still alive
 
 
 class WorkerLost(Exception):
@@ -137,7 +140,9 @@ class _Worker:
         code = f"from derivator.app.serve_pool import worker_main; worker_main({theirs.fileno()})"
         self.process = subprocess.Popen([sys.executable, "-c", code], pass_fds=[theirs.fileno()], env=env,
                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, start_new_session=False)
+                                        stderr=subprocess.DEVNULL, start_new_session=True)
+        # a session (and process group) of its own: a worker's sandboxed children are in its group, so a
+        # lost worker is ended with them (they hold the worker's end of the socket, and run on otherwise)
         theirs.close()
         self.conn = Connection(ours.detach())
         self.ready = False
@@ -159,10 +164,14 @@ class _Worker:
     def call(self, message: dict, wall: float | None) -> dict:
         """Send one job and wait for its answer (blocking; run in a thread)."""
         self.wait_ready()
+        deadline = None if wall is None else time.monotonic() + wall
         try:
             self.conn.send_bytes(json.dumps(message).encode())
-            if not self.conn.poll(wall):
-                raise WorkerLost("the worker did not answer in time")
+            while not self.conn.poll(LOOK_EVERY):
+                if self.process.poll() is not None:
+                    raise WorkerLost("the worker running this request stopped")
+                if deadline is not None and time.monotonic() > deadline:
+                    raise WorkerLost("the worker did not answer in time")
             reply = json.loads(self.conn.recv_bytes())
         except (EOFError, OSError, ValueError):
             raise WorkerLost("the worker running this request stopped") from None
@@ -180,8 +189,11 @@ class _Worker:
             self.process.wait(timeout=0 if kill else 2)
         except subprocess.TimeoutExpired:
             pass
-        if self.process.poll() is None:
-            self.process.kill()
+        if kill or self.process.poll() is None:
+            try:
+                os.killpg(self.pid, signal.SIGKILL)  # the worker and whatever sandboxed child it still has
+            except (ProcessLookupError, PermissionError):
+                pass
             self.process.wait()
         self.conn.close()
 
