@@ -132,6 +132,13 @@ def test_check_marks_exactly_the_wrong_line(page, server, tmp_path):
     assert page.locator(".katex-error").count() == 0
     assert "First error at line 6" in page.locator("#c-summary").text_content()
     screenshot(page, tmp_path, "serve-check.png")
+    # in Japanese, the same report is said again: the same line, the check's own Japanese words
+    page.click("#ui-langs button[data-lang=ja]")
+    page.wait_for_function("() => document.querySelector('#c-summary').textContent.includes('最初の誤りは 6 行目')")
+    wrong = page.locator("#c-lines li.line.wrong")
+    assert wrong.count() == 1 and wrong.get_attribute("data-line") == str(WRONG_LINE)
+    assert wrong.locator(".badge").text_content() == "✗ 誤り"
+    assert "符号" in wrong.locator(".claim-details").text_content()
 
 
 def test_a_dropped_tex_file_is_checked_as_tex(page, server):

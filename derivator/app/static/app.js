@@ -434,7 +434,9 @@ async function switchLanguage(lang) {
   await loadWords(lang);
   if (followed) { $("#d-lang").value = lang; $("#c-lang").value = lang; }
   writeUrl();
+  // what is on the screen is said again in the new language
   if (state.derived && currentTab() === "derive") await derive();
+  if (!$("#c-output").hidden && currentTab() === "check") await check();
 }
 
 async function start() {
