@@ -274,3 +274,25 @@ def test_compare_markdown_in_every_flavour(compare_columns, flavor):
     assert inline(r"\sigma(x)") in text  # the headers are in the flavour's own inline form
     assert len(math) > 10
     _renders_everywhere(math)
+
+
+@pytest.fixture(scope="module")
+def wrong_post_report():
+    from pathlib import Path
+
+    from derivator.check import check_file
+
+    post = Path(__file__).parent / "fixtures" / "check" / "err_cancel.md"
+    return check_file(str(post))
+
+
+@pytest.mark.parametrize("flavor", [f for f in FLAVORS if f != "github"])
+def test_check_report_markdown_in_every_flavour(wrong_post_report, flavor):
+    from derivator.present import check_report
+
+    text = check_report.render(wrong_post_report, "markdown", "ja", flavor=flavor)
+    inline = flavor_module(flavor).FLAVOR.inline("x")
+    assert inline[: inline.index("x")] in text  # the platform's own inline delimiter ([tex:, $latex , $)
+    math = flavor_module(flavor).extract(text)
+    assert math, "the report's formulas are not math on this platform"
+    _renders_everywhere(math)

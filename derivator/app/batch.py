@@ -76,7 +76,8 @@ def jobs_count(jobs: int, max_memory: int = 0) -> int:
 
 
 # -- work done in the sandboxed worker -----------------------------------------------------------------------
-def _check_one(path: str, format: str, lang: str, color: bool, width: int, data: bytes | None = None) -> Result:
+def _check_one(path: str, format: str, lang: str, color: bool, width: int, flavor: str = "github",
+               data: bytes | None = None) -> Result:
     from derivator.check import check_file
     from derivator.present import check_report
 
@@ -95,7 +96,7 @@ def _check_one(path: str, format: str, lang: str, color: bool, width: int, data:
         check_report.render_terminal(report, lang, console)
         rendered = buffer.getvalue()
     else:
-        rendered = check_report.render(report, format, lang)
+        rendered = check_report.render(report, format, lang, flavor=flavor)
     return Result(report.file, report.exit_code, None, rendered)
 
 
@@ -196,7 +197,7 @@ class _progress:
 
 
 def check_files(files: Iterable[str], *, format: str, lang: str, jobs: int, limits: Limits,
-                to_terminal: bool = True, progress: bool | None = None) -> list[Result]:
+                to_terminal: bool = True, progress: bool | None = None, flavor: str = "github") -> list[Result]:
     """`derivator check` on many files; `to_terminal`: the output goes to stdout (colour if it is a tty)."""
     files = list(files)
     color = to_terminal and format == "terminal" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -207,7 +208,7 @@ def check_files(files: Iterable[str], *, format: str, lang: str, jobs: int, limi
     items: list[tuple[str, Callable[..., Result], tuple]] = []
     slots: list[Result | None] = []  # in input order: a Result already known (unreadable stream), or None
     for path in files:
-        args: tuple = (path, format, lang, color, width)
+        args: tuple = (path, format, lang, color, width, flavor)
         if is_stream(path):
             # stdin and FIFOs are read here, under their own bound, before any worker's time runs
             try:

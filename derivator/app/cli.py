@@ -306,6 +306,7 @@ def check(
     files: List[str] = typer.Argument(..., help="Post, notes or .tex file(s) to check; '-' reads stdin."),
     format: str = typer.Option("terminal", "--format", "-f", parser=choice(CHOICES["Format"]), metavar=metavar(CHOICES["Format"]), help="Output format."),
     lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), help="Language of the report."),
+    flavor: str = typer.Option("github", "--flavor", parser=choice(CHOICES["Flavor"]), metavar=metavar(CHOICES["Flavor"]), help="With --format markdown: the platform the report is pasted into."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file (atomically)."),
     jobs: int = typer.Option(1, "--jobs", "-j", help="Check this many files at a time (0: one per CPU core; never more than the cores)."),
     timeout: Optional[float] = typer.Option(None, "--timeout", help=CHECK_TIMEOUT_HELP),
@@ -321,7 +322,7 @@ def check(
     refuse_overwriting_input(output, files)  # check never writes to what it reads
     to_terminal = format == "terminal" and output is None
     limits = limits_from(timeout, max_memory)
-    reports = check_files(files, format=format, lang=lang, jobs=jobs_count(jobs, limits.max_memory),
+    reports = check_files(files, format=format, lang=lang, flavor=flavor, jobs=jobs_count(jobs, limits.max_memory),
                           limits=limits, to_terminal=to_terminal)
     for report in reports:
         if report.error is not None:

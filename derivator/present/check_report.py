@@ -9,6 +9,7 @@ Markdown, math in LaTeX only when derivator could read them, else typewriter tex
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 import re
 from functools import cache
 
@@ -17,6 +18,9 @@ from derivator.check.report import CheckReport, ClaimResult, Note
 from derivator.i18n import words
 from derivator.present.markup import markdown_code, markdown_text, printable
 from derivator.present.tex import preamble, tex_escape
+
+if TYPE_CHECKING:
+    from derivator.present.flavors._base import Flavor
 
 # parameters holding LaTeX (formatted as math); the others are plain text or line numbers
 MATH_PARAMS = {"factor", "inner", "should", "meant", "u", "v", "missing", "expected"}
@@ -235,10 +239,27 @@ def _md_code(s: str) -> str:
     return markdown_code(s)
 
 
-def render_markdown(report: CheckReport, lang: str = "en") -> str:
-    style = MarkdownStyle()
-    lines = [f"## {say('ui.title', lang, style, file=report.file)}", ""]
-    lines.append(f"**{summary(report, lang, style)}**")
+class FlavorStyle(MarkdownStyle):
+    """A Markdown platform's own escaping and inline math (Hatena's [tex:…], WordPress's $latex …$)."""
+
+    def __init__(self, flavor: "Flavor") -> None:
+        self.flavor = flavor
+
+    def text(self, s: str) -> str:
+        return self.flavor.text(printable(s))
+
+    def math(self, tex: str) -> str:
+        return self.flavor.inline(tex)
+
+
+def render_markdown(report: CheckReport, lang: str = "en", flavor: str = "github") -> str:
+    """The report as a Markdown table, for GitHub or (flavor) another platform's syntax."""
+    from derivator.present.flavors import flavor_module
+
+    fl = flavor_module(flavor).FLAVOR
+    style: Style = MarkdownStyle() if flavor == "github" else FlavorStyle(fl)
+    lines = [fl.heading(2, say("ui.title", lang, style, file=report.file)), ""]
+    lines.append(fl.strong(summary(report, lang, style)))
     lines.append("")
     if report.claims:
         head = [template(k, lang) for k in ("ui.line", "ui.verdict", "ui.equation", "ui.details")]
@@ -361,11 +382,11 @@ def render_terminal_text(report: CheckReport, lang: str = "en", width: int = 120
     return buffer.getvalue()
 
 
-def render(report: CheckReport, format: str, lang: str = "en") -> str:
+def render(report: CheckReport, format: str, lang: str = "en", *, flavor: str = "github") -> str:
     if format == "json":
         return render_json(report, lang) + "\n"
     if format == "markdown":
-        return render_markdown(report, lang)
+        return render_markdown(report, lang, flavor)
     if format == "latex":
         return render_latex(report, lang)
     return render_terminal_text(report, lang)
