@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from validators import katex_errors, latex_compile, mathjax_errors
@@ -164,11 +165,16 @@ def test_properties_slot_is_empty_until_filled():
 
 
 def _cli(*args, cwd):
+    import os
     import subprocess
     import sys
 
+    # the tree under test, not whatever copy is installed (they differ in a clone with an older install)
+    root = str(Path(__file__).resolve().parents[1])
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
+               XDG_CACHE_HOME=str(Path(cwd) / ".cache"))
     return subprocess.run([sys.executable, "-m", "derivator", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=600)
+                          timeout=600, env=env)
 
 
 def test_cli_doc_writes_a_beamer_deck_that_compiles(tmp_path):
