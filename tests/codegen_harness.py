@@ -150,7 +150,10 @@ def _cs_double(v: float) -> str:
 
 def mp_function(expr: sp.Expr, x: sp.Symbol, params: dict | None = None):
     subs = {s: sp.nsimplify(v) for s, v in (params or {}).items()}
-    return sp.lambdify(x, expand_named(expr).xreplace(subs), modules="mpmath")
+    # the variable as a Dummy: a user's name such as `max` or `mpf` would shadow what the printed
+    # reference code calls (Max prints as max)
+    arg = sp.Dummy("x")
+    return sp.lambdify(arg, expand_named(expr).xreplace(subs).xreplace({x: arg}), modules="mpmath")
 
 
 def truth(fn, value: float) -> mpmath.mpf:

@@ -260,6 +260,9 @@ def test_tricky_names_every_target(tmp_path):
         if len({n, other, third}) < 3:
             continue
         batch.append((TEMPLATES[i % len(TEMPLATES)].format(v=n, a=other, b=third), n, {other: 1.3, third: -0.7}))
+    # names the printed code calls, as the variable of the template that prints them (a CI run drew
+    # `max` here: the reference itself once called the user's number)
+    batch += [("Max(0, max)*a + b", "max", {"a": 1.9, "b": 0.3}), ("Max(0, mpf)*a + b", "mpf", {"a": 1.9, "b": 0.3})]
     _check_batch(batch, tmp_path)
 
 
