@@ -127,16 +127,16 @@ class Derivation:
     # LaTeX export latex: both are given, and neither relies on one front end's dialect.
     def _repr_latex_(self) -> str:
         """$$\\begin{aligned}…\\end{aligned}$$: the one display form MathJax, KaTeX and LaTeX accept."""
-        from derivator.present.latex import render_latex
+        from derivator.present.dispatch import render
 
-        return "$$\n" + render_latex(self) + "\n$$"
+        return "$$\n" + render(self, "latex", "en") + "\n$$"
 
     def _repr_markdown_(self) -> str:
         """Jupyter's Markdown: $…$ inline and $$ + aligned display (not GitHub's $`…`$, which Jupyter
         shows with the backquotes)."""
-        from derivator.present.flavors.jupyter import render
+        from derivator.present.dispatch import render
 
-        return render(self)
+        return render(self, "markdown", "en", flavor="jupyter")
 
 
 def no_rule_for(part: sp.Expr) -> str:

@@ -24,7 +24,8 @@ import jinja2
 import sympy as sp
 
 from derivator import __version__
-from derivator.present.codegen import LANGUAGE, export_code
+from derivator.present.codegen import LANGUAGE
+from derivator.present.dispatch import render
 from derivator.core.errors import DerivatorError
 from derivator.core.package_data import templates_dir
 from derivator.present.tex import tex_escape, tex_sentence
@@ -81,7 +82,7 @@ def _common(d: Derivation, lang: str, code_format: str) -> dict[str, Any]:
         "version": __version__,
         "verified": d.verified,
         "has_output_form": d.output_form is not None,
-        "code": export_code(d, code_format),
+        "code": render(d, code_format, lang),
         "code_format": code_format,
         "code_language": LANGUAGE[code_format],
         # issue 7 fills this with the derived facts (value at 0, maximum, limits, …); templates render
@@ -162,7 +163,7 @@ def markdown_context(d: Derivation, flavor: str, lang: str = "en", *, plot: str 
         "title": t("doc.title", lang, name=_display_name(d)),
         "function": f.inline(to_latex(d.function)),
         "definition": f.display([f"{_f_tex(d)} &= {to_latex(d.definition)}"]),
-        "derivation": module.render(d, lang=lang),
+        "derivation": render(d, "markdown", lang, flavor=flavor),
         "result": f.display([f"{lhs} &= {to_latex(d.derivative)}"]),
         "output_form": (f.display([f"{lhs} &= {to_latex(d.output_form)}"])
                         if d.output_form is not None else None),

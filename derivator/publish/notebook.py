@@ -15,7 +15,8 @@ import nbformat
 from nbformat import v4
 
 from derivator import __version__
-from derivator.present.codegen import export_code, names
+from derivator.present.codegen import names
+from derivator.present.dispatch import render
 from derivator.i18n import t
 from derivator.publish.plot import figure, figure_bytes, labels
 from derivator.present.flavors import jupyter
@@ -50,12 +51,12 @@ def build_notebook(d: Derivation, *, lang: str = "en", with_plot: bool = True,
         png = base64.b64encode(_plot_png(d, lang)).decode("ascii")
         cells.append(_md(f"## {f.text(t('doc.plot', lang))}\n\n![{alt}](attachment:{PLOT_ATTACHMENT})",
                          attachments={PLOT_ATTACHMENT: {"image/png": png}}))
-    cells.append(_md(jupyter.render(d, lang=lang)))
+    cells.append(_md(render(d, "markdown", lang, flavor="jupyter")))
     # Properties of the derivative (f'(0), maximum, limits, …): a cell when they are given
     if properties:
         cells.append(_md("## " + f.text(t("doc.properties", lang)) + "\n\n" + properties))
     cells.append(_md("## " + f.text(t("doc.code", lang)) + "\n\n" + f.text(t("doc.code_intro", lang, format="numpy"))))
-    cells.append(v4.new_code_cell(export_code(d, "numpy").strip()))
+    cells.append(v4.new_code_cell(render(d, "numpy", lang).strip()))
     if not n.params:  # with free parameters the user must choose values first
         cells.append(v4.new_code_cell(_redraw(n, f_name, df_name)))
         cells.append(v4.new_code_cell(_check(n, [float(k.at) for k in d.kinks])))
