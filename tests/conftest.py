@@ -19,6 +19,8 @@ import pytest
 # representatives of each kind of entry: smooth and folded (sigmoid), odd (tanh), kinked (relu), with a
 # special function and a lemma (gelu)
 QUICK_ENTRIES = {"sigmoid", "tanh", "relu", "gelu"}
+# files of parametrized scenarios named family-case: one case per family in the quick subset
+FAMILY_FILES = {"test_hostile_scenarios.py"}
 HEAVY = {
     "test_property.py::test_random_trees_derive_verified",
     "test_hostile.py::test_parsers_on_the_whole_expression_corpus",
@@ -74,7 +76,14 @@ def _catalog_names() -> set[str]:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     entries = _catalog_names()
     slow = pytest.mark.slow
+    families_seen: set[str] = set()
     for item in items:
+        # a family of scenarios (f3-…, f10-…): its first case is quick, the others run in the full suite
+        if item.path.name in FAMILY_FILES and hasattr(item, "callspec"):
+            family = item.callspec.id.split("-")[0]
+            if family in families_seen:
+                item.add_marker(slow)
+            families_seen.add(family)
         function = getattr(item, "function", None)
         key = f"{item.path.name}::{function.__name__}" if function else item.nodeid
         params = getattr(getattr(item, "callspec", None), "params", {})
