@@ -104,3 +104,17 @@ def test_terminal_math_is_not_read_as_markup():
     # rich would swallow "[x^3]" as a style tag if math went in as a markup string
     done = run("x**3")
     assert "d/dx[x^3]" in done.stdout
+
+
+@pytest.mark.parametrize("args", [("tanh", "--no-cache"), ("tanh", "--format", "latex", "--no-cache"), ("list",)])
+def test_a_reader_that_went_away_ends_the_command_quietly(args):
+    # as `derivator tanh | head -1` does once head has its line: the pipe's reading end is gone
+    # before derivator writes (in the sandboxed worker for derive, in the CLI process for list)
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run([sys.executable, "-m", "derivator", *args], stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (0, "")

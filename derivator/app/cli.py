@@ -605,7 +605,7 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] not in COMMANDS and args[0] not in PASSTHROUGH:
         args = ["derive", *args]
-    from derivator.app.sandbox import Terminated, end_on_signals, one_blas_thread
+    from derivator.app.sandbox import Terminated, end_on_signals, one_blas_thread, reader_gone
 
     one_blas_thread()  # before anything loads NumPy: its workers inherit the setting
     end_on_signals()  # SIGTERM/SIGHUP unwind like Ctrl-C, so the workers are killed on the way out
@@ -631,10 +631,13 @@ def main(argv: list[str] | None = None) -> None:
     except RecursionError:
         say_error("derivator: error: expression too deeply nested")
         sys.exit(2)
-    except BrokenPipeError:
-        # the reader went away (`derivator … | head -1`): nothing more to say, as other tools do
+    except (BrokenPipeError, SystemExit) as err:
+        if not reader_gone(err):
+            raise
+        # the reader went away (`derivator … | head -1`): it has what it wanted, so this is a success,
+        # said quietly, as `yes | head -1` and `git log | head -1` end
         _silence_stdout()
-        sys.exit(141)
+        sys.exit(0)
     except OSError as err:
         if err.errno == errno.EBADF or isinstance(err, StdoutClosed):
             say_error("derivator: error: cannot write the output: standard output is closed — redirect it, "

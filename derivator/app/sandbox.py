@@ -20,6 +20,7 @@ Where `os.fork` does not exist (Windows) the work runs in-process without limits
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import pickle
@@ -183,6 +184,13 @@ def one_blas_thread() -> None:
         os.environ.setdefault(name, "1")
 
 
+def reader_gone(err: BaseException) -> bool:
+    """True when `err` means nobody reads standard output any more (`derivator … | head -1`): a
+    BrokenPipeError, or the SystemExit rich raises in its place."""
+    return isinstance(err, BrokenPipeError) or (isinstance(err, SystemExit)
+                                                and isinstance(err.__context__, BrokenPipeError))
+
+
 def _child(fn: Callable, args: tuple, kwargs: dict, limits: Limits, out: int, parent: int) -> None:
     """Runs in the forked child; never returns."""
     status = 0
@@ -223,9 +231,12 @@ def _child(fn: Callable, args: tuple, kwargs: dict, limits: Limits, out: int, pa
         except RecursionError:
             payload = ("error", DerivatorError("input too deeply nested to process"))
         except BaseException as err:  # noqa: BLE001 — reported to the parent, which decides
-            import traceback
+            if reader_gone(err):
+                payload = ("pipe", None)
+            else:
+                import traceback
 
-            payload = ("crash", (type(err).__name__, str(err)[:500], traceback.format_exc()[-4000:]))
+                payload = ("crash", (type(err).__name__, str(err)[:500], traceback.format_exc()[-4000:]))
         try:
             data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
         except MemoryError:
@@ -360,6 +371,8 @@ def _outcome(data: bytes, status: int, limits: Limits) -> Any:
                 return value
             if kind == "error":
                 raise value
+            if kind == "pipe":
+                raise BrokenPipeError(errno.EPIPE, "the reader of standard output went away")
             if kind == "memory":
                 raise LimitError(
                     f"ran out of memory (limit {_human(limits.max_memory)})",
