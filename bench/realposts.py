@@ -29,7 +29,9 @@ Scoring, per equation:
 - caught (truth "wrong"): the claim's status is "wrong", or it is reported as not following
   (`follows: false`) from the line before;
 - missed: a truth-wrong equation that is not caught (unlisted, unchecked, or called ok);
-- false alarm (truth "ok" or "neutral"): the claim's status is "wrong", or `follows: false`.
+- false alarm (truth "ok" or "neutral"): the claim's status is "wrong", or `follows: false` — except
+  on a line whose truth says `follows = false` (right again only because a second slip cancels an
+  earlier one): there "does not follow" is the right report, and only "wrong" is a false alarm.
 A post's exit code is right when it equals `expect_exit` in the manifest (0: every equation right,
 1: at least one wrong).
 
@@ -185,7 +187,8 @@ def score_post(post: dict, truth: list[dict], code: int, report: dict | None, wa
                 row["missed"] += 1
                 state = "unlisted" if claim is None else claim.get("status")
                 row["missed_lines"].append(f"{eq['line']} ({state}): {eq['text']}")
-        elif rejects(claim):
+        elif rejects(claim) and not (eq.get("follows") is False and claim.get("status") != "wrong"):
+            # a right line that truly does not follow (a second slip cancels the first) may say so
             row["false_alarms"] += 1
             how = claim.get("status") if claim.get("status") == "wrong" else "does not follow"
             row["false_alarm_lines"].append(f"{eq['line']} ({eq['verdict']}, {how}): {eq['text']}")

@@ -49,7 +49,9 @@ def test_post(post):
     eqs = _truth(post)
     assert eqs, "a post without equations"
     for eq in eqs:
-        assert set(eq) <= {"line", "block", "text", "verdict", "diagnosis", "why", "carried_from", "note"}, eq
+        assert set(eq) <= {"line", "block", "text", "verdict", "diagnosis", "why", "carried_from", "note", "follows"}, eq
+        if "follows" in eq:
+            assert eq["follows"] is False and eq["verdict"] == "ok" and eq.get("note"), eq
         assert 1 <= eq["line"] <= len(lines), eq
         assert MATHY.search(lines[eq["line"] - 1]), f"line {eq['line']} has no math: {lines[eq['line'] - 1]!r}"
         assert eq["text"].strip()

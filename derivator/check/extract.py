@@ -452,6 +452,21 @@ def split_rows(formula: Formula) -> list[tuple[str, int]]:
     return [(row, offset) for row, offset in rows if row.strip()]
 
 
+INDEX_LETTERS = frozenset("ijklmn")
+
+
+def is_index_relation(sides: list[tuple[str, int]], ops: list[str]) -> bool:
+    """`i = j`, `i \\ne k`: which entry of an indexed formula a line is about — a condition, never a
+    definition of i."""
+    return bool(ops) and all(op in ("=", "ne") for op in ops) and all(
+        text.strip() in INDEX_LETTERS for text, _ in sides)
+
+
+def is_index_condition(text: str) -> bool:
+    """Is this condition text (written next to an equation) an index relation such as `i = j`?"""
+    return is_index_relation(*_split_sides(text))
+
+
 def split_equations(formula: Formula) -> list[Equation]:
     """Every clause of every row, split into sides at top-level relations."""
     out = []
@@ -479,7 +494,8 @@ def split_equations(formula: Formula) -> list[Equation]:
                 inner = re.fullmatch(r"\s*[(\[]([^()\[\]]*)[)\]][\s.,]*", clause)
                 if inner:
                     inner_sides, inner_ops = _split_sides(inner.group(1))
-                    if inner_ops and all(op in ("<", ">", "le", "ge", "ne") for op in inner_ops):
+                    if inner_ops and (all(op in ("<", ">", "le", "ge", "ne") for op in inner_ops)
+                                      or is_index_relation(inner_sides, inner_ops)):
                         conditions.append(inner.group(1).strip())
                         continue
             if not ops:
@@ -490,7 +506,8 @@ def split_equations(formula: Formula) -> list[Equation]:
             for text, side_offset in sides:
                 side_objs.append(Side(text, line_of(row_offset + offset + side_offset, text)))
             eq = Equation(side_objs, ops, formula, row_index)
-            if all(op in ("<", ">", "le", "ge", "ne") for op in ops) and len(equations) > 0:
+            if len(equations) > 0 and (all(op in ("<", ">", "le", "ge", "ne") for op in ops)
+                                       or is_index_relation(sides, ops)):
                 conditions.append(eq.text)
                 continue
             equations.append(eq)

@@ -10,6 +10,7 @@ correctly substitutes an earlier wrong value is reported as carrying that error,
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -17,7 +18,7 @@ import sympy as sp
 
 from derivator.catalog import reading_function
 from derivator.check.diagnose import diagnose_claim, diagnose_transition, latex, typo_variants
-from derivator.check.extract import Equation
+from derivator.check.extract import Equation, is_index_condition, is_index_relation
 from derivator.check.interpret import (
     Claimed,
     Context,
@@ -30,6 +31,7 @@ from derivator.check.report import ClaimResult, Note
 from derivator.core.errors import DerivatorError, ParseError
 from derivator.parse.latex import (
     Apply,
+    Cases,
     Builder,
     Deriv,
     Neg,
@@ -92,6 +94,7 @@ class Judge:
         self.by_head: dict[Node, Link] = {}
         self.pending_head: tuple[Node, str] | None = None
         self._parsed: dict[str, Node | ParseError] = {}
+        self.index_condition: str | None = None  # the latest "i = j" the text stated
 
     # -- entry -----------------------------------------------------------------------------------
     def run(self, equations: list[Equation]) -> list[ClaimResult]:
@@ -123,6 +126,10 @@ class Judge:
 
     # -- one equation ----------------------------------------------------------------------------
     def equation(self, eq: Equation) -> None:
+        if is_index_relation([(side.text, 0) for side in eq.sides], eq.ops):
+            # "For $i = k$:" — the lines after it are about one entry of an indexed formula
+            self.index_condition = " ".join(eq.text.split())
+            return
         if not eq.ops:
             self.pending_head = None
             if eq.formula.display and eq.alone:
@@ -153,7 +160,10 @@ class Judge:
             if isinstance(head, ParseError):
                 head = _Unreadable(head)
             prev = self.by_head.get(head) if isinstance(head, Node) else None
-            if isinstance(head, Node) and isinstance(nodes[1], Node):
+            chained = self.definition_chain(eq, head, nodes) if isinstance(head, Node) else None
+            if chained is not None:
+                prev, start = chained, 3
+            elif isinstance(head, Node) and isinstance(nodes[1], Node):
                 handled = self.definition(eq, head, nodes[1], domain)
                 if handled is SKIP:
                     return
@@ -179,7 +189,22 @@ class Judge:
         if name in rhs_names and not params:
             return None
         if any(self.ctx.is_name(p) for p in params):
-            return None  # f(u) = u^{-1}: a claim about f at the intermediate u
+            # f(u) = u^{-1}: a claim about f at the intermediate u — unless f was defined for something
+            # else (f(x) = σ(x)) and the author now reuses the letter for the outer function
+            if self.ctx.is_function(name) and len(params) == len(self.ctx.defs[name].params):
+                try:
+                    reader = Reader(self.ctx)
+                    at_u = reader.expr(head)
+                    v = check_equal(self.ctx.expand(at_u), self.ctx.expand(reader.expr(rhs)), None, domain)
+                except _FAILURES:
+                    return None
+                if v.method is not None and not v.ok:
+                    line = eq.sides[1].line
+                    text = eq.sides[0].text.strip() + " = " + eq.sides[1].text.strip()
+                    self.results.append(ClaimResult(line, text, "unchecked", reason=Note(
+                        "reused_name", {"function": _tex_name(name), "line": self.ctx.defs[name].line})))
+                    return Link(rhs, eq.sides[1].text, line, "unchecked")
+            return None
         forced = eq.ops[0] == "def"
         text = eq.sides[0].text.strip() + " = " + eq.sides[1].text.strip()
         reader = Reader(self.ctx)
@@ -245,6 +270,41 @@ class Judge:
         self.results.append(result)
         return Link(rhs, eq.sides[1].text, line, "ok", author=self.ctx.defs[name].value)
 
+    def definition_chain(self, eq: Equation, head: Node, nodes: list) -> Link | None:
+        """`u = g(x) = 1+e^{-x}` and `y = f(u) = \\frac{1}{u}`: a new name, a function's name for it, and
+        the formula both stand for. The formula defines the name (and the function, when the text has
+        not defined it yet); a function defined before for something else (f, the sigmoid) is the
+        author reusing the letter for the outer function: not judged, and the old meaning stays."""
+        target = _definition_target(head)
+        if target is None or target[1] or len(nodes) < 3 or eq.ops[:2] != ["=", "="]:
+            return None
+        name = target[0]
+        middle, formula = nodes[1], nodes[2]
+        inner = _definition_target(middle) if isinstance(middle, Apply) else None
+        if inner is None or not inner[1] or not isinstance(formula, Node) or name in self.ctx.defs:
+            return None
+        fname, params = inner
+        if name in names_in([formula]) or fname in names_in([formula]):
+            return None
+        try:
+            expr = Reader(self.ctx).expr(formula)
+        except _FAILURES:
+            return None
+        line = eq.sides[1].line
+        self._define(name, (), expr, line)
+        self.results.append(ClaimResult(line, f"{eq.sides[0].text.strip()} = {eq.sides[1].text.strip()}", "ok",
+                                        kind="definition"))
+        text = f"{eq.sides[1].text.strip()} = {eq.sides[2].text.strip()}"
+        old = self.ctx.defs.get(fname)
+        if old is None:
+            self._define(fname, tuple(self.ctx.symbol(p) for p in params), expr, eq.sides[2].line)
+            self.results.append(ClaimResult(eq.sides[2].line, text, "ok", kind="definition"))
+        else:
+            self.results.append(ClaimResult(eq.sides[2].line, text, "unchecked",
+                                            reason=Note("reused_name", {"function": _tex_name(fname), "line": old.line})))
+        return Link(formula, eq.sides[2].text, eq.sides[2].line, "ok", author=self.ctx.defs[name].value,
+                    versions={n: d.line for n, d in self.ctx.defs.items() if n in names_in([formula])})
+
     def _define(self, name: str, params: tuple[sp.Symbol, ...], expr: sp.Expr, line: int) -> None:
         self.ctx.define(name, params, expr, line)
         for head in [h for h in self.by_head if name in names_in([h])]:
@@ -288,6 +348,18 @@ class Judge:
                         result.notes.append(Note("read_plain", {}))
                 elif _equation_to_solve(expected, given, true_reader):
                     result.reason = Note("equation", {})
+                elif _rounded_equal(expected, given, side.text + " " + eq.sides[0].text):
+                    result.status = "ok"
+                    result.method = "numeric"
+                    result.notes.append(Note("rounded", {}))
+                elif (stray := self._stray_symbol(expected, given)) is not None:
+                    # `d \sigma(x) = …`: a letter on one side only that the text never defines is a
+                    # notation not understood (a differential, a label), not a value to compare
+                    result.reason = Note("stray_symbol", {"symbol": _tex_name(stray)})
+                elif _complex_point(verification.counterexample):
+                    # they differ only where a part of one side is not real (\cosh^{-1} x for x < 1): the
+                    # claim is about the real domain the text did not state, so no verdict
+                    result.reason = Note("real_domain", {})
                 else:
                     result.status = "wrong"
                     result.method = verification.method
@@ -301,7 +373,8 @@ class Judge:
         used: list[tuple] = []
         previous_value = None
         follow_check: Verification | None = None
-        if prev is not None and prev.node is not None:
+        if prev is not None and prev.node is not None and not (isinstance(rhs, Cases) or isinstance(prev.node, Cases)):
+            # (a case split is not a transition: `f' = 1 (x>0)` then `cases(…)` restates, it derives nothing)
             result.previous_line = prev.line
             try:
                 previous_value, used_prev = self.author_value(prev)
@@ -310,6 +383,8 @@ class Judge:
                 used = used_prev + reader.used_claims
                 v = check_equal(previous_value, current, None, domain)
                 result.follows = v.ok if v.method is not None else None
+                if result.follows is False and _rounded_equal(previous_value, current, side.text + " " + prev.text):
+                    result.follows = True
                 follow_check = v
             except _FAILURES:
                 result.follows = None
@@ -348,11 +423,34 @@ class Judge:
                 note.params["cancels"] = cancels
             result.diagnosis = note
 
+        condition = self._index_condition(eq)
+        if condition is not None and result.is_error:
+            # one entry of an indexed formula (i = j, i ≠ j): judging it needs the indices tied to
+            # entries, which this reading does not do — so no verdict rather than a guess
+            result.status, result.follows, result.diagnosis = "unchecked", None, None
+            result.expected = result.expected_value = result.counterexample = None
+            result.reason = Note("index_condition", {"condition": condition})
+            link.status, link.origin = "unchecked", None
+
         # what the author now takes this notation to be
         key = derivative_key(head, self.ctx) if isinstance(head, Node) and not isinstance(head, _Unreadable) else None
         if key is not None and current is not None:
             self.ctx.claims[key] = Claimed(current, line, result.status == "wrong", link.origin)
         return link
+
+    def _stray_symbol(self, expected: sp.Expr, given: sp.Expr) -> str | None:
+        one_sided = expected.free_symbols ^ given.free_symbols
+        known = {s.name for s in self.ctx.base_symbols()} | set(self.ctx.defs)
+        for sym in sorted(one_sided, key=str):
+            if sym.name not in known:
+                return sym.name
+        return None
+
+    def _index_condition(self, eq: Equation) -> str | None:
+        for text in eq.conditions:
+            if is_index_condition(text):
+                return text
+        return self.index_condition
 
     def compare(self, head: Node, rhs: Node, domain: Domain):
         """(expected, given, verification, reader) under the first reading that makes the line true."""
@@ -517,6 +615,27 @@ def _equation_to_solve(expected: sp.Expr, given: sp.Expr, reader: Reader) -> boo
     if reader.uses_derivatives or reader.uses_definitions:
         return False
     return (not expected.free_symbols) != (not given.free_symbols)
+
+
+_DECIMAL = re.compile(r"(?<![\w.])(\d*\.\d+)")
+
+
+def _complex_point(counterexample: dict | None) -> bool:
+    return bool(counterexample) and any("j" in str(counterexample.get(k, "")) for k in ("lhs", "rhs"))
+
+
+def _rounded_equal(a: sp.Expr, b: sp.Expr, text: str) -> bool:
+    """`e^{-0.5} = 0.6065306597`: numbers written with decimals agree to the digits written."""
+    decimals = _DECIMAL.findall(text)
+    if not decimals or a.free_symbols or b.free_symbols:
+        return False
+    digits = min(len(d.replace(".", "").lstrip("0")) or 1 for d in decimals)
+    try:
+        va, vb = complex(a.evalf(30)), complex(b.evalf(30))
+    except (TypeError, ValueError):
+        return False
+    # rounded or cut at the last digit written: within one unit of it, relative to the size
+    return abs(va - vb) <= 10.0 ** (1 - digits) * max(abs(va), abs(vb))
 
 
 def _tidy(expr: sp.Expr) -> sp.Expr:

@@ -362,6 +362,15 @@ def tokenize(text: str) -> list[Token]:
 _REL_CHARS = {"=": "=", "<": "<", ">": ">"}
 
 
+def _raise_rightmost(node: Node, exponent: Node) -> Node:
+    """`node` with `exponent` on its last symbol, as TeX typesets a braced group's superscript."""
+    if isinstance(node, (Add, Mul)):
+        return type(node)((*node.args[:-1], _raise_rightmost(node.args[-1], exponent)))
+    if isinstance(node, Neg):
+        return Neg(_raise_rightmost(node.arg, exponent))
+    return Pow(node, exponent)
+
+
 class Parser:
     """Recursive descent over tokens; one instance per formula."""
 
@@ -381,6 +390,7 @@ class Parser:
         self.abs_open = 0
         self.invisible_open = 0
         self.no_call = 0
+        self.brace_group: Node | None = None  # the `{ … }` group just read, when a superscript follows it
 
     # -- helpers ---------------------------------------------------------------------------------
     @property
@@ -543,7 +553,12 @@ class Parser:
                 base = self.postfix_after_primes(base, primes)
                 continue
             exponent = self.script_arg()
-            if isinstance(base, Apply) and base.power is None and not base.primes:
+            if base is self.brace_group:
+                # TeX sets a brace group's superscript after its last symbol: `{ 1+e }^{ -x }` shows
+                # 1+e^{-x}, and is read as it shows (editors that brace every base write it this way)
+                self.brace_group = None
+                base = _raise_rightmost(base, exponent)
+            elif isinstance(base, Apply) and base.power is None and not base.primes:
                 # keep it on the call: the reader decides between (f(x))^2 and the product x·(x+1)^2
                 base = Apply(base.name, base.args, 0, exponent)
             else:
@@ -694,6 +709,7 @@ class Parser:
         sub.abs_open = 0
         sub.invisible_open = 0
         sub.no_call = 0
+        sub.brace_group = None
         return sub
 
     def parse_range(self, start: int, end: int) -> Node:
@@ -723,6 +739,8 @@ class Parser:
                     raise self.fail("empty group", t)
                 node = self.relation()
                 self.expect_op("}")
+                if isinstance(node, (Add, Mul)) and self.is_op("^"):
+                    self.brace_group = node  # `{ 1+e }^{ -x }`: see factor()
                 return node
             if t.value == "left.":
                 return self.invisible_group()
@@ -1171,6 +1189,17 @@ def _heaviside(arg: sp.Expr) -> sp.Expr:
     return sp.Heaviside(arg, sp.nan)
 
 
+_INVERSE_FUNCTIONS: dict[str, Callable[..., sp.Expr]] = {
+    "sin": sp.asin, "cos": sp.acos, "tan": sp.atan, "cot": sp.acot, "sec": sp.asec, "csc": sp.acsc,
+    "sinh": sp.asinh, "cosh": sp.acosh, "tanh": sp.atanh, "coth": sp.acoth, "sech": sp.asech, "csch": sp.acsch,
+}
+
+
+def _is_minus_one(node: Node | None) -> bool:
+    return (isinstance(node, Neg) and isinstance(node.arg, Num) and node.arg.text.strip() == "1") or (
+        isinstance(node, Num) and node.text.strip() == "-1")
+
+
 _SYMPY_FUNCTIONS: dict[str, Callable[..., sp.Expr]] = {
     "exp": sp.exp, "log": sp.log, "log10": lambda u: sp.log(u, 10), "sin": sp.sin, "cos": sp.cos,
     "tan": sp.tan, "sec": sp.sec, "csc": sp.csc, "cot": sp.cot, "asin": sp.asin, "acos": sp.acos,
@@ -1276,6 +1305,10 @@ class Builder:
 
     def build_Call(self, node: Call) -> sp.Expr:
         args = [bounded(self.expr(a)) for a in node.args]
+        inverse = _INVERSE_FUNCTIONS.get(node.name) if _is_minus_one(node.power) else None
+        if inverse is not None:
+            # \sin^{-1} x, \cosh^{-1} x: the inverse function, as textbooks mean it (never 1/\sin x)
+            return inverse(*args)
         try:
             value = _SYMPY_FUNCTIONS[node.name](*args)
         except (TypeError, ValueError) as err:
