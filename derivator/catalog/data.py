@@ -432,7 +432,7 @@ ENTRIES = [
             "logsigmoid", "LogSigmoid", "torch.nn.LogSigmoid", "torch.nn.functional.logsigmoid",
             "keras.activations.log_sigmoid", "tf.math.log_sigmoid",
         ],
-        "latex_name": r"\log\sigma",
+        "latex_name": r"\operatorname{LogSigmoid}",  # not \log\sigma: \log\sigma'(x) reads as log(σ'(x))
         "unicode_name": "logσ",
         "output_form": "1 - exp(y)",
         "source": "PyTorch torch.nn.LogSigmoid: log(1/(1 + exp(-x)))",

@@ -24,6 +24,9 @@ MATH_ENVIRONMENTS = (
     "equation", "equation*", "align", "align*", "gather", "gather*", "multline", "multline*",
     "eqnarray", "eqnarray*", "flalign", "flalign*", "alignat", "alignat*", "displaymath", "math",
     "dmath", "dmath*",
+    # inner environments standing bare, as `derivator --format latex` writes them and people paste
+    # them into MathJax pages; inside $$…$$ or \begin{equation} the outer delimiters are read first
+    "aligned", "gathered",
 )
 # Environments whose rows (split at \\) are separate lines of a derivation
 ROW_ENVIRONMENTS = MATH_ENVIRONMENTS + ("aligned", "gathered", "split", "alignedat", "multlined")
@@ -164,10 +167,13 @@ def _mask_fences(text: str) -> str:
 
 
 def _mask_code(text: str) -> str:
-    """Blank out inline code spans (but not GitHub's $`…`$ math) so their $ and \\[ are not math."""
+    """Blank out inline code spans (but not GitHub's $`…`$ math) so their $ and \\[ are not math. The
+    math spans are set aside first: the closing `$ of one and the opening $` of the next on the same
+    line would otherwise read as a code span between them."""
+    hidden = re.sub(r"\$`[^`\n]+?`\$", lambda m: "\x01" * len(m.group()), text)
     out = []
     pos = 0
-    for m in re.finditer(r"(?<!\$)(`+)(?!`)(.+?)(?<!`)\1(?!`)(?!\$)", text, flags=re.S):
+    for m in re.finditer(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", hidden, flags=re.S):
         if "\n\n" in m.group(2):
             continue
         out.append(text[pos:m.start()])
@@ -268,7 +274,9 @@ def _scan(text: str, lines: _Lines, latex: bool) -> list[Formula]:
         if text.startswith("[tex:", i) and not latex:
             end = _hatena_end(text, i + 5)
             if end >= 0:
-                out.append(Formula(_hatena_unescape(text[i + 5:end]), lines.line(i), False, "[tex:"))
+                line_start = text.rfind("\n", 0, i) + 1
+                in_html = text[line_start:i].lstrip().startswith("<")
+                out.append(Formula(_hatena_unescape(text[i + 5:end], in_html), lines.line(i), False, "[tex:"))
                 i = end + 1
                 continue
         i += 1
@@ -325,10 +333,15 @@ def _hatena_end(text: str, start: int) -> int:
     return -1
 
 
-def _hatena_unescape(body: str) -> str:
-    # Hatena's Markdown mode needs \_ \^ \\[ \\] and \\\\ for a line break; undo that
-    body = body.replace("\\\\\\\\", "\\\\").replace("\\\\[", "[").replace("\\\\]", "]")
-    return re.sub(r"\\([_^\[\]])", r"\1", body)
+def _hatena_unescape(body: str, in_html: bool) -> str:
+    """The formula as Hatena's MathJax gets it. In running text Markdown resolves backslash escapes
+    first (`\\\\sigma` → `\\sigma`, `\\_` → `_`); inside block HTML (`<div>[tex:…]</div>`) it does not.
+    Then the tag's own escapes: `\\[` `\\]` for brackets."""
+    if not in_html:
+        body = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", body)
+    # `\\^` and `\\_` as Hatena's help teaches them, also where Markdown would leave them (authors write
+    # them everywhere; in math they mean nothing else)
+    return re.sub(r"\\([\[\]^_])", r"\1", body)
 
 
 def _wordpress(body: str, line: int) -> list[Formula]:

@@ -29,6 +29,7 @@ from derivator.parse.latex import (
     GREEK,
     Apply,
     Builder,
+    Call,
     Deriv,
     InterpretError,
     Node,
@@ -38,6 +39,7 @@ from derivator.parse.latex import (
 )
 
 MAX_FORM_DEPTH = 6
+_POINT = "u__point"  # the argument of a built-in's derivative function (no name a text can write)
 # One-letter names that are functions when called, never products
 FUNCTION_LETTERS = CALL_LETTERS
 
@@ -229,7 +231,7 @@ class Reader(Builder):
                 if claimed is not None:
                     return claimed
                 u = sp.Dummy("u", real=True)
-                value = sp.diff(fn(u), u, node.primes).xreplace({u: arg})
+                value = derivative_at(fn(u), u, node.primes, arg)
                 return self._power(value, node.power)
             return self._power(fn(arg), node.power)
         if len(name) == 1 and name in FUNCTION_LETTERS or name in GREEK or node.primes:
@@ -259,7 +261,7 @@ class Reader(Builder):
             if claimed is not None:
                 return claimed
         arg = self.expr(arg_node)
-        return sp.diff(d.value, param, node.primes).xreplace({param: arg})
+        return derivative_at(d.value, param, node.primes, arg)
 
     # -- derivatives -----------------------------------------------------------------------------
     def prime(self, node: Prime) -> sp.Expr:
@@ -280,6 +282,12 @@ class Reader(Builder):
                 return claimed
             self.uses_definitions = True
             return self.ctx.derivative_of_name(name, var, node.order)
+        if isinstance(arg, Call) and len(arg.args) == 1 and arg.power is None:
+            # \tanh'(0), \sin'(2x): the derivative function at the argument — not d/dx of the value
+            point = self.expr(arg.args[0])
+            u = self.ctx.symbol(_POINT)
+            function_of_u = self.expr(Call(arg.name, (Sym(_POINT),)))
+            return derivative_at(function_of_u, u, node.order, point)
         inner = self.expr(arg)
         intermediates = [s.name for s in inner.free_symbols if self.ctx.is_name(s.name)]
         if self.mode == "chain" and len(intermediates) == 1:
@@ -344,6 +352,21 @@ class Reader(Builder):
             return None
         self.used_claims.append(key)
         return c.value
+
+
+_KINKED = (sp.Heaviside, sp.sign, sp.Abs, sp.DiracDelta, sp.Max, sp.Min)
+
+
+def derivative_at(fu: sp.Expr, u: sp.Symbol, order: int, point: sp.Expr) -> sp.Expr:
+    """The `order`-th derivative of f(u) at `point`. At a kink (ReLU′(0)) there is no derivative, only
+    a convention that a text may state (PyTorch's 0, the mean ½): that is not judged."""
+    value = sp.diff(fu, u, order)
+    if point.is_number:
+        joins = [a for kinked in value.atoms(*_KINKED) | fu.atoms(*_KINKED) for a in kinked.args]
+        joins += [r.lhs - r.rhs for pw in fu.atoms(sp.Piecewise) for r in pw.atoms(sp.core.relational.Relational)]
+        if any(j.has(u) and j.xreplace({u: point}).is_zero for j in joins):
+            raise InterpretError("the derivative at a kink is a convention, not a value to check")
+    return value.xreplace({u: point})
 
 
 def _arg_name(node: Node) -> str | None:

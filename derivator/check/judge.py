@@ -346,7 +346,8 @@ class Judge:
                     result.method = verification.method
                     if true_reader.mode == "plain":
                         result.notes.append(Note("read_plain", {}))
-                elif _equation_to_solve(expected, given, true_reader):
+                elif _equation_to_solve(expected, given, true_reader) or (
+                        len(eq.sides) == 2 and not eq.continuation and _set_to_a_number(expected, given)):
                     result.reason = Note("equation", {})
                 elif _rounded_equal(expected, given, side.text + " " + eq.sides[0].text):
                     result.status = "ok"
@@ -373,7 +374,9 @@ class Judge:
         used: list[tuple] = []
         previous_value = None
         follow_check: Verification | None = None
-        if prev is not None and prev.node is not None and not (isinstance(rhs, Cases) or isinstance(prev.node, Cases)):
+        solving = result.reason is not None and result.reason.kind == "equation"
+        if prev is not None and prev.node is not None and not solving and not (
+                isinstance(rhs, Cases) or isinstance(prev.node, Cases)):
             # (a case split is not a transition: `f' = 1 (x>0)` then `cases(…)` restates, it derives nothing)
             result.previous_line = prev.line
             try:
@@ -385,6 +388,8 @@ class Judge:
                 result.follows = v.ok if v.method is not None else None
                 if result.follows is False and _rounded_equal(previous_value, current, side.text + " " + prev.text):
                     result.follows = True
+                elif result.follows is False and self._stray_symbol(previous_value, current) is not None:
+                    result.follows = None  # a letter the text never defines: no transition to judge
                 follow_check = v
             except _FAILURES:
                 result.follows = None
@@ -636,6 +641,12 @@ def _rounded_equal(a: sp.Expr, b: sp.Expr, text: str) -> bool:
         return False
     # rounded or cut at the last digit written: within one unit of it, relative to the size
     return abs(va - vb) <= 10.0 ** (1 - digits) * max(abs(va), abs(vb))
+
+
+def _set_to_a_number(expected: sp.Expr, given: sp.Expr) -> bool:
+    """`\\sigma'(x) = 0` on its own: where is the slope zero? — an equation to solve, not a claim that
+    the derivative vanishes everywhere."""
+    return bool(expected.free_symbols) and not given.free_symbols
 
 
 def _tidy(expr: sp.Expr) -> sp.Expr:

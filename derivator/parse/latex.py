@@ -558,6 +558,9 @@ class Parser:
                 # 1+e^{-x}, and is read as it shows (editors that brace every base write it this way)
                 self.brace_group = None
                 base = _raise_rightmost(base, exponent)
+            elif isinstance(base, Sym) and (base.name in GREEK or base.name in CALL_LETTERS) and self.is_op("("):
+                # \sigma^{2}(x), f^2(x): the power of the function's value, as \sin^2 x is
+                base = Pow(Apply(base.name, self.call_args()), exponent)
             elif isinstance(base, Apply) and base.power is None and not base.primes:
                 # keep it on the call: the reader decides between (f(x))^2 and the product x·(x+1)^2
                 base = Apply(base.name, base.args, 0, exponent)
