@@ -41,7 +41,7 @@ class Formula:
     text: str
     line: int  # 1-based line where the content starts
     display: bool
-    syntax: str  # "$$", "$", "\\[", "\\(", "env:align", "```math", "$latex", "[tex:", "plain"
+    syntax: str  # "$$", "$", "\\[", "\\(", "env:align", "```math", "$latex", "[tex:", "plain", "prose" (a `u = …` inside a sentence)
     index: int = 0  # position in the document, in reading order
 
 
@@ -354,7 +354,10 @@ def _wordpress(body: str, line: int) -> list[Formula]:
 # Plain-text lines
 # ---------------------------------------------------------------------------------------------------
 
-_PLAIN_CHARS = re.compile(r"^[ \tA-Za-z0-9+\-*/^().,'=<>|!²³]+$")
+# what a math line of a plain-text post may hold: ASCII math, bare LaTeX (\frac{…}{…}, x_i), and the
+# Unicode people type — – − ー as minus, ・ · × as product, ’ ′ as prime, Greek letters, superscripts
+_PLAIN_CHARS = re.compile(r"^[ \tA-Za-z0-9+\-*/^().,'=<>|!{}\[\]_\\–−ー・·×’′²³⁻¹ⁿˣαβγδλμπσφΦθ]+$")
+_LATEX_COMMAND = re.compile(r"\\(?:text|mathrm|operatorname)\s*\{[^{}]*\}|\\[A-Za-z]+")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+>]\s+|\d+[.)]\s+)")
 _PLAIN_WORDS = set(FUNCTIONS) | reading_function.words | {"e", "pi"}
 
@@ -374,7 +377,31 @@ def _plain_lines(text: str, lines: _Lines, formulas: list[Formula]) -> list[Form
         body = _LIST_MARK.sub("", raw).strip().rstrip(".,")
         if _is_plain_math(body):
             out.append(Formula(body, number, True, "plain"))
+        else:
+            out += [Formula(d, number, False, "prose") for d in definitions_in_prose(body)]
         del start
+    return out
+
+
+# `u = e^x and v = e^{-x}, giving`, `u = x^2 + 1 とおくと`: a one-letter name set equal to a formula that
+# ends at a comma, a full stop, Japanese text or an English joining word
+_PROSE_DEFINITION = re.compile(
+    r"(?<![A-Za-z0-9_\\'])([A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?)\s*=\s*(.+?)"
+    r"(?=\s*(?:[,;:、。．，]|\.\s|\.$|$|[\u3040-\u30ff\u4e00-\u9fff]|\s(?:and|then|so|we|giving|gives|where|with|is|for|in|as)\b))")
+
+
+_CODE_MARKS = re.compile(r"\b(?:import|def|return|print|lambda|np|torch|tf|math)\b[ .(]|==|;|\bself\.")
+
+
+def definitions_in_prose(line: str) -> list[str]:
+    """The `name = formula` pieces of a prose line whose formula is plain math on its own."""
+    if _CODE_MARKS.search(line):
+        return []  # flattened code (`import numpy as np x = np.arange(…)`), not a sentence
+    out = []
+    for m in _PROSE_DEFINITION.finditer(line):
+        rhs = m.group(2).strip()
+        if rhs and "=" not in rhs and _is_plain_math(f"{m.group(1)} = {rhs}"):
+            out.append(f"{m.group(1)} = {rhs}")
     return out
 
 
@@ -386,7 +413,7 @@ def _is_plain_math(line: str) -> bool:
     left, _, right = line.partition("=")
     if not re.search(r"[A-Za-z0-9]", left) or not re.search(r"[A-Za-z0-9]", right):
         return False
-    for word in re.findall(r"[A-Za-z]{2,}", line):
+    for word in re.findall(r"[A-Za-z]{2,}", _LATEX_COMMAND.sub(" ", line)):
         if word.lower() in _PLAIN_WORDS or re.fullmatch(r"d[a-z]?|d[a-z]?d[a-z]|d", word):
             continue
         return False

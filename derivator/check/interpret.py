@@ -324,6 +324,9 @@ class Reader(Builder):
         if self.ctx.is_function(var):
             raise InterpretError(f"d/d{var}: {var} is a function")
         of = node.of
+        if (isinstance(of, Apply) and not of.primes and of.power is None and self.ctx.is_function(of.name)
+                and [getattr(a, "name", None) for a in of.args] == [p.name for p in self.ctx.defs[of.name].params]):
+            of = Sym(of.name)  # dy(z)/du, \frac{d\sigma(x)}{dx}: the function's own argument — the name's derivative
         if isinstance(of, Sym):
             name = of.name
             if name == var:

@@ -130,6 +130,8 @@ class Judge:
             # "For $i = k$:" — the lines after it are about one entry of an indexed formula
             self.index_condition = " ".join(eq.text.split())
             return
+        if eq.formula.syntax == "prose" and (self.ctx.defs.get(eq.sides[0].text.strip()) or len(eq.sides) != 2):
+            return  # a prose line's `u = …` only ever introduces a name; it restates nothing to judge
         if not eq.ops:
             self.pending_head = None
             if eq.formula.display and eq.alone:
@@ -349,7 +351,7 @@ class Judge:
                 elif _equation_to_solve(expected, given, true_reader) or (
                         len(eq.sides) == 2 and not eq.continuation and _set_to_a_number(expected, given)):
                     result.reason = Note("equation", {})
-                elif _rounded_equal(expected, given, side.text + " " + eq.sides[0].text):
+                elif _rounded_equal(expected, given, side.text, eq.sides[0].text):
                     result.status = "ok"
                     result.method = "numeric"
                     result.notes.append(Note("rounded", {}))
@@ -386,7 +388,7 @@ class Judge:
                 used = used_prev + reader.used_claims
                 v = check_equal(previous_value, current, None, domain)
                 result.follows = v.ok if v.method is not None else None
-                if result.follows is False and _rounded_equal(previous_value, current, side.text + " " + prev.text):
+                if result.follows is False and _rounded_equal(previous_value, current, side.text, prev.text):
                     result.follows = True
                 elif result.follows is False and self._stray_symbol(previous_value, current) is not None:
                     result.follows = None  # a letter the text never defines: no transition to judge
@@ -629,9 +631,10 @@ def _complex_point(counterexample: dict | None) -> bool:
     return bool(counterexample) and any("j" in str(counterexample.get(k, "")) for k in ("lhs", "rhs"))
 
 
-def _rounded_equal(a: sp.Expr, b: sp.Expr, text: str) -> bool:
-    """`e^{-0.5} = 0.6065306597`: numbers written with decimals agree to the digits written."""
-    decimals = _DECIMAL.findall(text)
+def _rounded_equal(a: sp.Expr, b: sp.Expr, side: str, other: str) -> bool:
+    """`e^{-0.5} = 0.6065306597`: numbers written with decimals agree to the digits written — those of
+    the side being judged (the rounded result), else of the other side."""
+    decimals = _DECIMAL.findall(side) or _DECIMAL.findall(other)
     if not decimals or a.free_symbols or b.free_symbols:
         return False
     digits = min(len(d.replace(".", "").lstrip("0")) or 1 for d in decimals)

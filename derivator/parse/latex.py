@@ -61,7 +61,8 @@ _UNICODE = {
 }
 _HTML_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&nbsp;": " "}
 _DROP_WITH_ARG = re.compile(r"\\(?:label|tag|hspace|vspace|phantom|hphantom|vphantom|color)\*?\{[^{}]*\}")
-_LEIBNIZ_SLASH = re.compile(r"(?<![A-Za-z\\])d(\^\{?\d\}?)?\s*([A-Za-z]|\\[A-Za-z]+)?\s*/\s*d([A-Za-z])(\^\{?\d\}?)?(?![A-Za-z])")
+# (the name may carry its argument, `dy(z)/dz`, as in \frac{dy(z)}{dz})
+_LEIBNIZ_SLASH = re.compile(r"(?<![A-Za-z\\])d(\^\{?\d\}?)?\s*((?:[A-Za-z]|\\[A-Za-z]+)(?:\([^()]*\))?)?\s*/\s*d([A-Za-z])(\^\{?\d\}?)?(?![A-Za-z])")
 
 
 def normalize_latex(text: str) -> str:

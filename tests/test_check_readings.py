@@ -1,0 +1,59 @@
+"""How `check` reads what real posts write (the reproducers of the real-post corpus, re-typed as
+minimal documents): each row is a document, the line to look at, and the verdict it must get there —
+"ok", "wrong", or "unchecked" where no reading is certain (never "wrong" from not understanding)."""
+
+from __future__ import annotations
+
+import pytest
+
+from derivator.check import check_text
+
+SIGMOID = "$$f(x)=\\frac{1}{1+e^{-x}}$$\n"
+
+CASES = [
+    # name, document, file name, line, verdict ("error" = wrong or not following)
+    ("definition chain", SIGMOID + "$$u=g(x)=1+e^{-x}$$\n$$y=f(u)=\\frac{1}{u}=u^{-1}$$\n$$f'(x)=\\frac{dy}{dx}$$\n",
+     "p.md", 4, "ok"),
+    ("reused letter is not judged", SIGMOID + "$$u=1+e^{-x}$$\n$$f(u)=u^{-1}$$\n", "p.md", 3, "unchecked"),
+    ("braced group's superscript as TeX sets it", SIGMOID + "$$f(x)=\\frac{1}{{ 1+e }^{ -x }}$$\n", "p.md", 2, "ok"),
+    ("index condition", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\nFor $i = j$:\n"
+     "$$\\frac{\\partial p_i}{\\partial z_j} = p_j(1-p_i)$$\n", "p.md", 3, "unchecked"),
+    ("index condition in brackets", "$$\\frac{\\partial a_j}{\\partial z_i} = -a_i a_j \\quad (i \\ne j)$$\n",
+     "p.md", 1, "unchecked"),
+    ("decimals to the digits written", "$$e^{-0.5} = 0.6065$$\n", "p.md", 1, "ok"),
+    ("a wrong digit is wrong", "$$e^{-0.5} = 0.6165$$\n", "p.md", 1, "wrong"),
+    ("inverse hyperbolic", "$$\\frac{d}{dx} \\sinh^{-1} x = \\frac{1}{\\sqrt{x^2+1}}$$\n", "p.md", 1, "ok"),
+    ("outside the real domain", "$$\\frac{d}{dx} \\cosh^{-1} x = \\frac{1}{\\sqrt{x^2-1}}$$\n", "p.md", 1, "unchecked"),
+    ("value at a kink is a convention", "$$\\operatorname{ReLU}'(0) = 0$$\n", "p.md", 1, "unchecked"),
+    ("prime of a built-in at a point", "$$\\tanh'(0) = 1$$\n", "p.md", 1, "ok"),
+    ("prime of a built-in at a point, wrong", "$$\\tanh'(0) = 0$$\n", "p.md", 1, "wrong"),
+    ("definition in a Japanese sentence", "u = x^2 + 1 とおくと y = u^3 となる。\ndy/dx = 6x(x^2+1)^2\n",
+     "p.txt", 2, "ok"),
+    ("definition in an English sentence, wrong claim after it",
+     "Two names, u = x^2 + 1 and y = u^3, are used.\ndy/dx = 3x(x^2+1)^2\n", "p.txt", 2, "wrong"),
+    ("Leibniz with an argument in plain text", "y(z) = 1/(1+exp(-z))\ndy(z)/dz = exp(-z)/(1+exp(-z))^2\n",
+     "p.txt", 2, "ok"),
+    ("Hatena inline escapes", "[tex:y = \\\\sigma(x)]\n\n[tex:\\\\frac{dy}{dx} = y(1-y)]\n", "p.md", 3, "ok"),
+    ("power of a function's value", "$$\\sigma'(x) = \\sigma(x) - \\sigma^{2}(x)$$\n", "p.md", 1, "ok"),
+    ("a differential written as a factor", "$$d\\sigma(x) = \\sigma(x)(1-\\sigma(x))$$\n", "p.md", 1, "unchecked"),
+    ("f'(x) = 0 on its own is an equation", "$$f(x) = x^2 - 2x$$\nSolve $f'(x) = 0$.\n", "p.md", 2, "unchecked"),
+    ("two GitHub math spans on one line", "Chain rule with $`u = 1 + e^{-x}`$: outer $`-\\frac{1}{u^{2}}`$ "
+     "times inner $`-e^{-x}`$.\n", "p.md", 1, None),
+]
+
+
+@pytest.mark.parametrize("label, text, name, line, verdict", CASES, ids=[c[0] for c in CASES])
+def test_reading(label, text, name, line, verdict):
+    report = check_text(text, name)
+    at = [c for c in report.claims if c.line == line]
+    if verdict is None:  # nothing at that line may be an error
+        assert not any(c.is_error for c in report.claims), [(c.line, c.text, c.status) for c in report.claims]
+        return
+    assert at, [(c.line, c.text, c.status) for c in report.claims]
+    claim = at[-1]
+    if verdict == "wrong":
+        assert claim.is_error, (claim.text, claim.status, claim.reason)
+    else:
+        assert (claim.status, claim.follows is False) == (verdict, False), (claim.text, claim.status, claim.reason)
+    # nothing else in the document is called wrong
+    assert [c.line for c in report.claims if c.is_error] in ([], [line])
