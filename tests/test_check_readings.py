@@ -57,3 +57,24 @@ def test_reading(label, text, name, line, verdict):
         assert (claim.status, claim.follows is False) == (verdict, False), (claim.text, claim.status, claim.reason)
     # nothing else in the document is called wrong
     assert [c.line for c in report.claims if c.is_error] in ([], [line])
+
+
+def test_every_reason_has_a_short_label_in_both_languages():
+    import tomllib
+    from pathlib import Path
+
+    import derivator.i18n
+
+    root = Path(derivator.i18n.__file__).parent
+    for lang in ("en", "ja"):
+        table = tomllib.loads((root / lang / "check.toml").read_text(encoding="utf-8"))
+        assert set(table["reason"]) == set(table["reason_label"]), lang
+
+
+def test_summary_counts_every_equation_and_names_the_top_reasons():
+    from derivator.present.check_report import render
+
+    text = "$$f(x) = x^2$$\n$$f'(x) = 2x$$\n$$g'(x) = 1$$\n"
+    report = check_text(text, "p.md")
+    assert "3 equations: 2 right, 0 wrong, 1 unchecked. Unchecked: 1 not understood." in render(report, "markdown", "en")
+    assert "式 3 個: 正しい 2 個、誤り 0 個、未判定 1 個。未判定の理由: 解釈できない式 1 個。" in render(report, "markdown", "ja")

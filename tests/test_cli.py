@@ -118,3 +118,13 @@ def test_a_reader_that_went_away_ends_the_command_quietly(args):
     finally:
         os.close(write_end)
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_check_strict_fails_on_an_unchecked_equation(tmp_path):
+    post = tmp_path / "post.md"
+    post.write_text("$$f(x) = x^2$$\n$$f'(x) = 2x$$\n$$g'(x) = 1$$\n", encoding="utf-8")
+    assert run("check", str(post)).returncode == 0
+    strict = run("check", str(post), "--strict")
+    assert strict.returncode == 1 and "1 unchecked" in strict.stdout
+    post.write_text("$$f(x) = x^2$$\n$$f'(x) = 2x$$\n", encoding="utf-8")
+    assert run("check", str(post), "--strict").returncode == 0

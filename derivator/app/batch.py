@@ -31,6 +31,7 @@ class Result:
     error: str | None = None
     rendered: Any = None  # str for text formats, a dict for JSON
     seconds: float = 0.0
+    unchecked: int = 0  # claims left unchecked (with --strict they fail the run)
 
 
 WORKER_BYTES = 256 * 1024**2  # a pool worker with SymPy and the checker imported, besides its input's limit
@@ -97,7 +98,7 @@ def _check_one(path: str, format: str, lang: str, color: bool, width: int, flavo
         rendered = buffer.getvalue()
     else:
         rendered = check_report.render(report, format, lang, flavor=flavor)
-    return Result(report.file, report.exit_code, None, rendered)
+    return Result(report.file, report.exit_code, None, rendered, unchecked=report.counts()["unchecked"])
 
 
 def _verify_one(name: str) -> Result:

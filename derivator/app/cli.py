@@ -311,9 +311,10 @@ def check(
     jobs: int = typer.Option(1, "--jobs", "-j", help="Check this many files at a time (0: one per CPU core; never more than the cores)."),
     timeout: Optional[float] = typer.Option(None, "--timeout", help=CHECK_TIMEOUT_HELP),
     max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
+    strict: bool = typer.Option(False, "--strict", help="Fail (exit 1) when an equation is left unchecked, too: for CI."),
 ) -> None:
     """Judge a hand-written derivation line by line. Exit 0: every claim holds; 1: a line is wrong or does
-    not follow; 2: the input cannot be read."""
+    not follow (with --strict: or is unchecked); 2: the input cannot be read."""
     # each file in its own sandboxed worker (time and memory limits), rendered there: SymPy stays out of here
     from derivator.app.batch import check_files, jobs_count
     from derivator.app.fsutil import refuse_overwriting_input
@@ -339,7 +340,10 @@ def check(
             write_output(json.dumps(body, ensure_ascii=False, indent=2), output)
         else:
             write_output("\n".join(r.rendered for r in readable), output)
-    raise typer.Exit(max(r.exit_code for r in reports))
+    code = max(r.exit_code for r in reports)
+    if strict and code == 0 and any(r.unchecked for r in reports):
+        code = 1
+    raise typer.Exit(code)
 
 
 FACTS_TIME_FACTOR = 3  # facts take a second derivation, limits and solving: their default is 3 times a derivation's

@@ -8,6 +8,8 @@ Markdown, math in LaTeX only when derivator could read them, else typewriter tex
 
 from __future__ import annotations
 
+from collections import Counter
+
 import json
 from typing import TYPE_CHECKING
 import re
@@ -162,13 +164,26 @@ def _short(value) -> str:
         return str(value)
 
 
+TOP_REASONS = 3
+
+
 def summary(report: CheckReport, lang: str, style: Style) -> str:
+    """"N equations: a right, b wrong, c unchecked", the first error, and why lines were left unchecked."""
     counts = report.counts()
     if not report.claims:
         return say("ui.no_math", lang, style)
+    fields = {k: str(v) for k, v in counts.items()} | {"total": str(len(report.claims))}
     if report.ok:
-        return say("ui.summary_ok", lang, style, **{k: str(v) for k, v in counts.items()})
-    return say("ui.summary_bad", lang, style, line=str(report.first_error_line), **{k: str(v) for k, v in counts.items()})
+        text = say("ui.summary_ok", lang, style, **fields)
+    else:
+        text = say("ui.summary_bad", lang, style, line=str(report.first_error_line), **fields)
+    reasons = Counter(c.reason.kind for c in report.claims if c.status == "unchecked" and c.reason is not None)
+    if reasons:
+        top = [say("ui.reason_count", lang, style, count=str(n), reason=template(f"reason_label.{kind}", lang))
+               for kind, n in reasons.most_common(TOP_REASONS)]
+        text += template("ui.sentence_sep", lang) + say("ui.unchecked_because", lang, style,
+                                                        reasons=template("ui.list_sep", lang).join(top))
+    return text
 
 
 def verdict(claim: ClaimResult, lang: str) -> str:
