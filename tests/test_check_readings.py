@@ -78,3 +78,13 @@ def test_summary_counts_every_equation_and_names_the_top_reasons():
     report = check_text(text, "p.md")
     assert "3 equations: 2 right, 0 wrong, 1 unchecked. Unchecked: 1 not understood." in render(report, "markdown", "en")
     assert "式 3 個: 正しい 2 個、誤り 0 個、未判定 1 個。未判定の理由: 解釈できない式 1 個。" in render(report, "markdown", "ja")
+
+
+def test_a_wrong_line_echoes_how_it_was_read():
+    from derivator.present.check_report import render, report_dict
+
+    report = check_text("$$f(x) = x^3$$\n$$f'(x) = 3x^{3}$$\n", "p.md")
+    wrong = report_dict(report, "en")["claims"][-1]
+    assert (wrong["status"], wrong["read_as"]) == ("wrong", "3 x^{3}")
+    assert "read as: $3 x^{3}$" in render(report, "markdown", "en")
+    assert "読み取った式: $3 x^{3}$" in render(report, "markdown", "ja")

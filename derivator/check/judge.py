@@ -328,6 +328,12 @@ class Judge:
             result.reason = Note("unreadable", {"detail": _detail(rhs) if rhs is not None else "empty"})
             return link
 
+        try:
+            result.read_value = Reader(self.ctx).expr(rhs)
+            result.read_as = latex(result.read_value)
+        except _FAILURES:
+            pass
+
         # is it true?
         expected = given = None
         true_reader = None

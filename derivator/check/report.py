@@ -35,6 +35,8 @@ class ClaimResult:
     notes: list[Note] = field(default_factory=list)
     method: str | None = None  # how it was decided: "symbolic+numeric", "numeric", "symbolic"
     expected_value: Any = field(default=None, repr=False, compare=False)  # the SymPy value behind `expected`
+    read_as: str | None = None  # LaTeX of the right-hand side as it was read (echoed, as STACK does)
+    read_value: Any = field(default=None, repr=False, compare=False)  # the SymPy value behind `read_as`
 
     @property
     def is_error(self) -> bool:

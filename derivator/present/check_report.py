@@ -140,6 +140,15 @@ def details(claim: ClaimResult, lang: str, style: Style) -> list[str]:
         out.append(note_message(claim.reason, "reason", claim, lang, style))
     for note in claim.notes:
         out.append(note_message(note, "note", claim, lang, style))
+    if claim.read_as is not None and claim.is_error:
+        # how the line was read, so that a misreading shows before the verdict is trusted
+        if isinstance(style, TerminalStyle) and claim.read_value is not None:
+            from derivator.core.printing import to_unicode
+
+            read = to_unicode(claim.read_value)
+        else:
+            read = style.math(claim.read_as)
+        out.append(style.text(template("ui.read_as", lang) + ": ") + read)
     if claim.expected is not None:
         if isinstance(style, TerminalStyle) and claim.expected_value is not None:
             from derivator.core.printing import to_unicode
@@ -217,6 +226,7 @@ def report_dict(report: CheckReport, lang: str = "en") -> dict:
             "status": c.status,
             "follows": c.follows,
             "expected": c.expected,
+            "read_as": c.read_as,
             "counterexample": c.counterexample,
             "diagnosis": note(c.diagnosis, "diag", c),
             "kind": c.kind,
