@@ -37,6 +37,13 @@ CASES = [
     ("power of a function's value", "$$\\sigma'(x) = \\sigma(x) - \\sigma^{2}(x)$$\n", "p.md", 1, "ok"),
     ("a differential written as a factor", "$$d\\sigma(x) = \\sigma(x)(1-\\sigma(x))$$\n", "p.md", 1, "unchecked"),
     ("f'(x) = 0 on its own is an equation", "$$f(x) = x^2 - 2x$$\nSolve $f'(x) = 0$.\n", "p.md", 2, "unchecked"),
+    ("a condition in align's next column", "$$\\begin{align*} \\sqrt{x^2} &= x & x \\ge 0 \\end{align*}$$\n",
+     "p.md", 1, "ok"),
+    ("eqnarray's relation column", "\\begin{eqnarray}\n\\frac{d}{dx} x^3 &=& 3x^2 \\\\\n&=& 2x^2\n\\end{eqnarray}\n",
+     "p.md", 3, "wrong"),
+    ("a size command", "$$\\large \\frac{d}{dx} x^2 = 2x$$\n", "p.md", 1, "ok"),
+    ("the text's φ unlike the standard one", "$$\\phi(x) = e^{x^2/2}$$\n"
+     "$$\\frac{d}{dx} x\\Phi(x) = \\Phi(x) + x\\phi(x)$$\n", "p.md", 2, "unchecked"),
     ("two GitHub math spans on one line", "Chain rule with $`u = 1 + e^{-x}`$: outer $`-\\frac{1}{u^{2}}`$ "
      "times inner $`-e^{-x}`$.\n", "p.md", 1, None),
 ]

@@ -437,7 +437,8 @@ _REL_CHARS = {"=": "=", "＝": "=", "<": "<", ">": ">", "＜": "<", "＞": ">", 
               "≥": "ge", "≧": "ge", "≠": "ne", "≈": "approx", "≒": "approx", "→": "to", "⇒": "to",
               "≡": "def", "≔": "def"}
 _SEPARATOR_CMDS = ("quad", "qquad")
-_NOISE = re.compile(r"\\(?:label|tag\*?|eqref)\{[^{}]*\}|\\(?:nonumber|notag|displaystyle|textstyle)(?![A-Za-z])")
+_NOISE = re.compile(r"\\(?:label|tag\*?|eqref)\{[^{}]*\}|\\(?:nonumber|notag|displaystyle|textstyle|scriptstyle"
+                   r"|tiny|small|normalsize|large|Large|LARGE|huge|Huge)(?![A-Za-z])")
 _PROSE_TEXT = re.compile(r"\\(?:text|mbox|textrm|mathrm)\s*\{([^{}]*)\}")
 
 
@@ -587,11 +588,16 @@ def _split_annotation(row: str) -> tuple[str, str]:
     return row, ""
 
 
+_RELATION_ALONE = re.compile(r"=|<|>|\\(?:le|leq|ge|geq|ne|neq|approx|equiv)|≤|≥|≠|≈")
+
+
 def _split_clauses(row: str) -> list[tuple[str, int]]:
     """Split at top-level ",", ";", \\quad and prose (\\text{ for }) — "f = g, \\quad x > 0"."""
     cuts = []
     depth = 0
     envs = 0
+    amps = 0
+    last_amp = -1
     i = 0
     n = len(row)
     while i < n:
@@ -624,6 +630,17 @@ def _split_clauses(row: str) -> list[tuple[str, int]]:
             depth = max(0, depth - 1)
         elif ch in ",;" and depth == 0 and envs == 0:
             cuts.append((i, i + 1))
+        elif ch == "&" and depth == 0 and envs == 0:
+            # align's columns come in pairs (`a &= b & x \le 1`): a second `&` starts another clause —
+            # but not eqnarray's `a &=& b`, whose middle column is the relation alone
+            between = row[last_amp + 1:i].strip() if last_amp >= 0 else None
+            if amps % 2 == 1 and between is not None and _RELATION_ALONE.fullmatch(between):
+                pass
+            else:
+                amps += 1
+                if amps % 2 == 0:
+                    cuts.append((i, i + 1))
+            last_amp = i
         i += 1
     out = []
     start = 0

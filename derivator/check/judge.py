@@ -10,6 +10,7 @@ correctly substitutes an earlier wrong value is reported as carrying that error,
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -369,6 +370,11 @@ class Judge:
                     # they differ only where a part of one side is not real (\cosh^{-1} x for x < 1): the
                     # claim is about the real domain the text did not state, so no verdict
                     result.reason = Note("real_domain", {})
+                elif (shadowed := self._holds_with_standard_meaning(head, rhs, domain)) is not None:
+                    # φ defined by the text unlike the standard φ, and the line right with the standard
+                    # one: which the author means is not certain (the definition may be the slip)
+                    result.reason = Note("shadowed", {"function": _tex_name(shadowed),
+                                                      "line": self.ctx.defs[shadowed].line})
                 else:
                     result.status = "wrong"
                     result.method = verification.method
@@ -398,6 +404,8 @@ class Judge:
                     result.follows = True
                 elif result.follows is False and self._stray_symbol(previous_value, current) is not None:
                     result.follows = None  # a letter the text never defines: no transition to judge
+                elif result.follows is False and self._holds_with_standard_meaning(prev.node, rhs, domain):
+                    result.follows = None  # right with the standard φ, wrong with the text's: not certain
                 follow_check = v
             except _FAILURES:
                 result.follows = None
@@ -450,6 +458,22 @@ class Judge:
         if key is not None and current is not None:
             self.ctx.claims[key] = Claimed(current, line, result.status == "wrong", link.origin)
         return link
+
+    def _holds_with_standard_meaning(self, head: Node, rhs: Node, domain: Domain) -> str | None:
+        """The name of a catalog function (φ, σ) the text defined differently, if the line holds when
+        that name takes its standard meaning instead."""
+        used = names_in([head, rhs])
+        probe = Reader(self.ctx)
+        shadowed = [n for n, d in self.ctx.defs.items() if d.params and n in used and probe.catalog(n) is not None]
+        if not shadowed:
+            return None
+        standard = dataclasses.replace(self.ctx, defs={n: d for n, d in self.ctx.defs.items() if n not in shadowed})
+        try:
+            reader = Reader(standard)
+            v = check_equal(reader.read(head), reader.read(rhs), None, domain)
+        except _FAILURES:
+            return None
+        return shadowed[0] if v.ok and v.method is not None else None
 
     def _stray_symbol(self, expected: sp.Expr, given: sp.Expr) -> str | None:
         one_sided = expected.free_symbols ^ given.free_symbols
