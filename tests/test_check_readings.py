@@ -44,6 +44,14 @@ CASES = [
     ("a size command", "$$\\large \\frac{d}{dx} x^2 = 2x$$\n", "p.md", 1, "ok"),
     ("the text's φ unlike the standard one", "$$\\phi(x) = e^{x^2/2}$$\n"
      "$$\\frac{d}{dx} x\\Phi(x) = \\Phi(x) + x\\phi(x)$$\n", "p.md", 2, "unchecked"),
+    ("inline math with spaces inside", "Let $f(x) = x^3 $ be given, and $ f'(x) = 3x $ its slope.\n",
+     "p.md", 1, "wrong"),
+    ("money is not math", "It costs $5 and then $10 = a lot.\n", "p.md", 1, None),
+    ("a condition glued to the right side", "$$\\frac{d}{dx} \\sqrt{x^2} = 1 (x > 0)$$\n", "p.md", 1, "ok"),
+    ("rows that end with their equals sign", "$$\n\\frac{d}{dx} x^3 = \\\\\n3x^2 = \\\\\n2x^2\n$$\n",
+     "p.md", 4, "wrong"),
+    ("a parameter's value stated on the line", "$$f(x) = \\frac{1}{1+e^{-ax}}$$\n"
+     "With $a = 1$: $f'(x) = f(x)(1-f(x))$.\n", "p.md", 2, "ok"),
     ("two GitHub math spans on one line", "Chain rule with $`u = 1 + e^{-x}`$: outer $`-\\frac{1}{u^{2}}`$ "
      "times inner $`-e^{-x}`$.\n", "p.md", 1, None),
 ]

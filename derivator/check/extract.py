@@ -292,10 +292,16 @@ def _next_candidate(text: str, i: int) -> int:
     return best
 
 
+_MATHY = re.compile(r"[=\\^_]")
+
+
 def _inline_dollar_end(text: str, i: int) -> int:
-    """Pandoc's rule: no space just inside the dollars, no digit right after the closing one."""
-    if i + 1 >= len(text) or text[i + 1] in " \t\n$":
+    """Pandoc's rule (no space just inside the dollars, no digit right after the closing one), widened to
+    what MathJax on Qiita, Hatena and WordPress renders: `$ f(x) = x^2 $` with spaces inside, when the
+    content is plainly math and the closing dollar is not glued to a word (`$5 and $10` stays money)."""
+    if i + 1 >= len(text) or text[i + 1] in "\n$":
         return -1
+    spaced_open = text[i + 1] in " \t"
     j = i + 1
     limit = min(len(text), i + MAX_INLINE)
     while j < limit:
@@ -307,9 +313,18 @@ def _inline_dollar_end(text: str, i: int) -> int:
             continue
         if "\n\n" in text[i:j]:
             return -1
-        if text[j - 1] in " \t\n" or (j + 1 < len(text) and text[j + 1].isdigit()):
+        after = text[j + 1] if j + 1 < len(text) else ""
+        if after.isdigit():
             j += 1
             continue
+        spaced_close = text[j - 1] in " \t\n"
+        if spaced_open or spaced_close:
+            glued = after.isascii() and (after.isalnum() or after == "\\")
+            if glued or not _MATHY.search(text[i + 1:j]):
+                if spaced_open:
+                    return -1
+                j += 1
+                continue
         return j
     return -1
 
@@ -508,6 +523,28 @@ def is_index_condition(text: str) -> bool:
     return is_index_relation(*_split_sides(text))
 
 
+_GLUED_CONDITION = re.compile(r"(?:\\quad\s*|\s)\(\s*([^()]*(?:<|>|\\le|\\ge|\\ne|\\neq|\\lt|\\gt|≤|≥|≠)[^()]*)\)\s*[.,]?\s*$")
+
+
+def _move_trailing_equals(rows: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """`a = \\\\ b = \\\\ c`: a row that ends with its `=` continues on the next row — move the `=` there
+    (after the next row's leading blanks, so offsets and line numbers stay right)."""
+    out = list(rows)
+    for k in range(len(out) - 1):
+        row, offset = out[k]
+        body = row.rstrip()
+        if body.endswith("=") and not body.endswith("==") and body[:-1].strip() and "=" not in out[k + 1][0].lstrip()[:1]:
+            out[k] = (body[:-1] + " " * (len(row) - len(body) + 1), offset)
+            nxt, nxt_offset = out[k + 1]
+            blanks = len(nxt) - len(nxt.lstrip())
+            # the "=" takes the place of the last blank, or goes first (offset one earlier)
+            if blanks:
+                out[k + 1] = (nxt[:blanks - 1] + "=" + nxt[blanks:], nxt_offset)
+            else:
+                out[k + 1] = ("=" + nxt, nxt_offset - 1)
+    return out
+
+
 def split_equations(formula: Formula) -> list[Equation]:
     """Every clause of every row, split into sides at top-level relations."""
     out = []
@@ -517,7 +554,7 @@ def split_equations(formula: Formula) -> list[Equation]:
         offset += len(text) - len(text.lstrip())
         return formula.line + formula.text[:offset].count("\n")
 
-    for row_index, (row, row_offset) in enumerate(split_rows(formula)):
+    for row_index, (row, row_offset) in enumerate(_move_trailing_equals(split_rows(formula))):
         row, notes = _split_annotation(row)
         equations = []
         conditions = []
@@ -529,6 +566,13 @@ def split_equations(formula: Formula) -> list[Equation]:
                 out.append(Equation(side_objs, ops, formula, row_index))
         clauses = _split_clauses(row)
         for clause, offset in clauses:
+            glued = _GLUED_CONDITION.search(clause)
+            if glued and re.search(r"=\s*\S", clause[:glued.start()]):
+                # `f(x) = \frac{1}{1+e^{-ax}} (a > 0)`: a condition in brackets at the end of the clause
+                inner_sides, inner_ops = _split_sides(glued.group(1))
+                if inner_ops and all(op in ("<", ">", "le", "ge", "ne") for op in inner_ops):
+                    conditions.append(glued.group(1).strip())
+                    clause = clause[:glued.start()] + " " * (len(clause) - glued.start())
             sides, ops = _split_sides(clause)
             if not ops and equations:
                 # "(x > 0)" written after an equation: a condition in brackets

@@ -96,6 +96,7 @@ class Judge:
         self.pending_head: tuple[Node, str] | None = None
         self._parsed: dict[str, Node | ParseError] = {}
         self.index_condition: str | None = None  # the latest "i = j" the text stated
+        self.point_values: dict[str, tuple[int, sp.Expr]] = {}  # a = 1, with the line it was set on
 
     # -- entry -----------------------------------------------------------------------------------
     def run(self, equations: list[Equation]) -> list[ClaimResult]:
@@ -214,7 +215,10 @@ class Judge:
         param_symbols = tuple(self.ctx.symbol(p) for p in params)
         if name not in self.ctx.defs or forced:
             if not params and _is_number(rhs):
-                return SKIP  # x = 0: a value or a point, not a definition
+                # x = 0: a value or a point, not a definition — it may set a parameter for the claims
+                # written with it on the same line (`$a = 1$ のとき $f' = f(1-f)$`)
+                self.point_values[name] = (line, Builder(reading_function).expr(rhs))
+                return SKIP
             if not params and self.ctx.symbol(name) in self.ctx.base_symbols() and any(
                 self.ctx.is_name(n) for n in rhs_names
             ):
@@ -370,6 +374,10 @@ class Judge:
                     # they differ only where a part of one side is not real (\cosh^{-1} x for x < 1): the
                     # claim is about the real domain the text did not state, so no verdict
                     result.reason = Note("real_domain", {})
+                elif (at := self._holds_at_stated_values(expected, given, line, domain)) is not None:
+                    result.status = "ok"
+                    result.method = "numeric"
+                    result.notes.append(Note("at_values", {"values": at}))
                 elif (shadowed := self._holds_with_standard_meaning(head, rhs, domain)) is not None:
                     # φ defined by the text unlike the standard φ, and the line right with the standard
                     # one: which the author means is not certain (the definition may be the slip)
@@ -404,6 +412,8 @@ class Judge:
                     result.follows = True
                 elif result.follows is False and self._stray_symbol(previous_value, current) is not None:
                     result.follows = None  # a letter the text never defines: no transition to judge
+                elif result.follows is False and self._holds_at_stated_values(previous_value, current, line, domain):
+                    result.follows = True
                 elif result.follows is False and self._holds_with_standard_meaning(prev.node, rhs, domain):
                     result.follows = None  # right with the standard φ, wrong with the text's: not certain
                 follow_check = v
@@ -458,6 +468,20 @@ class Judge:
         if key is not None and current is not None:
             self.ctx.claims[key] = Claimed(current, line, result.status == "wrong", link.origin)
         return link
+
+    def _holds_at_stated_values(self, expected: sp.Expr, given: sp.Expr, line: int, domain: Domain) -> str | None:
+        """`$a = 1$ のとき $f' = f(1-f)$`: values set on this very line, if the claim holds with them."""
+        values = {self.ctx.symbol(n): v for n, (at, v) in self.point_values.items() if at == line}
+        values = {s: v for s, v in values.items() if s in expected.free_symbols | given.free_symbols}
+        if not values:
+            return None
+        try:
+            v = check_equal(expected.xreplace(values), given.xreplace(values), None, domain)
+        except _FAILURES:
+            return None
+        if not (v.ok and v.method is not None):
+            return None
+        return ", ".join(f"{_tex_name(s.name)} = {latex(val)}" for s, val in values.items())
 
     def _holds_with_standard_meaning(self, head: Node, rhs: Node, domain: Domain) -> str | None:
         """The name of a catalog function (φ, σ) the text defined differently, if the line holds when
