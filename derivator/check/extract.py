@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from derivator.catalog import reading_function
-from derivator.parse.latex import FUNCTIONS
+from derivator.parse.latex import FUNCTIONS, GREEK
 
 # Top-level environments that are display math in LaTeX (and in MathJax/KaTeX Markdown)
 MATH_ENVIRONMENTS = (
@@ -374,7 +374,7 @@ def _wordpress(body: str, line: int) -> list[Formula]:
 _PLAIN_CHARS = re.compile(r"^[ \tA-Za-z0-9+\-*/^().,'=<>|!{}\[\]_\\–−ー・·×’′²³⁻¹ⁿˣαβγδλμπσφΦθ]+$")
 _LATEX_COMMAND = re.compile(r"\\(?:text|mathrm|operatorname)\s*\{[^{}]*\}|\\[A-Za-z]+")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+>]\s+|\d+[.)]\s+)")
-_PLAIN_WORDS = set(FUNCTIONS) | reading_function.words | {"e", "pi"}
+_PLAIN_WORDS = set(FUNCTIONS) | reading_function.words | set(GREEK) | {"e", "pi"}
 
 
 def _plain_lines(text: str, lines: _Lines, formulas: list[Formula]) -> list[Formula]:
@@ -426,7 +426,8 @@ def _is_plain_math(line: str) -> bool:
     if "==" in line or line.count("=") > 8:
         return False
     left, _, right = line.partition("=")
-    if not re.search(r"[A-Za-z0-9]", left) or not re.search(r"[A-Za-z0-9]", right):
+    continuation = not left.strip()  # `= swish(x) + …` under the line it continues
+    if not (continuation or re.search(r"[A-Za-z0-9]", left)) or not re.search(r"[A-Za-z0-9]", right):
         return False
     for word in re.findall(r"[A-Za-z]{2,}", _LATEX_COMMAND.sub(" ", line)):
         if word.lower() in _PLAIN_WORDS or re.fullmatch(r"d[a-z]?|d[a-z]?d[a-z]|d", word):
