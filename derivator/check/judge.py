@@ -682,7 +682,8 @@ _DECIMAL = re.compile(r"(?<![\w.])(\d*\.\d+)")
 
 
 def _complex_point(counterexample: dict | None) -> bool:
-    return bool(counterexample) and any("j" in str(counterexample.get(k, "")) for k in ("lhs", "rhs"))
+    values = counterexample or {}
+    return any("j" in str(values.get(k, "")) for k in ("lhs", "rhs"))
 
 
 def _rounded_equal(a: sp.Expr, b: sp.Expr, side: str, other: str) -> bool:
