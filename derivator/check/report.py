@@ -69,4 +69,5 @@ class CheckReport:
         for c in self.claims:
             out[c.status] += 1
         out["not_following"] = sum(1 for c in self.claims if c.follows is False)
+        out["total"] = len(self.claims)
         return out

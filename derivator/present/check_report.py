@@ -181,7 +181,7 @@ def summary(report: CheckReport, lang: str, style: Style) -> str:
     counts = report.counts()
     if not report.claims:
         return say("ui.no_math", lang, style)
-    fields = {k: str(v) for k, v in counts.items()} | {"total": str(len(report.claims))}
+    fields = {k: str(v) for k, v in counts.items()}
     if report.ok:
         text = say("ui.summary_ok", lang, style, **fields)
     else:
