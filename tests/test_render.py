@@ -98,3 +98,14 @@ def test_unverified_step_is_visible_in_every_format():
     assert "NOT VERIFIED" in render(d, "terminal", "en")
     data = json.loads(render(d, "json", "en"))
     assert data["steps"][2]["verified"] is False and data["verified"] is False
+
+
+def test_unicode_prints_greek_names_as_letters():
+    import sympy as sp
+
+    from derivator.core.printing import to_unicode
+
+    beta, x, alpha_1, lam = sp.symbols("beta x alpha_1 lambda")
+    assert to_unicode(beta * x + alpha_1) == "α_1 + β·x"
+    assert to_unicode(lam * x) == "λ·x"
+    assert to_unicode(sp.Symbol("b") * x) == "b·x"  # other names as written

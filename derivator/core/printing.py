@@ -316,6 +316,13 @@ def to_unicode(expr: sp.Expr) -> str:
         def _print_Equality(self, e):
             return f"{self._print(e.lhs)} = {self._print(e.rhs)}"
 
+        def _print_Symbol(self, e):
+            # β, α_1: a Greek name as the letter (SymPy's pretty printer knows them), the rest as written
+            from sympy.printing.pretty.pretty_symbology import greek_unicode
+
+            head, sep, tail = e.name.partition("_")
+            return greek_unicode.get(head, head) + sep + tail
+
         def _print_Piecewise(self, e):
             rows = [f"{self._print(v)} if {self._print(c)}" for v, c in e.args]
             return "{" + "; ".join(rows) + "}"
