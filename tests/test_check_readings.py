@@ -14,6 +14,8 @@ CASES = [
     # name, document, file name, line, verdict ("error" = wrong or not following)
     ("definition chain", SIGMOID + "$$u=g(x)=1+e^{-x}$$\n$$y=f(u)=\\frac{1}{u}=u^{-1}$$\n$$f'(x)=\\frac{dy}{dx}$$\n",
      "p.md", 4, "ok"),
+    ("a new outer function named in a chain", "$$u = 1+e^{-x}$$\n$$y = f(u) = \\frac{1}{u}$$\n"
+     "$$f'(u) = -\\frac{1}{u^2}$$\n", "p.md", 3, "ok"),
     ("reused letter is not judged", SIGMOID + "$$u=1+e^{-x}$$\n$$f(u)=u^{-1}$$\n", "p.md", 3, "unchecked"),
     ("braced group's superscript as TeX sets it", SIGMOID + "$$f(x)=\\frac{1}{{ 1+e }^{ -x }}$$\n", "p.md", 2, "ok"),
     ("index condition", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\nFor $i = j$:\n"

@@ -304,7 +304,10 @@ class Judge:
         text = f"{eq.sides[1].text.strip()} = {eq.sides[2].text.strip()}"
         old = self.ctx.defs.get(fname)
         if old is None:
-            self._define(fname, tuple(self.ctx.symbol(p) for p in params), expr, eq.sides[2].line)
+            # f's parameter is its own, even when it has the intermediate's name (`y = f(u) = 1/u` is the
+            # outer function f(t) = 1/t): a Dummy, so that defining f does not write u out
+            own = {self.ctx.symbol(p): sp.Dummy(p, real=True) for p in params}
+            self._define(fname, tuple(own.values()), expr.xreplace(own), eq.sides[2].line)
             self.results.append(ClaimResult(eq.sides[2].line, text, "ok", kind="definition"))
         else:
             self.results.append(ClaimResult(eq.sides[2].line, text, "unchecked",
