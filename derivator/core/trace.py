@@ -14,6 +14,7 @@ from typing import Any
 
 import sympy as sp
 
+from derivator.core.display import display_renderer
 from derivator.core.errors import UnsupportedError
 from derivator.core.step_ids import StepId
 
@@ -125,18 +126,17 @@ class Derivation:
 
     # Jupyter display. JupyterLab prefers markdown over latex, VS Code latex over markdown, nbconvert's
     # LaTeX export latex: both are given, and neither relies on one front end's dialect.
-    def _repr_latex_(self) -> str:
+    # (None: no renderer registered, Jupyter then shows the plain repr)
+    def _repr_latex_(self) -> str | None:
         """$$\\begin{aligned}…\\end{aligned}$$: the one display form MathJax, KaTeX and LaTeX accept."""
-        from derivator.present.dispatch import render
+        render = display_renderer()
+        return None if render is None else "$$\n" + render(self, "latex", "en") + "\n$$"
 
-        return "$$\n" + render(self, "latex", "en") + "\n$$"
-
-    def _repr_markdown_(self) -> str:
+    def _repr_markdown_(self) -> str | None:
         """Jupyter's Markdown: $…$ inline and $$ + aligned display (not GitHub's $`…`$, which Jupyter
         shows with the backquotes)."""
-        from derivator.present.dispatch import render
-
-        return render(self, "markdown", "en", flavor="jupyter")
+        render = display_renderer()
+        return None if render is None else render(self, "markdown", "en", flavor="jupyter")
 
 
 def no_rule_for(part: sp.Expr) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from derivator.core.display import register_renderer
+
 if TYPE_CHECKING:  # the CLI reads CODE_FORMATS before anything imports SymPy
     from derivator.analysis.facts import Facts
     from derivator.core.trace import Derivation
@@ -53,6 +55,9 @@ def render(d: Derivation, format: str, lang: str, *, standalone: bool = False, f
     buffer = StringIO()
     render_terminal(d, lang=lang, console=Console(file=buffer, no_color=True, width=120))
     return buffer.getvalue()
+
+
+register_renderer(render)  # a Derivation displays itself in Jupyter through this (core/display.py)
 
 
 def cited_derivations(d) -> list:
