@@ -8,6 +8,7 @@ from __future__ import annotations
 
 
 import inspect
+from pathlib import Path
 
 import pytest
 
@@ -64,6 +65,11 @@ HEAVY = {
 }
 
 
+# test functions measured as too slow for the quick subset (tests/quick_subset.py rewrites the list)
+MEASURED = {line.strip() for line in (Path(__file__).with_name("slow-tests.txt")).read_text().splitlines()
+            if line.strip() and not line.startswith("#")}
+
+
 def _catalog_names() -> set[str]:
     from derivator import catalog
 
@@ -77,6 +83,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     entries = _catalog_names()
     slow = pytest.mark.slow
     families_seen: set[str] = set()
+    measured_seen: set[str] = set()
+    tests = Path(__file__).resolve().parent
     for item in items:
         # a family of scenarios (f3-…, f10-…): its first case is quick, the others run in the full suite
         if item.path.name in FAMILY_FILES and hasattr(item, "callspec"):
@@ -94,3 +102,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             source = ""
         if key in HEAVY or (named and not named <= QUICK_ENTRIES) or "latex_compile(" in source:
             item.add_marker(slow)
+        # a measured slow function: a parametrized one keeps its first case in the quick subset
+        measured = f"{item.path.resolve().relative_to(tests).as_posix()}::{function.__name__}" if function else ""
+        if measured in MEASURED:
+            if measured in measured_seen or not hasattr(item, "callspec"):
+                item.add_marker(slow)
+            measured_seen.add(measured)

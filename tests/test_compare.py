@@ -53,7 +53,7 @@ def test_seed_claims_in_the_table():
     rng = dict(zip(SEED, row("range")))
     assert rng["tanh"] == "(-1, 1)" and rng["sigmoid"] == "(0, 1)"
     layers = dict(zip(SEED, row("layer_bound")))
-    assert layers["sigmoid"] == "(1/4)^n" and layers["relu"] == "1"
+    assert layers["sigmoid"] == "(1/4)ⁿ" and layers["relu"] == "1"
 
 
 def test_json_carries_each_functions_facts():

@@ -109,3 +109,95 @@ def test_unicode_prints_greek_names_as_letters():
     assert to_unicode(beta * x + alpha_1) == "α_1 + β·x"
     assert to_unicode(lam * x) == "λ·x"
     assert to_unicode(sp.Symbol("b") * x) == "b·x"  # other names as written
+
+
+_x, _y, _q = __import__("sympy").symbols("x y q", real=True)
+
+UNICODE_TABLE = [  # [expression, what a terminal shows]
+    ("exp(-x)", "e⁻ˣ"),
+    ("x**2 + 1", "x² + 1"),
+    ("(1 + exp(-x))**(-2)", "(1 + e⁻ˣ)⁻²"),
+    ("1/(1 + exp(-x))", "1/(1 + e⁻ˣ)"),
+    ("exp(-x**2/2)", "e^(-x²/2)"),        # a long exponent keeps ^(…): superscripts that long are unreadable
+    ("x**q", "x^q"),                      # q has no superscript letter
+    ("x**(n-1)", "xⁿ⁻¹"),
+    ("sqrt(1 + x**2)", "√(x² + 1)"),
+    ("1/sqrt(x)", "1/√x"),
+    ("Abs(x)", "|x|"),
+    ("Max(0, x)", "max(0, x)"),
+    ("pi*x", "π·x"),
+    ("Piecewise((0, x <= 0), (x, True))", "{0 (x ≤ 0); x (x > 0)}"),   # no English "otherwise"
+    ("Piecewise((-1, x < -1), (x, x <= 1), (1, True))", "{-1 (x < -1); x (-1 ≤ x ≤ 1); 1 (x > 1)}"),  # rows as read
+    ("Piecewise((y + 1, (y > -1) & (y < 0)), (1, True))", "{y + 1 (-1 < y < 0); 1 (y ≥ 0 ∨ y ≤ -1)}"),
+    ("And(x >= a, b >= x)", "a ≤ x ≤ b"),  # an interval with symbolic bounds, whichever side SymPy put x
+]
+
+
+@pytest.mark.parametrize("text, shown", UNICODE_TABLE)
+def test_unicode_math_as_a_terminal_shows_it(text, shown):
+    import sympy as sp
+
+    from derivator.core.printing import to_unicode
+
+    expr = sp.sympify(text, locals={"x": _x, "y": _y, "q": _q, "n": sp.Symbol("n")})
+    assert to_unicode(expr) == shown
+
+
+def test_a_name_containing_pi_or_sqrt_is_printed_as_written():
+    import sympy as sp
+
+    from derivator.core.printing import to_unicode
+
+    assert to_unicode(sp.Symbol("spin") * sp.Symbol("sqrtx")) == "spin·sqrtx"
+
+
+def _terminal(*args: str, **env: str):
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    environment = {**os.environ, "PYTHONPATH": str(root), "DERIVATOR_NO_CACHE": "1", **env}
+    return subprocess.run([sys.executable, "-m", "derivator", *args], capture_output=True, text=True,
+                          env=environment, timeout=120)
+
+
+def test_no_color_means_no_escape_code_even_on_a_terminal():
+    # rich alone keeps bold and dim under NO_COLOR; FORCE_COLOR makes rich believe it writes to a terminal
+    coloured = _terminal("relu", FORCE_COLOR="1")
+    assert "\x1b[" in coloured.stdout  # the check below would mean nothing if rich never styled at all
+    plain = _terminal("relu", FORCE_COLOR="1", NO_COLOR="1")
+    assert plain.returncode == 0 and "\x1b" not in plain.stdout and "ReLU′(x)" in plain.stdout
+
+
+@pytest.mark.parametrize("args", [("selu",), ("tanh", "--lang", "ja"), ("relu", "--facts")])
+def test_a_narrow_terminal_wraps_and_never_cuts(args):
+    narrow = _terminal(*args, COLUMNS="24")
+    assert narrow.returncode == 0, narrow.stderr
+    assert "…" not in narrow.stdout
+    assert max(len(line) for line in narrow.stdout.splitlines()) <= 24
+    # every character of the wide rendering's math is still there, only moved to other lines
+    wide = _terminal(*args, COLUMNS="400")
+    assert sorted(wide.stdout.replace(" ", "").replace("\n", "")) == sorted(narrow.stdout.replace(" ", "").replace("\n", ""))
+
+
+def _condition_holds(tex: str, value: float) -> bool:
+    """A rendered cases condition (x < 0, -1 \\leq x \\leq 1, y = 0 \\vee y > 0) at one value of its variable."""
+    text = tex.replace(r"\left", "").replace(r"\right", "").replace(r"\leq", "<=").replace(r"\geq", ">=")
+    text = re.sub(r"(?<![<>=])=(?!=)", "==", text.replace(r"\vee", " or ").replace(r"\wedge", " and "))
+    return bool(eval(re.sub(r"\b[xy]\b", repr(value), text)))  # test-only: derivator's own output, digits and x/y
+
+
+@pytest.mark.parametrize("name", ["relu", "relu6", "hardtanh", "elu"])
+def test_cases_rows_read_as_written_and_no_word_otherwise(name):
+    # each row's condition is where that row holds (SymPy tries rows in order: x (x < 6) after 0 (x ≤ 0)
+    # means 0 < x < 6), and the last row says where, not "otherwise", in every language
+    text = render_latex(derive(name), lang="ja")
+    assert "otherwise" not in text
+    blocks = re.findall(r"\\begin\{cases\}(.*?)\\end\{cases\}", text)
+    assert blocks, text
+    for block in blocks:
+        conditions = re.findall(r"& \((.*?)\)\s*(?:\\\\|$)", block.strip())
+        assert conditions, block
+        for point in (-7, -6, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 6, 7):
+            assert sum(_condition_holds(c, point) for c in conditions) <= 1, (block, point)  # rows never overlap

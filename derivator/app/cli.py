@@ -229,7 +229,7 @@ def list_(
         typer.echo(json.dumps([catalog.describe(e) for e in catalog.entries()], ensure_ascii=False, indent=2))
         return
     import sympy as sp
-    from rich.console import Console
+    from derivator.present.console import terminal_console, unclipped
     from rich.table import Table
 
     from derivator.core.printing import to_unicode
@@ -248,7 +248,7 @@ def list_(
             to_unicode(form) if form is not None else "—",
             kinks or "—",
         )
-    Console().print(table)
+    terminal_console().print(unclipped(table))
 
 
 def _verify_catalog(names: list[str], format: str, jobs: int, timeout: float | None, max_memory: str | None) -> int:
@@ -267,7 +267,7 @@ def _verify_catalog(names: list[str], format: str, jobs: int, timeout: float | N
     if format == "json":
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        from rich.console import Console
+        from derivator.present.console import terminal_console, unclipped
         from rich.table import Table
 
         table = Table("name", "verified", "steps", "seconds", "problem")
@@ -275,7 +275,7 @@ def _verify_catalog(names: list[str], format: str, jobs: int, timeout: float | N
             problem = row.get("error") or ", ".join(row["unverified"])
             table.add_row(row["name"], "[green]yes[/green]" if row["verified"] else "[bold red]no[/bold red]",
                           str(row["steps"]), f"{row['seconds']:.2f}", problem)
-        Console().print(table)
+        terminal_console().print(unclipped(table))
     return 0 if all(row["verified"] for row in rows) else 1
 
 

@@ -9,9 +9,12 @@ made it one, \\frac{d}{dx} for a derivative still to be taken, and cases with (x
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
+from sympy.printing.pretty.pretty_symbology import greek_unicode
+from sympy.printing.str import StrPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 
 _BRACKETED_CALL = re.compile(r"\{\\left\((.*) \\right\)\}$", re.S)
@@ -220,21 +223,22 @@ class TextbookLatexPrinter(LatexPrinter):
 
     # -- cases ----------------------------------------------------------------------------------
     def _print_Piecewise(self, expr):
-        rows = []
+        # each row with the condition a reader takes from it (rows are tried in order), the last one
+        # written out instead of the word "otherwise": the same in every language
+        rows, earlier = [], []
         for value, cond in expr.args:
-            condition = r"\text{otherwise}" if cond is sp.true else self._condition(cond)
-            rows.append(f"{self._print(value)} & ({condition})" if cond is not sp.true else f"{self._print(value)} & {condition}")
+            shown = row_condition(cond, tuple(earlier))
+            condition = r"\text{otherwise}" if shown is sp.true else f"({self._condition(shown)})"
+            rows.append(f"{self._print(value)} & {condition}")
+            earlier.append(cond)
         return r"\begin{cases} " + r" \\ ".join(rows) + r" \end{cases}"
 
     def _condition(self, cond) -> str:
-        if isinstance(cond, sp.And) and len(cond.args) == 2:
-            lows = [c for c in cond.args if isinstance(c, (sp.StrictGreaterThan, sp.GreaterThan))]
-            highs = [c for c in cond.args if isinstance(c, (sp.StrictLessThan, sp.LessThan))]
-            if len(lows) == 1 and len(highs) == 1 and lows[0].lhs == highs[0].lhs:
-                lo, hi = lows[0], highs[0]
-                lo_op = "<" if isinstance(lo, sp.StrictGreaterThan) else r"\le"
-                hi_op = "<" if isinstance(hi, sp.StrictLessThan) else r"\le"
-                return f"{self._print(lo.rhs)} {lo_op} {self._print(lo.lhs)} {hi_op} {self._print(hi.rhs)}"
+        interval = _as_interval(cond)
+        if interval is not None:
+            low, low_op, middle, high_op, high = interval
+            ops = {"<": "<", "<=": r"\leq"}
+            return f"{self._print(low)} {ops[low_op]} {self._print(middle)} {ops[high_op]} {self._print(high)}"
         return self._print(cond)
 
 
@@ -279,58 +283,197 @@ def to_latex(expr: sp.Expr) -> str:
     return text.replace(r"\left(- ", r"\left(-")
 
 
+# Unicode superscripts a terminal shows as exponents (letters without one, like q, keep ^(…))
+_SUPERSCRIPT = dict(zip("0123456789+-=()abcdefghijklmnoprstuvwxyzαβγδεθιφχ",
+                        "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᵅᵝᵞᵟᵋᶿᶥᵠᵡ"))
+_RELATIONS = {"<=": "≤", ">=": "≥", "!=": "≠", "==": "="}
+
+
+def superscript(text: str) -> str | None:
+    """x², e⁻ˣ, (1+e⁻ˣ)⁻¹: the exponent in superscript letters, or None when one has none (or it is long:
+    a superscript of more than a few characters is harder to read than ^(…))."""
+    compact = text.replace(" ", "")
+    if len(compact) > 4 or not all(ch in _SUPERSCRIPT for ch in compact):
+        return None
+    return "".join(_SUPERSCRIPT[ch] for ch in compact)
+
+
+@lru_cache(maxsize=256)
+def row_condition(condition: sp.Basic, earlier: tuple[sp.Basic, ...]) -> sp.Basic:
+    """Where a Piecewise row holds, as a reader takes it: SymPy's rows are tried in order, so `x (x < 6)`
+    after `0 (x ≤ 0)` means 0 < x < 6, and the last row (`True`) means where none of the earlier holds
+    (x > 0 after x ≤ 0) — math instead of the word "otherwise", so no language leaks into a formula.
+    The row's own condition when the written-out one is not a short condition."""
+    if not earlier:
+        return condition
+    effective = sp.to_nnf(sp.And(condition, *[sp.Not(c) for c in earlier]))
+    # the row's own condition when it already excludes the earlier rows, or a simpler form; SymPy's
+    # simplify of a condition can be wrong at a boundary (~(-1 < y < 0) became y ≥ 0 ∨ y < -1), so a
+    # shorter form is taken only when it agrees with the written-out one at every boundary and between
+    same = [c for c in (condition, effective.simplify()) if c is not sp.true and _same_on_the_real_line(effective, c)]
+    if same:
+        return min(same, key=sp.count_ops)  # the shortest; the row's own when it is as short
+    if effective in (sp.true, sp.false) or not effective.free_symbols or sp.count_ops(effective) > 6:
+        return condition
+    return effective
+
+
+def _same_on_the_real_line(a: sp.Basic, b: sp.Basic) -> bool:
+    """Two conditions on one variable with numeric bounds hold at the same points: they can differ only at
+    a bound, so each bound, a point between each two and one beyond each end decide it."""
+    symbols = a.free_symbols | b.free_symbols
+    relations = a.atoms(sp.core.relational.Relational) | b.atoms(sp.core.relational.Relational)
+    if len(symbols) != 1 or not relations:
+        return False
+    (s,) = symbols
+    bounds = set()
+    for r in relations:
+        sides = [side for side in (r.lhs, r.rhs) if side != s]
+        if len(sides) != 1 or not sides[0].is_number or not sides[0].is_real:
+            return False
+        bounds.add(sides[0])
+    ordered = sorted(bounds, key=lambda v: float(v))
+    probes = [ordered[0] - 1, ordered[-1] + 1, *ordered, *((u + v) / 2 for u, v in zip(ordered, ordered[1:]))]
+    return all(bool(a.subs(s, p)) == bool(b.subs(s, p)) for p in probes)
+
+
+class UnicodePrinter(StrPrinter):
+    """One-line Unicode math for terminals and plain text: e⁻ˣ, x², √x, σ(x)·(1 - σ(x)), x ≤ 0, |x|, π."""
+
+    printmethod = "_unicode_str"  # bypass NamedFunction._sympystr (ASCII names for sstr/JSON)
+
+    def _print_UnevaluatedExpr(self, e):
+        return self._print(e.args[0])
+
+    def _print_Derivative(self, e):
+        inner = e.expr.args[0] if isinstance(e.expr, sp.UnevaluatedExpr) else e.expr
+        return f"d/d{self._print(e.variables[0])}[{self._print(inner)}]"
+
+    def _power(self, base: str, exponent: sp.Expr) -> str:
+        shown = self._print(exponent)
+        raised = superscript(shown)
+        if raised is not None:
+            return base + raised
+        return f"{base}^{shown}" if exponent.is_Atom and not exponent.is_negative else f"{base}^({shown})"
+
+    def _print_exp(self, e):
+        return self._power("e", e.args[0])
+
+    def _print_Pow(self, e, rational=False):
+        base, exponent = e.args
+        if isinstance(base, sp.UnevaluatedExpr):  # a rewrite asked for the power form: (1 + e⁻ˣ)⁻¹
+            inner = base.args[0]
+            shown = self._print(inner)
+            return self._power(shown if inner.is_Atom else f"({shown})", exponent)
+        if exponent is sp.S.Half:
+            shown = self._print(base)
+            return "√" + (shown if base.is_Atom else f"({shown})")
+        if exponent is sp.S.NegativeOne:
+            return "1/" + self.parenthesize(base, PRECEDENCE["Pow"], strict=False)
+        if exponent == -sp.S.Half:
+            return "1/" + self._print(sp.Pow(base, sp.S.Half, evaluate=False))
+        return self._power(self.parenthesize(base, PRECEDENCE["Pow"], strict=False), exponent)
+
+    def _print_Function(self, e):
+        if hasattr(e, "unicode_name") and e.unicode_name:
+            return f"{e.unicode_name}({self._print(e.args[0])})"
+        return super()._print_Function(e)
+
+    def _print_Heaviside(self, e):
+        return f"H({self._print(e.args[0])})"  # as the LaTeX printer writes it
+
+    def _print_Abs(self, e):
+        return f"|{self._print(e.args[0])}|"
+
+    def _print_Max(self, e):
+        return "max(" + ", ".join(self._print(a) for a in e.args) + ")"
+
+    def _print_Min(self, e):
+        return "min(" + ", ".join(self._print(a) for a in e.args) + ")"
+
+    def _print_Pi(self, e):
+        return "π"
+
+    def _print_Exp1(self, e):
+        return "e"
+
+    def _print_Add(self, e, order=None):
+        # SymPy's own sums in the usual order (x + 1); sums a rule built keep the rule's order
+        if _is_canonical_add(e):
+            e = sp.Add(*e.as_ordered_terms(), evaluate=False)  # the order the LaTeX printer uses
+        return super()._print_Add(e, order="none")
+
+    def _print_Equality(self, e):
+        return f"{self._print(e.lhs)} = {self._print(e.rhs)}"
+
+    def _print_Relational(self, e):
+        return f"{self._print(e.lhs)} {_RELATIONS.get(e.rel_op, e.rel_op)} {self._print(e.rhs)}"
+
+    def _print_And(self, e):
+        interval = _as_interval(e)
+        if interval is not None:
+            low, low_op, middle, high_op, high = interval
+            return f"{self._print(low)} {_RELATIONS.get(low_op, low_op)} {self._print(middle)} " \
+                   f"{_RELATIONS.get(high_op, high_op)} {self._print(high)}"
+        return " ∧ ".join(self._print(a) for a in e.args)
+
+    def _print_Or(self, e):
+        return " ∨ ".join(self._print(a) for a in e.args)
+
+    def _print_Symbol(self, e):
+        # β, α_1: a Greek name as the letter (SymPy's pretty printer knows them), the rest as written
+        head, sep, tail = e.name.partition("_")
+        return greek_unicode.get(head, head) + sep + tail
+
+    def _print_Piecewise(self, e):
+        rows, earlier = [], []
+        for value, condition in e.args:
+            shown = row_condition(condition, tuple(earlier))
+            rows.append(self._print(value) + ("" if shown is sp.true else f" ({self._print(shown)})"))
+            earlier.append(condition)
+        return "{" + "; ".join(rows) + "}"
+
+    def _print_Mul(self, e):
+        factors = [f.args[0] if isinstance(f, sp.UnevaluatedExpr) else f for f in sp.Mul.make_args(e)]
+        # a fraction a rule built (its denominator kept as written) prints as a/b, not a·1/b: StrPrinter
+        # leaves a factor whose commutativity SymPy cannot tell (an unevaluated group) in the numerator
+        over = [f for f in factors if f.is_Pow and f.exp is sp.S.NegativeOne and f.is_commutative is not True]
+        if over and len(over) < len(factors):
+            top = sp.Mul(*[f for f in factors if f not in over], evaluate=False)
+            bottom = sp.Mul(*[f.base for f in over], evaluate=False)
+            return f"{self.parenthesize(top, PRECEDENCE['Mul'])}/{self.parenthesize(bottom, PRECEDENCE['Mul'], strict=True)}"
+        return super()._print_Mul(sp.Mul(*factors, evaluate=False)).replace("*", "·")
+
+
+def _as_interval(cond: sp.Basic) -> tuple | None:
+    """-1 < x ≤ 1 from (x > -1) & (x <= 1), or from (x >= a) & (b >= x): (low, op, x, op, high), or None."""
+    if not (isinstance(cond, sp.And) and len(cond.args) == 2
+            and all(isinstance(r, (sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterThan))
+                    for r in cond.args)):
+        return None
+    first, second = cond.args
+    common = {side for side in (first.lhs, first.rhs) if side.is_Symbol} & {side for side in (second.lhs, second.rhs)}
+    if len(common) != 1:
+        return None
+    (v,) = common
+    bounds = [_bound_of(r, v) for r in cond.args]
+    lows = [(value, op) for kind, value, op in bounds if kind == "low"]
+    highs = [(value, op) for kind, value, op in bounds if kind == "high"]
+    if len(lows) != 1 or len(highs) != 1:
+        return None
+    return lows[0][0], lows[0][1], v, highs[0][1], highs[0][0]
+
+
+def _bound_of(r: sp.Basic, v: sp.Symbol) -> tuple[str, sp.Basic, str]:
+    """("low" | "high", the bound, "<" | "<=") of the relation r on v, read with v on the left."""
+    strict = isinstance(r, (sp.StrictLessThan, sp.StrictGreaterThan))
+    op = "<" if strict else "<="
+    greater = isinstance(r, (sp.StrictGreaterThan, sp.GreaterThan))
+    if r.lhs == v:
+        return ("low" if greater else "high"), r.rhs, op
+    return ("high" if greater else "low"), r.lhs, op
+
+
 def to_unicode(expr: sp.Expr) -> str:
     """A one-line Unicode rendering for terminals and plain text."""
-    from sympy.printing.str import StrPrinter
-
-    class _Printer(StrPrinter):
-        printmethod = "_unicode_str"  # bypass NamedFunction._sympystr (ASCII names for sstr/JSON)
-
-        def _print_UnevaluatedExpr(self, e):
-            return self._print(e.args[0])
-
-        def _print_Derivative(self, e):
-            inner = e.expr.args[0] if isinstance(e.expr, sp.UnevaluatedExpr) else e.expr
-            return f"d/d{self._print(e.variables[0])}[{self._print(inner)}]"
-
-        def _print_exp(self, e):
-            arg = self._print(e.args[0])
-            return "e^" + (arg if e.args[0].is_Atom else f"({arg})")
-
-        def _print_Pow(self, e, rational=False):
-            if isinstance(e.base, sp.UnevaluatedExpr):
-                return f"({self._print(e.base.args[0])})^{self._print(e.exp)}"
-            return super()._print_Pow(e, rational)
-
-        def _print_Function(self, e):
-            if hasattr(e, "unicode_name") and e.unicode_name:
-                return f"{e.unicode_name}({self._print(e.args[0])})"
-            return super()._print_Function(e)
-
-        def _print_Add(self, e, order=None):
-            # SymPy's own sums in the usual order (x + 1); sums a rule built keep the rule's order
-            if _is_canonical_add(e):
-                e = sp.Add(*e.as_ordered_terms(), evaluate=False)  # the order the LaTeX printer uses
-            return super()._print_Add(e, order="none")
-
-        def _print_Equality(self, e):
-            return f"{self._print(e.lhs)} = {self._print(e.rhs)}"
-
-        def _print_Symbol(self, e):
-            # β, α_1: a Greek name as the letter (SymPy's pretty printer knows them), the rest as written
-            from sympy.printing.pretty.pretty_symbology import greek_unicode
-
-            head, sep, tail = e.name.partition("_")
-            return greek_unicode.get(head, head) + sep + tail
-
-        def _print_Piecewise(self, e):
-            rows = [f"{self._print(v)} if {self._print(c)}" for v, c in e.args]
-            return "{" + "; ".join(rows) + "}"
-
-    text = _Printer({"order": "none"}).doprint(expr)
-    return (
-        text.replace("**", "^")
-        .replace("*", "·")
-        .replace("sqrt", "√")
-        .replace("pi", "π")
-    )
+    return UnicodePrinter({"order": "none"}).doprint(expr)

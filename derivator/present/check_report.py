@@ -373,11 +373,11 @@ def latex_to_unicode(tex: str) -> str:
 
 
 def render_terminal(report: CheckReport, lang: str = "en", console=None) -> None:
-    from rich.console import Console
+    from derivator.present.console import terminal_console
     from rich.table import Table
     from rich.text import Text
 
-    console = console or Console()
+    console = console or terminal_console()
     style = TerminalStyle()
     console.print(Text(say("ui.title", lang, style, file=report.file), style="bold"))
     if report.claims:

@@ -269,17 +269,17 @@ def render_latex(cols: list[Column], lang: str = "en", *, standalone: bool = Fal
 
 
 def render_terminal(cols: list[Column], lang: str = "en", console=None) -> None:
-    from rich.console import Console
+    from derivator.present.console import terminal_console, unclipped
     from rich.table import Table
 
-    console = console or Console()
+    console = console or terminal_console()
     tbl = Table(title=t("facts.compare_heading", lang), show_lines=True)
     tbl.add_column(t("facts.row.fact", lang), style="bold")
     for _, u in headers(cols):
         tbl.add_column(u)
     for label, cells in table(cols, lang):
         tbl.add_row(label, *[_unicode_cell(c) for c in cells])
-    console.print(tbl)
+    console.print(unclipped(tbl))
     from derivator.present.facts_render import _unique, omission_text
 
     for c in cols:

@@ -390,11 +390,11 @@ def render_facts_flavor(facts: Facts, flavor: "Flavor", *, lang: str = "en") -> 
 
 
 def render_facts_terminal(facts: Facts, *, lang: str = "en", console=None) -> None:
-    from rich.console import Console
+    from derivator.present.console import terminal_console
     from rich.table import Table
     from rich.text import Text
 
-    console = console or Console()
+    console = console or terminal_console()
     console.print(Text(f"{t('facts.heading', lang)}: {umath(facts.names.f(facts.derivation.variable))}", style="bold"))
     for f in facts.facts:
         title = t(f"facts.title.{f.key}", lang)
@@ -404,8 +404,8 @@ def render_facts_terminal(facts: Facts, *, lang: str = "en", console=None) -> No
         table = Table(show_header=False, box=None, pad_edge=False)
         table.add_column(justify="right", style="dim", overflow="fold")
         table.add_column(overflow="fold")  # sentences wrap, never end in "…"
-        table.add_column(style="cyan")
-        table.add_column()
+        table.add_column(style="cyan", overflow="fold")
+        table.add_column(overflow="fold")
         for r in rows(f, facts, lang, umath, lambda m: m, REL_UNICODE):
             mark = Text("✓", style="green") if r.verified else Text(f"✗ {t('ui.unverified', lang)}", style="bold red")
             if r.rel:

@@ -13,17 +13,20 @@ from derivator.i18n import rule_name, t
 from derivator.present.narration import convention_label, lhs_unicode, say, status
 from derivator.core.printing import to_unicode
 from derivator.core.trace import Derivation
+from derivator.present.console import terminal_console
 
 
 def render_terminal(d: Derivation, *, lang: str = "en", console: Console | None = None) -> None:
-    console = console or Console()
+    console = console or terminal_console()
     lhs = lhs_unicode(d)
     console.print(Text(f"{t('ui.derivative_of', lang)} {to_unicode(d.function)}", style="bold"))
     table = Table(show_header=False, box=None, pad_edge=False)
-    table.add_column(justify="right", style="dim")
-    table.add_column()
-    table.add_column(style="cyan")
-    table.add_column()
+    # "fold": a token longer than the column (a long number, a long product) continues on the next line
+    # instead of ending in "…": nothing shown is ever cut
+    table.add_column(justify="right", style="dim", overflow="fold")
+    table.add_column(overflow="fold")
+    table.add_column(style="cyan", overflow="fold")
+    table.add_column(overflow="fold")
     for i, step in enumerate(d.steps, start=1):
         lead = lhs if i == 1 else ""
         mark = Text("✓", style="green") if step.verified else Text(f"✗ {t('ui.unverified', lang)}", style="bold red")
