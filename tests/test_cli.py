@@ -128,3 +128,53 @@ def test_check_strict_fails_on_an_unchecked_equation(tmp_path):
     assert strict.returncode == 1 and "1 unchecked" in strict.stdout
     post.write_text("$$f(x) = x^2$$\n$$f'(x) = 2x$$\n", encoding="utf-8")
     assert run("check", str(post), "--strict").returncode == 0
+
+
+# -- LaTeX input to derive (and SymPy's spelling with implicit products) -------------------------------------
+def _json(*args: str) -> dict:
+    done = run(*args, "--format", "json", "--no-cache")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("latex, text", [
+    (r"\frac{1}{1+e^{-x}}", "1/(1+exp(-x))"),
+    (r"\tanh(x)", "tanh(x)"),
+    (r"2x e^{-x}", "2*x*exp(-x)"),
+    (r"x\sigma(x)", "x*sigmoid(x)"),
+])
+def test_latex_input_is_derived_as_its_sympy_spelling(latex, text):
+    """The LaTeX goes through the check's reader, and derives exactly what the SymPy spelling derives;
+    the input is kept as typed."""
+    read, typed = _json("derive", latex), _json("derive", text)
+    assert read["input"] == latex and typed["input"] == text
+    assert read["verified"] is True
+    for key in ("definition", "derivative", "steps", "output_form", "lemmas"):
+        assert read[key] == typed[key], key
+
+
+def test_a_catalog_function_in_latex_is_the_catalog_entry():
+    read = _json(r"\sigma(x)")
+    assert read["name"] == "sigmoid" and read["output_form"] == "y*(1 - y)"
+
+
+def test_implicit_products_in_text_and_latex():
+    assert _json("3x")["derivative"] == "3"
+    assert _json("2x*exp(-x)")["derivative"] == _json("--syntax", "latex", "2x e^{-x}")["derivative"]
+    assert _json("--syntax", "latex", "3x")["input"] == "3x"
+
+
+@pytest.mark.parametrize("args, fragment", [
+    ((r"\frac{1}{1+e^{-",), "column 16"),
+    ((r"\foo{x}",), r"unknown command \foo"),
+    (("--syntax", "text", r"\frac{1}{x}"), "unexpected character"),
+    (("--syntax", "tex", "x"), "--syntax"),
+    ((r"\frac{1}{x}", "--param", "a=1"), "--param"),
+])
+def test_bad_latex_input_is_one_line_exit_2(args, fragment):
+    done = run(*args)
+    assert done.returncode == 2, (done.returncode, done.stderr)
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    assert fragment in lines[0]
+    assert " — " in lines[0] or fragment == "--syntax"  # what to do

@@ -11,13 +11,14 @@ import io
 import os
 import sys
 from pathlib import Path
-from typing import Any, Callable, List, NoReturn, Optional
+from typing import Annotated, Any, Callable, List, NoReturn, Optional
 
 import typer
 
 from derivator import __version__
 from derivator.core.errors import DerivatorError, PartialDerivationError
 from derivator.i18n import LANGS
+from derivator.parse.syntax import SYNTAXES
 from derivator.present.dispatch import CODE_FORMATS, TEXT_FORMATS
 from derivator.present.flavors import FLAVORS
 
@@ -90,7 +91,7 @@ MEMORY_HELP = "Memory allowed per input, e.g. 512M or 2G (default 1G, or $DERIVA
 
 @app.command()
 def derive(
-    expression: str = typer.Argument(..., help="A catalog name (sigmoid, relu, …) or an expression such as 'x**2*exp(-x)'."),
+    expression: str = typer.Argument(..., help="A catalog name (sigmoid, relu, …), an expression such as 'x**2*exp(-x)' or '3x', or LaTeX such as '\\frac{1}{1+e^{-x}}'."),
     format: str = typer.Option("terminal", "--format", "-f", parser=choice(CHOICES["DeriveFormat"]), metavar=metavar(CHOICES["DeriveFormat"]), help="Output format; numpy, torch, python, jax, csharp: code for f and f′."
     ),
     flavor: str = typer.Option("github", "--flavor", parser=choice(CHOICES["Flavor"]), metavar=metavar(CHOICES["Flavor"]), help="With --format markdown: the platform it is pasted into."),
@@ -110,6 +111,10 @@ def derive(
     facts: bool = typer.Option(
         False, "--facts", help="Also derive the facts lecturers quote: f′(0), max f′, limits, range, monotonicity, kinks."
     ),
+    # (Annotated: a plain default, so a caller that predates the option still gets "auto")
+    syntax: Annotated[str, typer.Option(
+        "--syntax", parser=choice(SYNTAXES), metavar=metavar(SYNTAXES),
+        help="How the expression is spelt: auto (LaTeX when it has a backslash or a brace), text (SymPy's) or latex.")] = "auto",
 ) -> None:
     """Derive NAME_OR_EXPR step by step, verify every step, and render the trace."""
     # SymPy is imported only in the worker, after the cache: a cache hit costs a fraction of `import sympy`.
@@ -127,6 +132,8 @@ def derive(
                "at_kink": at_kink, "standalone": standalone, "expand_lemmas": expand_lemmas}
     if flavor != "github":
         options["flavor"] = flavor  # (only when set, so existing cache keys stay valid)
+    if syntax != "auto":
+        options["syntax"] = syntax  # (likewise)
     if facts:
         options["facts"] = True
     key = None if to_terminal or no_cache else cache.key("derive", expression, options)
@@ -162,7 +169,8 @@ def _derive_rendered(expression: str, options: dict, to_terminal: bool) -> str |
     from derivator.pipeline import derive as run
 
     o = options
-    d = run(expression, o["var"], order=o["order"], params=o["params"], at_kink=o["at_kink"])
+    d = run(expression, o["var"], order=o["order"], params=o["params"], at_kink=o["at_kink"],
+            syntax=o.get("syntax", "auto"))
     if d.partial:
         _partial(d, o, to_terminal)
     if o.get("facts"):

@@ -110,15 +110,16 @@ class TextParser:
             raise ParseError(
                 f"unexpected character {bad.group()!r}",
                 f"column {lead + bad.start() + 1}",
-                "use plain-text SymPy spelling, e.g. 'exp(-x)'; LaTeX goes through 'derivator check'",
+                "use plain-text SymPy spelling, e.g. 'exp(-x)', or LaTeX (read when the input has a backslash or a brace)",
             )
         long_number = re.search(r"(?<!\w)\d[\w.]{%d,}" % (2 * MAX_INT_DIGITS), source)
         if long_number:
             raise ParseError(f"number with more than {MAX_INT_DIGITS} digits", f"column {lead + long_number.start() + 1}")
         _check_depth(source, lead)
-        parsed = source.replace("^", "**")
+        parsed, columns = _implicit_products(source)
         # user column (0-based) of every character of the parsed text
-        self._columns = [lead + i for i, c in enumerate(source) for _ in range(2 if c == "^" else 1)]
+        self._columns = [lead + col for c, col in zip(parsed, columns) for _ in range(2 if c == "^" else 1)]
+        parsed = parsed.replace("^", "**")
         self._source = parsed
         try:
             tree = ast.parse(parsed, mode="eval")
@@ -365,6 +366,31 @@ class TextParser:
 
 _SUM = (ast.Add, ast.Sub)
 _PRODUCT = (ast.Mult, ast.Div)
+
+
+# A number written against what it multiplies (3x, 2(x+1), 0.5exp(x)) and a bracket against the next factor
+# ((x+1)(x-1), (x+1)x): the one implicit product read, as on paper. Names side by side (x y, sin x) stay
+# an error: "xy" is one name, and "sin x" would be a call. A number's own letters are left alone:
+# 1e5, 1e-3, 0x1F, 1_000, 3j.
+# (atomic, so that 1e-3 is never cut back to 1 before a "name" e)
+_NUMBER_BEFORE = re.compile(r"(?<![\w.])((?>0[xXoObB]\w*|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?[jJ]?))(?=\s*[A-Za-z_(])",
+                            flags=re.ASCII)
+_BRACKET_BEFORE = re.compile(r"\)(?=\s*[\w(])", flags=re.ASCII)
+
+
+def _implicit_products(source: str) -> tuple[str, list[int]]:
+    """(source with the implicit products written as *, the source column of each character)."""
+    cuts = {m.end() for m in _NUMBER_BEFORE.finditer(source) if not m.group(1)[:2].lower() in ("0x", "0o", "0b")
+            and not m.group(1)[-1] in "jJ"}
+    cuts |= {m.end() for m in _BRACKET_BEFORE.finditer(source)}
+    out, columns = [], []
+    for col, c in enumerate(source):
+        if col in cuts:
+            out.append("*")
+            columns.append(col)
+        out.append(c)
+        columns.append(col)
+    return "".join(out), columns
 
 
 def _family(node: ast.AST) -> tuple | None:
