@@ -178,3 +178,59 @@ def test_bad_latex_input_is_one_line_exit_2(args, fragment):
     assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
     assert fragment in lines[0]
     assert " — " in lines[0] or fragment == "--syntax"  # what to do
+
+
+# -- CLI conventions: help, completion, options that do not apply -------------------------------------------
+COMMAND_NAMES = ["derive", "list", "loss", "check", "compare", "doc", "plot", "serve"]
+
+
+@pytest.mark.parametrize("command", ["", *COMMAND_NAMES])
+def test_help_names_values_not_python_types(command):
+    done = run(*([command] if command else []), "--help")
+    assert done.returncode == 0, done.stderr
+    assert "Usage: derivator" in done.stdout
+    for python_type in ("<bool>", "<str>", "<int>", "<float>", "<path>", "<list", "\x1b["):
+        assert python_type not in done.stdout, (command, python_type)
+
+
+def test_shell_completion_is_offered_and_completes():
+    done = run("--show-completion", "bash")
+    assert done.returncode == 0 and "_DERIVATOR_COMPLETE=complete_bash" in done.stdout
+    assert "--install-completion" in run("--help").stdout
+    complete = {"_DERIVATOR_COMPLETE": "complete_bash"}
+    assert run(env={**complete, "COMP_WORDS": "derivator li", "COMP_CWORD": "1"}).stdout.split() == ["list"]
+    words = {"COMP_WORDS": "derivator derive sigmoid --format la", "COMP_CWORD": "4"}
+    assert run(env={**complete, **words}).stdout.split() == ["latex"]
+
+
+@pytest.mark.parametrize("args, option", [
+    (("sigmoid", "--standalone"), "--standalone"),
+    (("sigmoid", "--format", "json", "--standalone"), "--standalone"),
+    (("sigmoid", "--format", "latex", "--flavor", "zenn"), "--flavor zenn"),
+    (("loss", "mse", "--flavor", "qiita"), "--flavor qiita"),
+    (("check", "post.md", "--format", "json", "--flavor", "zenn"), "--flavor zenn"),
+    (("compare", "step", "relu", "--standalone"), "--standalone"),
+    (("doc", "sigmoid", "--flavor", "zenn"), "--flavor zenn"),
+    (("doc", "relu", "--template", "notebook", "--code", "torch"), "--code torch"),
+    (("list", "--format", "latex"), "--format"),
+    (("list", "--jobs", "2"), "--jobs"),
+    (("list", "--timeout", "3"), "--timeout"),
+])
+def test_an_option_that_does_not_apply_is_refused_in_one_line(args, option):
+    done = run(*args)
+    assert done.returncode == 2, (done.returncode, done.stdout[:200])
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and option in lines[0] and "Traceback" not in done.stderr, done.stderr
+    assert done.stdout == ""
+
+
+@pytest.mark.parametrize("args, start", [
+    (("sigmoid", "--format", "latex", "--standalone"), r"\documentclass"),
+    (("sigmoid", "--format", "markdown", "--flavor", "zenn"), "## "),
+    (("loss", "mse", "--format", "markdown", "--flavor", "qiita"), "## "),
+    (("list", "--format", "json"), "["),
+])
+def test_the_documented_combinations_still_work(args, start):
+    done = run(*args)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(start)
