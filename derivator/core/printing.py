@@ -279,6 +279,22 @@ def to_latex(expr: sp.Expr) -> str:
     return text.replace(r"\left(- ", r"\left(-")
 
 
+_SUBSCRIPTS = dict(zip("0123456789aehijklmnoprstuvx=+-", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₌₊₋"))
+_SUPERSCRIPTS = dict(zip("0123456789n+-", "⁰¹²³⁴⁵⁶⁷⁸⁹ⁿ⁺⁻"))
+
+
+def _subscript(indices: list[str]) -> str:
+    """zₖ, δᵢₖ, as Unicode subscripts where every character has one; else z_k, δ_(i,k)."""
+    text = "".join(indices)
+    if all(c in _SUBSCRIPTS for c in text):
+        return "".join(_SUBSCRIPTS[c] for c in text)
+    return "_" + (indices[0] if len(indices) == 1 and len(indices[0]) == 1 else f"({','.join(indices)})")
+
+
+def _superscript(text: str) -> str:
+    return "".join(_SUPERSCRIPTS[c] for c in text) if all(c in _SUPERSCRIPTS for c in text) else f"^{text}"
+
+
 def to_unicode(expr: sp.Expr) -> str:
     """A one-line Unicode rendering for terminals and plain text."""
     from sympy.printing.str import StrPrinter
@@ -326,6 +342,31 @@ def to_unicode(expr: sp.Expr) -> str:
         def _print_Piecewise(self, e):
             rows = [f"{self._print(v)} if {self._print(c)}" for v, c in e.args]
             return "{" + "; ".join(rows) + "}"
+
+        # indexed objects of the loss gradients: zₖ, δᵢₖ, Σₖ₌₁ⁿ (SymPy's own Indexed._sympystr is bypassed
+        # with every _sympystr, so without these they would print as Indexed(IndexedBase(z), k))
+        def _print_Indexed(self, e):
+            return self._print(e.base.label) + _subscript([self._print(i) for i in e.indices])
+
+        def _print_IndexedBase(self, e):
+            return self._print(e.label)
+
+        def _print_KroneckerDelta(self, e):
+            return "δ" + _subscript([self._print(i) for i in e.args])
+
+        def parenthesize(self, item, level, strict=False):
+            # Σ reaches as far as the product after it: inside a product or a power, it is bracketed whole
+            if isinstance(item, sp.Sum):
+                return f"({self._print(item)})"
+            return super().parenthesize(item, level, strict)
+
+        def _print_Sum(self, e):
+            term = self._print(e.function)
+            if isinstance(e.function, sp.Add):
+                term = f"({term})"
+            for index, low, high in reversed(e.limits):
+                term = f"Σ{_subscript([f'{self._print(index)}={self._print(low)}'])}{_superscript(self._print(high))} {term}"
+            return term
 
     text = _Printer({"order": "none"}).doprint(expr)
     return (
