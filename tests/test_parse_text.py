@@ -112,3 +112,10 @@ def test_names_side_by_side_stay_an_error_at_the_users_column(text, column):
     with pytest.raises(ParseError) as info:
         parse_text(text, variables=("x",))
     assert f"column {column}" in str(info.value)
+
+
+def test_a_call_against_a_bracket_stays_a_call_and_says_how_to_multiply():
+    with pytest.raises(ParseError) as info:
+        parse_text("exp(x)(1+x)", variables=("x",))
+    assert "exp(x)*(1+x)" in str(info.value)
+    assert parse_text("sin(x)x", variables=("x",)) == x * sp.sin(x)

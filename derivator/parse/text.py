@@ -288,7 +288,7 @@ class TextParser:
 
     def visit_Call(self, node: ast.Call) -> sp.Expr:
         if not isinstance(node.func, ast.Name):
-            raise self.fail("only plain function names can be called", node)
+            raise self.fail("only plain function names can be called", node, "write * for a product, e.g. exp(x)*(1+x)")
         if node.keywords:
             raise self.fail("keyword arguments are not allowed", node)
         name = node.func.id
@@ -369,7 +369,8 @@ _PRODUCT = (ast.Mult, ast.Div)
 
 
 # A number written against what it multiplies (3x, 2(x+1), 0.5exp(x)) and a bracket against the next factor
-# ((x+1)(x-1), (x+1)x): the one implicit product read, as on paper. Names side by side (x y, sin x) stay
+# ((x+1)(x-1), (x+1)x, sin(x)x): the one implicit product read, as on paper; a call's bracket against "("
+# (sin(x)(x)) would be calling its value, and stays an error. Names side by side (x y, sin x) stay
 # an error: "xy" is one name, and "sin x" would be a call. A number's own letters are left alone:
 # 1e5, 1e-3, 0x1F, 1_000, 3j.
 # (atomic, so that 1e-3 is never cut back to 1 before a "name" e)
@@ -382,7 +383,16 @@ def _implicit_products(source: str) -> tuple[str, list[int]]:
     """(source with the implicit products written as *, the source column of each character)."""
     cuts = {m.end() for m in _NUMBER_BEFORE.finditer(source) if not m.group(1)[:2].lower() in ("0x", "0o", "0b")
             and not m.group(1)[-1] in "jJ"}
-    cuts |= {m.end() for m in _BRACKET_BEFORE.finditer(source)}
+    opened, calls = [], set()  # the closing brackets of calls: f(x)(y) stays a call of a call (refused)
+    for col, c in enumerate(source):
+        if c == "(":
+            opened.append(col)
+        elif c == ")" and opened:
+            start = opened.pop()
+            if start and (source[start - 1].isalnum() or source[start - 1] == "_"):
+                calls.add(col)
+    cuts |= {m.end() for m in _BRACKET_BEFORE.finditer(source)
+             if not (m.start() in calls and source[m.end():].lstrip().startswith("("))}
     out, columns = [], []
     for col, c in enumerate(source):
         if col in cuts:
