@@ -215,6 +215,7 @@ def test_shell_completion_is_offered_and_completes():
     (("list", "--format", "latex"), "--format"),
     (("list", "--jobs", "2"), "--jobs"),
     (("list", "--timeout", "3"), "--timeout"),
+    (("list", "--format", "json", "--lang", "ja"), "--lang ja"),
 ])
 def test_an_option_that_does_not_apply_is_refused_in_one_line(args, option):
     done = run(*args)

@@ -55,11 +55,12 @@ def metavar(values: tuple[str, ...]) -> str:
     return "[" + "|".join(values) + "]"
 
 
-def refuse_unless(applies: bool, option: str, needs: str) -> None:
+def refuse_unless(applies: bool, option: str, needs: str, hint: str | None = None) -> None:
     """An option that does not apply to the chosen format is refused in one line (exit 2), never ignored:
     `--standalone` without `--format latex` would otherwise print something other than what was asked."""
     if not applies:
-        raise DerivatorError(f"{option} applies only {needs}", hint=f"add {needs.removeprefix('with ')}, or leave {option} out")
+        raise DerivatorError(f"{option} applies only {needs}",
+                             hint=hint or f"add {needs.removeprefix('with ')}, or leave {option} out")
 
 
 def _version(value: bool) -> None:
@@ -247,6 +248,9 @@ def list_(
 
     for given, option in ((jobs != 1, "--jobs"), (timeout is not None, "--timeout"), (max_memory is not None, "--max-memory")):
         refuse_unless(verify or not given, option, "with --verify")
+    # the JSON holds both titles and the self-check has none: only the table speaks a language
+    refuse_unless(lang == "en" or (format == "terminal" and not verify), f"--lang {lang}", "to the table",
+                  hint=f"the JSON has the titles in every language; leave --lang {lang} out")
 
     if verify:
         raise typer.Exit(_verify_catalog([e.name for e in catalog.entries()], format, jobs, timeout, max_memory))
