@@ -211,6 +211,7 @@ def test_terminal_writes_indices_as_a_lecturer_does(derived, lang):
     assert "∂sᵢ/∂zⱼ" in texts["softmax"] and "sᵢ·(δᵢⱼ - sⱼ)" in texts["softmax"]
     assert "(Σₖ₌₁ⁿ e^zₖ)^2" in texts["softmax"]  # a power of a sum is bracketed whole
     assert "= pᵢ - yᵢ" in texts["softmax_ce"]
+    assert texts["bce"].splitlines()[1].startswith("dL/dz ")
 
 
 def test_every_format_and_flavour_is_readable_and_renders(derived):

@@ -124,7 +124,8 @@ class TextParser:
         try:
             tree = ast.parse(parsed, mode="eval")
         except SyntaxError as err:
-            raise ParseError("not a valid expression", self._where((err.offset or 1) - 1), "check the brackets and operators")
+            raise ParseError("not a valid expression", self._where((err.offset or 1) - 1),
+                             "check the brackets and operators; a product needs * except after a number or a bracket (3x, (x+1)x)")
         except (RecursionError, MemoryError, ValueError):
             raise ParseError("expression too deeply nested", f"column {lead + 1}")
         self._check_tree(tree.body)
