@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Callable
 
@@ -128,6 +129,9 @@ def _with_point_values(derivative: sp.Expr, points: list[tuple[sp.Expr, sp.Expr]
     return sp.Piecewise(*pieces, evaluate=False)
 
 
+_DERIVATIVE_SIGN = re.compile(r"\\frac\s*\{\s*(?:d|\\partial)|\\partial|\bd\s*/\s*d|'")
+
+
 def read_latex(text: str, var: str = "x") -> sp.Expr | str:
     """LaTeX as posts write it (\\frac{1}{1+e^{-x}}, 2x e^{-x}, x\\sigma(x), f(x) = x^2) → the expression,
     through the parser `derivator check` uses (never eval); a catalog function of the variable alone
@@ -145,6 +149,10 @@ def read_latex(text: str, var: str = "x") -> sp.Expr | str:
         expr = expr.rhs  # "f(x) = …" or "y = …": the definition's right side is the function
     if not isinstance(expr, sp.Expr) or isinstance(expr, sp.core.relational.Relational):
         raise DerivatorError("the LaTeX is not an expression", hint="write the function itself, e.g. \\frac{1}{1+e^{-x}}")
+    if expr.has(sp.Derivative):  # \frac{d}{dx} x^2: the question written out, not a function to differentiate
+        found = _DERIVATIVE_SIGN.search(text)
+        raise DerivatorError("the LaTeX is already a derivative", f"column {found.start() + 1 if found else 1}",
+                             "write the function itself, e.g. x^2: derivator differentiates it")
     x = sp.Symbol(var, real=True)
     if isinstance(expr, NamedFunction) and expr.args == (x,):
         entry = catalog.entry_of_function(type(expr))

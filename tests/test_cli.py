@@ -167,6 +167,7 @@ def test_implicit_products_in_text_and_latex():
 @pytest.mark.parametrize("args, fragment", [
     ((r"\frac{1}{1+e^{-",), "column 16"),
     ((r"\foo{x}",), r"unknown command \foo"),
+    ((r"\frac{d}{dx} x^2",), "already a derivative at column 1"),
     (("--syntax", "text", r"\frac{1}{x}"), "unexpected character"),
     (("--syntax", "tex", "x"), "--syntax"),
     ((r"\frac{1}{x}", "--param", "a=1"), "--param"),
