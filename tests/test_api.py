@@ -105,3 +105,16 @@ def test_the_readme_example_runs():
     done = _python(code)
     assert done.returncode == 0, done.stderr
     assert "y*(1 - y)" in done.stdout
+
+
+def test_the_stable_names_and_signatures():
+    """The README's API: removing or renaming a name or a keyword here is a breaking change."""
+    import inspect
+
+    assert set(derivator.__all__) == {
+        "__version__", "derive", "check", "check_file", "loss", "render", "SYNTAXES", "Derivation", "Step", "Kink",
+        "Lemma", "Verification", "CheckReport", "ClaimResult", "Note", "DerivatorError", "ParseError", "UnsupportedError"}
+    assert list(inspect.signature(derive).parameters) == ["expression", "var", "order", "params", "at_kink", "syntax"]
+    assert list(inspect.signature(render).parameters) == ["result", "format", "lang", "flavor", "standalone"]
+    assert list(inspect.signature(derivator.api.check).parameters) == ["text", "name"]
+    assert derivator.SYNTAXES == ("auto", "text", "latex")
