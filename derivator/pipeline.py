@@ -148,7 +148,7 @@ def read_latex(text: str, var: str = "x") -> sp.Expr | str:
     if isinstance(expr, sp.Eq) and isinstance(expr.lhs, (sp.Symbol, sp.core.function.AppliedUndef)):
         expr = expr.rhs  # "f(x) = …" or "y = …": the definition's right side is the function
     if not isinstance(expr, sp.Expr) or isinstance(expr, sp.core.relational.Relational):
-        raise DerivatorError("the LaTeX is not an expression", hint="write the function itself, e.g. \\frac{1}{1+e^{-x}}")
+        raise DerivatorError("the LaTeX is not an expression", "column 1", "write the function itself, e.g. \\frac{1}{1+e^{-x}}")
     if expr.has(sp.Derivative):  # \frac{d}{dx} x^2: the question written out, not a function to differentiate
         found = _DERIVATIVE_SIGN.search(text)
         raise DerivatorError("the LaTeX is already a derivative", f"column {found.start() + 1 if found else 1}",

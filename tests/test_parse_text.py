@@ -99,6 +99,9 @@ IMPLICIT = [
     ("0x1F*x", 31 * x),
     ("1_000x", 1000 * x),
     ("x^2(x+1)", x**2 * (x + 1)),
+    # a keyword after a number or a bracket is an operator, not a factor
+    ("Piecewise((x, x > 0 and x < 1), (0, True))", sp.Piecewise((x, (x > 0) & (x < 1)), (0, True))),
+    ("Piecewise((1, (x > 0) or (x < -1)), (0, True))", sp.Piecewise((1, (x > 0) | (x < -1)), (0, True))),
 ]
 
 

@@ -8,6 +8,7 @@ SymPy objects are built directly from the nodes. Nothing the user wrote is ever 
 from __future__ import annotations
 
 import ast
+import keyword
 import math
 import re
 from dataclasses import dataclass, field
@@ -380,10 +381,16 @@ _NUMBER_BEFORE = re.compile(r"(?<![\w.])((?>0[xXoObB]\w*|(?:\d[\d_]*\.?[\d_]*|\.
 _BRACKET_BEFORE = re.compile(r"\)(?=\s*[\w(])", flags=re.ASCII)
 
 
+def _keyword_at(source: str, start: int) -> bool:
+    """Whether the next word is Python's (x > 0 and x < 1): an operator, not a factor."""
+    word = re.match(r"\s*([A-Za-z_]\w*)", source[start:])
+    return word is not None and keyword.iskeyword(word.group(1))
+
+
 def _implicit_products(source: str) -> tuple[str, list[int]]:
     """(source with the implicit products written as *, the source column of each character)."""
     cuts = {m.end() for m in _NUMBER_BEFORE.finditer(source) if not m.group(1)[:2].lower() in ("0x", "0o", "0b")
-            and not m.group(1)[-1] in "jJ"}
+            and not m.group(1)[-1] in "jJ" and not _keyword_at(source, m.end())}
     opened, calls = [], set()  # the closing brackets of calls: f(x)(y) stays a call of a call (refused)
     for col, c in enumerate(source):
         if c == "(":
@@ -393,7 +400,7 @@ def _implicit_products(source: str) -> tuple[str, list[int]]:
             if start and (source[start - 1].isalnum() or source[start - 1] == "_"):
                 calls.add(col)
     cuts |= {m.end() for m in _BRACKET_BEFORE.finditer(source)
-             if not (m.start() in calls and source[m.end():].lstrip().startswith("("))}
+             if not (m.start() in calls and source[m.end():].lstrip().startswith("(")) and not _keyword_at(source, m.end())}
     out, columns = [], []
     for col, c in enumerate(source):
         if col in cuts:
