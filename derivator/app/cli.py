@@ -33,8 +33,8 @@ app = typer.Typer(
 
 
 # every choice comes from its registry, so a new language, flavour or format needs no edit here
-CHOICES = {"Format": TEXT_FORMATS, "ListFormat": ("terminal", "json"), "DeriveFormat": TEXT_FORMATS + CODE_FORMATS, "CodeFormat": CODE_FORMATS,
-           "Lang": LANGS, "Flavor": FLAVORS}
+CHOICES = {"Format": TEXT_FORMATS, "ListFormat": ("terminal", "json"), "DeriveFormat": TEXT_FORMATS + CODE_FORMATS,
+           "CodeFormat": CODE_FORMATS, "Lang": LANGS, "Flavor": FLAVORS}
 
 
 def choice(values: tuple[str, ...]) -> Callable[[str], str]:
@@ -53,6 +53,11 @@ def completions(values: tuple[str, ...]) -> Callable[[str], list[str]]:
 
 def metavar(values: tuple[str, ...]) -> str:
     return "[" + "|".join(values) + "]"
+
+
+def choose(values: tuple[str, ...]) -> dict[str, Any]:
+    """An option taking one of `values`: checked, shown as [a|b|c] in --help, completed by the shell."""
+    return {"parser": choice(values), "metavar": metavar(values), "autocompletion": completions(values)}
 
 
 def refuse_unless(applies: bool, option: str, needs: str, hint: str | None = None) -> None:
@@ -107,10 +112,10 @@ MEMORY_HELP = "Memory allowed per input, e.g. 512M or 2G (default 1G, or $DERIVA
 @app.command()
 def derive(
     expression: str = typer.Argument(..., metavar="NAME_OR_EXPR", help="A catalog name (sigmoid, relu, …), an expression such as 'x**2*exp(-x)' or '3x', or LaTeX such as '\\frac{1}{1+e^{-x}}'."),
-    format: str = typer.Option("terminal", "--format", "-f", parser=choice(CHOICES["DeriveFormat"]), metavar=metavar(CHOICES["DeriveFormat"]), autocompletion=completions(CHOICES["DeriveFormat"]), help="Output format; numpy, torch, python, jax, csharp: code for f and f′."
+    format: str = typer.Option("terminal", "--format", "-f", **choose(CHOICES["DeriveFormat"]), help="Output format; numpy, torch, python, jax, csharp: code for f and f′."
     ),
-    flavor: str = typer.Option("github", "--flavor", parser=choice(CHOICES["Flavor"]), metavar=metavar(CHOICES["Flavor"]), autocompletion=completions(CHOICES["Flavor"]), help="With --format markdown: the platform it is pasted into."),
-    lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), autocompletion=completions(CHOICES["Lang"]), help="Language of the narration."),
+    flavor: str = typer.Option("github", "--flavor", **choose(CHOICES["Flavor"]), help="With --format markdown: the platform it is pasted into."),
+    lang: str = typer.Option("en", "--lang", "-l", **choose(CHOICES["Lang"]), help="Language of the narration."),
     var: str = typer.Option("x", "--var", metavar="NAME", help="The variable to differentiate by."),
     order: int = typer.Option(1, "--order", "-n", metavar="N", help="Order of the derivative."),
     param: Optional[List[str]] = typer.Option(None, "--param", "-p", metavar="NAME=VALUE", help="Catalog parameter, name=value (repeatable)."),
@@ -128,7 +133,7 @@ def derive(
     ),
     # (Annotated: a plain default, so a caller that predates the option still gets "auto")
     syntax: Annotated[str, typer.Option(
-        "--syntax", parser=choice(SYNTAXES), metavar=metavar(SYNTAXES), autocompletion=completions(SYNTAXES),
+        "--syntax", **choose(SYNTAXES),
         help="How the expression is spelt: auto (LaTeX when it has a backslash or a brace), text (SymPy's) or latex.")] = "auto",
 ) -> None:
     """Derive NAME_OR_EXPR step by step, verify every step, and render the trace."""
@@ -236,8 +241,8 @@ def _partial(d, options: dict, to_terminal: bool) -> NoReturn:
 
 @app.command("list")
 def list_(
-    format: str = typer.Option("terminal", "--format", "-f", parser=choice(CHOICES["ListFormat"]), metavar=metavar(CHOICES["ListFormat"]), autocompletion=completions(CHOICES["ListFormat"]), help="terminal or json."),
-    lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), autocompletion=completions(CHOICES["Lang"]), help="Language of the titles."),
+    format: str = typer.Option("terminal", "--format", "-f", **choose(CHOICES["ListFormat"]), help="terminal or json."),
+    lang: str = typer.Option("en", "--lang", "-l", **choose(CHOICES["Lang"]), help="Language of the titles."),
     verify: bool = typer.Option(False, "--verify", help="Self-check: derive and verify every entry (exit 1 if one fails)."),
     jobs: int = typer.Option(1, "--jobs", "-j", metavar="N", help="With --verify: entries at a time (0: one per CPU core)."),
     timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS", help=CHECK_TIMEOUT_HELP.replace("file", "entry")),
@@ -313,9 +318,9 @@ def _verify_catalog(names: list[str], format: str, jobs: int, timeout: float | N
 @app.command()
 def loss(
     name: str = typer.Argument(..., metavar="LOSS", help="bce, mse, softmax or softmax-ce (also cross-entropy, BCEWithLogitsLoss)."),
-    format: str = typer.Option("terminal", "--format", "-f", parser=choice(CHOICES["Format"]), metavar=metavar(CHOICES["Format"]), autocompletion=completions(CHOICES["Format"]), help="Output format."),
-    lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), autocompletion=completions(CHOICES["Lang"]), help="Language of the narration."),
-    flavor: str = typer.Option("github", "--flavor", parser=choice(CHOICES["Flavor"]), metavar=metavar(CHOICES["Flavor"]), autocompletion=completions(CHOICES["Flavor"]), help="With --format markdown: the platform it is pasted into."),
+    format: str = typer.Option("terminal", "--format", "-f", **choose(CHOICES["Format"]), help="Output format."),
+    lang: str = typer.Option("en", "--lang", "-l", **choose(CHOICES["Lang"]), help="Language of the narration."),
+    flavor: str = typer.Option("github", "--flavor", **choose(CHOICES["Flavor"]), help="With --format markdown: the platform it is pasted into."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to this file (atomically)."),
 ) -> None:
     """Derive a loss gradient with indices: BCE on a sigmoid (σ(z) − y), MSE on a sigmoid, the softmax
@@ -336,9 +341,9 @@ def loss(
 @app.command()
 def check(
     files: List[str] = typer.Argument(..., metavar="FILE", help="Post, notes or .tex file(s) to check; '-' reads stdin."),
-    format: str = typer.Option("terminal", "--format", "-f", parser=choice(CHOICES["Format"]), metavar=metavar(CHOICES["Format"]), autocompletion=completions(CHOICES["Format"]), help="Output format."),
-    lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), autocompletion=completions(CHOICES["Lang"]), help="Language of the report."),
-    flavor: str = typer.Option("github", "--flavor", parser=choice(CHOICES["Flavor"]), metavar=metavar(CHOICES["Flavor"]), autocompletion=completions(CHOICES["Flavor"]), help="With --format markdown: the platform the report is pasted into."),
+    format: str = typer.Option("terminal", "--format", "-f", **choose(CHOICES["Format"]), help="Output format."),
+    lang: str = typer.Option("en", "--lang", "-l", **choose(CHOICES["Lang"]), help="Language of the report."),
+    flavor: str = typer.Option("github", "--flavor", **choose(CHOICES["Flavor"]), help="With --format markdown: the platform the report is pasted into."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the report to this file (atomically)."),
     jobs: int = typer.Option(1, "--jobs", "-j", metavar="N", help="Check this many files at a time (0: one per CPU core; never more than the cores)."),
     timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS", help=CHECK_TIMEOUT_HELP),
@@ -388,9 +393,9 @@ DEFAULT_TIMEOUT = 5.0  # seconds of CPU work for a derivation; the other command
 @app.command()
 def compare(
     names: List[str] = typer.Argument(..., metavar="NAME_OR_EXPR", help="Catalog names or expressions, e.g. step sigmoid tanh relu gelu swish."),
-    format: str = typer.Option("terminal", "--format", "-f", parser=choice(CHOICES["Format"]), metavar=metavar(CHOICES["Format"]), autocompletion=completions(CHOICES["Format"]), help="Output format."),
-    lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), autocompletion=completions(CHOICES["Lang"]), help="Language of the table."),
-    flavor: str = typer.Option("github", "--flavor", parser=choice(CHOICES["Flavor"]), metavar=metavar(CHOICES["Flavor"]), autocompletion=completions(CHOICES["Flavor"]), help="With --format markdown: the platform it is pasted into."),
+    format: str = typer.Option("terminal", "--format", "-f", **choose(CHOICES["Format"]), help="Output format."),
+    lang: str = typer.Option("en", "--lang", "-l", **choose(CHOICES["Lang"]), help="Language of the table."),
+    flavor: str = typer.Option("github", "--flavor", **choose(CHOICES["Flavor"]), help="With --format markdown: the platform it is pasted into."),
     plot: Optional[Path] = typer.Option(None, "--plot", metavar="FILE", help="Also draw every derivative on one figure (.svg, .png or .pdf)."),
     standalone: bool = typer.Option(False, "--standalone", help="With --format latex: a compilable document."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the table to this file (atomically)."),
@@ -449,10 +454,10 @@ DOC_TIME_FACTOR = 6  # a document adds matplotlib and the plot to the derivation
 def doc(
     expression: str = typer.Argument(..., metavar="NAME_OR_EXPR", help="A catalog name or an expression."),
     template: str = typer.Option("article", "--template", "-t", metavar="TEMPLATE", help="article, beamer, blog, notebook, or one of yours (--templates)."),
-    lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), autocompletion=completions(CHOICES["Lang"]), help="Language (ja: compile with lualatex)."),
-    flavor: str = typer.Option("github", "--flavor", parser=choice(CHOICES["Flavor"]), metavar=metavar(CHOICES["Flavor"]), autocompletion=completions(CHOICES["Flavor"]), help="With --template blog: the platform."),
+    lang: str = typer.Option("en", "--lang", "-l", **choose(CHOICES["Lang"]), help="Language (ja: compile with lualatex)."),
+    flavor: str = typer.Option("github", "--flavor", **choose(CHOICES["Flavor"]), help="With --template blog: the platform."),
     templates: Optional[Path] = typer.Option(None, "--templates", metavar="FOLDER", help="Your template folder, searched before derivator's."),
-    code: str = typer.Option("numpy", "--code", parser=choice(CHOICES["CodeFormat"]), metavar=metavar(CHOICES["CodeFormat"]), autocompletion=completions(CHOICES["CodeFormat"]), help="Language of the code section."),
+    code: str = typer.Option("numpy", "--code", **choose(CHOICES["CodeFormat"]), help="Language of the code section."),
     var: str = typer.Option("x", "--var", metavar="NAME", help="The variable to differentiate by."),
     param: Optional[List[str]] = typer.Option(None, "--param", "-p", metavar="NAME=VALUE", help="Catalog parameter, name=value (repeatable)."),
     at_kink: Optional[str] = typer.Option(None, "--at-kink", metavar="CONVENTION", help="Value used at kinks: left, right, mean or undefined."),
@@ -498,7 +503,7 @@ def doc(
 def plot(
     expression: str = typer.Argument(..., metavar="NAME_OR_EXPR", help="A catalog name or an expression."),
     output: Path = typer.Option(..., "--output", "-o", metavar="FILE", help="The figure: .svg, .png or .pdf."),
-    lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), autocompletion=completions(CHOICES["Lang"]), help="Language of the labels (ja: a CJK font is required)."),
+    lang: str = typer.Option("en", "--lang", "-l", **choose(CHOICES["Lang"]), help="Language of the labels (ja: a CJK font is required)."),
     var: str = typer.Option("x", "--var", metavar="NAME", help="The variable."),
     param: Optional[List[str]] = typer.Option(None, "--param", "-p", metavar="NAME=VALUE", help="Catalog parameter, name=value (repeatable)."),
     at_kink: Optional[str] = typer.Option(None, "--at-kink", metavar="CONVENTION", help="Value used at kinks: left, right, mean or undefined."),
