@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Callable
 
@@ -13,9 +14,11 @@ from derivator.engine.output_form import output_form
 from derivator.engine.regions import as_regions
 from derivator.engine.rewrites import Target, simplify_steps, tidy
 from derivator.engine.tracer import Tracer
-from derivator.core.errors import DerivatorError
+from derivator.core.errors import DerivatorError, ParseError
 from derivator.core.functions import NamedFunction, named_function
 from derivator.core.step_ids import StepId
+from derivator.parse.latex import Builder, parse_latex
+from derivator.parse.syntax import syntax_of
 from derivator.parse.text import parse_text
 from derivator.core.trace import Derivation, Kink, Lemma, Step
 from derivator.verify import Domain, plain, verify_derivation
@@ -126,9 +129,49 @@ def _with_point_values(derivative: sp.Expr, points: list[tuple[sp.Expr, sp.Expr]
     return sp.Piecewise(*pieces, evaluate=False)
 
 
-def resolve(text: str, var: str = "x", params: dict | None = None) -> tuple[sp.Expr, sp.Expr, sp.Symbol, str | None]:
-    """(f(x) as named, its definition, x, catalog name) for a catalog name or an expression."""
+_DERIVATIVE_SIGN = re.compile(r"\\frac\s*\{\s*(?:d|\\partial)|\\partial|\bd\s*/\s*d|'")
+
+
+def read_latex(text: str, var: str = "x") -> sp.Expr | str:
+    """LaTeX as posts write it (\\frac{1}{1+e^{-x}}, 2x e^{-x}, x\\sigma(x), f(x) = x^2) → the expression,
+    through the parser `derivator check` uses (never eval); a catalog function of the variable alone
+    (\\sigma(x), \\operatorname{softplus}(x)) → its catalog name, so it is derived as the catalog entry, as
+    `derivator sigmoid` is; SymPy's own functions stay expressions (\\tanh(x) is derived as tanh(x) is)."""
+    try:
+        expr = parse_latex(text, Builder(catalog.reading_function))
+    except ParseError as err:
+        if err.hint:
+            raise
+        # read as LaTeX because of a backslash or a brace: say so, and how to write it
+        raise ParseError(f"{err.what} in the LaTeX", err.where,
+                         "write it as in a post, e.g. \\frac{1}{1+e^{-x}}, or in SymPy's spelling, e.g. 1/(1+exp(-x))") from None
+    if isinstance(expr, sp.Eq) and isinstance(expr.lhs, (sp.Symbol, sp.core.function.AppliedUndef)):
+        expr = expr.rhs  # "f(x) = …" or "y = …": the definition's right side is the function
+    if not isinstance(expr, sp.Expr) or isinstance(expr, sp.core.relational.Relational):
+        raise DerivatorError("the LaTeX is not an expression", "column 1", "write the function itself, e.g. \\frac{1}{1+e^{-x}}")
+    if expr.has(sp.Derivative):  # \frac{d}{dx} x^2: the question written out, not a function to differentiate
+        found = _DERIVATIVE_SIGN.search(text)
+        raise DerivatorError("the LaTeX is already a derivative", f"column {found.start() + 1 if found else 1}",
+                             "write the function itself, e.g. x^2: derivator differentiates it")
     x = sp.Symbol(var, real=True)
+    if isinstance(expr, NamedFunction) and expr.args == (x,):
+        entry = catalog.entry_of_function(type(expr))
+        if entry is not None:
+            return entry.name
+    return expr
+
+
+def resolve(text: str, var: str = "x", params: dict | None = None,
+            syntax: str = "auto") -> tuple[sp.Expr, sp.Expr, sp.Symbol, str | None]:
+    """(f(x) as named, its definition, x, catalog name) for a catalog name or an expression (SymPy's
+    spelling or LaTeX: see derivator.parse.syntax)."""
+    x = sp.Symbol(var, real=True)
+    read: sp.Expr | str = read_latex(text, var) if syntax_of(text, syntax) == "latex" else text
+    if not isinstance(read, str):
+        if params:
+            raise DerivatorError("--param applies to catalog names only", hint="write the values into the expression")
+        return _expression(read, x, var)
+    text = read
     entry = catalog.lookup(text)
     if entry is not None:
         definition = catalog.definition(entry, x, params)
@@ -144,6 +187,10 @@ def resolve(text: str, var: str = "x", params: dict | None = None) -> tuple[sp.E
     expr = parse_text(text, functions=catalog.callables(), variables=(var,))
     if isinstance(expr, sp.Symbol) and expr != x and text.strip().isidentifier():
         catalog.get(text.strip())  # a bare word that is no catalog name: "did you mean sigmoid?"
+    return _expression(expr, x, var)
+
+
+def _expression(expr: sp.Expr, x: sp.Symbol, var: str) -> tuple[sp.Expr, sp.Expr, sp.Symbol, None]:
     if not expr.has(x):
         free = sorted(s.name for s in expr.free_symbols)
         hint = f"use --var {free[0]}" if free else "the expression is a constant; its derivative is 0"
@@ -229,13 +276,15 @@ def derive(
     params: dict | None = None,
     at_kink: str | None = None,
     domain: Domain | None = None,
+    syntax: str = "auto",
 ) -> Derivation:
-    """Derive, trace and verify d^n/dx^n of a catalog function or an expression."""
+    """Derive, trace and verify d^n/dx^n of a catalog function or an expression; `syntax` says how the
+    text is spelt (auto, text, latex: derivator.parse.syntax). `Derivation.input` is the text as typed."""
     if not 1 <= order <= MAX_ORDER:
         raise DerivatorError(f"order {order} is out of range", hint=f"use 1 to {MAX_ORDER}")
     if at_kink is not None and at_kink not in KINK_CONVENTIONS:
         raise DerivatorError(f"unknown kink convention {at_kink!r}", hint=f"use one of {', '.join(KINK_CONVENTIONS)}")
-    function, definition, x, name = resolve(text, var, params)
+    function, definition, x, name = resolve(text, var, params, syntax)
     lemma_table, cited = _lemmas(definition, exclude=name)
     targets = _targets(function, definition, x)
 
@@ -254,8 +303,9 @@ def derive(
             )
     else:
         # f^(n) = d/dx f^(n-1): the previous order is a proven lemma, and so is f' itself
-        previous = derive(text, var, order=order - 1, params=params, at_kink=at_kink, domain=domain)
-        first = previous if order == 2 else derive(text, var, order=1, params=params, at_kink=at_kink, domain=domain)
+        previous = derive(text, var, order=order - 1, params=params, at_kink=at_kink, domain=domain, syntax=syntax)
+        first = previous if order == 2 else derive(text, var, order=1, params=params, at_kink=at_kink, domain=domain,
+                                                   syntax=syntax)
         if isinstance(function, sp.Function) and function.args == (x,):
             u = sp.Symbol("u", real=True)
             rhs = first.derivative.xreplace({x: u})

@@ -128,3 +128,111 @@ def test_check_strict_fails_on_an_unchecked_equation(tmp_path):
     assert strict.returncode == 1 and "1 unchecked" in strict.stdout
     post.write_text("$$f(x) = x^2$$\n$$f'(x) = 2x$$\n", encoding="utf-8")
     assert run("check", str(post), "--strict").returncode == 0
+
+
+# -- LaTeX input to derive (and SymPy's spelling with implicit products) -------------------------------------
+def _json(*args: str) -> dict:
+    done = run(*args, "--format", "json", "--no-cache")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("latex, text", [
+    (r"\frac{1}{1+e^{-x}}", "1/(1+exp(-x))"),
+    (r"\tanh(x)", "tanh(x)"),
+    (r"2x e^{-x}", "2*x*exp(-x)"),
+    (r"x\sigma(x)", "x*sigmoid(x)"),
+])
+def test_latex_input_is_derived_as_its_sympy_spelling(latex, text):
+    """The LaTeX goes through the check's reader, and derives exactly what the SymPy spelling derives;
+    the input is kept as typed."""
+    read, typed = _json("derive", latex), _json("derive", text)
+    assert read["input"] == latex and typed["input"] == text
+    assert read["verified"] is True
+    for key in ("definition", "derivative", "steps", "output_form", "lemmas"):
+        assert read[key] == typed[key], key
+
+
+def test_a_catalog_function_in_latex_is_the_catalog_entry():
+    read = _json(r"\sigma(x)")
+    assert read["name"] == "sigmoid" and read["output_form"] == "y*(1 - y)"
+
+
+def test_implicit_products_in_text_and_latex():
+    assert _json("3x")["derivative"] == "3"
+    assert _json("2x*exp(-x)")["derivative"] == _json("--syntax", "latex", "2x e^{-x}")["derivative"]
+    assert _json("--syntax", "latex", "3x")["input"] == "3x"
+
+
+@pytest.mark.parametrize("args, fragment", [
+    ((r"\frac{1}{1+e^{-",), "column 16"),
+    ((r"\foo{x}",), r"unknown command \foo"),
+    ((r"\frac{d}{dx} x^2",), "already a derivative at column 1"),
+    (("--syntax", "text", r"\frac{1}{x}"), "unexpected character"),
+    (("--syntax", "tex", "x"), "--syntax"),
+    ((r"\frac{1}{x}", "--param", "a=1"), "--param"),
+])
+def test_bad_latex_input_is_one_line_exit_2(args, fragment):
+    done = run(*args)
+    assert done.returncode == 2, (done.returncode, done.stderr)
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    assert fragment in lines[0]
+    assert " — " in lines[0] or fragment == "--syntax"  # what to do
+
+
+# -- CLI conventions: help, completion, options that do not apply -------------------------------------------
+COMMAND_NAMES = ["derive", "list", "loss", "check", "compare", "doc", "plot", "serve"]
+
+
+@pytest.mark.parametrize("command", ["", *COMMAND_NAMES])
+def test_help_names_values_not_python_types(command):
+    done = run(*([command] if command else []), "--help")
+    assert done.returncode == 0, done.stderr
+    assert "Usage: derivator" in done.stdout
+    for python_type in ("<bool>", "<str>", "<int>", "<float>", "<path>", "<list", "\x1b["):
+        assert python_type not in done.stdout, (command, python_type)
+
+
+def test_shell_completion_is_offered_and_completes():
+    done = run("--show-completion", "bash")
+    assert done.returncode == 0 and "_DERIVATOR_COMPLETE=complete_bash" in done.stdout
+    assert "--install-completion" in run("--help").stdout
+    complete = {"_DERIVATOR_COMPLETE": "complete_bash"}
+    assert run(env={**complete, "COMP_WORDS": "derivator li", "COMP_CWORD": "1"}).stdout.split() == ["list"]
+    words = {"COMP_WORDS": "derivator derive sigmoid --format la", "COMP_CWORD": "4"}
+    assert run(env={**complete, **words}).stdout.split() == ["latex"]
+
+
+@pytest.mark.parametrize("args, option", [
+    (("sigmoid", "--standalone"), "--standalone"),
+    (("sigmoid", "--format", "json", "--standalone"), "--standalone"),
+    (("sigmoid", "--format", "latex", "--flavor", "zenn"), "--flavor zenn"),
+    (("loss", "mse", "--flavor", "qiita"), "--flavor qiita"),
+    (("check", "post.md", "--format", "json", "--flavor", "zenn"), "--flavor zenn"),
+    (("compare", "step", "relu", "--standalone"), "--standalone"),
+    (("doc", "sigmoid", "--flavor", "zenn"), "--flavor zenn"),
+    (("doc", "relu", "--template", "notebook", "--code", "torch"), "--code torch"),
+    (("list", "--format", "latex"), "--format"),
+    (("list", "--jobs", "2"), "--jobs"),
+    (("list", "--timeout", "3"), "--timeout"),
+    (("list", "--format", "json", "--lang", "ja"), "--lang ja"),
+])
+def test_an_option_that_does_not_apply_is_refused_in_one_line(args, option):
+    done = run(*args)
+    assert done.returncode == 2, (done.returncode, done.stdout[:200])
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and option in lines[0] and "Traceback" not in done.stderr, done.stderr
+    assert done.stdout == ""
+
+
+@pytest.mark.parametrize("args, start", [
+    (("sigmoid", "--format", "latex", "--standalone"), r"\documentclass"),
+    (("sigmoid", "--format", "markdown", "--flavor", "zenn"), "## "),
+    (("loss", "mse", "--format", "markdown", "--flavor", "qiita"), "## "),
+    (("list", "--format", "json"), "["),
+])
+def test_the_documented_combinations_still_work(args, start):
+    done = run(*args)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(start)

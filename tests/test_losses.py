@@ -196,3 +196,78 @@ def test_every_rendered_math_string_passes_katex(derived):
 def test_terminal_rendering_names_every_rule(derived, name):
     text = render(derived[name], "terminal", "ja")
     assert "name.loss" not in text and "検証" in text
+
+
+# -- readable in every format and flavour; the JSON reads back with sympify -------------------------------------
+SYMPY_NAMES = re.compile(r"Indexed|KroneckerDelta|Sum\(|Derivative\(|\bPartial\b|\bPrime\b")
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_terminal_writes_indices_as_a_lecturer_does(derived, lang):
+    texts = {name: render(d, "terminal", lang) for name, d in derived.items()}
+    for name, text in texts.items():
+        assert not SYMPY_NAMES.search(text), (name, SYMPY_NAMES.search(text).group())
+    assert "∂L/∂zᵢ" in texts["mse"] and "σ′(zₖ)" in texts["mse"] and "Σₖ₌₁ⁿ" in texts["mse"]
+    assert "∂sᵢ/∂zⱼ" in texts["softmax"] and "sᵢ·(δᵢⱼ - sⱼ)" in texts["softmax"]
+    assert "/(Σₖ₌₁ⁿ e^zₖ)²" in texts["softmax"]  # a power of a sum is bracketed whole
+    assert "= pᵢ - yᵢ" in texts["softmax_ce"]
+    assert texts["bce"].splitlines()[1].startswith("dL/dz ")
+
+
+def test_every_format_and_flavour_is_readable_and_renders(derived):
+    from derivator.present.flavors import FLAVORS, flavor_module
+
+    math: list[tuple[str, bool]] = []
+    for name, d in derived.items():
+        for lang in ("en", "ja"):
+            texts = {"latex": render(d, "latex", lang), "standalone": render_latex(d, lang=lang, standalone=True)}
+            texts |= {flavor: render(d, "markdown", lang, flavor=flavor) for flavor in FLAVORS}
+            for label, text in texts.items():
+                assert not SYMPY_NAMES.search(text.replace(r"\sum", "")), (name, lang, label)
+            math.append((texts["latex"], True))
+            for flavor in FLAVORS:
+                found = flavor_module(flavor).extract(texts[flavor])
+                assert len(found) > 3, (name, flavor)
+                math += found
+    assert len(math) > 400
+    for engine in (katex_errors, __import__("validators").mathjax_errors):
+        errors = [(tex, err) for (tex, _), err in zip(math, engine(math)) if err]
+        assert not errors, f"{engine.__name__}: {errors[:3]}"
+
+
+def _plain_symbols(expr):
+    """What sympify gives for derivator's expression: the same, with symbols and bases without assumptions."""
+    from derivator.verify import plain
+
+    expr = plain(expr)
+    return expr.xreplace({s: sp.Symbol(s.name) for s in expr.atoms(sp.Symbol)})  # bound indices too
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_json_reads_back_with_sympify(derived, name):
+    d = derived[name]
+    data = json.loads(render(d, "json", "en"))
+    assert sp.sympify(data["definition"]) == _plain_symbols(d.definition)
+    assert sp.sympify(data["derivative"]) == _plain_symbols(d.derivative)
+    assert sp.sympify(data["variable"]) == _plain_symbols(d.variable)
+    for step in data["steps"]:
+        for key in ("before", "after"):
+            assert isinstance(sp.sympify(step[key]), sp.Basic), step[key]
+    for lemma in data["lemmas"]:
+        assert all(isinstance(sp.sympify(side), sp.Basic) for side in lemma["statement"].split(" = "))
+    if name == "mse":
+        assert data["variable"] == "Indexed('z', i)"
+        assert "Indexed('y', k)" in data["definition"] and "Sum(" in data["definition"]
+
+
+def test_loss_json_from_the_command_line_reads_back():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "derivator", "loss", "softmax", "--format", "json"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    i, j = sp.symbols("i j")
+    s = sp.IndexedBase("s")
+    assert sp.sympify(data["derivative"]) == s[i] * (sp.KroneckerDelta(i, j) - s[j])

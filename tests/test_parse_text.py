@@ -81,3 +81,44 @@ def test_invalid_is_one_clear_error(text, fragment):
     message = str(info.value)
     assert fragment.lower() in message.lower()
     assert "\n" not in message
+
+
+# A number against what it multiplies, and a bracket against the next factor, are products, as on paper;
+# a number's own letters (1e-3, 0x1F, 1_000) are the number's.
+IMPLICIT = [
+    ("3x", 3 * x),
+    ("2x*exp(-x)", 2 * x * sp.exp(-x)),
+    ("2(x+1)", 2 * (x + 1)),
+    ("(x+1)(x-1)", (x + 1) * (x - 1)),
+    ("(x+1)x", (x + 1) * x),
+    ("0.5exp(x)", sp.exp(x) / 2),
+    ("2e^x", 2 * sp.exp(x)),
+    ("1e-3x", x / 1000),
+    ("1e-3", sp.Rational(1, 1000)),
+    ("1e5", sp.Integer(100_000)),
+    ("0x1F*x", 31 * x),
+    ("1_000x", 1000 * x),
+    ("x^2(x+1)", x**2 * (x + 1)),
+    # a keyword after a number or a bracket is an operator, not a factor
+    ("Piecewise((x, x > 0 and x < 1), (0, True))", sp.Piecewise((x, (x > 0) & (x < 1)), (0, True))),
+    ("Piecewise((1, (x > 0) or (x < -1)), (0, True))", sp.Piecewise((1, (x > 0) | (x < -1)), (0, True))),
+]
+
+
+@pytest.mark.parametrize("text, expected", IMPLICIT)
+def test_implicit_products(text, expected):
+    assert parse_text(text, variables=("x",)) == expected
+
+
+@pytest.mark.parametrize("text, column", [("x y", 3), ("3x +* 2", 5), ("sin x", 5)])
+def test_names_side_by_side_stay_an_error_at_the_users_column(text, column):
+    with pytest.raises(ParseError) as info:
+        parse_text(text, variables=("x",))
+    assert f"column {column}" in str(info.value)
+
+
+def test_a_call_against_a_bracket_stays_a_call_and_says_how_to_multiply():
+    with pytest.raises(ParseError) as info:
+        parse_text("exp(x)(1+x)", variables=("x",))
+    assert "exp(x)*(1+x)" in str(info.value)
+    assert parse_text("sin(x)x", variables=("x",)) == x * sp.sin(x)

@@ -57,18 +57,26 @@ class Partial(sp.Derivative):
 
     def _sympystr(self, printer):
         inner = self.expr.args[0] if isinstance(self.expr, sp.UnevaluatedExpr) else self.expr
-        return f"∂({printer._print(inner)})/∂{printer._print(self.variables[0])}"
+        var = printer._print(self.variables[0])
+        if inner.is_Symbol or isinstance(inner, sp.Indexed) or (inner.is_Function and not inner.args[0].is_Add):
+            return f"∂{printer._print(inner)}/∂{var}"  # ∂L/∂zᵢ, ∂σ(zₖ)/∂zᵢ: as the LaTeX reads
+        return f"∂({printer._print(inner)})/∂{var}"
 
     _unicode_str = _sympystr  # the terminal's printer
+
+
+def _head(printer, applied: sp.Expr) -> str:
+    """A function's name as the printer writes it (σ, \\sigma): the function applied to a bare symbol, its
+    argument cut off (cutting at the last bracket of f(z_k) would cut inside an argument with brackets)."""
+    probe = printer._print(applied.func(sp.Symbol("u")))
+    return probe[: probe.rfind("(")]
 
 
 class Prime(sp.Derivative):
     """f′(u) for a named function applied to u: σ′(z_k). `.doit()` differentiates with SymPy."""
 
     def _latex(self, printer, exp=None):
-        head = printer._print(self.expr)
-        name = head[: head.rfind("(")]
-        return f"{name}'({printer._print(self.variables[0])})"
+        return f"{_head(printer, self.expr)}'({printer._print(self.variables[0])})"
 
     def _pretty(self, printer):
         from sympy.printing.pretty.stringpict import prettyForm
@@ -76,8 +84,7 @@ class Prime(sp.Derivative):
         return prettyForm(self._sympystr(printer))
 
     def _sympystr(self, printer):
-        head = printer._print(self.expr)
-        return f"{head[: head.rfind('(')]}′({printer._print(self.variables[0])})"
+        return f"{_head(printer, self.expr)}′({printer._print(self.variables[0])})"
 
     _unicode_str = _sympystr
 

@@ -11,18 +11,21 @@ import io
 import os
 import sys
 from pathlib import Path
-from typing import Any, Callable, List, NoReturn, Optional
+from typing import Annotated, Any, Callable, List, NoReturn, Optional
 
 import typer
 
 from derivator import __version__
 from derivator.core.errors import DerivatorError, PartialDerivationError
 from derivator.i18n import LANGS
+from derivator.parse.syntax import SYNTAXES
 from derivator.present.dispatch import CODE_FORMATS, TEXT_FORMATS
 from derivator.present.flavors import FLAVORS
 
 app = typer.Typer(
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion (bash, zsh, fish, PowerShell)
+    # plain help, as click writes it: a flag shows no value type (typer's rich help writes <bool> for it)
+    rich_markup_mode=None,
     no_args_is_help=True,
     help="Verified, step-by-step derivations: `derivator sigmoid --format latex`, `derivator \"x*tanh(x)\"`.",
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -30,8 +33,8 @@ app = typer.Typer(
 
 
 # every choice comes from its registry, so a new language, flavour or format needs no edit here
-CHOICES = {"Format": TEXT_FORMATS, "DeriveFormat": TEXT_FORMATS + CODE_FORMATS, "CodeFormat": CODE_FORMATS,
-           "Lang": LANGS, "Flavor": FLAVORS}
+CHOICES = {"Format": TEXT_FORMATS, "ListFormat": ("terminal", "json"), "DeriveFormat": TEXT_FORMATS + CODE_FORMATS,
+           "CodeFormat": CODE_FORMATS, "Lang": LANGS, "Flavor": FLAVORS}
 
 
 def choice(values: tuple[str, ...]) -> Callable[[str], str]:
@@ -43,8 +46,26 @@ def choice(values: tuple[str, ...]) -> Callable[[str], str]:
     return parse
 
 
+def completions(values: tuple[str, ...]) -> Callable[[str], list[str]]:
+    """What the shell offers after the option (`--format la<TAB>`)."""
+    return lambda incomplete: [v for v in values if v.startswith(incomplete)]
+
+
 def metavar(values: tuple[str, ...]) -> str:
     return "[" + "|".join(values) + "]"
+
+
+def choose(values: tuple[str, ...]) -> dict[str, Any]:
+    """An option taking one of `values`: checked, shown as [a|b|c] in --help, completed by the shell."""
+    return {"parser": choice(values), "metavar": metavar(values), "autocompletion": completions(values)}
+
+
+def refuse_unless(applies: bool, option: str, needs: str, hint: str | None = None) -> None:
+    """An option that does not apply to the chosen format is refused in one line (exit 2), never ignored:
+    `--standalone` without `--format latex` would otherwise print something other than what was asked."""
+    if not applies:
+        raise DerivatorError(f"{option} applies only {needs}",
+                             hint=hint or f"add {needs.removeprefix('with ')}, or leave {option} out")
 
 
 def _version(value: bool) -> None:
@@ -90,26 +111,30 @@ MEMORY_HELP = "Memory allowed per input, e.g. 512M or 2G (default 1G, or $DERIVA
 
 @app.command()
 def derive(
-    expression: str = typer.Argument(..., help="A catalog name (sigmoid, relu, …) or an expression such as 'x**2*exp(-x)'."),
-    format: str = typer.Option("terminal", "--format", "-f", parser=choice(CHOICES["DeriveFormat"]), metavar=metavar(CHOICES["DeriveFormat"]), help="Output format; numpy, torch, python, jax, csharp: code for f and f′."
+    expression: str = typer.Argument(..., metavar="NAME_OR_EXPR", help="A catalog name (sigmoid, relu, …), an expression such as 'x**2*exp(-x)' or '3x', or LaTeX such as '\\frac{1}{1+e^{-x}}'."),
+    format: str = typer.Option("terminal", "--format", "-f", **choose(CHOICES["DeriveFormat"]), help="Output format; numpy, torch, python, jax, csharp: code for f and f′."
     ),
-    flavor: str = typer.Option("github", "--flavor", parser=choice(CHOICES["Flavor"]), metavar=metavar(CHOICES["Flavor"]), help="With --format markdown: the platform it is pasted into."),
-    lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), help="Language of the narration."),
-    var: str = typer.Option("x", "--var", help="The variable to differentiate by."),
-    order: int = typer.Option(1, "--order", "-n", help="Order of the derivative."),
-    param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="Catalog parameter, name=value (repeatable)."),
-    at_kink: Optional[str] = typer.Option(None, "--at-kink", help="Value used at kinks: left, right, mean or undefined."),
+    flavor: str = typer.Option("github", "--flavor", **choose(CHOICES["Flavor"]), help="With --format markdown: the platform it is pasted into."),
+    lang: str = typer.Option("en", "--lang", "-l", **choose(CHOICES["Lang"]), help="Language of the narration."),
+    var: str = typer.Option("x", "--var", metavar="NAME", help="The variable to differentiate by."),
+    order: int = typer.Option(1, "--order", "-n", metavar="N", help="Order of the derivative."),
+    param: Optional[List[str]] = typer.Option(None, "--param", "-p", metavar="NAME=VALUE", help="Catalog parameter, name=value (repeatable)."),
+    at_kink: Optional[str] = typer.Option(None, "--at-kink", metavar="CONVENTION", help="Value used at kinks: left, right, mean or undefined."),
     standalone: bool = typer.Option(False, "--standalone", help="With --format latex: a compilable document."),
     expand_lemmas: bool = typer.Option(
         False, "--expand-lemmas", help="Derive the cited results too (σ′ for Swish), before the main derivation."
     ),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically)."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP),
-    max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to this file (atomically)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS", help=TIMEOUT_HELP),
+    max_memory: Optional[str] = typer.Option(None, "--max-memory", metavar="SIZE", help=MEMORY_HELP),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the result cache."),
     facts: bool = typer.Option(
         False, "--facts", help="Also derive the facts lecturers quote: f′(0), max f′, limits, range, monotonicity, kinks."
     ),
+    # (Annotated: a plain default, so a caller that predates the option still gets "auto")
+    syntax: Annotated[str, typer.Option(
+        "--syntax", **choose(SYNTAXES),
+        help="How the expression is spelt: auto (LaTeX when it has a backslash or a brace), text (SymPy's) or latex.")] = "auto",
 ) -> None:
     """Derive NAME_OR_EXPR step by step, verify every step, and render the trace."""
     # SymPy is imported only in the worker, after the cache: a cache hit costs a fraction of `import sympy`.
@@ -122,11 +147,15 @@ def derive(
     limits = limits_from(timeout, max_memory, default_timeout=DEFAULT_TIMEOUT * (FACTS_TIME_FACTOR if facts else 1))
     if format in CODE_FORMATS and (facts or expand_lemmas):
         raise DerivatorError(f"--format {format} writes code", hint="--facts and --expand-lemmas go with text formats")
+    refuse_unless(not standalone or format == "latex", "--standalone", "with --format latex")
+    refuse_unless(flavor == "github" or format == "markdown", f"--flavor {flavor}", "with --format markdown")
     to_terminal = format == "terminal" and output is None  # rich output depends on the terminal: not cached
     options = {"format": format, "lang": lang, "var": var, "order": order, "params": params,
                "at_kink": at_kink, "standalone": standalone, "expand_lemmas": expand_lemmas}
     if flavor != "github":
         options["flavor"] = flavor  # (only when set, so existing cache keys stay valid)
+    if syntax != "auto":
+        options["syntax"] = syntax  # (likewise)
     if facts:
         options["facts"] = True
     key = None if to_terminal or no_cache else cache.key("derive", expression, options)
@@ -162,7 +191,8 @@ def _derive_rendered(expression: str, options: dict, to_terminal: bool) -> str |
     from derivator.pipeline import derive as run
 
     o = options
-    d = run(expression, o["var"], order=o["order"], params=o["params"], at_kink=o["at_kink"])
+    d = run(expression, o["var"], order=o["order"], params=o["params"], at_kink=o["at_kink"],
+            syntax=o.get("syntax", "auto"))
     if d.partial:
         _partial(d, o, to_terminal)
     if o.get("facts"):
@@ -211,15 +241,21 @@ def _partial(d, options: dict, to_terminal: bool) -> NoReturn:
 
 @app.command("list")
 def list_(
-    format: str = typer.Option("terminal", "--format", "-f", parser=choice(CHOICES["Format"]), metavar=metavar(CHOICES["Format"]), help="terminal or json."),
-    lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), help="Language of the titles."),
+    format: str = typer.Option("terminal", "--format", "-f", **choose(CHOICES["ListFormat"]), help="terminal or json."),
+    lang: str = typer.Option("en", "--lang", "-l", **choose(CHOICES["Lang"]), help="Language of the titles."),
     verify: bool = typer.Option(False, "--verify", help="Self-check: derive and verify every entry (exit 1 if one fails)."),
-    jobs: int = typer.Option(1, "--jobs", "-j", help="With --verify: entries at a time (0: one per CPU core)."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help=CHECK_TIMEOUT_HELP.replace("file", "entry")),
-    max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
+    jobs: int = typer.Option(1, "--jobs", "-j", metavar="N", help="With --verify: entries at a time (0: one per CPU core)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS", help=CHECK_TIMEOUT_HELP.replace("file", "entry")),
+    max_memory: Optional[str] = typer.Option(None, "--max-memory", metavar="SIZE", help=MEMORY_HELP),
 ) -> None:
     """List every function derivator knows: formula, aliases, output form, kinks and PyTorch's value there."""
     from derivator import catalog
+
+    for given, option in ((jobs != 1, "--jobs"), (timeout is not None, "--timeout"), (max_memory is not None, "--max-memory")):
+        refuse_unless(verify or not given, option, "with --verify")
+    # the JSON holds both titles and the self-check has none: only the table speaks a language
+    refuse_unless(lang == "en" or (format == "terminal" and not verify), f"--lang {lang}", "to the table",
+                  hint=f"the JSON has the titles in every language; leave --lang {lang} out")
 
     if verify:
         raise typer.Exit(_verify_catalog([e.name for e in catalog.entries()], format, jobs, timeout, max_memory))
@@ -281,17 +317,18 @@ def _verify_catalog(names: list[str], format: str, jobs: int, timeout: float | N
 
 @app.command()
 def loss(
-    name: str = typer.Argument(..., help="bce, mse, softmax or softmax-ce (also cross-entropy, BCEWithLogitsLoss)."),
-    format: str = typer.Option("terminal", "--format", "-f", parser=choice(CHOICES["Format"]), metavar=metavar(CHOICES["Format"]), help="Output format."),
-    lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), help="Language of the narration."),
-    flavor: str = typer.Option("github", "--flavor", parser=choice(CHOICES["Flavor"]), metavar=metavar(CHOICES["Flavor"]), help="With --format markdown: the platform it is pasted into."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically)."),
+    name: str = typer.Argument(..., metavar="LOSS", help="bce, mse, softmax or softmax-ce (also cross-entropy, BCEWithLogitsLoss)."),
+    format: str = typer.Option("terminal", "--format", "-f", **choose(CHOICES["Format"]), help="Output format."),
+    lang: str = typer.Option("en", "--lang", "-l", **choose(CHOICES["Lang"]), help="Language of the narration."),
+    flavor: str = typer.Option("github", "--flavor", **choose(CHOICES["Flavor"]), help="With --format markdown: the platform it is pasted into."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to this file (atomically)."),
 ) -> None:
     """Derive a loss gradient with indices: BCE on a sigmoid (σ(z) − y), MSE on a sigmoid, the softmax
     Jacobian s_i(δ_ij − s_j), softmax with cross-entropy (p_i − y_i)."""
     from derivator.analysis.losses import derive_loss
     from derivator.present.dispatch import render
 
+    refuse_unless(flavor == "github" or format == "markdown", f"--flavor {flavor}", "with --format markdown")
     d = derive_loss(name)
     if format == "terminal" and output is None:
         from derivator.present.terminal import render_terminal
@@ -303,14 +340,14 @@ def loss(
 
 @app.command()
 def check(
-    files: List[str] = typer.Argument(..., help="Post, notes or .tex file(s) to check; '-' reads stdin."),
-    format: str = typer.Option("terminal", "--format", "-f", parser=choice(CHOICES["Format"]), metavar=metavar(CHOICES["Format"]), help="Output format."),
-    lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), help="Language of the report."),
-    flavor: str = typer.Option("github", "--flavor", parser=choice(CHOICES["Flavor"]), metavar=metavar(CHOICES["Flavor"]), help="With --format markdown: the platform the report is pasted into."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file (atomically)."),
-    jobs: int = typer.Option(1, "--jobs", "-j", help="Check this many files at a time (0: one per CPU core; never more than the cores)."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help=CHECK_TIMEOUT_HELP),
-    max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
+    files: List[str] = typer.Argument(..., metavar="FILE", help="Post, notes or .tex file(s) to check; '-' reads stdin."),
+    format: str = typer.Option("terminal", "--format", "-f", **choose(CHOICES["Format"]), help="Output format."),
+    lang: str = typer.Option("en", "--lang", "-l", **choose(CHOICES["Lang"]), help="Language of the report."),
+    flavor: str = typer.Option("github", "--flavor", **choose(CHOICES["Flavor"]), help="With --format markdown: the platform the report is pasted into."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the report to this file (atomically)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", metavar="N", help="Check this many files at a time (0: one per CPU core; never more than the cores)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS", help=CHECK_TIMEOUT_HELP),
+    max_memory: Optional[str] = typer.Option(None, "--max-memory", metavar="SIZE", help=MEMORY_HELP),
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 1) when an equation is left unchecked, too: for CI."),
 ) -> None:
     """Judge a hand-written derivation line by line. Exit 0: every claim holds; 1: a line is wrong or does
@@ -320,6 +357,7 @@ def check(
     from derivator.app.fsutil import refuse_overwriting_input
     from derivator.app.sandbox import limits_from
 
+    refuse_unless(flavor == "github" or format == "markdown", f"--flavor {flavor}", "with --format markdown")
     refuse_overwriting_input(output, files)  # check never writes to what it reads
     to_terminal = format == "terminal" and output is None
     limits = limits_from(timeout, max_memory)
@@ -354,21 +392,23 @@ DEFAULT_TIMEOUT = 5.0  # seconds of CPU work for a derivation; the other command
 
 @app.command()
 def compare(
-    names: List[str] = typer.Argument(..., help="Catalog names or expressions, e.g. step sigmoid tanh relu gelu swish."),
-    format: str = typer.Option("terminal", "--format", "-f", parser=choice(CHOICES["Format"]), metavar=metavar(CHOICES["Format"]), help="Output format."),
-    lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), help="Language of the table."),
-    flavor: str = typer.Option("github", "--flavor", parser=choice(CHOICES["Flavor"]), metavar=metavar(CHOICES["Flavor"]), help="With --format markdown: the platform it is pasted into."),
-    plot: Optional[Path] = typer.Option(None, "--plot", help="Also draw every derivative on one figure (.svg, .png or .pdf)."),
+    names: List[str] = typer.Argument(..., metavar="NAME_OR_EXPR", help="Catalog names or expressions, e.g. step sigmoid tanh relu gelu swish."),
+    format: str = typer.Option("terminal", "--format", "-f", **choose(CHOICES["Format"]), help="Output format."),
+    lang: str = typer.Option("en", "--lang", "-l", **choose(CHOICES["Lang"]), help="Language of the table."),
+    flavor: str = typer.Option("github", "--flavor", **choose(CHOICES["Flavor"]), help="With --format markdown: the platform it is pasted into."),
+    plot: Optional[Path] = typer.Option(None, "--plot", metavar="FILE", help="Also draw every derivative on one figure (.svg, .png or .pdf)."),
     standalone: bool = typer.Option(False, "--standalone", help="With --format latex: a compilable document."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the table to this file (atomically)."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP.replace("(default 5", "(default 15 per function")),
-    max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the table to this file (atomically)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS", help=TIMEOUT_HELP.replace("(default 5", "(default 15 per function")),
+    max_memory: Optional[str] = typer.Option(None, "--max-memory", metavar="SIZE", help=MEMORY_HELP),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the result cache."),
 ) -> None:
     """The facts of several functions side by side (f′(0), largest slope, limits, range, monotonicity, kinks,
     the bound through n layers), each derived and checked as `derivator NAME --facts` does."""
     from derivator.app.sandbox import limits_from, run_limited
 
+    refuse_unless(not standalone or format == "latex", "--standalone", "with --format latex")
+    refuse_unless(flavor == "github" or format == "markdown", f"--flavor {flavor}", "with --format markdown")
     limits = limits_from(timeout, max_memory, default_timeout=DEFAULT_TIMEOUT * FACTS_TIME_FACTOR * len(names))
     to_terminal = format == "terminal" and output is None
     options = {"format": format, "lang": lang, "standalone": standalone,
@@ -412,18 +452,18 @@ DOC_TIME_FACTOR = 6  # a document adds matplotlib and the plot to the derivation
 
 @app.command()
 def doc(
-    expression: str = typer.Argument(..., help="A catalog name or an expression."),
-    template: str = typer.Option("article", "--template", "-t", help="article, beamer, blog, notebook, or one of yours (--templates)."),
-    lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), help="Language (ja: compile with lualatex)."),
-    flavor: str = typer.Option("github", "--flavor", parser=choice(CHOICES["Flavor"]), metavar=metavar(CHOICES["Flavor"]), help="With --template blog: the platform."),
-    templates: Optional[Path] = typer.Option(None, "--templates", help="Your template folder, searched before derivator's."),
-    code: str = typer.Option("numpy", "--code", parser=choice(CHOICES["CodeFormat"]), metavar=metavar(CHOICES["CodeFormat"]), help="Language of the code section."),
-    var: str = typer.Option("x", "--var", help="The variable to differentiate by."),
-    param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="Catalog parameter, name=value (repeatable)."),
-    at_kink: Optional[str] = typer.Option(None, "--at-kink", help="Value used at kinks: left, right, mean or undefined."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here, with the graph beside it (NAME-plot.pdf/.png)."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP.replace("(default 5", "(default 30, 90 with --facts")),
-    max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
+    expression: str = typer.Argument(..., metavar="NAME_OR_EXPR", help="A catalog name or an expression."),
+    template: str = typer.Option("article", "--template", "-t", metavar="TEMPLATE", help="article, beamer, blog, notebook, or one of yours (--templates)."),
+    lang: str = typer.Option("en", "--lang", "-l", **choose(CHOICES["Lang"]), help="Language (ja: compile with lualatex)."),
+    flavor: str = typer.Option("github", "--flavor", **choose(CHOICES["Flavor"]), help="With --template blog: the platform."),
+    templates: Optional[Path] = typer.Option(None, "--templates", metavar="FOLDER", help="Your template folder, searched before derivator's."),
+    code: str = typer.Option("numpy", "--code", **choose(CHOICES["CodeFormat"]), help="Language of the code section."),
+    var: str = typer.Option("x", "--var", metavar="NAME", help="The variable to differentiate by."),
+    param: Optional[List[str]] = typer.Option(None, "--param", "-p", metavar="NAME=VALUE", help="Catalog parameter, name=value (repeatable)."),
+    at_kink: Optional[str] = typer.Option(None, "--at-kink", metavar="CONVENTION", help="Value used at kinks: left, right, mean or undefined."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write here, with the graph beside it (NAME-plot.pdf/.png)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS", help=TIMEOUT_HELP.replace("(default 5", "(default 30, 90 with --facts")),
+    max_memory: Optional[str] = typer.Option(None, "--max-memory", metavar="SIZE", help=MEMORY_HELP),
     facts: bool = typer.Option(False, "--facts", help="Add the properties section/slide: f′(0), max f′, limits, range, …"),
     force: bool = typer.Option(False, "--force", help="Replace a plot file beside the document that derivator did not make."),
     trust_templates: bool = typer.Option(False, "--trust-templates", help="Render --templates without Jinja2's sandbox (only for templates you wrote)."),
@@ -435,6 +475,10 @@ def doc(
 
     if not var.isidentifier() or var.startswith("_"):
         raise DerivatorError(f"--var {var!r} is not a variable name", hint="use a name such as x or z")
+    # derivator's own templates that have no platform, or no choice of code (a template of yours may use both)
+    refuse_unless(flavor == "github" or template not in ("article", "beamer", "notebook"), f"--flavor {flavor}",
+                  "with --template blog")
+    refuse_unless(code == "numpy" or template != "notebook", f"--code {code}", "with --template article, beamer or blog")
     options: dict[str, Any] = {"template": template, "lang": lang, "flavor": flavor, "code": code, "var": var,
                "params": _params(param), "at_kink": at_kink, "output": str(output) if output else None,
                "templates": str(templates) if templates else None}
@@ -457,16 +501,16 @@ def doc(
 
 @app.command()
 def plot(
-    expression: str = typer.Argument(..., help="A catalog name or an expression."),
-    output: Path = typer.Option(..., "--output", "-o", help="The figure: .svg, .png or .pdf."),
-    lang: str = typer.Option("en", "--lang", "-l", parser=choice(CHOICES["Lang"]), metavar=metavar(CHOICES["Lang"]), help="Language of the labels (ja: a CJK font is required)."),
-    var: str = typer.Option("x", "--var", help="The variable."),
-    param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="Catalog parameter, name=value (repeatable)."),
-    at_kink: Optional[str] = typer.Option(None, "--at-kink", help="Value used at kinks: left, right, mean or undefined."),
-    xmin: float = typer.Option(-6.0, "--xmin", help="Left end of the x axis."),
-    xmax: float = typer.Option(6.0, "--xmax", help="Right end of the x axis."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP.replace("(default 5", "(default 30")),
-    max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
+    expression: str = typer.Argument(..., metavar="NAME_OR_EXPR", help="A catalog name or an expression."),
+    output: Path = typer.Option(..., "--output", "-o", metavar="FILE", help="The figure: .svg, .png or .pdf."),
+    lang: str = typer.Option("en", "--lang", "-l", **choose(CHOICES["Lang"]), help="Language of the labels (ja: a CJK font is required)."),
+    var: str = typer.Option("x", "--var", metavar="NAME", help="The variable."),
+    param: Optional[List[str]] = typer.Option(None, "--param", "-p", metavar="NAME=VALUE", help="Catalog parameter, name=value (repeatable)."),
+    at_kink: Optional[str] = typer.Option(None, "--at-kink", metavar="CONVENTION", help="Value used at kinks: left, right, mean or undefined."),
+    xmin: float = typer.Option(-6.0, "--xmin", metavar="X", help="Left end of the x axis."),
+    xmax: float = typer.Option(6.0, "--xmax", metavar="X", help="Right end of the x axis."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS", help=TIMEOUT_HELP.replace("(default 5", "(default 30")),
+    max_memory: Optional[str] = typer.Option(None, "--max-memory", metavar="SIZE", help=MEMORY_HELP),
 ) -> None:
     """Draw f and f′ on one figure, kinks marked."""
     from derivator.publish.plot import run_plot
@@ -578,14 +622,14 @@ def signal_name(signum: int) -> str:
 
 @app.command()
 def serve(
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (anything but localhost prints a warning)."),
-    port: int = typer.Option(8000, "--port", help="Port to listen on (0: any free port)."),
-    workers: int = typer.Option(0, "--workers", help="Worker processes (0: one per core; never more than the cores)."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP),
-    max_memory: Optional[str] = typer.Option(None, "--max-memory", help=MEMORY_HELP),
-    max_body: str = typer.Option("1M", "--max-body", help="Largest request body, e.g. 1M or 200K."),
-    rate: float = typer.Option(5.0, "--rate", help="API requests a second per client, on average (0: no limit)."),
-    burst: int = typer.Option(30, "--burst", help="API requests a client may send at once before --rate applies."),
+    host: str = typer.Option("127.0.0.1", "--host", metavar="ADDRESS", help="Address to listen on (anything but localhost prints a warning)."),
+    port: int = typer.Option(8000, "--port", metavar="PORT", help="Port to listen on (0: any free port)."),
+    workers: int = typer.Option(0, "--workers", metavar="N", help="Worker processes (0: one per core; never more than the cores)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS", help=TIMEOUT_HELP),
+    max_memory: Optional[str] = typer.Option(None, "--max-memory", metavar="SIZE", help=MEMORY_HELP),
+    max_body: str = typer.Option("1M", "--max-body", metavar="SIZE", help="Largest request body, e.g. 1M or 200K."),
+    rate: float = typer.Option(5.0, "--rate", metavar="PER_SECOND", help="API requests a second per client, on average (0: no limit)."),
+    burst: int = typer.Option(30, "--burst", metavar="N", help="API requests a client may send at once before --rate applies."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the result cache."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No line per request in the log."),
 ) -> None:
@@ -600,8 +644,21 @@ def serve(
                  access_log=not quiet))
 
 
+def command() -> Any:
+    """The click command typer builds from `app`, with each argument's help showing its name only: typer
+    writes the Python type beside it (NAME_OR_EXPR <str>, FILE... <list[str]>), which says nothing to a user."""
+    import typer.main
+
+    built = typer.main.get_command(app)
+    for sub in getattr(built, "commands", {}).values():
+        for param in sub.params:
+            if param.param_type_name == "argument":
+                setattr(param, "display_type_rich", lambda ctx: None)  # (this object only; typer is untouched)
+    return built
+
+
 COMMANDS = {"derive", "list", "check", "doc", "plot", "compare", "loss", "serve"}
-PASSTHROUGH = {"--help", "-h", "--version"}
+PASSTHROUGH = {"--help", "-h", "--version", "--install-completion", "--show-completion"}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -619,7 +676,7 @@ def main(argv: list[str] | None = None) -> None:
 
         if cache.serve(args):  # a repeated command line, answered before typer parses it (and imports pydantic)
             return
-        result = app(args=args, prog_name="derivator", standalone_mode=False)
+        result = command()(args=args, prog_name="derivator", standalone_mode=False)
         if isinstance(result, int) and result:
             sys.exit(result)
     except DerivatorError as err:

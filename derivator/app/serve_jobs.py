@@ -19,25 +19,14 @@ Wanted = tuple[str, str]  # (format, flavor)
 
 
 def read_latex(text: str, var: str) -> str:
-    """LaTeX as posts write it (\\frac{1}{1+e^{-x}}, x\\sigma(x), f(x) = x^2) → the plain-text expression
-    `derivator derive` reads; a catalog function of the variable alone becomes its name (sigmoid)."""
+    """LaTeX as posts write it → the plain-text expression the page shows it was read as (`derivator
+    derive` reads the same LaTeX itself: derivator.pipeline.read_latex)."""
     import sympy as sp
 
-    from derivator import catalog
-    from derivator.core.functions import NamedFunction
-    from derivator.parse.latex import Builder, parse_latex
+    from derivator.pipeline import read_latex as read
 
-    expr = parse_latex(text, Builder(catalog.reading_function))
-    if isinstance(expr, sp.Eq) and isinstance(expr.lhs, (sp.Symbol, sp.core.function.AppliedUndef)):
-        expr = expr.rhs  # "f(x) = …" or "y = …": the definition's right side is the function
-    if not isinstance(expr, sp.Expr) or isinstance(expr, sp.core.relational.Relational):
-        raise DerivatorError("the LaTeX is not an expression", hint="write the function itself, e.g. \\frac{1}{1+e^{-x}}")
-    x = sp.Symbol(var, real=True)
-    if isinstance(expr, NamedFunction) and expr.args == (x,):
-        entry = catalog.entry_of_function(type(expr))
-        if entry is not None:
-            return entry.name
-    return sp.sstr(expr)
+    expr = read(text, var)
+    return expr if isinstance(expr, str) else sp.sstr(expr)
 
 
 def _render(d, facts, fmt: str, flavor: str, options: dict) -> str:
@@ -61,7 +50,8 @@ def derive_outputs(text: str, syntax: str, options: dict, wanted: list[Wanted], 
 
     o = options
     read_as = read_latex(text, o["var"]) if syntax == "latex" else text
-    d = derive(read_as, o["var"], order=o["order"], params=o["params"], at_kink=o["at_kink"])
+    # read_as is SymPy's spelling by now (the page's "text" is that even with a backslash in it)
+    d = derive(read_as, o["var"], order=o["order"], params=o["params"], at_kink=o["at_kink"], syntax="text")
     facts = None
     if o.get("facts"):
         from derivator.analysis.facts import facts as establish
@@ -73,7 +63,7 @@ def derive_outputs(text: str, syntax: str, options: dict, wanted: list[Wanted], 
         from derivator.publish.plot import svg_text
 
         try:
-            first = d if d.order == 1 else derive(read_as, o["var"], params=o["params"], at_kink=o["at_kink"])
+            first = d if d.order == 1 else derive(read_as, o["var"], params=o["params"], at_kink=o["at_kink"], syntax="text")
             svg = svg_text(first, lang=o["lang"])  # f and f′, as `derivator plot` draws them
         except Exception:
             if not wanted:

@@ -13,20 +13,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from derivator.i18n import LANGS
+from derivator.parse.syntax import SYNTAXES, syntax_of
 from derivator.present.dispatch import CODE_FORMATS, PAGE_FORMATS, TEXT_FORMATS
 from derivator.present.flavors import FLAVORS
 
 PLOT_FORMAT = "svg"  # the plot of f and f′, as `derivator plot NAME -o f.svg` writes it
 DERIVE_FORMATS = TEXT_FORMATS + CODE_FORMATS + PAGE_FORMATS + (PLOT_FORMAT,)
-SYNTAXES = ("auto", "text", "latex")
 MAX_INPUT_CHARS = 4_000  # the parsers' own limit; longer input is refused here, before a worker is used
 MAX_ORDER = 6  # pipeline.MAX_ORDER (not imported: it would import SymPy)
 MAX_PARAMS = 8
 MAX_NAME_CHARS = 120
 # a file name only tells the syntax (.md, .tex, .txt): it never names a file of this machine
 _SAFE_NAME = re.compile(r"[^/\\\x00-\x1f\x7f]{1,%d}" % MAX_NAME_CHARS)
-# characters plain text never uses but LaTeX does: such input is read as LaTeX in "auto" mode
-_LATEX_ONLY = re.compile(r"[\\{}]")
 
 
 class RequestError(ValueError):
@@ -108,8 +106,7 @@ def derive_request(body: Any) -> DeriveRequest:
     if len(text) > MAX_INPUT_CHARS:
         raise RequestError(f"'input' is longer than {MAX_INPUT_CHARS} characters")
     syntax = _choice(body, "syntax", SYNTAXES, "auto")
-    if syntax == "auto":
-        syntax = "latex" if _LATEX_ONLY.search(text) else "text"
+    syntax = syntax_of(text, syntax)
     fmt = _choice(body, "format", DERIVE_FORMATS, "json")
     flavor = _choice(body, "flavor", FLAVORS, "github")
     lang = _choice(body, "lang", LANGS, "en")

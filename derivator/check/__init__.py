@@ -9,6 +9,7 @@ Per-file work is these two plain functions, so a batch runner (`--jobs N`) can c
 from __future__ import annotations
 
 import sys
+import types
 from pathlib import Path
 
 from derivator.check.report import CheckReport, ClaimResult, Note
@@ -17,6 +18,18 @@ from derivator.core.errors import DerivatorError
 __all__ = ["CheckReport", "ClaimResult", "Note", "check_file", "check_text", "read_source"]
 
 MAX_FILE_BYTES = 5_000_000
+
+
+class _CallablePackage(types.ModuleType):
+    """This package as `derivator.check`, which `from derivator import check` names: the package (whose
+    name the import system gives the attribute whenever the package loads) and the API's function at
+    once, so the name means the same whatever was imported first."""
+
+    def __call__(self, text: str, name: str = "<text>") -> CheckReport:
+        return check_text(text, name)
+
+
+sys.modules[__name__].__class__ = _CallablePackage
 
 
 def check_text(text: str, name: str = "<text>") -> CheckReport:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from derivator.core.display import display_renderer
+
 STATUSES = ("ok", "wrong", "unchecked")
 
 
@@ -63,6 +65,11 @@ class CheckReport:
         if self.error is not None:
             return 2
         return 0 if self.ok else 1
+
+    # Jupyter display, as a Derivation's (core/display.py): the report in Jupyter's Markdown ($…$, $$)
+    def _repr_markdown_(self) -> str | None:
+        render = display_renderer()
+        return None if render is None else render(self, "markdown", "en", flavor="jupyter")
 
     def counts(self) -> dict[str, int]:
         out = {s: 0 for s in STATUSES}

@@ -289,6 +289,17 @@ _SUPERSCRIPT = dict(zip("0123456789+-=()abcdefghijklmnoprstuvwxyzαβγδεθι�
 _RELATIONS = {"<=": "≤", ">=": "≥", "!=": "≠", "==": "="}
 
 
+_SUBSCRIPTS = dict(zip("0123456789aehijklmnoprstuvx=+-", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₌₊₋"))
+
+
+def _subscript(indices: list[str]) -> str:
+    """zₖ, δᵢₖ, as Unicode subscripts where every character has one; else z_k, δ_(i,k)."""
+    text = "".join(indices)
+    if all(c in _SUBSCRIPTS for c in text):
+        return "".join(_SUBSCRIPTS[c] for c in text)
+    return "_" + (indices[0] if len(indices) == 1 and len(indices[0]) == 1 else f"({','.join(indices)})")
+
+
 def superscript(text: str) -> str | None:
     """x², e⁻ˣ, (1+e⁻ˣ)⁻¹: the exponent in superscript letters, or None when one has none (or it is long:
     a superscript of more than a few characters is harder to read than ^(…))."""
@@ -432,6 +443,33 @@ class UnicodePrinter(StrPrinter):
             rows.append(self._print(value) + ("" if shown is sp.true else f" ({self._print(shown)})"))
             earlier.append(condition)
         return "{" + "; ".join(rows) + "}"
+
+    # indexed objects of the loss gradients: zₖ, δᵢₖ, Σₖ₌₁ⁿ (SymPy's own Indexed._sympystr is bypassed
+    # with every _sympystr, so without these they would print as Indexed(IndexedBase(z), k))
+    def _print_Indexed(self, e):
+        return self._print(e.base.label) + _subscript([self._print(i) for i in e.indices])
+
+    def _print_IndexedBase(self, e):
+        return self._print(e.label)
+
+    def _print_KroneckerDelta(self, e):
+        return "δ" + _subscript([self._print(i) for i in e.args])
+
+    def parenthesize(self, item, level, strict=False):
+        # Σ reaches as far as the product after it: inside a product or a power, it is bracketed whole
+        if isinstance(item, sp.Sum):
+            return f"({self._print(item)})"
+        return super().parenthesize(item, level, strict)
+
+    def _print_Sum(self, e):
+        term = self._print(e.function)
+        if isinstance(e.function, sp.Add):
+            term = f"({term})"
+        for index, low, high in reversed(e.limits):
+            top = self._print(high)
+            raised = superscript(top)
+            term = f"Σ{_subscript([f'{self._print(index)}={self._print(low)}'])}{raised if raised is not None else '^' + top} {term}"
+        return term
 
     def _print_Mul(self, e):
         factors = [f.args[0] if isinstance(f, sp.UnevaluatedExpr) else f for f in sp.Mul.make_args(e)]

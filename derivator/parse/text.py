@@ -8,6 +8,7 @@ SymPy objects are built directly from the nodes. Nothing the user wrote is ever 
 from __future__ import annotations
 
 import ast
+import keyword
 import math
 import re
 from dataclasses import dataclass, field
@@ -110,20 +111,22 @@ class TextParser:
             raise ParseError(
                 f"unexpected character {bad.group()!r}",
                 f"column {lead + bad.start() + 1}",
-                "use plain-text SymPy spelling, e.g. 'exp(-x)'; LaTeX goes through 'derivator check'",
+                "use plain-text SymPy spelling, e.g. 'exp(-x)', or LaTeX (read when the input has a backslash or a brace)",
             )
         long_number = re.search(r"(?<!\w)\d[\w.]{%d,}" % (2 * MAX_INT_DIGITS), source)
         if long_number:
             raise ParseError(f"number with more than {MAX_INT_DIGITS} digits", f"column {lead + long_number.start() + 1}")
         _check_depth(source, lead)
-        parsed = source.replace("^", "**")
+        parsed, columns = _implicit_products(source)
         # user column (0-based) of every character of the parsed text
-        self._columns = [lead + i for i, c in enumerate(source) for _ in range(2 if c == "^" else 1)]
+        self._columns = [lead + col for c, col in zip(parsed, columns) for _ in range(2 if c == "^" else 1)]
+        parsed = parsed.replace("^", "**")
         self._source = parsed
         try:
             tree = ast.parse(parsed, mode="eval")
         except SyntaxError as err:
-            raise ParseError("not a valid expression", self._where((err.offset or 1) - 1), "check the brackets and operators")
+            raise ParseError("not a valid expression", self._where((err.offset or 1) - 1),
+                             "check the brackets and operators; a product needs * except after a number or a bracket (3x, (x+1)x)")
         except (RecursionError, MemoryError, ValueError):
             raise ParseError("expression too deeply nested", f"column {lead + 1}")
         self._check_tree(tree.body)
@@ -287,7 +290,7 @@ class TextParser:
 
     def visit_Call(self, node: ast.Call) -> sp.Expr:
         if not isinstance(node.func, ast.Name):
-            raise self.fail("only plain function names can be called", node)
+            raise self.fail("only plain function names can be called", node, "write * for a product, e.g. exp(x)*(1+x)")
         if node.keywords:
             raise self.fail("keyword arguments are not allowed", node)
         name = node.func.id
@@ -365,6 +368,47 @@ class TextParser:
 
 _SUM = (ast.Add, ast.Sub)
 _PRODUCT = (ast.Mult, ast.Div)
+
+
+# A number written against what it multiplies (3x, 2(x+1), 0.5exp(x)) and a bracket against the next factor
+# ((x+1)(x-1), (x+1)x, sin(x)x): the one implicit product read, as on paper; a call's bracket against "("
+# (sin(x)(x)) would be calling its value, and stays an error. Names side by side (x y, sin x) stay
+# an error: "xy" is one name, and "sin x" would be a call. A number's own letters are left alone:
+# 1e5, 1e-3, 0x1F, 1_000, 3j.
+# (atomic, so that 1e-3 is never cut back to 1 before a "name" e)
+_NUMBER_BEFORE = re.compile(r"(?<![\w.])((?>0[xXoObB]\w*|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?[jJ]?))(?=\s*[A-Za-z_(])",
+                            flags=re.ASCII)
+_BRACKET_BEFORE = re.compile(r"\)(?=\s*[\w(])", flags=re.ASCII)
+
+
+def _keyword_at(source: str, start: int) -> bool:
+    """Whether the next word is Python's (x > 0 and x < 1): an operator, not a factor."""
+    word = re.match(r"\s*([A-Za-z_]\w*)", source[start:])
+    return word is not None and keyword.iskeyword(word.group(1))
+
+
+def _implicit_products(source: str) -> tuple[str, list[int]]:
+    """(source with the implicit products written as *, the source column of each character)."""
+    cuts = {m.end() for m in _NUMBER_BEFORE.finditer(source) if not m.group(1)[:2].lower() in ("0x", "0o", "0b")
+            and not m.group(1)[-1] in "jJ" and not _keyword_at(source, m.end())}
+    opened, calls = [], set()  # the closing brackets of calls: f(x)(y) stays a call of a call (refused)
+    for col, c in enumerate(source):
+        if c == "(":
+            opened.append(col)
+        elif c == ")" and opened:
+            start = opened.pop()
+            if start and (source[start - 1].isalnum() or source[start - 1] == "_"):
+                calls.add(col)
+    cuts |= {m.end() for m in _BRACKET_BEFORE.finditer(source)
+             if not (m.start() in calls and source[m.end():].lstrip().startswith("(")) and not _keyword_at(source, m.end())}
+    out, columns = [], []
+    for col, c in enumerate(source):
+        if col in cuts:
+            out.append("*")
+            columns.append(col)
+        out.append(c)
+        columns.append(col)
+    return "".join(out), columns
 
 
 def _family(node: ast.AST) -> tuple | None:

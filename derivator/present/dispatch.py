@@ -57,7 +57,18 @@ def render(d: Derivation, format: str, lang: str, *, standalone: bool = False, f
     return buffer.getvalue()
 
 
-register_renderer(render)  # a Derivation displays itself in Jupyter through this (core/display.py)
+def display(d, format: str, lang: str, *, flavor: str = "github") -> str:
+    """What a Derivation or a check report shows in Jupyter (core/display.py): the text `render` gives."""
+    from derivator.check.report import CheckReport
+
+    if isinstance(d, CheckReport):
+        from derivator.present.check_report import render as render_report
+
+        return render_report(d, format, lang, flavor=flavor)
+    return render(d, format, lang, flavor=flavor)
+
+
+register_renderer(display)  # derivations and check reports display themselves in Jupyter through this
 
 
 def cited_derivations(d) -> list:

@@ -44,6 +44,17 @@ class ReadableStrPrinter(StrPrinter):
         name = expr.name
         return name if reads_back(name) else f"Symbol({name!r})"
 
+    def _print(self, expr, **kwargs) -> str:
+        # Before the objects' own _sympystr, which sympify cannot read back: z[k] (an Indexed), and a loss's
+        # ∂L/∂z_i and σ′(z_k) (Derivative subclasses that print as a lecturer writes them)
+        if isinstance(expr, sp.Indexed):
+            return f"Indexed({expr.base.label.name!r}, {', '.join(self._print(i) for i in expr.indices)})"
+        if isinstance(expr, sp.IndexedBase):
+            return f"IndexedBase({expr.label.name!r})"
+        if isinstance(expr, sp.Derivative) and type(expr) is not sp.Derivative:
+            return self._print_Derivative(expr)
+        return super()._print(expr, **kwargs)
+
 
 def sympy_str(expr) -> str:
     """A SymPy object as a string sympify reads back exactly."""
@@ -86,7 +97,7 @@ def to_dict(d: Derivation, lang: str = "en", facts=None) -> dict:
         "version": __version__,
         "input": d.input,
         "name": d.name,
-        "variable": d.variable.name,
+        "variable": d.variable.name if isinstance(d.variable, sp.Symbol) else sympy_str(d.variable),
         "order": d.order,
         "definition": builtin_str(d.definition),
         "derivative": builtin_str(d.derivative),

@@ -90,6 +90,10 @@ def verification_label(step: Step, lang: str) -> str:
 def lhs_latex(d: Derivation) -> str:
     """f'(x) as a lecturer writes it: \\sigma'(x), \\tanh''(x), or d/dx(expr) for an expression."""
     x = to_latex(d.variable)
+    if isinstance(d.variable, sp.Indexed) and d.order == 1:  # a loss's gradient: ∂L/∂z_i
+        return rf"\frac{{\partial {to_latex(d.function)}}}{{\partial {x}}}"
+    if d.function.is_Symbol and d.function != d.variable and d.order == 1:  # a loss named L: dL/dz
+        return rf"\frac{{d{to_latex(d.function)}}}{{d{x}}}"
     primes = "'" * d.order if d.order <= 3 else f"^{{({d.order})}}"
     head = to_latex(d.function)
     named = d.function != d.definition or (isinstance(d.function, sp.Function) and d.function.args == (d.variable,))
@@ -102,6 +106,10 @@ def lhs_latex(d: Derivation) -> str:
 def lhs_unicode(d: Derivation) -> str:
     from derivator.core.printing import to_unicode
 
+    if isinstance(d.variable, sp.Indexed) and d.order == 1:  # a loss's gradient: ∂L/∂zᵢ
+        return f"∂{to_unicode(d.function)}/∂{to_unicode(d.variable)}"
+    if d.function.is_Symbol and d.function != d.variable and d.order == 1:  # a loss named L: dL/dz
+        return f"d{to_unicode(d.function)}/d{to_unicode(d.variable)}"
     primes = "′" * d.order if d.order <= 3 else f"^({d.order})"
     x = d.variable.name
     head = to_unicode(d.function)
