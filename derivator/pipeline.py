@@ -11,7 +11,7 @@ import sympy as sp
 from derivator import catalog
 from derivator.engine import rules as R
 from derivator.engine.output_form import output_form
-from derivator.engine.regions import as_regions
+from derivator.engine.regions import kink_regions
 from derivator.engine.rewrites import Target, simplify_steps, tidy
 from derivator.engine.tracer import Tracer
 from derivator.core.errors import DerivatorError, ParseError
@@ -74,7 +74,7 @@ ConventionOf = Callable[[sp.Expr], tuple[str, str]]  # kink position -> (convent
 
 def _kinks(expr: sp.Expr, x: sp.Symbol, convention_of: ConventionOf) -> tuple[list[Kink], list[tuple[sp.Expr, sp.Expr]]]:
     """(kinks, smooth joins): region boundaries where f' jumps, and those where it does not."""
-    found = as_regions(expr, x)
+    found = kink_regions(expr, x)
     if found is None:
         return [], []
     pw, regions = found

@@ -8,6 +8,7 @@ import pytest
 import sympy as sp
 
 from derivator.pipeline import derive
+from derivator.present.dispatch import render
 from derivator.core.errors import DerivatorError, UnsupportedError
 from derivator.verify import check_equal, plain
 
@@ -131,6 +132,37 @@ def test_relu_kink_follows_pytorch_by_default_and_can_be_chosen():
 def test_heaviside_kink_is_discontinuous_and_undefined():
     (kink,) = derive("Heaviside(x)").kinks
     assert kink.jump and kink.convention == "undefined" and kink.value is None
+
+
+@pytest.mark.parametrize(
+    "text, at, left, right, jump",
+    [  # kinks wherever Abs, Heaviside, Max/Min or a Piecewise stand in an expression, not only at its head
+        ("Abs(x)", 0, -1, 1, False),
+        ("x*Heaviside(x)", 0, 0, 1, False),
+        ("exp(-Abs(x))", 0, 1, -1, False),
+        ("sqrt(x**2)", 0, -1, 1, False),
+        ("x + Abs(x - 2)", 2, 0, 2, False),
+        ("Heaviside(x, nan)", 0, 0, 0, True),
+    ],
+)
+def test_kinks_anywhere_in_an_expression(text, at, left, right, jump):
+    d = derive(text)
+    (kink,) = d.kinks
+    assert (kink.at, kink.left, kink.right, kink.jump) == (at, left, right, jump)
+    assert kink.value is None and kink.convention == "undefined"  # no convention is made up for an expression
+    assert derive(text, at_kink="mean").kinks[0].value == sp.Rational(left + right, 2)
+
+
+def test_a_smooth_product_of_a_kinked_function_has_no_kink():
+    assert derive("x*Max(0, x)").kinks == []  # x·ReLU(x): 0 and 2x meet with slope 0
+
+
+def test_heaviside_written_with_nan_is_sympys_undecided_value():
+    d = derive("Heaviside(x, nan)")
+    assert d.definition == sp.Heaviside(d.variable, sp.nan)
+    assert "nan" not in render(d, "terminal", "en").replace("Heaviside(x, nan)", "")
+    with pytest.raises(DerivatorError, match="value at 0 must be a number"):
+        derive("Heaviside(x, y)")
 
 
 @pytest.mark.parametrize(

@@ -12,12 +12,21 @@ Region = tuple[sp.Expr, sp.Expr, sp.Expr]  # (value, low, high): value on the op
 PIECEWISE_HEADS = (sp.Max, sp.Min, sp.Heaviside, sp.Piecewise)
 
 
-def as_piecewise(expr: sp.Expr) -> sp.Expr:
-    """Max, Min and Heaviside rewritten as Piecewise, everywhere in the tree."""
+# heads whose argument's zeros are kinks wherever they stand in an expression (x·H(x), e^{-|x|})
+KINK_HEADS = (*PIECEWISE_HEADS, sp.Abs, sp.sign)
+
+
+def as_piecewise(expr: sp.Expr, *, with_abs: bool = False) -> sp.Expr:
+    """Max, Min and Heaviside (with with_abs, also Abs and sign) rewritten as Piecewise, everywhere in
+    the tree. H has no row at 0: its value there is a convention (SymPy's 1/2, or one the user gave),
+    not part of the cases a lecturer writes."""
     expr = expr.replace(
         lambda e: isinstance(e, sp.Heaviside),
-        lambda e: sp.Piecewise((0, e.args[0] < 0), (1, e.args[0] > 0), (sp.nan, True)),
+        lambda e: sp.Piecewise((0, e.args[0] < 0), (1, e.args[0] > 0)),
     )
+    if with_abs:
+        expr = expr.replace(lambda e: isinstance(e, sp.Abs), lambda e: sp.Piecewise((-e.args[0], e.args[0] < 0), (e.args[0], True)))
+        expr = expr.replace(lambda e: isinstance(e, sp.sign), lambda e: sp.Piecewise((-1, e.args[0] < 0), (1, e.args[0] > 0), (0, True)))
     return expr.rewrite(sp.Piecewise) if expr.has(sp.Max, sp.Min) else expr
 
 
@@ -65,7 +74,19 @@ def as_regions(expr: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, list[Region]] | No
     """(the expression as cases, its regions), or None if it is not piecewise in x or cannot be split."""
     if not isinstance(expr, PIECEWISE_HEADS) or not expr.has(x):
         return None
-    pw = as_piecewise(expr)
+    return _split(as_piecewise(expr), x)
+
+
+def kink_regions(expr: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, list[Region]] | None:
+    """as_regions for an expression with Max, Min, Heaviside, Abs, sign or Piecewise anywhere in it
+    (x·H(x), |x|, e^{-|x|}): where its kinks are, whatever the derivation's own steps did with it."""
+    if not expr.has(*KINK_HEADS) or not expr.has(x):
+        return None
+    folded = sp.piecewise_fold(as_piecewise(expr, with_abs=True))
+    return _split(folded, x) if isinstance(folded, sp.Piecewise) else None
+
+
+def _split(pw: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, list[Region]] | None:
     cuts = _cuts(pw, x)
     if cuts is None:
         return None

@@ -39,7 +39,12 @@ _FLOAT = re.compile(r"(\d*)\.?(\d*)(?:[eE]([+-]?\d+))?")
 def _heaviside(arg: sp.Expr, *rest: sp.Expr) -> sp.Expr:
     # SymPy's Heaviside(0) is 1/2 by default; derivator never lets a convention slip in silently,
     # so H(0) stays undecided unless the user writes the second argument.
-    return sp.Heaviside(arg, *rest) if rest else sp.Heaviside(arg, sp.nan)
+    # SymPy's own spelling of "undecided", Heaviside(x, nan), means the same (not a symbol called nan)
+    at_zero = [sp.nan if isinstance(r, sp.Symbol) and r.name == "nan" else r for r in rest]
+    if at_zero and not (at_zero[0] is sp.nan or at_zero[0].is_number):
+        raise ParseError(f"Heaviside's value at 0 must be a number or nan, not {at_zero[0]}", None,
+                         "e.g. Heaviside(x, 0), Heaviside(x, 1/2), or Heaviside(x) for no value at 0")
+    return sp.Heaviside(arg, *at_zero) if at_zero else sp.Heaviside(arg, sp.nan)
 
 
 FUNCTIONS: dict[str, Callable[..., sp.Expr]] = {
