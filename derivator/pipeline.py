@@ -117,6 +117,16 @@ def _convention_of(entry, params: dict | None, at_kink: str | None) -> Conventio
     return convention_of
 
 
+def kink_positions(name: str, params: dict | None = None) -> list[sp.Expr]:
+    """Where a catalog function's derivative jumps (its kinks) at these parameter values: breakpoints
+    where the pieces join smoothly (SQNL at ±2, CELU at 0, ELU at 0 with α = 1) are left out, as the
+    derivation leaves them out. Cheap: the regions and one-sided derivatives only, no derivation."""
+    entry = catalog.get(name)
+    x = sp.Symbol("x", real=True)
+    kinks, _ = _kinks(catalog.definition(entry, x, params), x, _convention_of(entry, params, None))
+    return [k.at for k in kinks]
+
+
 def _with_point_values(derivative: sp.Expr, points: list[tuple[sp.Expr, sp.Expr]], x: sp.Symbol) -> sp.Expr:
     """The region-by-region derivative completed with its value at boundary points, where it has one."""
     if not points:

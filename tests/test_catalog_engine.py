@@ -176,6 +176,27 @@ def test_no_kink_where_the_derivative_is_continuous(name):
             assert all(abs(float(k.at) - at) > 1e-12 or k.left == k.right for k in d.kinks), (name, at)
 
 
+@pytest.mark.parametrize("name", marked([e.name for e in catalog.entries() if e.breakpoints], HANGS))
+def test_list_names_the_kinks_the_derivation_finds(name):
+    # `derivator list` reads kinks off the regions without deriving; the derivation must agree, and a
+    # breakpoint where the independent reference's one-sided derivatives agree is never listed
+    from derivator.pipeline import kink_positions
+
+    listed = kink_positions(name)
+    assert sorted(listed, key=float) == sorted((k.at for k in derived(name).kinks), key=float)
+    jumps = [float(k.at) for k in derived(name).kinks if k.jump]  # f itself jumps: a kink whatever f′ does
+    for (n, at), (left, right, _) in AT_BREAKPOINTS.items():
+        if n == name and mpf(left) == mpf(right) and at not in jumps:
+            assert all(abs(float(k) - at) > 1e-12 for k in listed), (name, at)
+
+
+def test_a_parameter_can_make_a_smooth_join_a_kink():
+    from derivator.pipeline import kink_positions
+
+    assert kink_positions("elu") == []  # α = 1: e^x and 1 meet with slope 1
+    assert kink_positions("elu", {"alpha": "2"}) == [0]
+
+
 @pytest.mark.parametrize(
     "convention, expected", [("left", 0), ("right", 1), ("mean", sp.Rational(1, 2)), ("undefined", None)]
 )

@@ -269,6 +269,7 @@ def list_(
     from rich.table import Table
 
     from derivator.core.printing import to_unicode
+    from derivator.pipeline import kink_positions
 
     x, y = sp.Symbol("x", real=True), sp.Symbol("y", real=True)
     table = Table("name", "formula", "aliases", "f′ in y", "kinks (PyTorch's f′ there)", show_lines=False)
@@ -276,7 +277,9 @@ def list_(
         title = e.title_ja if lang == "ja" else e.title
         formula = to_unicode(catalog.definition(e, x, symbolic=True))
         form = catalog.output_form(e, y, symbolic=True)
-        kinks = ", ".join(f"{b.at} ({b.convention}{', jump' if b.jump else ''})" for b in e.breakpoints)
+        jumps = kink_positions(e.name)  # at the default parameters; smooth joins are no kinks
+        kinks = ", ".join(f"{b.at} ({b.convention}{', jump' if b.jump else ''})" for at, b in catalog.breakpoints(e)
+                          if any(sp.simplify(at - k) == 0 for k in jumps))
         table.add_row(
             f"[bold]{e.name}[/bold]\n[dim]{title}[/dim]",
             formula,
