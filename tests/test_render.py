@@ -201,3 +201,18 @@ def test_cases_rows_read_as_written_and_no_word_otherwise(name):
         assert conditions, block
         for point in (-7, -6, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 6, 7):
             assert sum(_condition_holds(c, point) for c in conditions) <= 1, (block, point)  # rows never overlap
+
+
+NARRATED = ["sigmoid", "tanh", "relu", "gelu", "softplus", "swish", "elu", "x**(-3)*exp(-x**2/2)", "sqrt(1+x**2)",
+            "x**2 + x**3", "log(1+exp(x))", "x*sigmoid(x)", "sin(x)**2", "Abs(x)", "x**x"]
+
+
+@pytest.mark.parametrize("text", NARRATED)
+def test_every_step_is_narrated_not_only_named(text):
+    from derivator.core.printing import to_unicode
+    from derivator.i18n import rule_name
+    from derivator.present.narration import say
+
+    for step in derive(text).steps:
+        for lang in ("en", "ja"):
+            assert say(step, lang, to_unicode) != rule_name(step.rule, lang), (text, step.rule, lang)

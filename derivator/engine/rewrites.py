@@ -273,13 +273,14 @@ def fold_known(expr: sp.Expr, x: sp.Symbol, known: list[Target]) -> list[Proposa
                 c = _constant_ratio(rest, target.definition(x), x)
                 if c is not None and c != 0:
                     replaced = poly * c * target.function(x)
-                    names.append(target.function(x))
+                    names.append((target.function(x), rest / c))  # what was recognised, as it stood
                     break
         terms.append(replaced if replaced is not None else term)
         changed |= replaced is not None
     if not changed:
         return None
-    return [Proposal(StepId.REWRITE_FOLD, sp.Add(*terms), {"function": names[0], "definition": None})]
+    function, recognised = names[0]
+    return [Proposal(StepId.REWRITE_FOLD, sp.Add(*terms), {"function": function, "definition": recognised})]
 
 
 def simplify_steps(

@@ -78,7 +78,9 @@ class Tracer:
                 after = substitute(current, {node: self.registry[node].result() for node in batch})
                 unique = list(dict.fromkeys(names))
                 step_rule = unique[0] if len(unique) == 1 else StepId.ELEMENTARY
-                steps.append(Step(step_rule, current, after, {"rules": unique}, substeps))
+                # one derivative alone is narrated as its rule is (the power rule with its n)
+                params = {**self.registry[batch[0]].params(), "rules": unique} if len(batch) == 1 else {"rules": unique}
+                steps.append(Step(step_rule, current, after, params, substeps))
                 current = after
                 continue
             if isinstance(rule, R.RewriteRule):

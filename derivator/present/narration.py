@@ -9,6 +9,7 @@ import sympy as sp
 
 from derivator.i18n import narrate, rule_name, t
 from derivator.core.printing import to_latex
+from derivator.core.step_ids import StepId
 from derivator.core.trace import Derivation, Step
 
 Math = Callable[[sp.Expr], str]
@@ -71,6 +72,8 @@ def say(step: Step, lang: str, math: Math) -> str:
     try:
         return narrate(step.rule, lang, **params)
     except (KeyError, IndexError):
+        if "rules" in raw:  # several derivatives of one kind in one line (x² + x³): no single n to name
+            return narrate(StepId.ELEMENTARY, lang, **params)
         return rule_name(step.rule, lang)
 
 
