@@ -177,3 +177,9 @@ def test_heaviside_written_with_nan_is_sympys_undecided_value():
 def test_conventions_are_per_point(name, at, value):
     kink = next(k for k in derive(name).kinks if k.at == at)
     assert kink.value == value and kink.source
+
+
+@pytest.mark.parametrize("text, form", [("identity", 1), ("3*x", 3), ("x/2 + 1", sp.Rational(1, 2))])
+def test_a_constant_derivative_is_its_own_output_form(text, form):
+    d = derive(text)
+    assert d.output_form == form and d.output_steps == []

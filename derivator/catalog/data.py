@@ -75,6 +75,7 @@ ENTRIES = [
         "latex_name": r"\operatorname{id}",
         "cite_as_function": False,
         "source": "PyTorch torch.nn.Identity; Keras keras.activations.linear",
+        "output_form": "1",
     },
     {
         "name": "sigmoid",

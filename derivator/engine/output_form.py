@@ -225,6 +225,8 @@ def output_form(
     function: sp.Expr, definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp.Symbol
 ) -> tuple[sp.Expr, list[Step]] | None:
     """(P(y), its steps) with f'(x) = P(f(x)), or None when there is no closed form in y."""
+    if not derivative.has(x):
+        return derivative, []  # f′ = 1 (identity): the same in terms of y, nothing to substitute
     if not derivative.has(sp.Piecewise):
         direct = _only_through(derivative, function, x, y)
         if direct is not None:
