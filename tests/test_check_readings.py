@@ -56,6 +56,9 @@ CASES = [
      "With $a = 1$: $f'(x) = f(x)(1-f(x))$.\n", "p.md", 2, "ok"),
     ("two GitHub math spans on one line", "Chain rule with $`u = 1 + e^{-x}`$: outer $`-\\frac{1}{u^{2}}`$ "
      "times inner $`-e^{-x}`$.\n", "p.md", 1, None),
+    ("the line after a missing prime follows the corrected line",
+     "$$\\frac{d}{dx} \\frac{1}{1+e^{-x}} = -\\frac{1}{(1+e^{-x})^2} (1+e^{-x}) = -\\frac{1}{(1+e^{-x})^2}(-e^{-x})$$\n",
+     "p.md", 1, "ok"),
 ]
 
 
@@ -105,3 +108,17 @@ def test_a_wrong_line_echoes_how_it_was_read():
     assert (wrong["status"], wrong["read_as"]) == ("wrong", "3 x^{3}")
     assert "read as: $3 x^{3}$" in render(report, "markdown", "en")
     assert "読み取った式: $3 x^{3}$" in render(report, "markdown", "ja")
+
+
+def test_a_missing_prime_is_named_and_the_next_line_reads_on():
+    text = ("$$\\frac{d}{dx} \\frac{1}{1+e^{-x}} = -\\frac{1}{(1+e^{-x})^2} (1+e^{-x})$$\n"
+            "$$= -\\frac{1}{(1+e^{-x})^2}(-e^{-x})$$\n")
+    report = check_text(text, "p.md")
+    first, second = report.claims[0], report.claims[-1]
+    assert first.status == "wrong" and first.diagnosis.kind == "missing_prime"
+    assert first.diagnosis.params["written"] == "(1+e^{-x})"
+    assert second.status == "ok" and second.follows is not False  # read on from the corrected line 1
+    # a sign slip is no missing prime: the line after it still does not follow (seed 001's two slips)
+    slipped = check_text("$$\\frac{d}{dx} e^{-x} = e^{-x}$$\n$$= -e^{-x}$$\n", "p.md")
+    assert slipped.claims[0].diagnosis is None or slipped.claims[0].diagnosis.kind != "missing_prime"
+    assert slipped.claims[-1].follows is False

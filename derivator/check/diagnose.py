@@ -22,6 +22,7 @@ from derivator.parse.latex import normalize_latex, tokenize
 from derivator.verify import Domain, check_equal
 
 MAX_INNER = 12
+MAX_PRIME_VARIANTS = 6  # each is one more reading of a line already known to be wrong
 
 
 def equal(a: sp.Expr, b: sp.Expr, domain: Domain) -> bool:
@@ -58,6 +59,39 @@ def typo_variants(text: str) -> list[tuple[str, str, str]]:
         corrected = norm[: b.pos] + "^" + norm[b.pos:]
         out.append((a.value + b.value, f"{a.value}^{{{b.value}}}", corrected))
     return out
+
+
+def prime_variants(text: str) -> list[tuple[str, str, str]]:
+    """(written, meant, corrected text) for each bracketed group `(…)` with no prime, power or subscript
+    after it: the line with that prime restored, `(1+e^{-ax})` → `(1+e^{-ax})'`. A line that is right with
+    one of them differentiated a factor in the head and wrote it down without the prime."""
+    norm = normalize_latex(text)
+    out, stack = [], []
+    i = 0
+    while i < len(norm):
+        if norm.startswith(r"\left(", i):
+            stack.append((i, i + 6))
+            i += 6
+            continue
+        if norm.startswith(r"\right)", i) and stack:
+            start, _ = stack.pop()
+            end = i + 7
+        elif norm[i] == "(":
+            stack.append((i, i + 1))
+            i += 1
+            continue
+        elif norm[i] == ")" and stack:
+            start, _ = stack.pop()
+            end = i + 1
+        else:
+            i += 1
+            continue
+        following = norm[end:].lstrip()[:1]
+        if not stack and following not in ("'", "^", "_") and end - start > 2:
+            group = norm[start:end]
+            out.append((group, group + "′", norm[:end] + "'" + norm[end:]))
+        i = end
+    return out[:MAX_PRIME_VARIANTS]
 
 
 def inner_functions(f: sp.Expr, var: sp.Symbol) -> list[sp.Expr]:
@@ -102,6 +136,7 @@ def diagnose_claim(
     *,
     target: tuple[sp.Expr, sp.Symbol, int] | None = None,
     variants: list[tuple[str, str, Callable[[], sp.Expr | None]]] = (),
+    primes: list[tuple[str, str, Callable[[], sp.Expr | None]]] = (),
     others: list[tuple[str, Callable[[], sp.Expr]]] = (),
     counterexample: dict | None = None,
 ) -> Note | None:
@@ -110,6 +145,10 @@ def diagnose_claim(
         fixed = read()
         if fixed is not None and equal(fixed, expected, domain):
             return Note("typo", {"written": written, "meant": meant})
+    for written, _, read in primes:
+        fixed = read()
+        if fixed is not None and equal(fixed, expected, domain) and not equal(given, expected, domain):
+            return Note("missing_prime", {"written": written})
     inners = inner_functions(target[0], target[1]) if target is not None and target[2] == 1 else []
     if equal(given, -expected, domain):
         params = {}

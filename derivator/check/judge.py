@@ -18,7 +18,7 @@ from functools import lru_cache
 import sympy as sp
 
 from derivator.catalog import reading_function
-from derivator.check.diagnose import diagnose_claim, diagnose_transition, latex, typo_variants
+from derivator.check.diagnose import diagnose_claim, diagnose_transition, latex, prime_variants, typo_variants
 from derivator.check.extract import Equation, is_index_condition, is_index_relation
 from derivator.check.interpret import (
     Claimed,
@@ -78,6 +78,9 @@ class Link:
     origin: int | None = None  # line of the first error this side carries (itself, if it is new)
     author: sp.Expr | None = None  # its value in the author's world, when it was written
     versions: dict[str, int] = field(default_factory=dict)  # definition lines of the names it used
+    # what the line means when its slip is a missing prime (the author differentiated, and wrote the
+    # factor without its ′): the next line is compared with this, as a reader corrects and reads on
+    intended: sp.Expr | None = None
 
 
 @dataclass
@@ -405,7 +408,7 @@ class Judge:
             # (a case split is not a transition: `f' = 1 (x>0)` then `cases(…)` restates, it derives nothing)
             result.previous_line = prev.line
             try:
-                previous_value, used_prev = self.author_value(prev)
+                previous_value, used_prev = (prev.intended, []) if prev.intended is not None else self.author_value(prev)
                 reader = Reader(self.ctx, world="author")
                 current = reader.read(rhs)
                 used = used_prev + reader.used_claims
@@ -445,6 +448,8 @@ class Judge:
             else:
                 link.origin = line
                 result.diagnosis = self.diagnose_claim(head, rhs, side.text, expected, given, domain, result)
+                if result.diagnosis is not None and result.diagnosis.kind == "missing_prime":
+                    link.intended = expected
         elif result.follows is False:
             link.origin = line if result.status != "ok" else None
             variants = [(w, m, self._variant_reader(t, "author")) for w, m, t in typo_variants(side.text)]
@@ -561,11 +566,12 @@ class Judge:
 
     def diagnose_claim(self, head, rhs, text, expected, given, domain, result) -> Note | None:
         variants = [(w, m, self._variant_reader(t, "true")) for w, m, t in typo_variants(text)]
+        primes = [(w, m, self._variant_reader(t, "true")) for w, m, t in prime_variants(text)]
         target = derivative_target(head, self.ctx)
         others = self._other_quantities(head) if _is_derivative(head) else []
         try:
-            return diagnose_claim(expected, given, domain, target=target, variants=variants, others=others,
-                                  counterexample=result.counterexample)
+            return diagnose_claim(expected, given, domain, target=target, variants=variants, primes=primes,
+                                  others=others, counterexample=result.counterexample)
         except _FAILURES:
             return None
 
