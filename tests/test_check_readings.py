@@ -116,9 +116,25 @@ def test_a_missing_prime_is_named_and_the_next_line_reads_on():
     report = check_text(text, "p.md")
     first, second = report.claims[0], report.claims[-1]
     assert first.status == "wrong" and first.diagnosis.kind == "missing_prime"
-    assert first.diagnosis.params["written"] == "(1+e^{-x})"
+    assert first.diagnosis.params["group"] == "1+e^{-x}"
     assert second.status == "ok" and second.follows is not False  # read on from the corrected line 1
     # a sign slip is no missing prime: the line after it still does not follow (seed 001's two slips)
     slipped = check_text("$$\\frac{d}{dx} e^{-x} = e^{-x}$$\n$$= -e^{-x}$$\n", "p.md")
     assert slipped.claims[0].diagnosis is None or slipped.claims[0].diagnosis.kind != "missing_prime"
     assert slipped.claims[-1].follows is False
+
+
+@pytest.mark.parametrize("line, kind, params", [
+    ("$$\\frac{d}{dx}\\tanh x = 1 + \\tanh^2 x$$", "sign_term", {"term": "\\tanh^{2}(x)"}),
+    ("$$\\frac{d}{dx} (x^2 - e^{x}) = 2x + e^{x}$$", "sign_term", {"term": "e^{x}"}),
+    ("$$\\frac{d}{dx} x^3 = 3x^3$$", "power_exponent", {"power": "x^{3}", "meant": "x^{2}"}),
+    ("$$\\frac{d}{dx} x^{-2} = -2x^{-1}$$", "power_exponent", {"power": "\\frac{1}{x}", "meant": "\\frac{1}{x^{3}}"}),
+])
+def test_one_slip_is_named_exactly(line, kind, params):
+    (claim,) = check_text(line + "\n", "p.md").claims
+    assert claim.status == "wrong" and claim.diagnosis.kind == kind and claim.diagnosis.params == params
+
+
+def test_no_single_slip_is_claimed_when_two_things_differ():
+    (claim,) = check_text("$$\\frac{d}{dx} (x^3 - e^{x}) = 3x^3 + e^{x}$$\n", "p.md").claims
+    assert claim.status == "wrong" and (claim.diagnosis is None or claim.diagnosis.kind not in ("sign_term", "power_exponent"))

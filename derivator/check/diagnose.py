@@ -22,7 +22,8 @@ from derivator.parse.latex import normalize_latex, tokenize
 from derivator.verify import Domain, check_equal
 
 MAX_INNER = 12
-MAX_PRIME_VARIANTS = 6  # each is one more reading of a line already known to be wrong
+MAX_PRIME_VARIANTS = 6
+MAX_TERMS = 8  # terms and powers tried one by one: a bounded cost for one wrong line  # each is one more reading of a line already known to be wrong
 
 
 def equal(a: sp.Expr, b: sp.Expr, domain: Domain) -> bool:
@@ -62,7 +63,7 @@ def typo_variants(text: str) -> list[tuple[str, str, str]]:
 
 
 def prime_variants(text: str) -> list[tuple[str, str, str]]:
-    """(written, meant, corrected text) for each bracketed group `(…)` with no prime, power or subscript
+    """(the group's inside, meant, corrected text) for each bracketed group `(…)` with no prime, power or subscript
     after it: the line with that prime restored, `(1+e^{-ax})` → `(1+e^{-ax})'`. A line that is right with
     one of them differentiated a factor in the head and wrote it down without the prime."""
     norm = normalize_latex(text)
@@ -89,7 +90,8 @@ def prime_variants(text: str) -> list[tuple[str, str, str]]:
         following = norm[end:].lstrip()[:1]
         if not stack and following not in ("'", "^", "_") and end - start > 2:
             group = norm[start:end]
-            out.append((group, group + "′", norm[:end] + "'" + norm[end:]))
+            inner = group[6:-7] if group.startswith(r"\left(") else group[1:-1]
+            out.append((inner.strip(), group + "′", norm[:end] + "'" + norm[end:]))
         i = end
     return out[:MAX_PRIME_VARIANTS]
 
@@ -148,7 +150,7 @@ def diagnose_claim(
     for written, _, read in primes:
         fixed = read()
         if fixed is not None and equal(fixed, expected, domain) and not equal(given, expected, domain):
-            return Note("missing_prime", {"written": written})
+            return Note("missing_prime", {"group": written})
     inners = inner_functions(target[0], target[1]) if target is not None and target[2] == 1 else []
     if equal(given, -expected, domain):
         params = {}
@@ -157,6 +159,9 @@ def diagnose_claim(
                 params["inner"] = latex(inner)
                 break
         return Note("sign", params)
+    note = _one_term_or_exponent(given, expected, domain)
+    if note is not None:
+        return note
     if target is not None and target[2] == 1:
         f, var, _ = target
         for inner in inners:
@@ -178,6 +183,23 @@ def diagnose_claim(
     c = _ratio(counterexample)
     if c is not None and equal(given, c * expected, domain):
         return Note("constant_factor", {"factor": latex(c)})
+    return None
+
+
+def _one_term_or_exponent(given: sp.Expr, expected: sp.Expr, domain: Domain) -> Note | None:
+    """One written term with the wrong sign (1 + tanh² for 1 − tanh²), or one power's exponent off by one
+    (n xⁿ for n xⁿ⁻¹): the line as written with that one change equals the right value."""
+    terms = sp.Add.make_args(given)
+    if 1 < len(terms) <= MAX_TERMS:
+        for term in terms:
+            if equal(given - 2 * term, expected, domain):
+                return Note("sign_term", {"term": latex(term)})
+    powers = [p for p in sp.preorder_traversal(given) if isinstance(p, sp.Pow) and p.exp.is_Integer][:MAX_TERMS]
+    for power in powers:
+        for shift in (-1, 1, -2, 2):  # n xⁿ, and x^{n+1} for a negative n (x⁻² → -2x⁻¹)
+            meant = sp.Pow(power.base, power.exp + shift)
+            if equal(given.xreplace({power: meant}), expected, domain):
+                return Note("power_exponent", {"power": latex(power), "meant": latex(meant)})
     return None
 
 

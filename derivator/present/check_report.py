@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from derivator.present.flavors._base import Flavor
 
 # parameters holding LaTeX (formatted as math); the others are plain text or line numbers
-MATH_PARAMS = {"factor", "inner", "should", "meant", "u", "v", "missing", "expected", "condition", "function", "symbol", "values"}
+MATH_PARAMS = {"factor", "inner", "should", "meant", "group", "power", "term", "u", "v", "missing", "expected", "condition", "function", "symbol", "values"}
 CODE_PARAMS = {"written"}
 _PLACEHOLDER = re.compile(r"(\{[a-z_]+\})")
 
