@@ -76,6 +76,16 @@ def _compile(expr: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> Callable:
         return lambda *values: expr.evalf(DIGITS, subs=dict(zip(symbols, values)))
 
 
+def compile_expr(expr: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> Callable:
+    """The expression as a function evaluated with mpmath (compiled once per expression and symbols)."""
+    return _compile(expr, symbols)
+
+
+def value_at(f: Callable, point: tuple) -> mpmath.mpf | mpmath.mpc | None:
+    """f at the point, at DIGITS digits; None where it is undefined or not finite."""
+    return _value(f, point)
+
+
 def _value(f: Callable, point: tuple) -> mpmath.mpc | None:
     try:
         with mpmath.workdps(DIGITS):

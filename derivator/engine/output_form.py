@@ -13,6 +13,7 @@ import sympy as sp
 from derivator.core.budget import attempt
 from derivator.core.step_ids import StepId
 from derivator.core.trace import Step
+from derivator.engine.inversion import cannot_invert
 from derivator.verify import Domain, check_equal, plain
 
 MAX_OPS = 60
@@ -39,7 +40,10 @@ def _accept(
         return False
     if not pieces and (not candidate.has(y) or sp.count_ops(candidate) > MAX_RESULT_OPS):
         return False
-    return check_equal(candidate.subs(y, definition), derivative, (x,), domain).ok
+    # P(f(x)) as written: subs would fold a Piecewise f into the conditions of a Piecewise P through
+    # as_set (seconds per entry); the check compares values, which the composition has already
+    composed = candidate.xreplace({y: definition}) if pieces else candidate.subs(y, definition)
+    return check_equal(composed, derivative, (x,), domain).ok
 
 
 def by_kernel(
@@ -69,6 +73,8 @@ def by_inversion(
 ) -> list[Step] | None:
     if sp.count_ops(definition) > MAX_OPS or definition.has(sp.Piecewise, sp.Max, sp.Min, sp.Heaviside):
         return None
+    if cannot_invert(plain(definition), plain(derivative), x, domain):
+        return None  # solve would search for seconds; no candidate could pass the check below
     try:
         # σ and friends written out: solve knows exp and log, not derivator's named functions
         # every candidate is verified numerically below: SymPy's own checks and simplification are redundant
