@@ -146,15 +146,21 @@ def check_equal(
     proven = symbolic and _symbolically_zero(pa - pb)
     fa, fb = _compile(pa, symbols), _compile(pb, symbols)
     real_for = _compile(plain(domain.real_for), symbols) if domain.real_for is not None else None
+    # a symbolic proof carries the verdict: the numbers then cross-check it at the first MIN_POINTS
+    # points of the same sequence, as long as both sides were defined at every point drawn (a point
+    # where one side is undefined means the domains may differ: then all POINTS, as without a proof)
+    needed = MIN_POINTS if proven else POINTS
     agreed = 0
     one_sided: tuple | None = None
     for point in _points(sp.srepr(pa) + "|" + sp.srepr(pb), POINTS * 3, symbols, domain):
         if real_for is not None:
             vf = _value(real_for, point)
             if vf is None or (isinstance(vf, mpmath.mpc) and abs(vf.imag) > REL_TOL * max(1, abs(vf))):
+                needed = POINTS
                 continue
         va, vb = _value(fa, point), _value(fb, point)
         if va is None or vb is None:
+            needed = POINTS
             if (va is None) != (vb is None) and one_sided is None:
                 one_sided = (point, va, vb)
             continue
@@ -169,7 +175,7 @@ def check_equal(
                     counterexample=counter | {"lhs": mpmath.nstr(va, 15), "rhs": mpmath.nstr(vb, 15)},
                 )
         agreed += 1
-        if agreed >= POINTS:
+        if agreed >= needed:
             break
     if one_sided is not None and agreed >= MIN_POINTS:
         # defined on one side only, where the other side is defined elsewhere: not the same function
