@@ -197,7 +197,7 @@ def _one_order(
     x: sp.Symbol,
     lemmas: dict,
     targets: list[Target],
-    known: list[Target] | None = None,
+    known: Callable[[], list[Target]] | None = None,
 ) -> tuple[list[Step], sp.Expr]:
     ctx = R.Context(lemmas=lemmas, taken={s.name for s in body.free_symbols})
     root = R.derive_rule(body, x, ctx)
@@ -271,9 +271,11 @@ def derive(
                 {"order": order},
             )
         )
+    def known() -> list[Target]:  # (built only if the rewrites get that far)
+        return [k for k in _known_functions() if k.function is not type(function)]
+
     # recognising catalog functions is for derivations that speak in them, not for plain calculus
-    known = [k for k in _known_functions() if k.function is not type(function)] if (name or cited) else None
-    current_steps, result = _one_order(function, start_display, body, x, lemma_table, targets, known)
+    current_steps, result = _one_order(function, start_display, body, x, lemma_table, targets, known if (name or cited) else None)
     steps += current_steps
     steps = _drop_repeats(steps)
 
