@@ -35,14 +35,14 @@ def _accept(
     y: sp.Symbol,
     pieces: bool = False,
     domain: Domain = Domain(),
+    composed: sp.Expr | None = None,
 ) -> bool:
     if candidate.has(x) or candidate.has(sp.I, sp.nan, sp.zoo) or (candidate.has(sp.Piecewise) and not pieces):
         return False
     if not pieces and (not candidate.has(y) or sp.count_ops(candidate) > MAX_RESULT_OPS):
         return False
-    # P(f(x)) as written: subs would fold a Piecewise f into the conditions of a Piecewise P through
-    # as_set (seconds per entry); the check compares values, which the composition has already
-    composed = candidate.xreplace({y: definition}) if pieces else candidate.subs(y, definition)
+    if composed is None:
+        composed = candidate.subs(y, definition)
     return check_equal(composed, derivative, (x,), domain).ok
 
 
@@ -222,7 +222,10 @@ def by_regions(definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp.Sym
                 return None
     candidate = sp.Piecewise(*pieces)
     plain_derivative = sp.Piecewise(*[(sp.diff(f_i, x), (x > lo) & (x < hi)) for f_i, lo, hi in found[1]])
-    if not _accept(candidate, plain_derivative, definition, x, y, pieces=True):
+    # P(f(x)) region by region, as the derivative it is compared with: substituting the Piecewise f into
+    # the conditions of the Piecewise P makes SymPy fold them through Boolean.as_set (seconds per entry)
+    composed = sp.Piecewise(*[(candidate.xreplace({y: f_i}), (x > lo) & (x < hi)) for f_i, lo, hi in found[1]])
+    if not _accept(candidate, plain_derivative, definition, x, y, pieces=True, composed=composed):
         return None
     return [Step(StepId.OUTPUT_REGIONS, derivative, candidate, {"regions": len(pieces)})]
 
