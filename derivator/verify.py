@@ -261,6 +261,9 @@ def _holes_as_symbols(a: sp.Expr, b: sp.Expr) -> tuple[sp.Expr, sp.Expr, tuple[s
     return a.xreplace(names), b.xreplace(names), tuple(names.values())
 
 
+Compose = Callable[[sp.Expr], sp.Expr]  # an expression in y = f(x) written in x
+
+
 def verify_step(
     step: Step, symbols: tuple[sp.Symbol, ...], domain: Domain = Domain(), substitute: dict | None = None
 ) -> Step:
@@ -278,8 +281,11 @@ def verify_step(
     return step
 
 
-def verify_derivation(d: Derivation, domain: Domain = Domain()) -> Derivation:
-    """Verify every step, and the final derivative against sympy.diff of the definition."""
+def verify_derivation(d: Derivation, domain: Domain = Domain(), compose: Compose | None = None) -> Derivation:
+    """Verify every step, and the final derivative against sympy.diff of the definition.
+
+    `compose` writes the output form (in y) in x for the output check (the pipeline passes one that
+    composes region by region for a function given by cases); by default y = f(x) is substituted."""
     x = d.variable
     symbols = tuple(sorted(plain(d.definition).free_symbols | {x}, key=lambda s: s.name))
     for step in d.steps:
@@ -292,8 +298,10 @@ def verify_derivation(d: Derivation, domain: Domain = Domain()) -> Derivation:
     d.final_check = check_equal(d.derivative, reference, symbols, domain)
     if d.output_form is not None:
         y = d.output_symbol
-        in_x = d.output_form.subs(y, d.function)
+        in_x = compose(d.output_form) if compose else d.output_form.subs(y, d.function)
         for step in d.output_steps:
+            # (substituted as written: a line's method is shown, and composing region by region can turn
+            # a "numeric" into a "symbolic+numeric")
             verify_step(step, symbols, domain, substitute={y: d.definition})
         d.output_check = check_equal(in_x, reference, symbols, domain)
     return d
