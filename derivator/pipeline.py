@@ -254,7 +254,7 @@ def _one_order(
     x: sp.Symbol,
     lemmas: dict,
     targets: list[Target],
-    known: list[Target] | None = None,
+    known: Callable[[], list[Target]] | None = None,
 ) -> tuple[list[Step], sp.Expr]:
     ctx = R.Context(lemmas=lemmas, taken={s.name for s in body.free_symbols})
     root = R.derive_rule(body, x, ctx)
@@ -331,9 +331,11 @@ def derive(
                 {"order": order},
             )
         )
+    def known() -> list[Target]:  # (built only if the rewrites get that far)
+        return [k for k in _known_functions() if k.function is not type(function)]
+
     # recognising catalog functions is for derivations that speak in them, not for plain calculus
-    known = [k for k in _known_functions() if k.function is not type(function)] if (name or cited) else None
-    current_steps, result = _one_order(function, start_display, body, x, lemma_table, targets, known)
+    current_steps, result = _one_order(function, start_display, body, x, lemma_table, targets, known if (name or cited) else None)
     steps += current_steps
     steps = _drop_repeats(steps)
 
@@ -369,4 +371,21 @@ def derive(
     if found is not None:
         d.output_form, d.output_steps = found
     boundaries = tuple(float(k.at) for k in kinks) + tuple(float(at) for at, _ in smooth)
-    return verify_derivation(d, domain or Domain(avoid=boundaries, real_for=definition))
+    return verify_derivation(d, domain or Domain(avoid=boundaries, real_for=definition), _region_composition(definition, x, y))
+
+
+def _region_composition(definition: sp.Expr, x: sp.Symbol, y: sp.Symbol) -> Callable[[sp.Expr], sp.Expr] | None:
+    """For f given by cases: an expression in y = f(x) written in x region by region (y = f_i(x) on each
+    open region; the samples avoid the boundaries). Substituting the Piecewise f into the conditions of a
+    Piecewise in y makes SymPy fold them through Boolean.as_set, seconds per entry."""
+    found = as_regions(definition, x)
+    if found is None:
+        return None
+    regions = found[1]
+
+    def compose(expr: sp.Expr) -> sp.Expr:
+        if not expr.has(y):
+            return expr
+        return sp.Piecewise(*[(expr.xreplace({y: f_i}), (x > lo) & (x < hi)) for f_i, lo, hi in regions])
+
+    return compose

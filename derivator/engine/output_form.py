@@ -13,6 +13,7 @@ import sympy as sp
 from derivator.core.budget import attempt
 from derivator.core.step_ids import StepId
 from derivator.core.trace import Step
+from derivator.engine.inversion import cannot_invert
 from derivator.verify import Domain, check_equal, plain
 
 MAX_OPS = 60
@@ -34,12 +35,15 @@ def _accept(
     y: sp.Symbol,
     pieces: bool = False,
     domain: Domain = Domain(),
+    composed: sp.Expr | None = None,
 ) -> bool:
     if candidate.has(x) or candidate.has(sp.I, sp.nan, sp.zoo) or (candidate.has(sp.Piecewise) and not pieces):
         return False
     if not pieces and (not candidate.has(y) or sp.count_ops(candidate) > MAX_RESULT_OPS):
         return False
-    return check_equal(candidate.subs(y, definition), derivative, (x,), domain).ok
+    if composed is None:
+        composed = candidate.subs(y, definition)
+    return check_equal(composed, derivative, (x,), domain).ok
 
 
 def by_kernel(
@@ -69,6 +73,8 @@ def by_inversion(
 ) -> list[Step] | None:
     if sp.count_ops(definition) > MAX_OPS or definition.has(sp.Piecewise, sp.Max, sp.Min, sp.Heaviside):
         return None
+    if cannot_invert(plain(definition), plain(derivative), x, domain):
+        return None  # solve would search for seconds; no candidate could pass the check below
     try:
         # σ and friends written out: solve knows exp and log, not derivator's named functions
         # every candidate is verified numerically below: SymPy's own checks and simplification are redundant
@@ -216,7 +222,10 @@ def by_regions(definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp.Sym
                 return None
     candidate = sp.Piecewise(*pieces)
     plain_derivative = sp.Piecewise(*[(sp.diff(f_i, x), (x > lo) & (x < hi)) for f_i, lo, hi in found[1]])
-    if not _accept(candidate, plain_derivative, definition, x, y, pieces=True):
+    # P(f(x)) region by region, as the derivative it is compared with: substituting the Piecewise f into
+    # the conditions of the Piecewise P makes SymPy fold them through Boolean.as_set (seconds per entry)
+    composed = sp.Piecewise(*[(candidate.xreplace({y: f_i}), (x > lo) & (x < hi)) for f_i, lo, hi in found[1]])
+    if not _accept(candidate, plain_derivative, definition, x, y, pieces=True, composed=composed):
         return None
     return [Step(StepId.OUTPUT_REGIONS, derivative, candidate, {"regions": len(pieces)})]
 

@@ -57,8 +57,10 @@ def _cuts(expr: sp.Expr, x: sp.Symbol) -> list[sp.Expr] | None:
     for rel in expr.atoms(sp.Rel):
         if not rel.has(x):
             continue
+        boundary = _linear_boundary(rel, x)
         try:
-            boundary = rel.as_set().boundary
+            # as_set solves the inequality in general (seconds per condition); linear ones are read off
+            boundary = boundary if boundary is not None else rel.as_set().boundary
         except (NotImplementedError, TypeError, ValueError):
             return None
         if not isinstance(boundary, sp.FiniteSet):
@@ -68,6 +70,19 @@ def _cuts(expr: sp.Expr, x: sp.Symbol) -> list[sp.Expr] | None:
                 return None
             cuts.add(point)
     return sorted(cuts, key=float)
+
+
+def _linear_boundary(rel: sp.Rel, x: sp.Symbol) -> sp.FiniteSet | None:
+    """{-b/a} for a relation a·x + b ⋚ 0 with numbers a ≠ 0, b (what as_set().boundary gives), else None."""
+    if not isinstance(rel, (sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterThan, sp.Eq, sp.Ne)):
+        return None
+    side = rel.lhs - rel.rhs
+    if not side.is_polynomial(x) or sp.degree(side, x) != 1:
+        return None
+    a, b = side.coeff(x, 1), side.coeff(x, 0)
+    if not (a.is_number and b.is_number and a.is_real and b.is_real and a != 0):
+        return None
+    return sp.FiniteSet(-b / a)
 
 
 def as_regions(expr: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, list[Region]] | None:

@@ -284,9 +284,12 @@ def fold_known(expr: sp.Expr, x: sp.Symbol, known: list[Target]) -> list[Proposa
 
 
 def simplify_steps(
-    expr: sp.Expr, x: sp.Symbol, targets: list[Target], known: list[Target] | None = None
+    expr: sp.Expr, x: sp.Symbol, targets: list[Target], known: list[Target] | Callable[[], list[Target]] | None = None
 ) -> list[Proposal]:
-    """The rewrites after differentiation, in order: multiply out, fold into targets, factor."""
+    """The rewrites after differentiation, in order: multiply out, fold into targets, factor.
+
+    `known` may be a function giving the list: building it defines every catalog entry (a quarter of a
+    second at start-up), and a derivation that folds into its own target never needs it."""
     proposals: list[Proposal] = []
     first = multiply(expr)
     if first:
@@ -302,7 +305,7 @@ def simplify_steps(
         proposals += found
         expr = found[-1].after
     if known:
-        found = fold_known(expr, x, known)
+        found = fold_known(expr, x, known() if callable(known) else known)
         if found:
             proposals += found
             expr = found[-1].after
