@@ -11,7 +11,7 @@ import sympy as sp
 from derivator import catalog
 from derivator.engine import rules as R
 from derivator.engine.output_form import output_form
-from derivator.engine.regions import kink_regions
+from derivator.engine.regions import as_regions, kink_regions
 from derivator.engine.rewrites import Target, simplify_steps, tidy
 from derivator.engine.tracer import Tracer
 from derivator.core.errors import DerivatorError, ParseError
