@@ -32,8 +32,8 @@ from derivator.present.tex import tex_escape, tex_sentence
 from derivator.i18n import rule_name, t
 from derivator.present.flavors import FLAVORS, flavor_module
 from derivator.present.flavors import _base
-from derivator.present.latex import rows as latex_rows
-from derivator.present.narration import convention_label, lhs_latex, say
+from derivator.present.latex import rows as latex_rows, tex_say
+from derivator.present.narration import convention_label, lhs_latex
 from derivator.core.printing import to_latex
 from derivator.core.trace import Derivation
 
@@ -49,16 +49,6 @@ class Document:
     kind: str  # "tex" or "markdown"
     engine: str | None  # pdflatex or lualatex for .tex
     plot_suffix: str  # the plot file this document refers to: pdf for LaTeX, png for blogs
-
-
-def _tex_say(step, lang: str) -> str:
-    formulas: list[str] = []
-
-    def hole(expr: sp.Expr) -> str:
-        formulas.append(to_latex(expr))
-        return f"\uE000{len(formulas) - 1}\uE001"
-
-    return tex_sentence(say(step, lang, hole), formulas)
 
 
 # --- context ---------------------------------------------------------------------------------------
@@ -101,7 +91,7 @@ def latex_context(d: Derivation, lang: str = "en", *, plot: str | None = None, c
         steps.append({
             "number": i,
             "rule": tex_escape(rule_name(step.rule, lang)),
-            "sentence": _tex_say(step, lang),
+            "sentence": tex_say(step, lang),
             "after": to_latex(step.after),
             "verified": step.verified,
             "status": tex_escape(t("ui.verified" if step.verified else "ui.unverified", lang)),
