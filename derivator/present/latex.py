@@ -16,7 +16,7 @@ from derivator.i18n import rule_name, t
 from derivator.present.narration import convention_label
 from derivator.present.narration import lhs_latex, say, status
 from derivator.present.tex import math_text_escape, tex_sentence
-from derivator.present.tex_lines import aligned_rhs
+from derivator.present.tex_lines import aligned_rhs, width
 from derivator.core.printing import to_latex
 from derivator.core.trace import Derivation, Step
 
@@ -34,9 +34,17 @@ def _said(step: Step, lang: str) -> tuple[str, list[str]]:
     return say(step, lang, hole), formulas
 
 
-def tex_say(step: Step, lang: str) -> str:
-    """The sentence as TeX text with $…$ math: for \\intertext, itemize, beamer blocks."""
-    return tex_sentence(*_said(step, lang))
+def tex_say(step: Step, lang: str, display_over: float | None = None) -> str:
+    """The sentence as TeX text with $…$ math: for \\intertext, itemize, beamer blocks. A formula wider
+    than `display_over` (it would run past a narrow line: inline math breaks only at top-level + or =)
+    is displayed instead, broken to fit."""
+    sentence, formulas = _said(step, lang)
+    text = tex_sentence(sentence, formulas)
+    for tex in formulas if display_over is not None else []:
+        if width(tex) > display_over:
+            shown = r"\[\begin{aligned} &" + aligned_rhs(tex, display_over) + r"\end{aligned}\]"
+            text = text.replace(f"${tex}$", shown, 1)
+    return text
 
 
 def math_say(step: Step, lang: str) -> str:

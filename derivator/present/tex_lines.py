@@ -52,14 +52,19 @@ def width(tex: str) -> float:
     return float(len(re.sub(r"[{}\s]", "", tex)) + 0.5 * tex.count(" "))
 
 
-def break_tex(tex: str, budget: float = LINE_BUDGET) -> list[str]:
+# a bracket broken inside a bracket broken inside a bracket reads worse than a line a little too long
+MAX_NESTING = 2
+
+
+def break_tex(tex: str, budget: float = LINE_BUDGET, nesting: int = 0) -> list[str]:
     """The lines of one right-hand side: the first as printed, each further one starting with its + or ·."""
-    if width(tex) <= budget:
+    if width(tex) <= budget or nesting > MAX_NESTING:
         return [tex]
     sums, products = _cuts(tex)
     cuts = sums or products
     if not cuts:
-        return _broken_fraction(tex, budget)
+        lines = _broken_fraction(tex, budget, nesting)
+        return lines if len(lines) > 1 else _broken_group(tex, budget, nesting)
     pieces = [tex[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(tex)])]
     lines = [pieces[0]]
     for piece in pieces[1:]:
@@ -69,22 +74,22 @@ def break_tex(tex: str, budget: float = LINE_BUDGET) -> list[str]:
             lines.append(piece)
         else:  # a product broken where no dot was written gets one at the break, as a textbook sets it
             lines.append(r"\cdot " + piece)
-    return [part for line in lines for part in _within(line, budget)]
+    return [part for line in lines for part in _within(line, budget, nesting)]
 
 
-def _within(line: str, budget: float) -> list[str]:
+def _within(line: str, budget: float, nesting: int) -> list[str]:
     """One piece still too wide (a long fraction among the terms), broken in its turn after its sign."""
     if width(line) <= budget:
         return [line]
     sign = re.match(r"(?:[-+]|\\cdot)\s", line)
     head = sign.group() if sign else ""
-    parts = _broken_fraction(line[len(head):], budget)
+    parts = _broken_fraction(line[len(head):], budget, nesting)
     if len(parts) == 1:
-        parts = _broken_group(parts[0], budget)
+        parts = _broken_group(parts[0], budget, nesting)
     return [head + parts[0], *parts[1:]]
 
 
-def _broken_group(tex: str, budget: float) -> list[str]:
+def _broken_group(tex: str, budget: float, nesting: int) -> list[str]:
     """`x \\left(a + b\\right)` too wide: the last bracket as \\Bigl( … \\Bigr), broken inside."""
     if not tex.endswith(r"\right)"):
         return [tex]
@@ -100,20 +105,20 @@ def _broken_group(tex: str, budget: float) -> list[str]:
                 if tok != r"\left(":
                     return [tex]
                 head, inner = tex[: m.start()], tex[m.end(): -len(r"\right)")]
-                lines = break_tex(inner, budget - width(head))
+                lines = break_tex(inner, budget - width(head), nesting + 1)
                 if len(lines) == 1:
                     return [tex]
                 return [head + r"\Bigl(" + lines[0], *lines[1:-1], lines[-1] + r"\Bigr)"]
     return [tex]
 
 
-def _broken_fraction(tex: str, budget: float) -> list[str]:
+def _broken_fraction(tex: str, budget: float, nesting: int) -> list[str]:
     """A fraction too wide for the line, \\frac{N}{D}, as \\frac{1}{D} \\Bigl(N\\Bigr) with N broken: \\Bigl
     and \\Bigr, unlike \\left and \\right, may stand on different rows."""
     m = re.fullmatch(r"(-?)\\frac\{(.*)\}\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}", tex, re.S)
     if not m or _depth_ok(m.group(2)) is False:
         return [tex]
-    lines = break_tex(m.group(2), budget - 6)
+    lines = break_tex(m.group(2), budget - 6, nesting + 1)
     if len(lines) == 1:
         return [tex]
     lines[0] = rf"{m.group(1)}\frac{{1}}{{{m.group(3)}}} \Bigl(" + lines[0]
