@@ -92,3 +92,10 @@ def test_documents_have_no_overfull_line(name, template, lang, tmp_path):
     ok, log = latex_compile(source, engine, tmp_path, extra_files=("beamer.cls",) if template == "beamer" else ())
     assert ok, log
     assert _overfull(tmp_path) == []
+
+
+def test_broken_lines_and_intertext_read_back_clean():
+    from derivator.check import check_text
+
+    report = check_text(render_latex(derive("sigmoid", order=3), standalone=True), "sigmoid.tex")
+    assert report.claims and [c.text for c in report.claims if c.is_error] == []
