@@ -347,7 +347,10 @@ def derive(
         with_values = _with_point_values(plain(result), sorted(points, key=lambda p: float(p[0])), x)
         conventions = sorted({k.convention for k in kinks if k.value is not None})
         if conventions:
-            steps.append(Step(StepId.KINK, result, with_values, {"convention": ", ".join(conventions), "at": [p[0] for p in points]}))
+            # both one-sided derivatives, so the narration can say what the convention chooses between
+            sides = [[k.at, k.left, k.right, k.value] for k in kinks if k.value is not None]
+            steps.append(Step(StepId.KINK, result, with_values,
+                              {"convention": ", ".join(conventions), "at": [p[0] for p in points], "sides": sides}))
         else:  # only smooth joins (sinc at 0, SQNL at ±2): f' exists there, no convention involved
             steps.append(Step(StepId.JOINS, result, with_values, {"at": [p[0] for p in points]}))
         derivative = with_values

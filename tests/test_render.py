@@ -77,7 +77,7 @@ def test_textbook_typography():
     assert r"\sigma(x) \left(1 - \sigma(x)\right)" in tex
     assert r"{\left(x \right)}" not in tex
     assert "e^{-x}" in tex and "e^{- x}" not in tex
-    assert r"\text{(chain rule)}" in tex
+    assert r"\text{Chain rule with } {u = 1 + e^{-x}}" in tex
 
 
 def test_standalone_document_compiles(tmp_path):

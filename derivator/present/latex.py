@@ -1,12 +1,62 @@
-"""LaTeX: an `aligned` block (KaTeX/MathJax/LaTeX alike), or a compilable document with --standalone."""
+"""LaTeX: an `aligned` block (KaTeX/MathJax/LaTeX alike), or a compilable document with --standalone.
+
+Both narrate every step with the sentence the terminal and Markdown say (narration.say): the block in its
+annotation column (`&& \\text{…}` pieces around the math, which KaTeX and MathJax read), the document
+as `\\intertext{…}` above each row, where the sentence wraps at the text width like any paragraph.
+"""
 
 from __future__ import annotations
 
+import re
+from typing import Callable
+
+import sympy as sp
+
 from derivator.i18n import rule_name, t
 from derivator.present.narration import convention_label
-from derivator.present.narration import lhs_latex, status
+from derivator.present.narration import lhs_latex, say, status
+from derivator.present.tex import math_text_escape, tex_sentence
+from derivator.present.tex_lines import aligned_rhs, width
 from derivator.core.printing import to_latex
 from derivator.core.trace import Derivation, Step
+
+_HOLE = re.compile("\uE000(\\d+)\uE001")
+
+
+def _said(step: Step, lang: str) -> tuple[str, list[str]]:
+    """The step's sentence with each formula replaced by a numbered hole, and the formulas."""
+    formulas: list[str] = []
+
+    def hole(expr: sp.Expr) -> str:
+        formulas.append(to_latex(expr))
+        return f"\uE000{len(formulas) - 1}\uE001"
+
+    return say(step, lang, hole), formulas
+
+
+def tex_say(step: Step, lang: str, display_over: float | None = None) -> str:
+    """The sentence as TeX text with $…$ math: for \\intertext, itemize, beamer blocks. A formula wider
+    than `display_over` (it would run past a narrow line: inline math breaks only at top-level + or =)
+    is displayed instead, broken to fit."""
+    sentence, formulas = _said(step, lang)
+    text = tex_sentence(sentence, formulas)
+    for tex in formulas if display_over is not None else []:
+        if width(tex) > display_over:
+            shown = r"\[\begin{aligned} &" + aligned_rhs(tex, display_over) + r"\end{aligned}\]"
+            text = text.replace(f"${tex}$", shown, 1)
+    return text
+
+
+def math_say(step: Step, lang: str) -> str:
+    """The sentence inside math: `\\text{…}` around the words, the formulas as they are."""
+    sentence, formulas = _said(step, lang)
+    out = []
+    for i, part in enumerate(_HOLE.split(sentence)):
+        if i % 2:
+            out.append(f"{{{formulas[int(part)]}}}")
+        elif part:
+            out.append(rf"\text{{{math_text_escape(part)}}}")
+    return " ".join(out)
 
 
 def _tag(step: Step, lang: str) -> str:
@@ -16,25 +66,60 @@ def _tag(step: Step, lang: str) -> str:
     return rf"\text{{({name}; {t('ui.unverified', lang)})}}"
 
 
-def rows(d: Derivation, lang: str = "en") -> list[str]:
-    """One aligned row per step: `lhs &= after && (rule)`; the lhs is written on the first row only."""
+def _narrated(step: Step, lang: str) -> str:
+    if step.verified:
+        return math_say(step, lang)
+    return math_say(step, lang) + rf" \text{{ ({t('ui.unverified', lang)})}}"
+
+
+def _output_note(d: Derivation) -> str:
+    return rf"\text{{(}}{to_latex(d.output_symbol)} = {to_latex(d.function)}\text{{)}}"
+
+
+def _annotated(d: Derivation, note: Callable[[Step], str], rhs: Callable[[str], str]) -> list[str]:
+    """`lhs &= after && note` per step; the lhs is written on the first row only."""
     out = []
     for i, step in enumerate(d.steps):
         lhs = lhs_latex(d) if i == 0 else ""
-        out.append(f"{lhs} &= {to_latex(step.after)} && {_tag(step, lang)}")
+        out.append(f"{lhs} &= {rhs(to_latex(step.after))} && {note(step)}")
     if not d.steps:
-        out.append(f"{lhs_latex(d)} &= {to_latex(d.derivative)}")
+        out.append(f"{lhs_latex(d)} &= {rhs(to_latex(d.derivative))}")
     if d.output_form is not None:
-        y = to_latex(d.output_symbol)
-        out.append(rf"{lhs_latex(d)} &= {to_latex(d.output_form)} && \text{{(}}{y} = {to_latex(d.function)}\text{{)}}")
+        out.append(rf"{lhs_latex(d)} &= {rhs(to_latex(d.output_form))} && {_output_note(d)}")
+    return out
+
+
+def rows(d: Derivation, lang: str = "en") -> list[str]:
+    """Align rows for documents: `lhs &= after && (rule)`, a long right side broken at + or · (the
+    sentences stand in the document's list of steps)."""
+    return _annotated(d, lambda step: _tag(step, lang), aligned_rhs)
+
+
+def block_rows(d: Derivation, lang: str = "en") -> list[str]:
+    """The `aligned` block's rows: `lhs &= after && narration` — for KaTeX, MathJax and pasting."""
+    return _annotated(d, lambda step: _narrated(step, lang), lambda tex: tex)
+
+
+def intertext_rows(d: Derivation, lang: str = "en") -> list[str]:
+    """align* rows for a document: each step's sentence as \\intertext, then its line, broken to fit."""
+    out = []
+    for i, step in enumerate(d.steps):
+        lhs = lhs_latex(d) if i == 0 else ""
+        mark = "" if step.verified else rf" \textbf{{({t('ui.unverified', lang)})}}"
+        out.append(rf"\intertext{{{tex_say(step, lang)}{mark}}}" + f"\n{lhs} &= {aligned_rhs(to_latex(step.after))}")
+    if not d.steps:
+        out.append(f"{lhs_latex(d)} &= {aligned_rhs(to_latex(d.derivative))}")
+    if d.output_form is not None:
+        y = f"${to_latex(d.output_symbol)} = {to_latex(d.function)}$"
+        out.append(rf"\intertext{{{t('ui.output_form', lang)} ({y}):}}"
+                   + f"\n{lhs_latex(d)} &= {aligned_rhs(to_latex(d.output_form))}")
     return out
 
 
 def render_latex(d: Derivation, *, lang: str = "en", standalone: bool = False) -> str:
-    body = " \\\\\n".join(rows(d, lang))
     if not standalone:
-        return "\\begin{aligned}\n" + body + "\n\\end{aligned}"
-    return document(d, body, lang)
+        return "\\begin{aligned}\n" + " \\\\\n".join(block_rows(d, lang)) + "\n\\end{aligned}"
+    return document(d, " \\\\\n".join(intertext_rows(d, lang)), lang)
 
 
 def document(d: Derivation, body: str, lang: str) -> str:

@@ -7,7 +7,8 @@ from typing import Callable
 
 import sympy as sp
 
-from derivator.i18n import narrate, rule_name, t
+from derivator.i18n import lookup, narrate, rule_name, t
+from derivator.core.step_ids import StepId
 from derivator.core.printing import to_latex
 from derivator.core.step_ids import StepId
 from derivator.core.trace import Derivation, Step
@@ -57,8 +58,48 @@ def _param_text(key: str, value, math: Math, lang: str) -> str:
     return str(value)
 
 
+def _lemma_statement(step: Step) -> sp.Expr:
+    """What a cited lemma says, as an equation: d/dx σ(x) = σ(x)(1 − σ(x)), not its right side alone."""
+    lemma = step.params.get("lemma")
+    if isinstance(lemma, sp.Expr) and not isinstance(lemma, sp.Eq) and isinstance(step.before, sp.Derivative):
+        return sp.Eq(step.before, lemma, evaluate=False)
+    return lemma
+
+
+def _rules_text(step: Step, math: Math, lang: str) -> str:
+    """The rules of a step done in one line; a lemma among them is cited with its statement."""
+    lemmas = [s for s in step.substeps if s.rule == StepId.LEMMA]
+    names = []
+    for rule in step.params["rules"]:
+        if rule == StepId.LEMMA and lemmas:
+            names += [t("say.lemma_cited", lang, lemma=math(_lemma_statement(s))) for s in lemmas]
+        else:
+            names.append(rule_name(rule, lang))
+    return ", ".join(names)
+
+
+def _kink_params(step: Step, math: Math, lang: str) -> dict[str, str]:
+    """Both one-sided derivatives at each kink and the value the convention picks ("left", "right")."""
+    sides = step.params.get("sides") or []
+    convention = str(step.params.get("convention", ""))
+    words = lookup(f"facts.convention.{convention}", lang) or convention
+
+    def each(i: int) -> str:
+        return ", ".join(math(side[i]) for side in sides)
+
+    x = min(step.after.free_symbols, key=str, default=sp.Symbol("x"))
+    x_at = ", ".join(math(sp.Eq(x, side[0], evaluate=False)) for side in sides)
+    return {"x_at": x_at, "left": each(1), "right": each(2), "value": each(3), "convention": words}
+
+
 def say(step: Step, lang: str, math: Math) -> str:
     params = {k: _param_text(k, v, math, lang) for k, v in step.params.items()}
+    if isinstance(step.params.get("rules"), list):
+        params["rules"] = _rules_text(step, math, lang)
+    if step.rule == StepId.LEMMA and step.params.get("lemma") is not None:
+        params["lemma"] = math(_lemma_statement(step))
+    if step.rule == StepId.KINK and step.params.get("sides"):
+        params.update(_kink_params(step, math, lang))
     params.setdefault("after", math(step.after))
     if step.rule in RULE_FORMULAS:
         params["formula"] = math(RULE_FORMULAS[step.rule])

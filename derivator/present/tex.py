@@ -90,5 +90,11 @@ def preamble(lang: str, *, packages: tuple[str, ...] = ()) -> str:
     pdflatex for English; for Japanese, lualatex with luatexja (the HaranoAji fonts TeX Live ships)."""
     lines = [r"\documentclass{article}", *packages, r"\usepackage{amsmath,amssymb}"]
     if lang == "ja":
-        lines.append(r"\usepackage{luatexja}  % compile with lualatex")
+        # the magic comment makes TeXworks, TeXShop and LaTeX Workshop pick the engine; the line after it
+        # says the same to a reader at a shell (pdflatex stops at luatexja with a message of its own)
+        lines[:0] = ["% !TEX program = lualatex",
+                     "% Japanese text: compile with lualatex (luatexja), e.g. latexmk -lualatex FILE.tex"]
+        lines.append(r"\usepackage{luatexja}")
+    # a sentence holding a long formula (a lemma's statement) may stretch its spaces rather than overflow
+    lines.append(r"\emergencystretch=3em")
     return "\n".join(lines) + "\n"

@@ -32,15 +32,19 @@ from derivator.present.tex import tex_escape, tex_sentence
 from derivator.i18n import rule_name, t
 from derivator.present.flavors import FLAVORS, flavor_module
 from derivator.present.flavors import _base
-from derivator.present.latex import rows as latex_rows
-from derivator.present.narration import convention_label, lhs_latex, say
+from derivator.present.latex import rows as latex_rows, tex_say
+from derivator.present.tex_lines import LINE_BUDGET, aligned_rhs, break_tex
+from derivator.present.narration import convention_label, lhs_latex
 from derivator.core.printing import to_latex
 from derivator.core.trace import Derivation
 
 TEMPLATES = ("article", "beamer", "blog")
 # file names in templates/ (and in a user's template directory)
 _FILES = {"article": "article.tex", "beamer": "beamer.tex"}
+# a slide's line (11pt sans, 128 mm paper) holds about three quarters of an article's math
+SLIDE_BUDGET = 0.75 * LINE_BUDGET
 STEPS_PER_SLIDE = 3  # a slide holds three displayed steps and the rule block below them
+ROWS_PER_SLIDE = 4  # … or fewer, when their lines are broken: four rows of math leave room for the block
 
 
 @dataclass(frozen=True)
@@ -49,16 +53,6 @@ class Document:
     kind: str  # "tex" or "markdown"
     engine: str | None  # pdflatex or lualatex for .tex
     plot_suffix: str  # the plot file this document refers to: pdf for LaTeX, png for blogs
-
-
-def _tex_say(step, lang: str) -> str:
-    formulas: list[str] = []
-
-    def hole(expr: sp.Expr) -> str:
-        formulas.append(to_latex(expr))
-        return f"\uE000{len(formulas) - 1}\uE001"
-
-    return tex_sentence(say(step, lang, hole), formulas)
 
 
 # --- context ---------------------------------------------------------------------------------------
@@ -101,8 +95,10 @@ def latex_context(d: Derivation, lang: str = "en", *, plot: str | None = None, c
         steps.append({
             "number": i,
             "rule": tex_escape(rule_name(step.rule, lang)),
-            "sentence": _tex_say(step, lang),
+            "sentence": tex_say(step, lang, display_over=1.5 * LINE_BUDGET),
+            "slide_sentence": tex_say(step, lang, display_over=SLIDE_BUDGET),
             "after": to_latex(step.after),
+            "lines": break_tex(to_latex(step.after), SLIDE_BUDGET),  # a slide's rows, the first after "="
             "verified": step.verified,
             "status": tex_escape(t("ui.verified" if step.verified else "ui.unverified", lang)),
         })
@@ -122,6 +118,9 @@ def latex_context(d: Derivation, lang: str = "en", *, plot: str | None = None, c
         "slides": _slides(steps),
         "derivative": to_latex(d.derivative),
         "output_form": to_latex(d.output_form) if d.output_form is not None else None,
+        # the same right sides broken to fit, for `lhs &= …` in align*: article lines, then slide lines
+        "broken": _broken(d, LINE_BUDGET),
+        "on_slide": _broken(d, SLIDE_BUDGET),
         "output_symbol": to_latex(d.output_symbol),
         "kinks": kinks,
         "lemmas": [f"{to_latex(lm.statement_lhs)} = {to_latex(lm.statement_rhs)}" for lm in d.lemmas],
@@ -132,9 +131,27 @@ def latex_context(d: Derivation, lang: str = "en", *, plot: str | None = None, c
     return ctx
 
 
+def _broken(d: Derivation, budget: float) -> dict[str, str | None]:
+    """Definition, derivative and output form as align rows' right sides, broken at + or · to fit."""
+    return {
+        "definition": aligned_rhs(to_latex(d.definition), budget),
+        "derivative": aligned_rhs(to_latex(d.derivative), budget),
+        "output_form": aligned_rhs(to_latex(d.output_form), budget) if d.output_form is not None else None,
+    }
+
+
 def _slides(steps: list[dict]) -> list[dict]:
     """Steps in groups that fit a slide; each group restates the expression it starts from."""
-    groups = [steps[i:i + STEPS_PER_SLIDE] for i in range(0, len(steps), STEPS_PER_SLIDE)]
+    groups: list[list[dict]] = []
+    rows = 0
+    for step in steps:
+        # a new slide when this one holds three steps, or its rows (the restated start too) would not fit
+        previous = len(groups[-1][-1]["lines"]) if groups else 0
+        if not groups or len(groups[-1]) == STEPS_PER_SLIDE or rows + len(step["lines"]) > ROWS_PER_SLIDE:
+            groups.append([])
+            rows = previous
+        groups[-1].append(step)
+        rows += len(step["lines"])
     return [{"steps": g, "index": i + 1, "count": len(groups), "previous": groups[i - 1][-1] if i else None}
             for i, g in enumerate(groups)]
 
