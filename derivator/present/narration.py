@@ -10,7 +10,6 @@ import sympy as sp
 from derivator.i18n import lookup, narrate, rule_name, t
 from derivator.core.step_ids import StepId
 from derivator.core.printing import to_latex
-from derivator.core.step_ids import StepId
 from derivator.core.trace import Derivation, Step
 
 Math = Callable[[sp.Expr], str]
