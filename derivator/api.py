@@ -88,12 +88,8 @@ def render(result: Derivation | CheckReport, format: str = "latex", lang: str = 
     for what, value, allowed in (("format", format, formats), ("lang", lang, LANGS), ("flavor", flavor, FLAVORS)):
         if value not in allowed:  # (the dispatcher would fall back to the terminal's text)
             raise DerivatorError(f"unknown {what} {value!r}", hint=f"use one of {', '.join(allowed)}")
-    if isinstance(result, CheckReport):
-        from derivator.present.check_report import render as render_report
+    if isinstance(result, CheckReport) and standalone:
+        raise DerivatorError("standalone applies to a derivation's LaTeX", hint="render the report without it")
+    from derivator.present.dispatch import render as render_any
 
-        if standalone:
-            raise DerivatorError("standalone applies to a derivation's LaTeX", hint="render the report without it")
-        return render_report(result, format, lang, flavor=flavor)
-    from derivator.present.dispatch import render as render_derivation
-
-    return render_derivation(result, format, lang, standalone=standalone, flavor=flavor)
+    return render_any(result, format, lang, standalone=standalone, flavor=flavor)

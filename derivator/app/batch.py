@@ -97,7 +97,9 @@ def _check_one(path: str, format: str, lang: str, color: bool, width: int, flavo
         check_report.render_terminal(report, lang, console)
         rendered = buffer.getvalue()
     else:
-        rendered = check_report.render(report, format, lang, flavor=flavor)
+        from derivator.present.dispatch import render
+
+        rendered = render(report, format, lang, flavor=flavor)
     return Result(report.file, report.exit_code, None, rendered, unchecked=report.counts()["unchecked"])
 
 

@@ -446,8 +446,10 @@ def _compare_rendered(names: list[str], options: dict, to_terminal: bool) -> str
     if to_terminal:
         cmp.render_terminal(cols, options["lang"])
         return None
-    return cmp.render(cols, options["format"], options["lang"], standalone=options["standalone"],
-                      flavor=options.get("flavor", "github"))
+    from derivator.present.dispatch import render
+
+    return render(cols, options["format"], options["lang"], standalone=options["standalone"],
+                  flavor=options.get("flavor", "github"))
 
 
 DOC_TIME_FACTOR = 6  # a document adds matplotlib and the plot to the derivation: its default is 6 times

@@ -12,7 +12,7 @@ Transitions (a line that does not follow from the one before, P → C) get typo,
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 import mpmath
 import sympy as sp
@@ -137,9 +137,9 @@ def diagnose_claim(
     domain: Domain,
     *,
     target: tuple[sp.Expr, sp.Symbol, int] | None = None,
-    variants: list[tuple[str, str, Callable[[], sp.Expr | None]]] = (),
-    primes: list[tuple[str, str, Callable[[], sp.Expr | None]]] = (),
-    others: list[tuple[str, Callable[[], sp.Expr]]] = (),
+    variants: Sequence[tuple[str, str, Callable[[], sp.Expr | None]]] = (),
+    primes: Sequence[tuple[str, str, Callable[[], sp.Expr | None]]] = (),
+    others: Sequence[tuple[str, Callable[[], sp.Expr]]] = (),
     counterexample: dict | None = None,
 ) -> Note | None:
     """The most specific diagnosis that holds for a wrong claim, or None."""
@@ -231,7 +231,7 @@ def diagnose_transition(
     current: sp.Expr,
     domain: Domain,
     *,
-    variants: list[tuple[str, str, Callable[[], sp.Expr | None]]] = (),
+    variants: Sequence[tuple[str, str, Callable[[], sp.Expr | None]]] = (),
     counterexample: dict | None = None,
 ) -> Note | None:
     for written, meant, read in variants:

@@ -12,7 +12,9 @@ from derivator.core.display import register_renderer
 
 if TYPE_CHECKING:  # the CLI reads CODE_FORMATS before anything imports SymPy
     from derivator.analysis.facts import Facts
+    from derivator.check.report import CheckReport
     from derivator.core.trace import Derivation
+    from derivator.present.compare import Column
 
 CODE_FORMATS = ("numpy", "torch", "python", "jax", "csharp")  # derivator.present.codegen.FORMATS
 TEXT_FORMATS = ("terminal", "latex", "markdown", "json")
@@ -20,7 +22,20 @@ TEXT_FORMATS = ("terminal", "latex", "markdown", "json")
 PAGE_FORMATS = ("html",)
 
 
-def render(d: Derivation, format: str, lang: str, *, standalone: bool = False, flavor: str = "github") -> str:
+def render(d: Derivation | CheckReport | list[Column], format: str, lang: str, *, standalone: bool = False,
+           flavor: str = "github") -> str:
+    """The one dispatcher: a derivation (or a loss gradient), a check report or a comparison table, in a
+    format, flavour and language. Each kind of object has its module of renderers; this picks one."""
+    from derivator.check.report import CheckReport
+
+    if isinstance(d, CheckReport):
+        from derivator.present.check_report import render as render_report
+
+        return render_report(d, format, lang, flavor=flavor)
+    if isinstance(d, list):
+        from derivator.present.compare import render as render_table
+
+        return render_table(d, format, lang, standalone=standalone, flavor=flavor)
     if format in CODE_FORMATS:
         from derivator.present.codegen import export_code
 
@@ -57,18 +72,7 @@ def render(d: Derivation, format: str, lang: str, *, standalone: bool = False, f
     return buffer.getvalue()
 
 
-def display(d, format: str, lang: str, *, flavor: str = "github") -> str:
-    """What a Derivation or a check report shows in Jupyter (core/display.py): the text `render` gives."""
-    from derivator.check.report import CheckReport
-
-    if isinstance(d, CheckReport):
-        from derivator.present.check_report import render as render_report
-
-        return render_report(d, format, lang, flavor=flavor)
-    return render(d, format, lang, flavor=flavor)
-
-
-register_renderer(display)  # derivations and check reports display themselves in Jupyter through this
+register_renderer(render)  # derivations and check reports display themselves in Jupyter through this
 
 
 def cited_derivations(d) -> list:

@@ -40,7 +40,9 @@ def tex_say(step: Step, lang: str, display_over: float | None = None) -> str:
     is displayed instead, broken to fit."""
     sentence, formulas = _said(step, lang)
     text = tex_sentence(sentence, formulas)
-    for tex in formulas if display_over is not None else []:
+    if display_over is None:
+        return text
+    for tex in formulas:
         if width(tex) > display_over:
             shown = r"\[\begin{aligned} &" + aligned_rhs(tex, display_over) + r"\end{aligned}\]"
             text = text.replace(f"${tex}$", shown, 1)
