@@ -19,7 +19,8 @@ from derivator.i18n import catalog as words_of
 PROPER_NAMES = {"PyTorch", "Keras", "TensorFlow", "ClipByValue", "Gruntz", "derivator", "LaTeX", "Markdown",
                 "NumPy", "JAX", "Python", "Leaky"}
 # function names as math writes them, in the terminal's Unicode math (ReLU(x), log u, lim_{x→∞}, d/dx)
-MATH_WORDS = {"max", "min", "exp", "log", "erf", "erfc", "tanh", "sinh", "cosh", "sign", "sgn", "lim", "sup", "inf",
+MATH_WORDS = {"max", "min", "exp", "log", "erf", "erfc", "sin", "cos", "tan", "atan", "asin", "acos", "tanh", "sinh",
+              "cosh", "atanh", "asinh", "acosh", "sign", "sgn", "lim", "sup", "inf",
               "dx", "dy", "dz", "dL", "id", "uv", "fg", "ab"}  # and products of letters: (uv)′, δ_ab
 # the math of each format: a LaTeX preamble, display blocks, inline spans, code, LaTeX commands
 _MATH = [r"\A.*?\\begin\{document\}", r"\$\$.*?\$\$", r"\$.*?\$", r"\\\[.*?\\\]", r"\\\(.*?\\\)", r"```.*?```", r"`[^`\n]*`",
