@@ -89,7 +89,7 @@ ENTRIES = [
                 "at": "0",
                 "convention": "undefined",
                 "source_text": "PyTorch: torch.heaviside has no backward (not differentiable)",
-                "source_text_ja": "PyTorch の torch.heaviside には逆伝播がない(微分できない)",
+                "source_text_ja": "PyTorch の torch.heaviside には逆伝播がなく、微分できない",
                 "jump": True,
             },
         ],
