@@ -69,7 +69,7 @@ def _targets(function: sp.Expr, definition: sp.Expr, x: sp.Symbol) -> list[Targe
     return [Target(type(function), _in_terms_of(body, u))]
 
 
-ConventionOf = Callable[[sp.Expr], tuple[str, str]]  # kink position -> (convention, its source)
+ConventionOf = Callable[[sp.Expr], tuple[str, str, str]]  # kink position -> (convention, its source in en, ja)
 
 
 def _kinks(expr: sp.Expr, x: sp.Symbol, convention_of: ConventionOf) -> tuple[list[Kink], list[tuple[sp.Expr, sp.Expr]]]:
@@ -95,24 +95,25 @@ def _kinks(expr: sp.Expr, x: sp.Symbol, convention_of: ConventionOf) -> tuple[li
         if continuous and sp.simplify(left - right) == 0:
             smooth.append((at, left))  # the pieces join smoothly: f' exists there, no convention needed
             continue
-        convention, source = convention_of(at)
+        convention, source, source_ja = convention_of(at)
         # where f jumps, f' does not exist; a value is used only when a stated convention gives one
         value = {"left": left, "right": right, "mean": (left + right) / 2}.get(convention)
-        kinks.append(Kink(at, left, right, convention, value, jump=not continuous, source=source))
+        kinks.append(Kink(at, left, right, convention, value, jump=not continuous, source=source,
+                          source_ja=source_ja))
     return kinks, smooth
 
 
 def _convention_of(entry, params: dict | None, at_kink: str | None) -> ConventionOf:
     """The user's --at-kink everywhere, else PyTorch's backward per catalog point, else undefined."""
 
-    def convention_of(at: sp.Expr) -> tuple[str, str]:
+    def convention_of(at: sp.Expr) -> tuple[str, str, str]:
         if at_kink is not None:
-            return at_kink, "--at-kink"
+            return at_kink, "--at-kink", ""  # in Japanese the chosen convention needs no source
         if entry is not None:
             for position, point in catalog.breakpoints(entry, params):
                 if position.is_number and sp.simplify(position - at) == 0:
-                    return point.convention, point.convention_source
-        return "undefined", ""
+                    return point.convention, point.convention_source, point.convention_source_ja
+        return "undefined", "", ""
 
     return convention_of
 

@@ -43,11 +43,12 @@ def test_list_json_has_every_entry_with_its_data():
     assert by_name["mish"]["cites"] == ["tanh", "softplus"]
 
 
-@pytest.mark.parametrize("lang, title", [("en", "logistic sigmoid"), ("ja", "シグモイド関数")])
-def test_list_table(lang, title):
+@pytest.mark.parametrize("lang, title, kink", [("en", "logistic sigmoid", "0 (left)"),
+                                               ("ja", "シグモイド関数", "0 (左微分係数)")])
+def test_list_table(lang, title, kink):
     done = run("list", "--lang", lang)
     assert done.returncode == 0, done.stderr
-    for text in ("sigmoid", title, "y·(1 - y)", "gelu", "0 (left)"):
+    for text in ("sigmoid", title, "y·(1 - y)", "gelu", kink):
         assert text in done.stdout, text
 
 

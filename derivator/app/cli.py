@@ -17,7 +17,7 @@ import typer
 
 from derivator import __version__
 from derivator.core.errors import DerivatorError, PartialDerivationError
-from derivator.i18n import LANGS
+from derivator.i18n import LANGS, t
 from derivator.parse.syntax import SYNTAXES
 from derivator.present.dispatch import CODE_FORMATS, TEXT_FORMATS
 from derivator.present.flavors import FLAVORS
@@ -272,14 +272,15 @@ def list_(
     from derivator.pipeline import kink_positions
 
     x, y = sp.Symbol("x", real=True), sp.Symbol("y", real=True)
-    table = Table("name", "formula", "aliases", "f′ in y", "kinks (PyTorch's f′ there)", show_lines=False)
+    table = Table(*(t(f"list.{column}", lang) for column in ("name", "formula", "aliases", "output_form", "kinks")),
+                  show_lines=False)
     for e in catalog.entries():
         title = e.title_ja if lang == "ja" else e.title
         formula = to_unicode(catalog.definition(e, x, symbolic=True))
         form = catalog.output_form(e, y, symbolic=True)
         jumps = kink_positions(e.name)  # at the default parameters; smooth joins are no kinks
-        kinks = ", ".join(f"{b.at} ({b.convention}{', jump' if b.jump else ''})" for at, b in catalog.breakpoints(e)
-                          if any(sp.simplify(at - k) == 0 for k in jumps))
+        kinks = ", ".join(f"{b.at} ({t(f'convention.{b.convention}', lang)}{t('convention.jump', lang) if b.jump else ''})"
+                          for at, b in catalog.breakpoints(e) if any(sp.simplify(at - k) == 0 for k in jumps))
         table.add_row(
             f"[bold]{e.name}[/bold]\n[dim]{title}[/dim]",
             formula,
@@ -499,7 +500,7 @@ def doc(
     if text is not None:
         write_output(text, None)
         if template != "notebook":
-            typer.echo("derivator: the graph is written only with --output (beside the document)", err=True)
+            typer.echo(f"derivator: {t('doc.plot_hint', lang)}", err=True)
     for path in written:
         typer.echo(f"derivator: wrote {path}", err=True)
 

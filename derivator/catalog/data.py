@@ -21,28 +21,56 @@ Keys of an entry (only `name`, `title`, `title_ja`, `definition` and `source` ar
   sympy_function   a function the text parser already has (tanh, atan, sin, exp), used instead of a new one
   cite_as_function false for names users need as plain words (identity, threshold); default true
   output_form      the textbook's f' in y = f(x), for `derivator list` and the tests (never the engine's)
-  breakpoints      [{"at", "convention", "source" | "source_text", "jump"}]: where the definition changes
-                   piece; "convention" is the one-sided derivative PyTorch's backward returns there (left,
-                   right, mean, undefined); "source" names one of CONVENTION_SOURCES, "source_text" is a
-                   one-off; "jump" when f itself is discontinuous there
+  breakpoints      [{"at", "convention", "source" | "source_text" and "source_text_ja", "jump"}]: where the
+                   definition changes piece; "convention" is the one-sided derivative PyTorch's backward
+                   returns there (left, right, mean, undefined); "source" names one of CONVENTION_SOURCES (its
+                   words in each language), "source_text" and "source_text_ja" are a one-off; "jump" when f
+                   itself is discontinuous there
   notes            one line for `derivator list --format json`
   in_posts         how hand-written derivations (`derivator check`) use the name without defining it:
                    "words" are lower-case spellings the LaTeX reader takes as one word (relu, elu);
                    "names" (exact case: sigma, Phi) are read as "means", f written out in x
 """
 
-# Where each convention at a breakpoint comes from: the backward formulas of PyTorch's ATen CPU kernels
+# Where each convention at a breakpoint comes from, in English and in Japanese: the backward formulas of PyTorch's ATen CPU kernels
 # (aten/src/ATen/native/cpu/Activation.cpp), unless the text says otherwise.
 CONVENTION_SOURCES = {
-    "threshold_backward": "PyTorch threshold_backward: grad is 0 where x <= threshold",
-    "leaky_relu_backward": "PyTorch leaky_relu_backward: x > 0 ? 1 : negative_slope",
-    "prelu_backward": "PyTorch prelu backward: x > 0 ? 1 : a",
-    "elu_backward": "PyTorch elu_backward: x <= 0 takes the exponential branch",
-    "hardtanh_backward": "PyTorch hardtanh_backward: grad is 0 where x <= min_val or x >= max_val",
-    "hardsigmoid_backward": "PyTorch hardsigmoid_backward: 1/6 only where -3 < x < 3",
-    "hardswish_backward": "PyTorch hardswish_backward: 0 where x < -3, x/3 + 1/2 where x <= 3",
-    "shrink_backward": "PyTorch shrink_backward: grad is 0 where -lambd <= x <= lambd",
-    "smooth": "pieces meet with equal derivatives: no kink",
+    "threshold_backward": {
+        "en": "PyTorch threshold_backward: grad is 0 where x <= threshold",
+        "ja": "PyTorch の threshold_backward: x が閾値以下なら勾配は 0",
+    },
+    "leaky_relu_backward": {
+        "en": "PyTorch leaky_relu_backward: x > 0 ? 1 : negative_slope",
+        "ja": "PyTorch の leaky_relu_backward: x > 0 なら 1、そうでなければ negative_slope",
+    },
+    "prelu_backward": {
+        "en": "PyTorch prelu backward: x > 0 ? 1 : a",
+        "ja": "PyTorch の prelu の逆伝播: x > 0 なら 1、そうでなければ a",
+    },
+    "elu_backward": {
+        "en": "PyTorch elu_backward: x <= 0 takes the exponential branch",
+        "ja": "PyTorch の elu_backward: x ≤ 0 では指数関数の側の式を使う",
+    },
+    "hardtanh_backward": {
+        "en": "PyTorch hardtanh_backward: grad is 0 where x <= min_val or x >= max_val",
+        "ja": "PyTorch の hardtanh_backward: x ≤ min_val または x ≥ max_val なら勾配は 0",
+    },
+    "hardsigmoid_backward": {
+        "en": "PyTorch hardsigmoid_backward: 1/6 only where -3 < x < 3",
+        "ja": "PyTorch の hardsigmoid_backward: 勾配が 1/6 になるのは −3 < x < 3 のときだけ",
+    },
+    "hardswish_backward": {
+        "en": "PyTorch hardswish_backward: 0 where x < -3, x/3 + 1/2 where x <= 3",
+        "ja": "PyTorch の hardswish_backward: x < −3 では 0、x ≤ 3 では x/3 + 1/2",
+    },
+    "shrink_backward": {
+        "en": "PyTorch shrink_backward: grad is 0 where -lambd <= x <= lambd",
+        "ja": "PyTorch の shrink_backward: −lambd ≤ x ≤ lambd なら勾配は 0",
+    },
+    "smooth": {
+        "en": "pieces meet with equal derivatives: no kink",
+        "ja": "区間の式が同じ微分係数でつながるので、折れ点ではない",
+    },
 }
 
 ENTRIES = [
@@ -61,6 +89,7 @@ ENTRIES = [
                 "at": "0",
                 "convention": "undefined",
                 "source_text": "PyTorch: torch.heaviside has no backward (not differentiable)",
+                "source_text_ja": "PyTorch の torch.heaviside には逆伝播がなく、微分できない",
                 "jump": True,
             },
         ],
@@ -254,6 +283,8 @@ ENTRIES = [
                 "convention": "left",
                 "source_text": "PyTorch celu = elu with input_scale 1/alpha; pieces meet with equal derivatives: "
                 "no kink",
+                "source_text_ja": "PyTorch の celu は input_scale を 1/alpha とした elu。区間の式が同じ微分係数で"
+                "つながるので、折れ点ではない",
             },
         ],
         "in_posts": {"words": ["celu"]},
@@ -311,6 +342,7 @@ ENTRIES = [
                 "at": "0",
                 "convention": "left",
                 "source_text": "|x| changes piece; pieces meet with equal derivatives: no kink",
+                "source_text_ja": "|x| の式が切り替わる点だが、区間の式が同じ微分係数でつながるので、折れ点ではない",
             },
         ],
         "in_posts": {"words": ["softsign"], "names": ["softsign"], "means": "x/(1 + Abs(x))"},
@@ -476,11 +508,13 @@ ENTRIES = [
                 "at": "-5/2",
                 "convention": "right",
                 "source_text": "TensorFlow ClipByValue gradient: passed where 0 <= 0.2x + 0.5 <= 1",
+                "source_text_ja": "TensorFlow の ClipByValue の勾配: 0 ≤ 0.2x + 0.5 ≤ 1 のときだけ勾配をそのまま通す",
             },
             {
                 "at": "5/2",
                 "convention": "left",
                 "source_text": "TensorFlow ClipByValue gradient: passed where 0 <= 0.2x + 0.5 <= 1",
+                "source_text_ja": "TensorFlow の ClipByValue の勾配: 0 ≤ 0.2x + 0.5 ≤ 1 のときだけ勾配をそのまま通す",
             },
         ],
         "notes": "PyTorch and Keras 3 use x/6 + 1/2 instead (hard_sigmoid); no PyTorch backward exists for this "
@@ -505,6 +539,8 @@ ENTRIES = [
                 "convention": "left",
                 "source_text": "PyTorch hardswish_backward: 0 where x < -3, x/3 + 1/2 where x <= 3 (scalar kernel; "
                 "the vectorised kernel returns 1)",
+                "source_text_ja": "PyTorch の hardswish_backward: x < −3 では 0、x ≤ 3 では x/3 + 1/2"
+                "(スカラー版のカーネル。ベクトル化版のカーネルは 1 を返す)",
             },
         ],
         "notes": "PyTorch's backward at x = -3 is -1/2 (the right-hand value) and at x = 3 is 3/2 in its scalar "
@@ -539,7 +575,7 @@ ENTRIES = [
     {
         "name": "tanhshrink",
         "title": "tanh shrink",
-        "title_ja": "tanh shrink",
+        "title_ja": "tanh 縮小関数",
         "definition": "x - tanh(x)",
         "aliases": ["Tanhshrink", "tanh_shrink", "torch.nn.Tanhshrink", "keras.activations.tanh_shrink"],
         "latex_name": r"\operatorname{tanhshrink}",
@@ -673,7 +709,8 @@ ENTRIES = [
         "unicode_name": "sinc",
         "source": "Wikipedia, activation function table: sin(x)/x, 1 at x = 0",
         "breakpoints": [
-            {"at": "0", "convention": "mean", "source_text": "removable singularity; f′(0) = 0 from both sides"},
+            {"at": "0", "convention": "mean", "source_text": "removable singularity; f′(0) = 0 from both sides",
+             "source_text_ja": "除去可能な特異点で、両側から f′(0) = 0"},
         ],
         "notes": "numpy.sinc and torch.sinc are the normalised sin(πx)/(πx), not this one; f′(x) = (x cos x − sin "
         "x)/x² for x ≠ 0 and f′(0) = 0",
@@ -682,7 +719,7 @@ ENTRIES = [
     {
         "name": "bent_identity",
         "title": "bent identity",
-        "title_ja": "bent identity",
+        "title_ja": "ベント恒等関数",
         "definition": "(sqrt(x**2 + 1) - 1)/2 + x",
         "aliases": ["bent", "bentidentity"],
         "latex_name": r"\operatorname{bent}",
@@ -770,7 +807,7 @@ ENTRIES = [
     {
         "name": "sparse_plus",
         "title": "sparse plus",
-        "title_ja": "sparse plus",
+        "title_ja": "スパースプラス",
         "definition": "Piecewise((0, x <= -1), ((x + 1)**2/4, x < 1), (x, True))",
         "aliases": ["SparsePlus", "keras.activations.sparse_plus"],
         "latex_name": r"\operatorname{sparseplus}",
@@ -797,7 +834,7 @@ ENTRIES = [
     {
         "name": "snake",
         "title": "snake",
-        "title_ja": "snake",
+        "title_ja": "スネーク関数",
         "definition": "x + sin(a*x)**2/a",
         "aliases": ["Snake"],
         "params": [

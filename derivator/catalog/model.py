@@ -31,6 +31,7 @@ class Breakpoint:
     convention: str = "left"
     # where that convention comes from (the backward formula)
     convention_source: str = ""
+    convention_source_ja: str = ""  # the same in Japanese
     jump: bool = False  # f itself is discontinuous here (step, hard shrink, threshold)
 
 

@@ -21,7 +21,7 @@ _OPTIONAL = frozenset({
 _PARAM_REQUIRED = frozenset({"name", "default"})
 _PARAM_KEYS = frozenset({"doc", "symbol", "domain", "sources"})
 _BREAKPOINT_REQUIRED = frozenset({"at"})
-_BREAKPOINT_KEYS = frozenset({"convention", "source", "source_text", "jump"})
+_BREAKPOINT_KEYS = frozenset({"convention", "source", "source_text", "source_text_ja", "jump"})
 _IN_POSTS_KEYS = frozenset({"words", "names", "means"})
 _NO_POSTS = InPosts()
 
@@ -87,14 +87,19 @@ def _breakpoint(i: int, record: Any) -> Breakpoint:
     if convention not in CONVENTIONS:
         raise CatalogDataError(f"breakpoint {i}: convention {convention!r} is not one of {CONVENTIONS}")
     if "source" in r:
-        if "source_text" in r:
+        if "source_text" in r or "source_text_ja" in r:
             raise CatalogDataError(f"breakpoint {i}: give either source or source_text")
         if r["source"] not in data.CONVENTION_SOURCES:
             raise CatalogDataError(f"breakpoint {i}: source {r['source']!r} is not in CONVENTION_SOURCES")
-        source = data.CONVENTION_SOURCES[r["source"]]
+        words = data.CONVENTION_SOURCES[r["source"]]
+        source, source_ja = words["en"], words["ja"]
     else:
         source = _text(f"breakpoint {i}", r.get("source_text", ""))
+        source_ja = _text(f"breakpoint {i}", r.get("source_text_ja", ""))
+        if bool(source) != bool(source_ja):
+            raise CatalogDataError(f"breakpoint {i}: source_text needs source_text_ja, its Japanese words")
     return Breakpoint(at=_text(f"breakpoint {i}", r["at"]), convention=convention, convention_source=source,
+                      convention_source_ja=source_ja,
                       jump=_flag(f"breakpoint {i}: jump", r.get("jump", False)))
 
 

@@ -69,6 +69,7 @@ class Kink:
     value: sp.Expr | None  # the value derivator uses there (None: undefined)
     jump: bool = False  # f itself is discontinuous here
     source: str = ""  # where the convention comes from (PyTorch's backward formula, or the user)
+    source_ja: str = ""  # the same in Japanese
 
 
 @dataclass

@@ -245,7 +245,7 @@ def render_latex(cols: list[Column], lang: str = "en", *, standalone: bool = Fal
 
     spec = "l" + "l" * len(cols)
     lines = [
-        "% needs \\usepackage{amsmath,amssymb,graphicx}",
+        "% " + t("facts.packages", lang, packages="\\usepackage{amsmath,amssymb,graphicx}"),
         "\\begin{center}",
         "\\renewcommand{\\arraystretch}{1.5}",
         "\\resizebox{\\linewidth}{!}{%",

@@ -107,9 +107,6 @@ def umath(expr) -> str:
         return f"|{umath(expr.args[0])}|"
     if isinstance(expr, sp.Indexed):
         return f"{expr.base}_{','.join(umath(i) for i in expr.indices)}"
-    if isinstance(expr, sp.Piecewise):
-        return "{" + "; ".join(f"{umath(v)} if {umath(c)}" if c is not sp.true else f"{umath(v)} otherwise"
-                               for v, c in expr.args) + "}"
     if isinstance(expr, sp.Basic) and expr.has(sp.Indexed):
         expr = expr.xreplace({i: sp.Symbol(f"{i.base}_{','.join(str(j) for j in i.indices)}") for i in expr.atoms(sp.Indexed)})
     expr = shorten(expr)
@@ -267,7 +264,7 @@ def facts_latex_math(facts: Facts, lang: str = "en") -> list[tuple[str, bool]]:
 def render_facts_latex(facts: Facts, *, lang: str = "en", heading: bool = True) -> str:
     """A LaTeX fragment (a section of an article): each fact as a paragraph of sentences and aligned
     displays, then what could not be established."""
-    parts = [f"\\subsection*{{{t('facts.heading', lang)}: ${lmath(facts.names.f(facts.derivation.variable))}$}}"] if heading else []
+    parts = [f"\\subsection*{{{t('facts.heading_of', lang, f=f'${lmath(facts.names.f(facts.derivation.variable))}$')}}}"] if heading else []
     for f in facts.facts:
         title = t(f"facts.title.{f.key}", lang)
         if f.method == "numeric":
@@ -395,7 +392,7 @@ def render_facts_terminal(facts: Facts, *, lang: str = "en", console=None) -> No
     from rich.text import Text
 
     console = console or terminal_console()
-    console.print(Text(f"{t('facts.heading', lang)}: {umath(facts.names.f(facts.derivation.variable))}", style="bold"))
+    console.print(Text(t("facts.heading_of", lang, f=umath(facts.names.f(facts.derivation.variable))), style="bold"))
     for f in facts.facts:
         title = t(f"facts.title.{f.key}", lang)
         if f.method == "numeric":

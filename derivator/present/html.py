@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from derivator.analysis.facts import Facts
 
 _HOLE = re.compile("\x00(\\d+)\x01")
+_NAME_HOLE = "\x00f\x01"  # where a heading puts its formula
 
 
 class _Prose:
@@ -93,7 +94,7 @@ def _kink(d: Derivation, k, lang: str) -> str:
 def render_html(d: Derivation, *, lang: str = "en", facts: Facts | None = None) -> str:
     lhs = lhs_latex(d)
     out = [f'<article class="derivation" lang="{html.escape(lang)}" data-verified="{str(d.verified).lower()}">',
-           f'<h2>{html.escape(t("ui.derivative_of", lang))} {math_span(to_latex(d.function))}</h2>',
+           f'<h2>{html.escape(t("ui.derivative_of", lang, f=_NAME_HOLE)).replace(_NAME_HOLE, math_span(to_latex(d.function)))}</h2>',
            '<ol class="steps">']
     out += [_step(step, lhs, lang) for step in d.steps]
     out.append("</ol>")

@@ -148,7 +148,7 @@ def document(d: Derivation, body: str, lang: str) -> str:
     return (
         preamble(lang)
         + "\\begin{document}\n"
-        + f"\\section*{{{t('ui.derivative_of', lang)} ${to_latex(d.function)}$}}\n"
+        + f"\\section*{{{t('ui.derivative_of', lang, f=f'${to_latex(d.function)}$')}}}\n"
         + "\\begin{align*}\n"
         + body
         + "\n\\end{align*}\n"

@@ -30,7 +30,7 @@ def display(tex: str) -> str:
 def render_markdown(d: Derivation, *, lang: str = "en") -> str:
     lhs = lhs_latex(d)
     math = lambda e: inline(to_latex(e))  # noqa: E731
-    lines = [f"## {t('ui.derivative_of', lang)} {inline(to_latex(d.function))}", ""]
+    lines = [f"## {t('ui.derivative_of', lang, f=inline(to_latex(d.function)))}", ""]
     for i, step in enumerate(d.steps, start=1):
         mark = "✓" if step.verified else "⚠"
         lines.append(f"{i}. **{rule_name(step.rule, lang)}** — {say(step, lang, math)} ({mark} {verification_label(step, lang)})")

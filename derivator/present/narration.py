@@ -45,9 +45,9 @@ RULE_FORMULAS = {
 
 def _param_text(key: str, value, math: Math, lang: str) -> str:
     if key == "rules" and isinstance(value, list):
-        return ", ".join(rule_name(r, lang) for r in value)
-    if key == "convention":
-        return str(value)
+        return t("ui.list_sep", lang).join(rule_name(r, lang) for r in value)
+    if key == "convention":  # one convention, or those of all kinks as the step records them: "left, right"
+        return t("ui.list_sep", lang).join(t(f"convention.{name}", lang) for name in str(value).split(", "))
     if key == "lemma" and isinstance(value, sp.Expr):
         return math(value)
     if isinstance(value, sp.Basic):
@@ -71,10 +71,10 @@ def _rules_text(step: Step, math: Math, lang: str) -> str:
     names = []
     for rule in step.params["rules"]:
         if rule == StepId.LEMMA and lemmas:
-            names += [t("say.lemma_cited", lang, lemma=math(_lemma_statement(s))) for s in lemmas]
+            names += [t("ui.lemma_cited", lang, lemma=math(_lemma_statement(s))) for s in lemmas]
         else:
             names.append(rule_name(rule, lang))
-    return ", ".join(names)
+    return t("ui.list_sep", lang).join(names)
 
 
 def _kink_params(step: Step, math: Math, lang: str) -> dict[str, str]:
@@ -163,9 +163,10 @@ def lhs_unicode(d: Derivation) -> str:
 
 def convention_label(kink, lang: str) -> str:
     """Which value is used at a kink and why: "left (PyTorch: …)", "undefined; f jumps here"."""
-    label = kink.convention
-    if kink.source:
-        label += f"; {kink.source}"
+    parts = [t(f"convention.{kink.convention}", lang)]
+    source = kink.source_ja if lang == "ja" else kink.source
+    if source:
+        parts.append(source)
     if kink.jump:
-        label += f"; {t('ui.jump', lang)}"
-    return label
+        parts.append(t("ui.jump", lang))
+    return t("convention.sep", lang).join(parts)

@@ -19,7 +19,7 @@ from derivator.present.console import terminal_console
 def render_terminal(d: Derivation, *, lang: str = "en", console: Console | None = None) -> None:
     console = console or terminal_console()
     lhs = lhs_unicode(d)
-    console.print(Text(f"{t('ui.derivative_of', lang)} {to_unicode(d.function)}", style="bold"))
+    console.print(Text(t("ui.derivative_of", lang, f=to_unicode(d.function)), style="bold"))
     table = Table(show_header=False, box=None, pad_edge=False)
     # "fold": a token longer than the column (a long number, a long product) continues on the next line
     # instead of ending in "…": nothing shown is ever cut

@@ -70,7 +70,7 @@ def fill(text: str, formulas: list[str], flavor: Flavor) -> str:
 
 
 def heading(d: Derivation, lang: str, flavor: Flavor) -> str:
-    return flavor.text(t("ui.derivative_of", lang)) + " " + flavor.inline(to_latex(d.function))
+    return fill(t("ui.derivative_of", lang, f=_HOLE.format(0)), [to_latex(d.function)], flavor)
 
 
 def step_blocks(d: Derivation, lang: str, flavor: Flavor) -> list[str]:
