@@ -224,7 +224,8 @@ WITHOUT_FORM = ["silu", "swish", "gelu", "quick_gelu", "mish", "hard_swish", "ga
 def test_output_form_is_the_derivative_on_every_piece(name):
     d = derived(name)
     entry = catalog.lookup(name)
-    assert d.output_form is not None and d.output_check.ok and d.output_steps
+    # (a constant derivative, identity′ = 1, is its own form in y: nothing to substitute, no step)
+    assert d.output_form is not None and d.output_check.ok and (d.output_steps or not d.derivative.has(X))
     in_x = numeric(d.output_form.subs(Y, catalog.definition(entry, X)))
     ref = reference(name)
     with mp.workdps(DPS):
