@@ -81,7 +81,8 @@ def _kink_params(step: Step, math: Math, lang: str) -> dict[str, str]:
     """Both one-sided derivatives at each kink and the value the convention picks ("left", "right")."""
     sides = step.params.get("sides") or []
     convention = str(step.params.get("convention", ""))
-    words = lookup(f"facts.convention.{convention}", lang) or convention
+    # one convention, or those of all kinks as the step records them ("left, right"), each in words
+    words = t("ui.list_sep", lang).join(lookup(f"facts.convention.{name}", lang) or name for name in convention.split(", "))
 
     def each(i: int) -> str:
         return ", ".join(math(side[i]) for side in sides)
