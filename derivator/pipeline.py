@@ -15,9 +15,8 @@ from derivator.engine.regions import as_regions, kink_regions
 from derivator.engine.rewrites import Target, simplify_steps, tidy
 from derivator.engine.tracer import Tracer
 from derivator.core.errors import DerivatorError, ParseError
-from derivator.core.functions import NamedFunction, named_function
+from derivator.core.functions import NamedFunction, expand_inner, named_function
 from derivator.core.step_ids import StepId
-from derivator.parse.latex import Builder, parse_latex
 from derivator.parse.syntax import syntax_of
 from derivator.parse.text import parse_text
 from derivator.core.trace import Derivation, Kink, Lemma, Step
@@ -148,6 +147,9 @@ def read_latex(text: str, var: str = "x") -> sp.Expr | str:
     through the parser `derivator check` uses (never eval); a catalog function of the variable alone
     (\\sigma(x), \\operatorname{softplus}(x)) → its catalog name, so it is derived as the catalog entry, as
     `derivator sigmoid` is; SymPy's own functions stay expressions (\\tanh(x) is derived as tanh(x) is)."""
+    # imported here: the LaTeX reader's tables cost a tenth of a second at start-up, for LaTeX input only
+    from derivator.parse.latex import Builder, parse_latex
+
     try:
         expr = parse_latex(text, Builder(catalog.reading_function))
     except ParseError as err:
@@ -265,7 +267,8 @@ def _one_order(
     proposals = simplify_steps(raw, x, targets, known)
     steps += _steps_from(raw, proposals)
     final = proposals[-1].after if proposals else raw
-    return steps, final
+    # the lines may speak of named inner functions u_k; the derivative itself is written out in f's terms
+    return steps, expand_inner(final)
 
 
 OUTPUT_NAMES = ("y", "u", "v", "w")  # the output y = f(x) is called y unless the input already uses y

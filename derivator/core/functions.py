@@ -93,10 +93,81 @@ sigmoid = named_function(
 )
 
 
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+class InnerFunction(NamedFunction):
+    """u_k, the k-th inner function of a nested composition, named as a lecturer names it
+    (u₁ = σ(x), u₂ = σ(u₁), …): each line of a nested chain rule then holds O(1) new material instead
+    of the whole inner chain. Its definition is one level, in terms of u_{k-1}; `expand_named` writes
+    the chain out, and verification evaluates the u_k in order."""
+
+    index: int = 0
+
+    def fdiff(self, argindex=1):
+        # at a symbol, differentiate the one-level definition directly: u_{k-1}'s own fdiff does the rest,
+        # one level each (the base class's fresh Dummy would make SymPy redo every level's assumptions)
+        arg = self.args[0]
+        if isinstance(arg, sp.Symbol):
+            return sp.diff(self.defined(), arg)
+        return super().fdiff(argindex)
+
+    def _latex(self, printer, exp=None):
+        return f"u_{{{self.index}}}" if exp is None else f"u_{{{self.index}}}^{{{exp}}}"
+
+    def _unicode_str(self, printer):
+        return f"u{str(self.index).translate(_SUBSCRIPTS)}"
+
+    def _pretty(self, printer):
+        from sympy.printing.pretty.stringpict import prettyForm
+
+        return prettyForm(self._unicode_str(printer))
+
+
+_BOUND = sp.Dummy("t")
+_INNER: dict[tuple[int, sp.Expr], type[InnerFunction]] = {}
+
+
+def inner_function(index: int, definition: sp.Expr, var: sp.Symbol) -> type[InnerFunction]:
+    """The class u_index with u_index(var) = definition (one level: it may hold u_{index-1}(var)).
+    The same definition gives the same class, so equal traces compare equal."""
+    key = (index, definition.xreplace({var: _BOUND}))
+    if key not in _INNER:
+        body = key[1]
+        _INNER[key] = type(f"u_{index}", (InnerFunction,), {
+            "definition": staticmethod(lambda t: body.xreplace({_BOUND: t})),
+            "index": index, "latex_name": f"u_{{{index}}}", "unicode_name": f"u{str(index).translate(_SUBSCRIPTS)}",
+            "eval": classmethod(lambda cls, arg: None), "__module__": __name__,
+        })
+    return _INNER[key]
+
+
+def expand_inner(expr: sp.Expr) -> sp.Expr:
+    """Write the named inner functions u_k out (σ(u₂) → σ(σ(σ(x)))), keeping the other named functions."""
+    while expr.has(InnerFunction):
+        expr = expr.replace(lambda e: isinstance(e, InnerFunction), lambda e: e.defined())
+    return expr
+
+
 def expand_named(expr: sp.Expr) -> sp.Expr:
-    """Replace every derivator-defined function by its definition, repeatedly, in SymPy built-ins."""
-    while True:
-        expanded = expr.replace(lambda e: isinstance(e, NamedFunction), lambda e: e.defined())
-        if expanded == expr:
-            return expr
-        expr = expanded
+    """Replace every derivator-defined function by its definition, repeatedly, in SymPy built-ins.
+
+    One bottom-up pass, each distinct sub-expression written out once: a nested chain (σ(σ(…)), the
+    u_k whose definitions hold u_{k-1}) costs its written-out size, not that size once per level."""
+    done: dict[sp.Basic, sp.Basic] = {}
+
+    def out(e: sp.Basic) -> sp.Basic:
+        if e in done:
+            return done[e]
+        if not e.args:
+            result = e
+        else:
+            args = tuple(out(a) for a in e.args)
+            if isinstance(e, NamedFunction):
+                result = out(type(e).definition(*args))
+            else:
+                result = e if all(a is b for a, b in zip(args, e.args)) else e.func(*args)
+        done[e] = done[result] = result
+        return result
+
+    return out(expr)

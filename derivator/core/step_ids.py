@@ -38,6 +38,8 @@ class StepId(StrEnum):
     ABS = "abs"
     LEMMA = "lemma"
     CHAIN = "chain"
+    # a nested composition through named inner functions u_1, u_2, … (engine/tracer)
+    CHAIN_NAMED = "chain.named"
     PIECEWISE = "piecewise"
     # the explicit end of the strategies: no rule covers this part (never verified)
     DONT_KNOW = "dont_know"

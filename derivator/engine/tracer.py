@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from derivator.core.functions import inner_function
 from derivator.core.step_ids import StepId
 from derivator.core.trace import Step
 from derivator.engine import rules as R
+from derivator.engine.display import group, mul
 
 INLINE_RULES = (
     R.ConstantRule, R.VariableRule, R.PowerRule, R.ExpRule, R.FunctionRule, R.LemmaRule,
@@ -83,6 +85,12 @@ class Tracer:
                 steps.append(Step(step_rule, current, after, params, substeps))
                 current = after
                 continue
+            levels = _chain_levels(rule)
+            if len(levels) >= 2:
+                named = self.named_chain(current, pending, levels)
+                steps += named
+                current = named[-1].after
+                continue
             if isinstance(rule, R.RewriteRule):
                 # the new form is shown, and what differentiates it is left pending
                 replacement = self.node(rule.then, display=rule.rewritten)
@@ -93,6 +101,64 @@ class Tracer:
             steps.append(Step(step_rule, current, after, params, substeps))
             current = after
         return steps, current
+
+
+    def named_chain(self, current: sp.Expr, pending: sp.Expr, levels: list[R.ChainRule]) -> list[Step]:
+        """f(g_m(…g_1(x))) as a lecturer writes it: u₁ = g_1(x), u_k = g_k(u_{k-1}); one chain rule for
+        f(u_m), then u_k′ = g_k′(u_{k-1})·u_{k-1}′ one line each (sub-steps), multiplied in one line.
+        Every line holds O(1) new material, so the trace grows linearly with the depth."""
+        m = len(levels)
+        x = levels[0].var
+        definitions = [levels[-1].inner]  # u_1 = g_1(x), then u_k in terms of u_{k-1}
+        names = [inner_function(1, definitions[0], x)(x)]
+        for k in range(2, m + 1):
+            level = levels[m - k + 1]
+            definitions.append(level.outer.expr.xreplace({level.u: names[-1]}))
+            names.append(inner_function(k, definitions[-1], x)(x))
+
+        def link(level: R.ChainRule, u: sp.Expr, definition: sp.Expr) -> tuple[sp.Expr, dict]:
+            """The outer derivative at u times u′ (pending), and the chain rule's parameters."""
+            outer = level.outer.result().xreplace({level.u: u})
+            du = sp.Derivative(u, x, evaluate=False)
+            params = {"u": u, "outer_rule": level.outer.name, "inner": definition,
+                      "outer": level.outer.expr.xreplace({level.u: u}), "outer_derivative": outer,
+                      "inner_derivative": du}
+            return group(outer) if outer.is_Add else outer, params
+
+        top, params = link(levels[0], names[-1], definitions[-1])
+        du_top = sp.Derivative(names[-1], x, evaluate=False)
+        after_top = substitute(current, {pending: mul(top, du_top)})
+        substeps: list[Step] = []
+        factors = []
+        for k in range(m, 1, -1):
+            factor, link_params = link(levels[m - k + 1], names[k - 2], definitions[k - 2])
+            du = sp.Derivative(names[k - 2], x, evaluate=False)
+            substeps.append(Step(StepId.CHAIN, sp.Derivative(names[k - 1], x, evaluate=False), mul(factor, du), link_params))
+            factors.append(factor)
+        leaf = levels[-1].inner_rule
+        if elementary(leaf):
+            leaf_steps, _ = Tracer(x).run(leaf)
+            substeps += leaf_steps
+            last = leaf.result()
+        else:
+            last = self.node(leaf)
+        if not (isinstance(last, sp.Number) and last == 1):
+            factors.append(group(last) if last.is_Add else last)
+        after = substitute(after_top, {du_top: mul(*factors)})
+        statements = [sp.Eq(u, d, evaluate=False) for u, d in zip(names, definitions)]
+        return [Step(StepId.CHAIN, current, after_top, params),
+                Step(StepId.CHAIN_NAMED, after_top, after, {"names": statements}, substeps)]
+
+
+def _chain_levels(rule: R.Rule) -> list[R.ChainRule]:
+    """A chain rule and the chain rules nested in its inner derivative that are not done in one's head."""
+    levels: list[R.ChainRule] = []
+    while isinstance(rule, R.ChainRule):
+        levels.append(rule)
+        rule = rule.inner_rule
+        if elementary(rule):
+            break
+    return levels
 
 
 @dataclass
