@@ -94,3 +94,12 @@ def test_depth_5_names_four_inner_functions_one_link_each():
 def test_a_single_level_is_not_named():
     d = derive("sigmoid(sigmoid(x))")
     assert not any(s.rule == StepId.CHAIN_NAMED for s in d.steps)
+
+
+def test_a_derivation_with_named_functions_survives_pickling(nested):
+    import pickle
+
+    back = pickle.loads(pickle.dumps(nested))
+    names = _named_step(back).params["names"]
+    assert [type(n.lhs).index for n in names] == [1, 2]
+    assert expand_named(names[1].lhs) == expand_named(_named_step(nested).params["names"][1].lhs)

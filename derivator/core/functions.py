@@ -131,15 +131,25 @@ _INNER: dict[tuple[int, sp.Expr], type[InnerFunction]] = {}
 def inner_function(index: int, definition: sp.Expr, var: sp.Symbol) -> type[InnerFunction]:
     """The class u_index with u_index(var) = definition (one level: it may hold u_{index-1}(var)).
     The same definition gives the same class, so equal traces compare equal."""
-    key = (index, definition.xreplace({var: _BOUND}))
+    return _inner_class(index, definition.xreplace({var: _BOUND}))
+
+
+def _inner_class(index: int, body: sp.Expr) -> type[InnerFunction]:
+    key = (index, body)
     if key not in _INNER:
-        body = key[1]
         _INNER[key] = type(f"u_{index}", (InnerFunction,), {
             "definition": staticmethod(lambda t: body.xreplace({_BOUND: t})),
-            "index": index, "latex_name": f"u_{{{index}}}", "unicode_name": f"u{str(index).translate(_SUBSCRIPTS)}",
+            "index": index, "body": body, "latex_name": f"u_{{{index}}}",
+            "unicode_name": f"u{str(index).translate(_SUBSCRIPTS)}",
             "eval": classmethod(lambda cls, arg: None), "__module__": __name__,
+            # made at run time, so pickled by what defines them (a derivation crossing a process boundary)
+            "__reduce__": lambda self: (_inner_application, (self.index, self.body, self.args[0])),
         })
     return _INNER[key]
+
+
+def _inner_application(index: int, body: sp.Expr, arg: sp.Expr) -> InnerFunction:
+    return _inner_class(index, body)(arg)
 
 
 def expand_inner(expr: sp.Expr) -> sp.Expr:
