@@ -223,10 +223,17 @@ def _drop_repeats(steps: list[Step]) -> list[Step]:
     """No two consecutive lines may read the same (SymPy evaluates +1−1 away unless told not to)."""
     from derivator.core.printing import to_latex
 
+    shown: dict[sp.Expr, str] = {}
+
+    def latex(expr: sp.Expr) -> str:  # a line's "after" is the next line's "before": printed once
+        if expr not in shown:
+            shown[expr] = to_latex(expr)
+        return shown[expr]
+
     kept: list[Step] = []
     for step in steps:
         # a part with no rule keeps its own line: it is where the derivation stops for that part
-        if step.rule != StepId.DONT_KNOW and to_latex(step.before) == to_latex(step.after):
+        if step.rule != StepId.DONT_KNOW and latex(step.before) == latex(step.after):
             if kept:
                 kept[-1].after = step.after
             continue
