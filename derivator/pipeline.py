@@ -11,6 +11,7 @@ import sympy as sp
 from derivator import catalog
 from derivator.engine import rules as R
 from derivator.engine.output_form import output_form
+from derivator.engine.recognise import recognitions
 from derivator.engine.regions import as_regions, kink_regions
 from derivator.engine.rewrites import Target, simplify_steps, tidy
 from derivator.engine.tracer import Tracer
@@ -248,6 +249,42 @@ def _known_functions() -> tuple[Target, ...]:
     return tuple(found)
 
 
+# the building blocks other activations are written with; a whole activation (the Gaussian e^{-u²}) is not
+# looked for in plain calculus, where its own name would only rename a textbook function
+RECOGNISED = ("sigmoid", "tanh", "softplus", "normal_cdf", "normal_pdf")
+
+
+@lru_cache(maxsize=1)
+def _recognisable() -> tuple[Target, ...]:
+    u = sp.Symbol("u", real=True)
+    return tuple(Target(catalog.function_class(name), _in_terms_of(catalog.definition(catalog.get(name), u), u))
+                 for name in RECOGNISED)
+
+
+def _reciprocal(target: Target) -> bool:
+    """1/D(u) (σ): its derivative folds back at the end by the +1−1 route, as the catalog entry's does."""
+    body = target.definition(sp.Symbol("u"))
+    return body.is_Pow and body.exp == -1
+
+
+def _recognise(expr: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, list[Step], list[Target]]:
+    """Typed input written in catalog functions: (the body to derive, one recorded step per function
+    recognised, the targets to fold into at the end). The whole input 1/(1+e^{-2x}) is derived as the
+    sigmoid is and folds to σ(2x) at the end; every other occurrence is written as g(u) first."""
+    known = list(_recognisable())
+    for target in known:
+        if _reciprocal(target) and [r.written for r in recognitions(expr, x, [target])] == [expr]:
+            return expr, [], [target]
+    body, steps = expr, []
+    for found in recognitions(expr, x, known):
+        after = body.xreplace({found.written: found.function})
+        steps.append(Step(StepId.REWRITE_RECOGNISE, sp.Derivative(sp.UnevaluatedExpr(body), x, evaluate=False),
+                          sp.Derivative(sp.UnevaluatedExpr(after), x, evaluate=False),
+                          {"function": found.function, "definition": found.written}))
+        body = after
+    return body, steps, []
+
+
 def _one_order(
     function_expr: sp.Expr,
     start_display: sp.Expr,
@@ -296,13 +333,16 @@ def derive(
     if at_kink is not None and at_kink not in KINK_CONVENTIONS:
         raise DerivatorError(f"unknown kink convention {at_kink!r}", hint=f"use one of {', '.join(KINK_CONVENTIONS)}")
     function, definition, x, name = resolve(text, var, params, syntax)
-    lemma_table, cited = _lemmas(definition, exclude=name)
-    targets = _targets(function, definition, x)
-
     steps: list[Step] = []
+    body, targets = definition, _targets(function, definition, x)
+    if name is None and order == 1:
+        body, steps, folds = _recognise(definition, x)
+        targets += folds
+    recognised = body  # the input as the catalog functions it was recognised as (tanh(x))
+    lemma_table, cited = _lemmas(body, exclude=name)
+
     if order == 1:
-        body = definition
-        start_display = sp.UnevaluatedExpr(definition)
+        start_display = sp.UnevaluatedExpr(body)
         if function != definition:
             steps.append(
                 Step(
@@ -371,7 +411,11 @@ def derive(
     )
     y = d.output_symbol
     # a partial derivative has no form in y: the part without a rule is not a function of y we know
-    found = None if d.partial else output_form(function, definition, derivative, x, y)
+    found = None
+    if not d.partial and recognised is not definition:  # f′ = 1 − tanh²(x) reads 1 − y² through y = tanh(x)
+        found = output_form(recognised, recognised, derivative, x, y)
+    if not d.partial and found is None:
+        found = output_form(function, definition, derivative, x, y)
     if found is not None:
         d.output_form, d.output_steps = found
     boundaries = tuple(float(k.at) for k in kinks) + tuple(float(at) for at, _ in smooth)

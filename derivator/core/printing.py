@@ -117,6 +117,9 @@ class TextbookLatexPrinter(LatexPrinter):
     # -- powers ---------------------------------------------------------------------------------
     def _print_Pow(self, expr, exp=None):
         base, e = expr.args
+        if isinstance(base, sp.UnevaluatedExpr) and not e.is_Integer:
+            # a root is written as a root, however the rule grouped its base: \frac{1}{\sqrt{x^2+1}}
+            return self._print(sp.Pow(base.args[0], e, evaluate=False))
         if isinstance(base, sp.UnevaluatedExpr) and e.is_Number and e.is_negative:
             # a rewrite asked for the power form: (1+e^{-x})^{-1}, not a fraction
             inner = base.args[0]
@@ -146,7 +149,7 @@ class TextbookLatexPrinter(LatexPrinter):
             sign, factors = "-", [-factors[0], *factors[1:]]
         numerator, denominator = [], []
         for f in factors:
-            if f.is_Pow and f.exp.is_Number and f.exp.is_negative and not isinstance(f.base, sp.UnevaluatedExpr):
+            if f.is_Pow and f.exp.is_Number and f.exp.is_negative and not (isinstance(f.base, sp.UnevaluatedExpr) and f.exp.is_Integer):
                 denominator.append(f.base if f.exp == -1 else sp.Pow(f.base, -f.exp, evaluate=False))
             elif f.is_Rational and not f.is_Integer and terminating_decimal(f) is not None:
                 numerator.append(f)  # printed as its exact decimal by _print_Rational
@@ -303,7 +306,8 @@ def _subscript(indices: list[str]) -> str:
 def superscript(text: str) -> str | None:
     """x², e⁻ˣ, (1+e⁻ˣ)⁻¹: the exponent in superscript letters, or None when one has none (or it is long:
     a superscript of more than a few characters is harder to read than ^(…))."""
-    compact = text.replace(" ", "")
+    # a product in an exponent is written as a textbook writes it, without a dot: e⁻²ˣ
+    compact = text.replace(" ", "").replace("·", "")
     if len(compact) > 4 or not all(ch in _SUPERSCRIPT for ch in compact):
         return None
     return "".join(_SUPERSCRIPT[ch] for ch in compact)
@@ -365,13 +369,16 @@ class UnicodePrinter(StrPrinter):
         raised = superscript(shown)
         if raised is not None:
             return base + raised
-        return f"{base}^{shown}" if exponent.is_Atom and not exponent.is_negative else f"{base}^({shown})"
+        # x^n reads as it is; x^(3/2) needs its brackets, or it reads as (x³)/2
+        return f"{base}^{shown}" if shown.isalnum() else f"{base}^({shown})"
 
     def _print_exp(self, e):
         return self._power("e", e.args[0])
 
     def _print_Pow(self, e, rational=False):
         base, exponent = e.args
+        if isinstance(base, sp.UnevaluatedExpr) and not exponent.is_Integer:  # a root stays a root: 1/√(x² + 1)
+            return self._print(sp.Pow(base.args[0], exponent, evaluate=False))
         if isinstance(base, sp.UnevaluatedExpr):  # a rewrite asked for the power form: (1 + e⁻ˣ)⁻¹
             inner = base.args[0]
             shown = self._print(inner)
@@ -472,7 +479,7 @@ class UnicodePrinter(StrPrinter):
         return term
 
     def _print_Mul(self, e):
-        factors = [f.args[0] if isinstance(f, sp.UnevaluatedExpr) else f for f in sp.Mul.make_args(e)]
+        factors = [_root_unwrapped(f.args[0] if isinstance(f, sp.UnevaluatedExpr) else f) for f in sp.Mul.make_args(e)]
         # a fraction a rule built (its denominator kept as written) prints as a/b, not a·1/b: StrPrinter
         # leaves a factor whose commutativity SymPy cannot tell (an unevaluated group) in the numerator
         over = [f for f in factors if f.is_Pow and f.exp is sp.S.NegativeOne and f.is_commutative is not True]
@@ -481,6 +488,13 @@ class UnicodePrinter(StrPrinter):
             bottom = sp.Mul(*[f.base for f in over], evaluate=False)
             return f"{self.parenthesize(top, PRECEDENCE['Mul'])}/{self.parenthesize(bottom, PRECEDENCE['Mul'], strict=True)}"
         return super()._print_Mul(sp.Mul(*factors, evaluate=False)).replace("*", "·")
+
+
+def _root_unwrapped(f: sp.Expr) -> sp.Expr:
+    """A root of a grouped base as a plain power, so that a product puts 1/√(…) in its denominator."""
+    if f.is_Pow and isinstance(f.base, sp.UnevaluatedExpr) and not f.exp.is_Integer:
+        return sp.Pow(f.base.args[0], f.exp)
+    return f
 
 
 def _as_interval(cond: sp.Basic) -> tuple | None:

@@ -1,0 +1,49 @@
+"""Catalog functions recognised in typed input: (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ) is tanh(x), log(1 + e^{3x}) is
+softplus(3x), (1 + erf(x/√2))/2 is Φ(x).
+
+A sub-expression is replaced by g(u) only where it is exactly g's definition at u (matched, then proved
+equal by SymPy); each replacement is its own recorded step, verified like every other. The derivation
+then goes on in g, citing g′ as the catalog does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from derivator.core.budget import attempt
+from derivator.engine.rewrites import Target
+
+PROVE_SECONDS = 1.0
+_w = sp.Wild("w")
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """One sub-expression of the input (as written) that is g(u)."""
+
+    written: sp.Expr
+    function: sp.Expr  # g(u)
+
+
+def _exactly(target: Target, expr: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
+    """g(u) if expr is g's definition at some u that depends on x, else None."""
+    match = expr.match(target.definition(_w))
+    u = match.get(_w) if match else None
+    if u is None or not u.has(x):
+        return None
+    if attempt(PROVE_SECONDS, sp.simplify, target.definition(u) - expr) != 0:
+        return None  # a pattern match is a guess until the two are proved equal
+    return target.function(u)
+
+
+def recognitions(expr: sp.Expr, x: sp.Symbol, targets: list[Target]) -> list[Recognition]:
+    """The outermost sub-expressions that are a target function, in reading order."""
+    if expr.is_Atom or not expr.has(x):
+        return []
+    for target in targets:
+        found = _exactly(target, expr, x)
+        if found is not None:
+            return [Recognition(expr, found)]
+    return [r for arg in expr.args for r in recognitions(arg, x, targets)]
