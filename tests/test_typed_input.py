@@ -103,3 +103,37 @@ def test_their_markdown_checks_clean(documents):
     for (text, lang), document in documents.items():
         report = check_text(document, "typed.md")
         assert [(c.line, c.text) for c in report.claims if c.is_error] == [], (text, lang)
+
+
+# (input, where f′ jumps, the one-sided derivatives there, whether f itself jumps)
+KINKS = [
+    ("Abs(x)", 0, -1, 1, False),
+    ("x*Heaviside(x)", 0, 0, 1, False),
+    ("sign(x)", 0, 0, 0, True),
+    ("Max(0,x)", 0, 0, 1, False),
+    ("Min(0,x)", 0, 1, 0, False),
+    ("x + Abs(x-1)", 1, 0, 2, False),
+    ("exp(-Abs(x))", 0, 1, -1, False),
+    ("2*Min(x,1) + 3", 1, 2, 0, False),
+    ("Heaviside(x, nan)", 0, 0, 0, True),
+]
+
+
+@pytest.mark.parametrize("text, at, left, right, jump", KINKS, ids=[k[0] for k in KINKS])
+def test_kinks_are_recorded_wherever_they_stand(text, at, left, right, jump):
+    d = derive(text)
+    assert [(k.at, k.left, k.right, k.jump) for k in d.kinks] == [(at, left, right, jump)]
+    assert d.verified and not d.partial
+    for fmt in ("terminal", "latex", "markdown"):  # H's undecided value at 0 is SymPy's nan: never shown
+        assert "nan" not in render(d, fmt, "en").lower(), fmt
+
+
+def test_a_smooth_join_is_no_kink():
+    assert derive("Max(0,x)**2").kinks == []  # (max(0, x)²)′ = 2 max(0, x) is continuous
+
+
+def test_a_line_that_differentiates_terms_is_not_labelled_sum_rule_alone():
+    d = derive("(exp(x)-exp(-x))/(exp(x)+2*exp(-x))")
+    line = d.steps[1]  # after the quotient rule: d/dx[eˣ − e⁻ˣ] and d/dx[eˣ + 2e⁻ˣ] in one line
+    assert line.rule == "elementary"
+    assert {"sum", "exp"} <= set(line.params["rules"])

@@ -72,6 +72,8 @@ FUNCTIONS: dict[str, Callable[..., sp.Expr]] = {
     "Min": sp.Min,
     "min": sp.Min,
     "Heaviside": _heaviside,
+    "sign": sp.sign,
+    "sgn": sp.sign,
     "Eq": sp.Eq,
     "Ne": sp.Ne,
 }
