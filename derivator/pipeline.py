@@ -20,7 +20,7 @@ from derivator.core.functions import NamedFunction, named_function
 from derivator.core.step_ids import StepId
 from derivator.parse.latex import Builder, parse_latex
 from derivator.parse.syntax import syntax_of
-from derivator.parse.text import parse_text
+from derivator.parse.text import parse_as_typed
 from derivator.core.trace import Derivation, Kink, Lemma, Step
 from derivator.verify import Domain, plain, verify_derivation
 
@@ -196,18 +196,20 @@ def resolve(text: str, var: str = "x", params: dict | None = None,
         return cls(x), definition, x, entry.name
     if params:
         raise DerivatorError("--param applies to catalog names only", hint="write the values into the expression")
-    expr = parse_text(text, functions=catalog.callables(), variables=(var,))
+    expr, typed = parse_as_typed(text, functions=catalog.callables(), variables=(var,))
     if isinstance(expr, sp.Symbol) and expr != x and text.strip().isidentifier():
         catalog.get(text.strip())  # a bare word that is no catalog name: "did you mean sigmoid?"
-    return _expression(expr, x, var)
+    return _expression(expr, x, var, typed)
 
 
-def _expression(expr: sp.Expr, x: sp.Symbol, var: str) -> tuple[sp.Expr, sp.Expr, sp.Symbol, None]:
+def _expression(expr: sp.Expr, x: sp.Symbol, var: str,
+                typed: sp.Expr | None = None) -> tuple[sp.Expr, sp.Expr, sp.Symbol, None]:
+    """(the expression as typed, as SymPy evaluates it, x, no catalog name)."""
     if not expr.has(x):
         free = sorted(s.name for s in expr.free_symbols)
         hint = f"use --var {free[0]}" if free else "the expression is a constant; its derivative is 0"
         raise DerivatorError(f"the expression does not depend on {var}", hint=hint)
-    return expr, expr, x, None
+    return (expr if typed is None else typed), expr, x, None
 
 
 def _steps_from(start: sp.Expr, proposals) -> list[Step]:
@@ -267,7 +269,7 @@ def _reciprocal(target: Target) -> bool:
     return body.is_Pow and body.exp == -1
 
 
-def _recognise(expr: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, list[Step], list[Target]]:
+def _recognise(expr: sp.Expr, typed: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, list[Step], list[Target]]:
     """Typed input written in catalog functions: (the body to derive, one recorded step per function
     recognised, the targets to fold into at the end). The whole input 1/(1+e^{-2x}) is derived as the
     sigmoid is and folds to σ(2x) at the end; every other occurrence is written as g(u) first."""
@@ -275,13 +277,13 @@ def _recognise(expr: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, list[Step], list[T
     for target in known:
         if _reciprocal(target) and [r.written for r in recognitions(expr, x, [target])] == [expr]:
             return expr, [], [target]
-    body, steps = expr, []
+    body, steps, shown = expr, [], typed  # the first line shows the input as typed
     for found in recognitions(expr, x, known):
         after = body.xreplace({found.written: found.function})
-        steps.append(Step(StepId.REWRITE_RECOGNISE, sp.Derivative(sp.UnevaluatedExpr(body), x, evaluate=False),
+        steps.append(Step(StepId.REWRITE_RECOGNISE, sp.Derivative(sp.UnevaluatedExpr(shown), x, evaluate=False),
                           sp.Derivative(sp.UnevaluatedExpr(after), x, evaluate=False),
-                          {"function": found.function, "definition": found.written}))
-        body = after
+                          {"function": found.function, "definition": shown if found.written is expr else found.written}))
+        body = shown = after
     return body, steps, []
 
 
@@ -333,17 +335,19 @@ def derive(
     if at_kink is not None and at_kink not in KINK_CONVENTIONS:
         raise DerivatorError(f"unknown kink convention {at_kink!r}", hint=f"use one of {', '.join(KINK_CONVENTIONS)}")
     function, definition, x, name = resolve(text, var, params, syntax)
+    # f as named (σ(x)) for a catalog entry; typed input is shown as typed and derived as evaluated
+    named = function if name is not None else definition
     steps: list[Step] = []
-    body, targets = definition, _targets(function, definition, x)
+    body, targets = definition, _targets(named, definition, x)
     if name is None and order == 1:
-        body, steps, folds = _recognise(definition, x)
+        body, steps, folds = _recognise(definition, function, x)
         targets += folds
     recognised = body  # the input as the catalog functions it was recognised as (tanh(x))
     lemma_table, cited = _lemmas(body, exclude=name)
 
     if order == 1:
-        start_display = sp.UnevaluatedExpr(body)
-        if function != definition:
+        start_display = sp.UnevaluatedExpr(body if steps or name is not None else function)
+        if name is not None and function != definition:
             steps.append(
                 Step(
                     StepId.DEFINITION,
@@ -415,7 +419,7 @@ def derive(
     if not d.partial and recognised is not definition:  # f′ = 1 − tanh²(x) reads 1 − y² through y = tanh(x)
         found = output_form(recognised, recognised, derivative, x, y)
     if not d.partial and found is None:
-        found = output_form(function, definition, derivative, x, y)
+        found = output_form(named, definition, derivative, x, y)
     if found is not None:
         d.output_form, d.output_steps = found
     boundaries = tuple(float(k.at) for k in kinks) + tuple(float(at) for at, _ in smooth)

@@ -140,8 +140,7 @@ class TextbookLatexPrinter(LatexPrinter):
         return self._print_factors(list(expr.args), _is_canonical_mul(expr))
 
     def _print_factors(self, factors: list[sp.Expr], canonical: bool) -> str:
-        if canonical:
-            factors = _people_order(factors)
+        factors = _people_order(factors) if canonical else _as_typed_factors(factors)
         sign = ""
         if factors and factors[0] == -1:
             sign, factors = "-", factors[1:]
@@ -387,6 +386,8 @@ class UnicodePrinter(StrPrinter):
             shown = self._print(base)
             return "√" + (shown if base.is_Atom else f"({shown})")
         if exponent is sp.S.NegativeOne:
+            if base.is_Pow and base.exp is sp.S.Half:
+                return "1/" + self._print(base)  # 1/√(2·π): the root is already one unit
             return "1/" + self.parenthesize(base, PRECEDENCE["Pow"], strict=False)
         if exponent == -sp.S.Half:
             return "1/" + self._print(sp.Pow(base, sp.S.Half, evaluate=False))
@@ -479,15 +480,36 @@ class UnicodePrinter(StrPrinter):
         return term
 
     def _print_Mul(self, e):
+        canonical = _is_canonical_mul(e)
         factors = [_root_unwrapped(f.args[0] if isinstance(f, sp.UnevaluatedExpr) else f) for f in sp.Mul.make_args(e)]
+        if not canonical:
+            factors = _as_typed_factors(factors)
+            if len(factors) == 1:
+                return self._print(factors[0])
+            if factors[0] == -1:  # -x/2 as typed: the sign in front of the whole fraction
+                rest = self._print(sp.Mul(*factors[1:], evaluate=False))
+                return f"-({rest})" if len(factors) == 2 and factors[1].is_Add else "-" + rest
         # a fraction a rule built (its denominator kept as written) prints as a/b, not a·1/b: StrPrinter
-        # leaves a factor whose commutativity SymPy cannot tell (an unevaluated group) in the numerator
-        over = [f for f in factors if f.is_Pow and f.exp is sp.S.NegativeOne and f.is_commutative is not True]
+        # leaves a factor whose commutativity SymPy cannot tell (an unevaluated group) in the numerator,
+        # and brackets a root it moved down (eˣ/(√(2·π)))
+        over = [f for f in factors if f.is_Pow and (f.exp is sp.S.NegativeOne and f.is_commutative is not True
+                                                    or not canonical and f.exp.is_Rational and f.exp.is_negative)]
         if over and len(over) < len(factors):
             top = sp.Mul(*[f for f in factors if f not in over], evaluate=False)
-            bottom = sp.Mul(*[f.base for f in over], evaluate=False)
-            return f"{self.parenthesize(top, PRECEDENCE['Mul'])}/{self.parenthesize(bottom, PRECEDENCE['Mul'], strict=True)}"
+            bottom = sp.Mul(*[f.base if f.exp == -1 else sp.Pow(f.base, -f.exp, evaluate=False) for f in over], evaluate=False)
+            over_text = self._print(top) if top.is_Mul else self.parenthesize(top, PRECEDENCE['Mul'])  # x·eˣ/(x + 1)
+            return f"{over_text}/{self.parenthesize(bottom, PRECEDENCE['Mul'], strict=True)}"
         return super()._print_Mul(sp.Mul(*factors, evaluate=False)).replace("*", "·")
+
+
+def _as_typed_factors(factors: list[sp.Expr]) -> list[sp.Expr]:
+    """The factors of a product as typed or as a rule wrote it, as a textbook prints them: no factor 1
+    (1/√(2π)·eˣ), and the sign of a leading -x² in front of the whole product (-x²/2, not (-x²)/2)."""
+    kept = [f for f in factors if f != 1] or [sp.S.One]
+    first = kept[0]
+    if len(kept) > 1 and first.is_Mul and first.args[0] == -1:
+        kept = [sp.S.NegativeOne, *first.args[1:], *kept[1:]]
+    return kept
 
 
 def _root_unwrapped(f: sp.Expr) -> sp.Expr:

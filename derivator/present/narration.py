@@ -140,7 +140,7 @@ def lhs_latex(d: Derivation) -> str:
         return rf"\frac{{d{to_latex(d.function)}}}{{d{x}}}"
     primes = "'" * d.order if d.order <= 3 else f"^{{({d.order})}}"
     head = to_latex(d.function)
-    named = d.function != d.definition or (isinstance(d.function, sp.Function) and d.function.args == (d.variable,))
+    named = d.name is not None or (isinstance(d.function, sp.Function) and d.function.args == (d.variable,))
     if named and head.endswith(f"({x})"):
         return f"{head[: head.rfind('(')]}{primes}({x})"
     power = "" if d.order == 1 else f"^{{{d.order}}}"
