@@ -367,6 +367,10 @@ def derive(
             lemma_table[type(function)] = _in_terms_of(rhs, u)
         cited.append(Lemma(f"{name or text}^({order - 1})", sp.Derivative(function, (x, order - 1)), previous.derivative, previous))
         body = previous.derivative
+        # f′ of typed input may speak in functions f does not (σ(2x) in (1/(1+e^{-2x}))′): their lemmas too
+        more_table, more_cited = _lemmas(body, exclude=name)
+        cited += [c for c in more_cited if not any(c.name == k.name for k in cited)]
+        lemma_table = {**more_table, **lemma_table}
         start_display = sp.UnevaluatedExpr(body)
         steps.append(
             Step(

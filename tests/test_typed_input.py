@@ -147,3 +147,21 @@ def test_a_line_that_differentiates_terms_is_not_labelled_sum_rule_alone():
     line = d.steps[1]  # after the quotient rule: d/dx[eˣ − e⁻ˣ] and d/dx[eˣ + 2e⁻ˣ] in one line
     assert line.rule == "elementary"
     assert {"sum", "exp"} <= set(line.params["rules"])
+
+
+def test_a_higher_order_of_typed_input_cites_the_functions_its_derivative_speaks_in():
+    d = derive("1/(1+exp(-2*x))", order=2)
+    s = sigma(2 * x)
+    assert d.derivative == 4 * s * (1 - s) * (1 - 2 * s)  # (2σ(2x)(1 − σ(2x)))′ by σ′, not by e^{-2x}
+    assert d.verified
+
+
+@pytest.mark.parametrize("text", [c[0] for c in CASES])
+def test_every_step_of_typed_input_is_narrated(text):
+    from derivator.i18n import rule_name
+    from derivator.present.narration import say
+
+    for step in derive(text).steps:
+        for lang in ("en", "ja"):
+            sentence = say(step, lang, to_unicode)
+            assert sentence != rule_name(step.rule, lang) and "{" not in sentence, (text, step.rule, lang)
