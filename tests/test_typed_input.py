@@ -165,3 +165,10 @@ def test_every_step_of_typed_input_is_narrated(text):
         for lang in ("en", "ja"):
             sentence = say(step, lang, to_unicode)
             assert sentence != rule_name(step.rule, lang) and "{" not in sentence, (text, step.rule, lang)
+
+
+def test_smooth_joins_are_no_kinks_in_the_list_and_identity_has_an_output_form():
+    from derivator.pipeline import kink_positions
+
+    assert [kink_positions(name) for name in ("sinc", "celu", "sqnl")] == [[], [], []]
+    assert derive("identity").output_form == 1

@@ -27,9 +27,17 @@ class Recognition:
     function: sp.Expr  # g(u)
 
 
+def _heads(expr: sp.Expr) -> set[type]:
+    return {type(f) for f in expr.atoms(sp.Function)}
+
+
 def _exactly(target: Target, expr: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
     """g(u) if expr is g's definition at some u that depends on x, else None."""
-    match = expr.match(target.definition(_w))
+    pattern = target.definition(_w)
+    # a match needs the same kind of node and the same functions (e^x, log, erf): most nodes stop here
+    if type(expr) is not type(pattern) or not _heads(pattern) <= _heads(expr):
+        return None
+    match = expr.match(pattern)
     u = match.get(_w) if match else None
     if u is None or not u.has(x):
         return None
