@@ -275,7 +275,7 @@ def _recognise(expr: sp.Expr, typed: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, li
     sigmoid is and folds to σ(2x) at the end; every other occurrence is written as g(u) first."""
     known = list(_recognisable())
     for target in known:
-        if _reciprocal(target) and [r.written for r in recognitions(expr, x, [target])] == [expr]:
+        if _reciprocal(target) and [r.written for r in recognitions(expr, x, [target], whole=False)] == [expr]:
             return expr, [], [target]
     body, steps, shown = expr, [], typed  # the first line shows the input as typed
     for found in recognitions(expr, x, known):

@@ -33,12 +33,15 @@ CASES = [
      sigma(x) * (x * (1 - sigma(x)) + 1)),
     ("sqrt(1+x**2)", ["chain", "rewrite.multiply"], x / sp.sqrt(x**2 + 1)),
     ("1/sqrt(2*pi)*exp(-x**2/2)", ["rewrite.recognise", "lemma", "rewrite.fold"], -x * phi(x)),
+    # the whole input written otherwise than the definition: recognised by value, proved by SymPy
+    ("exp(x)/(1+exp(x))", ["rewrite.recognise", "lemma"], sigma(x) * (1 - sigma(x))),
+    ("1 - 2/(exp(2*x)+1)", ["rewrite.recognise", "hyperbolic"], 1 - sp.tanh(x) ** 2),
     # erf(x)/2 + 1/2 is exactly Φ(√2·x)
     ("erf(x)/2 + 1/2", ["rewrite.recognise", "chain", "rewrite.multiply"], sp.sqrt(2) * phi(sp.sqrt(2) * x)),
 ]
 
 # look-alikes that are not a catalog function: nothing may be recognised in them
-NOT_RECOGNISED = ["log(2+exp(x))", "(exp(x)-exp(-x))/(exp(x)+2*exp(-x))", "1/(2+exp(-x))", "erf(x)/2 + 1/3"]
+NOT_RECOGNISED = ["log(2+exp(x))", "exp(x)/(2+exp(x))", "1 - 2/(exp(2*x)+2)", "(exp(x)-exp(-x))/(exp(x)+2*exp(-x))", "1/(2+exp(-x))", "erf(x)/2 + 1/3"]
 
 
 @pytest.mark.parametrize("text, rules, final", CASES, ids=[c[0] for c in CASES])

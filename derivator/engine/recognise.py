@@ -46,12 +46,32 @@ def _exactly(target: Target, expr: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
     return target.function(u)
 
 
-def recognitions(expr: sp.Expr, x: sp.Symbol, targets: list[Target]) -> list[Recognition]:
-    """The outermost sub-expressions that are a target function, in reading order."""
+def _same_function(target: Target, expr: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
+    """g(x) if expr, written otherwise, is g(x) (eˣ/(1 + eˣ) is σ(x)): equal at sample points first,
+    which is cheap and rules out nearly everything, then proved equal by SymPy."""
+    if expr.has(target.function):
+        return None  # tanh(x) is already written as itself
+    definition = target.definition(x)
+    for point in (sp.Rational(-13, 10), sp.Rational(7, 10), sp.Rational(21, 10)):
+        a, b = sp.N(expr.subs(x, point), 30), sp.N(definition.subs(x, point), 30)
+        if not (a.is_number and b.is_number) or abs(a - b) > 1e-20 * (1 + abs(b)):
+            return None
+    if attempt(PROVE_SECONDS, sp.simplify, definition - expr) != 0:
+        return None
+    return target.function(x)
+
+
+def recognitions(expr: sp.Expr, x: sp.Symbol, targets: list[Target], *, whole: bool = True) -> list[Recognition]:
+    """The outermost sub-expressions that are a target function, in reading order: written as its
+    definition (at any argument u), or — the whole input only, with u = x — written otherwise."""
     if expr.is_Atom or not expr.has(x):
         return []
     for target in targets:
         found = _exactly(target, expr, x)
         if found is not None:
             return [Recognition(expr, found)]
-    return [r for arg in expr.args for r in recognitions(arg, x, targets)]
+    for target in targets if whole else ():
+        found = _same_function(target, expr, x)
+        if found is not None:
+            return [Recognition(expr, found)]
+    return [r for arg in expr.args for r in recognitions(arg, x, targets, whole=False)]
