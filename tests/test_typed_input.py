@@ -175,3 +175,8 @@ def test_smooth_joins_are_no_kinks_in_the_list_and_identity_has_an_output_form()
 
     assert [kink_positions(name) for name in ("sinc", "celu", "sqnl")] == [[], [], []]
     assert derive("identity").output_form == 1
+
+
+def test_a_number_before_a_fraction_is_never_read_as_a_mixed_number():
+    split = derive("1/(1+exp(-2*x))").steps[3]  # 2 · 1/(1+e^{-2x}) · e^{-2x}/(1+e^{-2x})
+    assert to_latex(split.after).startswith(r"2 \cdot \frac{1}{1 + e^{-2 x}}")

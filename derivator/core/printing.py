@@ -202,8 +202,9 @@ class TextbookLatexPrinter(LatexPrinter):
             return False
         if current.is_Number:
             return True
-        # two fractions side by side read as one: 1/(1+e^{-x}) · e^{-x}/(1+e^{-x})
-        return self._is_fraction(previous) and self._is_fraction(current)
+        # two fractions side by side read as one: 1/(1+e^{-x}) · e^{-x}/(1+e^{-x}); a number before a
+        # fraction as a mixed number (2 \frac{1}{…} would read 2½)
+        return (self._is_fraction(previous) or previous.is_Number) and self._is_fraction(current)
 
     # -- sums -----------------------------------------------------------------------------------
     def _print_Add(self, expr, order=None):
