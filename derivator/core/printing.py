@@ -148,7 +148,7 @@ class TextbookLatexPrinter(LatexPrinter):
             sign, factors = "-", [-factors[0], *factors[1:]]
         numerator, denominator = [], []
         for f in factors:
-            if f.is_Pow and f.exp.is_Number and f.exp.is_negative and not (isinstance(f.base, sp.UnevaluatedExpr) and f.exp.is_Integer):
+            if _goes_down(f) or f.is_Pow and f.exp.is_Float and f.exp.is_negative:
                 denominator.append(f.base if f.exp == -1 else sp.Pow(f.base, -f.exp, evaluate=False))
             elif f.is_Rational and not f.is_Integer and terminating_decimal(f) is not None:
                 numerator.append(f)  # printed as its exact decimal by _print_Rational
@@ -489,17 +489,21 @@ class UnicodePrinter(StrPrinter):
                 return self._print(factors[0])
             if factors[0] == -1:  # -x/2 as typed: the sign in front of the whole fraction
                 rest = self._print(sp.Mul(*factors[1:], evaluate=False))
-                return f"-({rest})" if len(factors) == 2 and factors[1].is_Add else "-" + rest
+                bracket = len(factors) == 2 and factors[1].is_Add or rest.startswith("-")
+                return f"-({rest})" if bracket else "-" + rest
         # a fraction a rule built (its denominator kept as written) prints as a/b, not a·1/b: StrPrinter
         # leaves a factor whose commutativity SymPy cannot tell (an unevaluated group) in the numerator,
         # and brackets a root it moved down (eˣ/(√(2·π)))
         over = [f for f in factors if f.is_Pow and (f.exp is sp.S.NegativeOne and f.is_commutative is not True
-                                                    or not canonical and f.exp.is_Rational and f.exp.is_negative)]
+                                                    or not canonical and _goes_down(f))]
         if over and len(over) < len(factors):
             top = sp.Mul(*[f for f in factors if f not in over], evaluate=False)
             bottom = sp.Mul(*[f.base if f.exp == -1 else sp.Pow(f.base, -f.exp, evaluate=False) for f in over], evaluate=False)
             over_text = self._print(top) if top.is_Mul else self.parenthesize(top, PRECEDENCE['Mul'])  # x·eˣ/(x + 1)
             return f"{over_text}/{self.parenthesize(bottom, PRECEDENCE['Mul'], strict=True)}"
+        if canonical and not any(f.is_Pow and f.exp.is_negative for f in factors):
+            # bracketed sums last, as the LaTeX printer puts them: x·σ(x)·(1 - σ(x)), not x·(1 - σ(x))·σ(x)
+            factors = sorted(factors, key=lambda f: bool(f.is_Add or f.is_Pow and f.base.is_Add))
         return super()._print_Mul(sp.Mul(*factors, evaluate=False)).replace("*", "·")
 
 
@@ -508,9 +512,16 @@ def _as_typed_factors(factors: list[sp.Expr]) -> list[sp.Expr]:
     (1/√(2π)·eˣ), and the sign of a leading -x² in front of the whole product (-x²/2, not (-x²)/2)."""
     kept = [f for f in factors if f != 1] or [sp.S.One]
     first = kept[0]
-    if len(kept) > 1 and first.is_Mul and first.args[0] == -1:
+    # only a fraction takes the sign in front: a rule's (−(1+e⁻ˣ)⁻²)·(−e⁻ˣ) keeps its factors as written
+    if len(kept) > 1 and first.is_Mul and first.args[0] == -1 and any(_goes_down(f) for f in kept[1:]):
         kept = [sp.S.NegativeOne, *first.args[1:], *kept[1:]]
     return kept
+
+
+def _goes_down(f: sp.Expr) -> bool:
+    """A factor printed in a denominator: a negative power, unless a rewrite asked for the power form."""
+    return f.is_Pow and f.exp.is_Rational and f.exp.is_negative and not (
+        isinstance(f.base, sp.UnevaluatedExpr) and f.exp.is_Integer)
 
 
 def _root_unwrapped(f: sp.Expr) -> sp.Expr:
