@@ -11,6 +11,7 @@ import sympy as sp
 from derivator import catalog
 from derivator.engine import rules as R
 from derivator.engine.output_form import output_form
+from derivator.engine.recognise import recognitions
 from derivator.engine.regions import as_regions, kink_regions
 from derivator.engine.rewrites import Target, simplify_steps, tidy
 from derivator.engine.tracer import Tracer
@@ -18,7 +19,7 @@ from derivator.core.errors import DerivatorError, ParseError
 from derivator.core.functions import NamedFunction, expand_inner, named_function
 from derivator.core.step_ids import StepId
 from derivator.parse.syntax import syntax_of
-from derivator.parse.text import parse_text
+from derivator.parse.text import parse_as_typed
 from derivator.core.trace import Derivation, Kink, Lemma, Step
 from derivator.verify import Domain, plain, verify_derivation
 
@@ -197,18 +198,20 @@ def resolve(text: str, var: str = "x", params: dict | None = None,
         return cls(x), definition, x, entry.name
     if params:
         raise DerivatorError("--param applies to catalog names only", hint="write the values into the expression")
-    expr = parse_text(text, functions=catalog.callables(), variables=(var,))
+    expr, typed = parse_as_typed(text, functions=catalog.callables(), variables=(var,))
     if isinstance(expr, sp.Symbol) and expr != x and text.strip().isidentifier():
         catalog.get(text.strip())  # a bare word that is no catalog name: "did you mean sigmoid?"
-    return _expression(expr, x, var)
+    return _expression(expr, x, var, typed)
 
 
-def _expression(expr: sp.Expr, x: sp.Symbol, var: str) -> tuple[sp.Expr, sp.Expr, sp.Symbol, None]:
+def _expression(expr: sp.Expr, x: sp.Symbol, var: str,
+                typed: sp.Expr | None = None) -> tuple[sp.Expr, sp.Expr, sp.Symbol, None]:
+    """(the expression as typed, as SymPy evaluates it, x, no catalog name)."""
     if not expr.has(x):
         free = sorted(s.name for s in expr.free_symbols)
         hint = f"use --var {free[0]}" if free else "the expression is a constant; its derivative is 0"
         raise DerivatorError(f"the expression does not depend on {var}", hint=hint)
-    return expr, expr, x, None
+    return (expr if typed is None else typed), expr, x, None
 
 
 def _steps_from(start: sp.Expr, proposals) -> list[Step]:
@@ -255,6 +258,42 @@ def _known_functions() -> tuple[Target, ...]:
             continue  # x, e^x, sin x are themselves already; cases are not recognised this way
         found.append(Target(cls, _in_terms_of(body, u)))
     return tuple(found)
+
+
+# the building blocks other activations are written with; a whole activation (the Gaussian e^{-u²}) is not
+# looked for in plain calculus, where its own name would only rename a textbook function
+RECOGNISED = ("sigmoid", "tanh", "softplus", "normal_cdf", "normal_pdf")
+
+
+@lru_cache(maxsize=1)
+def _recognisable() -> tuple[Target, ...]:
+    u = sp.Symbol("u", real=True)
+    return tuple(Target(catalog.function_class(name), _in_terms_of(catalog.definition(catalog.get(name), u), u))
+                 for name in RECOGNISED)
+
+
+def _reciprocal(target: Target) -> bool:
+    """1/D(u) (σ): its derivative folds back at the end by the +1−1 route, as the catalog entry's does."""
+    body = target.definition(sp.Symbol("u"))
+    return body.is_Pow and body.exp == -1
+
+
+def _recognise(expr: sp.Expr, typed: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, list[Step], list[Target]]:
+    """Typed input written in catalog functions: (the body to derive, one recorded step per function
+    recognised, the targets to fold into at the end). The whole input 1/(1+e^{-2x}) is derived as the
+    sigmoid is and folds to σ(2x) at the end; every other occurrence is written as g(u) first."""
+    known = list(_recognisable())
+    for target in known:
+        if _reciprocal(target) and [r.written for r in recognitions(expr, x, [target], whole=False)] == [expr]:
+            return expr, [], [target]
+    body, steps, shown = expr, [], typed  # the first line shows the input as typed
+    for found in recognitions(expr, x, known):
+        after = body.xreplace({found.written: found.function})
+        steps.append(Step(StepId.REWRITE_RECOGNISE, sp.Derivative(sp.UnevaluatedExpr(shown), x, evaluate=False),
+                          sp.Derivative(sp.UnevaluatedExpr(after), x, evaluate=False),
+                          {"function": found.function, "definition": shown if found.written is expr else found.written}))
+        body = shown = after
+    return body, steps, []
 
 
 def _one_order(
@@ -306,14 +345,19 @@ def derive(
     if at_kink is not None and at_kink not in KINK_CONVENTIONS:
         raise DerivatorError(f"unknown kink convention {at_kink!r}", hint=f"use one of {', '.join(KINK_CONVENTIONS)}")
     function, definition, x, name = resolve(text, var, params, syntax)
-    lemma_table, cited = _lemmas(definition, exclude=name)
-    targets = _targets(function, definition, x)
-
+    # f as named (σ(x)) for a catalog entry; typed input is shown as typed and derived as evaluated
+    named = function if name is not None else definition
     steps: list[Step] = []
+    body, targets = definition, _targets(named, definition, x)
+    if name is None and order == 1:
+        body, steps, folds = _recognise(definition, function, x)
+        targets += folds
+    recognised = body  # the input as the catalog functions it was recognised as (tanh(x))
+    lemma_table, cited = _lemmas(body, exclude=name)
+
     if order == 1:
-        body = definition
-        start_display = sp.UnevaluatedExpr(definition)
-        if function != definition:
+        start_display = sp.UnevaluatedExpr(body if steps or name is not None else function)
+        if name is not None and function != definition:
             steps.append(
                 Step(
                     StepId.DEFINITION,
@@ -333,6 +377,10 @@ def derive(
             lemma_table[type(function)] = _in_terms_of(rhs, u)
         cited.append(Lemma(f"{name or text}^({order - 1})", sp.Derivative(function, (x, order - 1)), previous.derivative, previous))
         body = previous.derivative
+        # f′ of typed input may speak in functions f does not (σ(2x) in (1/(1+e^{-2x}))′): their lemmas too
+        more_table, more_cited = _lemmas(body, exclude=name)
+        cited += [c for c in more_cited if not any(c.name == k.name for k in cited)]
+        lemma_table = {**more_table, **lemma_table}
         start_display = sp.UnevaluatedExpr(body)
         steps.append(
             Step(
@@ -381,7 +429,11 @@ def derive(
     )
     y = d.output_symbol
     # a partial derivative has no form in y: the part without a rule is not a function of y we know
-    found = None if d.partial else output_form(function, definition, derivative, x, y)
+    found = None
+    if not d.partial and recognised is not definition:  # f′ = 1 − tanh²(x) reads 1 − y² through y = tanh(x)
+        found = output_form(recognised, recognised, derivative, x, y)
+    if not d.partial and found is None:
+        found = output_form(named, definition, derivative, x, y)
     if found is not None:
         d.output_form, d.output_steps = found
     boundaries = tuple(float(k.at) for k in kinks) + tuple(float(at) for at, _ in smooth)

@@ -117,6 +117,9 @@ class TextbookLatexPrinter(LatexPrinter):
     # -- powers ---------------------------------------------------------------------------------
     def _print_Pow(self, expr, exp=None):
         base, e = expr.args
+        if isinstance(base, sp.UnevaluatedExpr) and not e.is_Integer:
+            # a root is written as a root, however the rule grouped its base: \frac{1}{\sqrt{x^2+1}}
+            return self._print(sp.Pow(base.args[0], e, evaluate=False))
         if isinstance(base, sp.UnevaluatedExpr) and e.is_Number and e.is_negative:
             # a rewrite asked for the power form: (1+e^{-x})^{-1}, not a fraction
             inner = base.args[0]
@@ -137,8 +140,7 @@ class TextbookLatexPrinter(LatexPrinter):
         return self._print_factors(list(expr.args), _is_canonical_mul(expr))
 
     def _print_factors(self, factors: list[sp.Expr], canonical: bool) -> str:
-        if canonical:
-            factors = _people_order(factors)
+        factors = _people_order(factors) if canonical else _as_typed_factors(factors)
         sign = ""
         if factors and factors[0] == -1:
             sign, factors = "-", factors[1:]
@@ -146,7 +148,7 @@ class TextbookLatexPrinter(LatexPrinter):
             sign, factors = "-", [-factors[0], *factors[1:]]
         numerator, denominator = [], []
         for f in factors:
-            if f.is_Pow and f.exp.is_Number and f.exp.is_negative and not isinstance(f.base, sp.UnevaluatedExpr):
+            if _goes_down(f) or f.is_Pow and f.exp.is_Float and f.exp.is_negative:
                 denominator.append(f.base if f.exp == -1 else sp.Pow(f.base, -f.exp, evaluate=False))
             elif f.is_Rational and not f.is_Integer and terminating_decimal(f) is not None:
                 numerator.append(f)  # printed as its exact decimal by _print_Rational
@@ -200,8 +202,9 @@ class TextbookLatexPrinter(LatexPrinter):
             return False
         if current.is_Number:
             return True
-        # two fractions side by side read as one: 1/(1+e^{-x}) · e^{-x}/(1+e^{-x})
-        return self._is_fraction(previous) and self._is_fraction(current)
+        # two fractions side by side read as one: 1/(1+e^{-x}) · e^{-x}/(1+e^{-x}); a number before a
+        # fraction as a mixed number (2 \frac{1}{…} would read 2½)
+        return (self._is_fraction(previous) or previous.is_Number) and self._is_fraction(current)
 
     # -- sums -----------------------------------------------------------------------------------
     def _print_Add(self, expr, order=None):
@@ -303,7 +306,8 @@ def _subscript(indices: list[str]) -> str:
 def superscript(text: str) -> str | None:
     """x², e⁻ˣ, (1+e⁻ˣ)⁻¹: the exponent in superscript letters, or None when one has none (or it is long:
     a superscript of more than a few characters is harder to read than ^(…))."""
-    compact = text.replace(" ", "")
+    # a product in an exponent is written as a textbook writes it, without a dot: e⁻²ˣ
+    compact = text.replace(" ", "").replace("·", "")
     if len(compact) > 4 or not all(ch in _SUPERSCRIPT for ch in compact):
         return None
     return "".join(_SUPERSCRIPT[ch] for ch in compact)
@@ -365,13 +369,16 @@ class UnicodePrinter(StrPrinter):
         raised = superscript(shown)
         if raised is not None:
             return base + raised
-        return f"{base}^{shown}" if exponent.is_Atom and not exponent.is_negative else f"{base}^({shown})"
+        # x^n reads as it is; x^(3/2) needs its brackets, or it reads as (x³)/2
+        return f"{base}^{shown}" if shown.isalnum() else f"{base}^({shown})"
 
     def _print_exp(self, e):
         return self._power("e", e.args[0])
 
     def _print_Pow(self, e, rational=False):
         base, exponent = e.args
+        if isinstance(base, sp.UnevaluatedExpr) and not exponent.is_Integer:  # a root stays a root: 1/√(x² + 1)
+            return self._print(sp.Pow(base.args[0], exponent, evaluate=False))
         if isinstance(base, sp.UnevaluatedExpr):  # a rewrite asked for the power form: (1 + e⁻ˣ)⁻¹
             inner = base.args[0]
             shown = self._print(inner)
@@ -380,6 +387,8 @@ class UnicodePrinter(StrPrinter):
             shown = self._print(base)
             return "√" + (shown if base.is_Atom else f"({shown})")
         if exponent is sp.S.NegativeOne:
+            if base.is_Pow and base.exp is sp.S.Half:
+                return "1/" + self._print(base)  # 1/√(2·π): the root is already one unit
             return "1/" + self.parenthesize(base, PRECEDENCE["Pow"], strict=False)
         if exponent == -sp.S.Half:
             return "1/" + self._print(sp.Pow(base, sp.S.Half, evaluate=False))
@@ -472,15 +481,54 @@ class UnicodePrinter(StrPrinter):
         return term
 
     def _print_Mul(self, e):
-        factors = [f.args[0] if isinstance(f, sp.UnevaluatedExpr) else f for f in sp.Mul.make_args(e)]
+        canonical = _is_canonical_mul(e)
+        factors = [_root_unwrapped(f.args[0] if isinstance(f, sp.UnevaluatedExpr) else f) for f in sp.Mul.make_args(e)]
+        if not canonical:
+            factors = _as_typed_factors(factors)
+            if len(factors) == 1:
+                return self._print(factors[0])
+            if factors[0] == -1:  # -x/2 as typed: the sign in front of the whole fraction
+                rest = self._print(sp.Mul(*factors[1:], evaluate=False))
+                bracket = len(factors) == 2 and factors[1].is_Add or rest.startswith("-")
+                return f"-({rest})" if bracket else "-" + rest
         # a fraction a rule built (its denominator kept as written) prints as a/b, not a·1/b: StrPrinter
-        # leaves a factor whose commutativity SymPy cannot tell (an unevaluated group) in the numerator
-        over = [f for f in factors if f.is_Pow and f.exp is sp.S.NegativeOne and f.is_commutative is not True]
+        # leaves a factor whose commutativity SymPy cannot tell (an unevaluated group) in the numerator,
+        # and brackets a root it moved down (eˣ/(√(2·π)))
+        over = [f for f in factors if f.is_Pow and (f.exp is sp.S.NegativeOne and f.is_commutative is not True
+                                                    or not canonical and _goes_down(f))]
         if over and len(over) < len(factors):
             top = sp.Mul(*[f for f in factors if f not in over], evaluate=False)
-            bottom = sp.Mul(*[f.base for f in over], evaluate=False)
-            return f"{self.parenthesize(top, PRECEDENCE['Mul'])}/{self.parenthesize(bottom, PRECEDENCE['Mul'], strict=True)}"
+            bottom = sp.Mul(*[f.base if f.exp == -1 else sp.Pow(f.base, -f.exp, evaluate=False) for f in over], evaluate=False)
+            over_text = self._print(top) if top.is_Mul else self.parenthesize(top, PRECEDENCE['Mul'])  # x·eˣ/(x + 1)
+            return f"{over_text}/{self.parenthesize(bottom, PRECEDENCE['Mul'], strict=True)}"
+        if canonical and not any(f.is_Pow and f.exp.is_negative for f in factors):
+            # bracketed sums last, as the LaTeX printer puts them: x·σ(x)·(1 - σ(x)), not x·(1 - σ(x))·σ(x)
+            factors = sorted(factors, key=lambda f: bool(f.is_Add or f.is_Pow and f.base.is_Add))
         return super()._print_Mul(sp.Mul(*factors, evaluate=False)).replace("*", "·")
+
+
+def _as_typed_factors(factors: list[sp.Expr]) -> list[sp.Expr]:
+    """The factors of a product as typed or as a rule wrote it, as a textbook prints them: no factor 1
+    (1/√(2π)·eˣ), and the sign of a leading -x² in front of the whole product (-x²/2, not (-x²)/2)."""
+    kept = [f for f in factors if f != 1] or [sp.S.One]
+    first = kept[0]
+    # only a fraction takes the sign in front: a rule's (−(1+e⁻ˣ)⁻²)·(−e⁻ˣ) keeps its factors as written
+    if len(kept) > 1 and first.is_Mul and first.args[0] == -1 and any(_goes_down(f) for f in kept[1:]):
+        kept = [sp.S.NegativeOne, *first.args[1:], *kept[1:]]
+    return kept
+
+
+def _goes_down(f: sp.Expr) -> bool:
+    """A factor printed in a denominator: a negative power, unless a rewrite asked for the power form."""
+    return f.is_Pow and f.exp.is_Rational and f.exp.is_negative and not (
+        isinstance(f.base, sp.UnevaluatedExpr) and f.exp.is_Integer)
+
+
+def _root_unwrapped(f: sp.Expr) -> sp.Expr:
+    """A root of a grouped base as a plain power, so that a product puts 1/√(…) in its denominator."""
+    if f.is_Pow and isinstance(f.base, sp.UnevaluatedExpr) and not f.exp.is_Integer:
+        return sp.Pow(f.base.args[0], f.exp)
+    return f
 
 
 def _as_interval(cond: sp.Basic) -> tuple | None:

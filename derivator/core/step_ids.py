@@ -18,6 +18,8 @@ class StepId(StrEnum):
     # -- the start of a derivation (pipeline) ----------------------------------------------------------
     DEFINITION = "definition"
     PREVIOUS_ORDER = "previous_order"
+    # typed input: a sub-expression that is a catalog function's definition, written as that function
+    REWRITE_RECOGNISE = "rewrite.recognise"
 
     # -- differentiation rules (engine/rules) -----------------------------------------------------------
     CONSTANT = "constant"

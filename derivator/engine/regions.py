@@ -9,24 +9,24 @@ from __future__ import annotations
 import sympy as sp
 
 Region = tuple[sp.Expr, sp.Expr, sp.Expr]  # (value, low, high): value on the open interval (low, high)
-PIECEWISE_HEADS = (sp.Max, sp.Min, sp.Heaviside, sp.Piecewise)
+PIECEWISE_HEADS = (sp.Max, sp.Min, sp.Heaviside, sp.sign, sp.Piecewise)
 
 
 # heads whose argument's zeros are kinks wherever they stand in an expression (x·H(x), e^{-|x|})
-KINK_HEADS = (*PIECEWISE_HEADS, sp.Abs, sp.sign)
+KINK_HEADS = (*PIECEWISE_HEADS, sp.Abs)
 
 
 def as_piecewise(expr: sp.Expr, *, with_abs: bool = False) -> sp.Expr:
-    """Max, Min and Heaviside (with with_abs, also Abs and sign) rewritten as Piecewise, everywhere in
-    the tree. H has no row at 0: its value there is a convention (SymPy's 1/2, or one the user gave),
-    not part of the cases a lecturer writes."""
+    """Max, Min, Heaviside and sign (with with_abs, also Abs) rewritten as Piecewise, everywhere in the
+    tree. H and sign have no row at 0: where a function jumps, its value there (SymPy's H(0) = 1/2, or
+    one the user gave) is a convention, not part of the cases a lecturer writes."""
     expr = expr.replace(
         lambda e: isinstance(e, sp.Heaviside),
         lambda e: sp.Piecewise((0, e.args[0] < 0), (1, e.args[0] > 0)),
     )
+    expr = expr.replace(lambda e: isinstance(e, sp.sign), lambda e: sp.Piecewise((-1, e.args[0] < 0), (1, e.args[0] > 0)))
     if with_abs:
         expr = expr.replace(lambda e: isinstance(e, sp.Abs), lambda e: sp.Piecewise((-e.args[0], e.args[0] < 0), (e.args[0], True)))
-        expr = expr.replace(lambda e: isinstance(e, sp.sign), lambda e: sp.Piecewise((-1, e.args[0] < 0), (1, e.args[0] > 0), (0, True)))
     return expr.rewrite(sp.Piecewise) if expr.has(sp.Max, sp.Min) else expr
 
 

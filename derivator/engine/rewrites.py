@@ -76,9 +76,10 @@ def _argument_of(target: Target, denominator: sp.Expr) -> sp.Expr | None:
 
 
 def fold_reciprocal(expr: sp.Expr, x: sp.Symbol, target: Target) -> list[Proposal] | None:
-    """N/D² with D − N constant and 1/D = g(u): the seeds' +1−1 route to σ(1−σ).
+    """c·N/D² with D − N constant and 1/D = g(u): the seeds' +1−1 route to σ(1−σ).
 
-    N/D² → (1/D)·(N/D) → (1/D)·((D − k)/D) → (1/D)·(1 − k/D) → g(u)(1 − k g(u)).
+    N/D² → (1/D)·(N/D) → (1/D)·((D − k)/D) → (1/D)·(1 − k/D) → g(u)(1 − k g(u)); a constant factor c
+    (the inner derivative 2 of σ(2x)) stays in front of every line.
     """
     numerator, denominator = as_fraction(expr)
     if not (denominator.is_Pow and denominator.exp == 2):
@@ -87,16 +88,17 @@ def fold_reciprocal(expr: sp.Expr, x: sp.Symbol, target: Target) -> list[Proposa
     u = _argument_of(target, d)
     if u is None:
         return None
+    c, numerator = numerator.as_independent(x, as_Add=False)
     k = sp.expand(d - numerator)
     if k.has(x) or k == 0:
         return None
     g = target.function(u)
     one_over_d = frac(sp.S.One, d)
     return [
-        Proposal(StepId.REWRITE_SPLIT_PRODUCT, mul(one_over_d, frac(numerator, d)), {}),
-        Proposal(StepId.REWRITE_ADD_SUBTRACT, mul(one_over_d, frac(add(U(d), -k), d)), {"term": k}),
-        Proposal(StepId.REWRITE_SPLIT_FRACTION, mul(one_over_d, U(add(sp.S.One, -frac(k, d) if k != 1 else -one_over_d))), {}),
-        Proposal(StepId.REWRITE_FOLD, mul(g, U(add(sp.S.One, -k * g))), {"function": g, "definition": target.definition(u)}),
+        Proposal(StepId.REWRITE_SPLIT_PRODUCT, mul(c, one_over_d, frac(numerator, d)), {}),
+        Proposal(StepId.REWRITE_ADD_SUBTRACT, mul(c, one_over_d, frac(add(U(d), -k), d)), {"term": k}),
+        Proposal(StepId.REWRITE_SPLIT_FRACTION, mul(c, one_over_d, U(add(sp.S.One, -frac(k, d) if k != 1 else -one_over_d))), {}),
+        Proposal(StepId.REWRITE_FOLD, mul(c, g, U(add(sp.S.One, -k * g))), {"function": g, "definition": target.definition(u)}),
     ]
 
 

@@ -76,7 +76,7 @@ class Tracer:
                 for node in batch:
                     inner_steps, _ = Tracer(self.registry[node].var).run(self.registry[node])
                     substeps.extend(inner_steps)
-                    names.append(self.registry[node].name)
+                    names += _names_done(self.registry[node], inner_steps)
                 after = substitute(current, {node: self.registry[node].result() for node in batch})
                 unique = list(dict.fromkeys(names))
                 step_rule = unique[0] if len(unique) == 1 else StepId.ELEMENTARY
@@ -159,6 +159,14 @@ def _chain_levels(rule: R.Rule) -> list[R.ChainRule]:
         if elementary(rule):
             break
     return levels
+
+
+def _names_done(rule: R.Rule, steps: list[Step]) -> list[str]:
+    """The rules a line applies to one pending derivative: a sum's line also differentiates its terms
+    (d/dx[eˣ − e⁻ˣ] is the sum rule and the exponential rule, not the sum rule alone)."""
+    if not isinstance(rule, R.SumRule):
+        return [rule.name]
+    return [n for s in steps for n in (s.params["rules"] if s.rule == StepId.ELEMENTARY else [s.rule])]
 
 
 @dataclass

@@ -72,6 +72,8 @@ FUNCTIONS: dict[str, Callable[..., sp.Expr]] = {
     "Min": sp.Min,
     "min": sp.Min,
     "Heaviside": _heaviside,
+    "sign": sp.sign,
+    "sgn": sp.sign,
     "Eq": sp.Eq,
     "Ne": sp.Ne,
 }
@@ -88,6 +90,8 @@ class TextParser:
     text: str
     functions: dict[str, Callable[..., sp.Expr]] = field(default_factory=dict)
     symbols: dict[str, sp.Symbol] = field(default_factory=dict)
+    # False only to rebuild, unevaluated, a text that already parsed with every bound checked
+    checked: bool = True
 
     def fail(self, what: str, node: ast.AST | None = None, hint: str | None = None) -> ParseError:
         where = self._where(node.col_offset) if node is not None and hasattr(node, "col_offset") else None
@@ -270,6 +274,12 @@ class TextParser:
                     raise self.fail("division by zero", whole)
                 value = sp.Pow(value, -1)
             terms.append(value)
+        if family is not _SUM and not self.checked:
+            # as typed, a product is read left to right: 1/sqrt(2*pi)*exp(x) keeps its 1/√(2π) in front
+            product = terms[0]
+            for value in terms[1:]:
+                product = sp.Mul(product, value)
+            return product
         return sp.Add(*terms) if family is _SUM else sp.Mul(*terms)
 
     def visit_Compare(self, node: ast.Compare):
@@ -341,6 +351,8 @@ class TextParser:
         return sp.Piecewise(*pieces)
 
     def _power(self, base: sp.Expr, exponent: sp.Expr, node: ast.AST) -> sp.Expr:
+        if not self.checked:
+            return sp.Pow(base, exponent)
         if exponent.is_Number:
             if abs(exponent) > MAX_EXPONENT:
                 raise self.fail(f"exponent larger than {MAX_EXPONENT}", node)
@@ -357,6 +369,8 @@ class TextParser:
         return sp.Pow(base, exponent)
 
     def _bounded(self, value: sp.Expr, node: ast.AST) -> None:
+        if not self.checked:
+            return
         if isinstance(value, sp.Expr) and value.is_number and _magnitude(value) > MAX_MAGNITUDE:
             raise self.fail("number too large to evaluate safely", node)
 
@@ -429,6 +443,8 @@ def _bits(number: sp.Rational) -> int:
 
 
 def _check_numbers(expr, parser: "TextParser", node: ast.AST, *, full: bool = True) -> None:
+    if not parser.checked:
+        return
     """No exact number in the result may exceed MAX_RESULT_BITS (a product of 200 literals 1e308 would
     otherwise reach 60,000 digits, past what Python will even print)."""
     if not isinstance(expr, sp.Basic):
@@ -488,3 +504,21 @@ def parse_text(
     """Parse plain text into a SymPy expression; every symbol is real."""
     symbols = {name: sp.Symbol(name, real=True) for name in variables}
     return TextParser(text, dict(functions or {}), symbols).parse()
+
+
+def parse_as_typed(
+    text: str,
+    functions: Mapping[str, Callable[..., sp.Expr]] | None = None,
+    variables: tuple[str, ...] = (),
+) -> tuple[sp.Expr, sp.Expr]:
+    """(the expression as SymPy evaluates it, the same expression as it was typed) — 1/sqrt(2*pi) kept
+    as 1/√(2π) for display, not rewritten as √2/(2√π). The text is parsed with every bound checked
+    first; the unevaluated copy is used only when it evaluates back to exactly the same expression."""
+    evaluated = parse_text(text, functions, variables)
+    symbols = {name: sp.Symbol(name, real=True) for name in variables}
+    try:
+        with sp.evaluate(False):
+            typed = TextParser(text, dict(functions or {}), symbols, checked=False).parse()
+    except (DerivatorError, TypeError, ValueError, AttributeError):
+        return evaluated, evaluated
+    return evaluated, typed if isinstance(typed, sp.Expr) and typed.doit() == evaluated else evaluated

@@ -106,7 +106,7 @@ def say(step: Step, lang: str, math: Math) -> str:
     raw = step.params
     # an equation is one piece of math, never two glued by a bare "="
     if isinstance(raw.get("function"), sp.Basic) and isinstance(raw.get("definition"), sp.Basic):
-        pair = (raw["definition"], raw["function"]) if step.rule == "rewrite.fold" else (raw["function"], raw["definition"])
+        pair = (raw["definition"], raw["function"]) if step.rule in (StepId.REWRITE_FOLD, StepId.REWRITE_RECOGNISE) else (raw["function"], raw["definition"])
         params["statement"] = math(sp.Eq(*pair, evaluate=False))
     if isinstance(raw.get("u"), sp.Basic) and isinstance(raw.get("inner"), sp.Basic):
         params["substitution"] = math(sp.Eq(raw["u"], raw["inner"], evaluate=False))
@@ -140,7 +140,7 @@ def lhs_latex(d: Derivation) -> str:
         return rf"\frac{{d{to_latex(d.function)}}}{{d{x}}}"
     primes = "'" * d.order if d.order <= 3 else f"^{{({d.order})}}"
     head = to_latex(d.function)
-    named = d.function != d.definition or (isinstance(d.function, sp.Function) and d.function.args == (d.variable,))
+    named = d.name is not None or (isinstance(d.function, sp.Function) and d.function.args == (d.variable,))
     if named and head.endswith(f"({x})"):
         return f"{head[: head.rfind('(')]}{primes}({x})"
     power = "" if d.order == 1 else f"^{{{d.order}}}"

@@ -65,7 +65,7 @@ def _display_name(d: Derivation) -> str:
 def _f_tex(d: Derivation) -> str:
     """The function's own name, σ(x) or tanh(x); f(x) for a plain expression (never "e = e")."""
     named = isinstance(d.function, sp.Function) and d.function.args == (d.variable,)
-    if d.function != d.definition or named:
+    if d.name is not None or named:
         return to_latex(d.function)
     return f"f({to_latex(d.variable)})"
 

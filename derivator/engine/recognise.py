@@ -1,0 +1,77 @@
+"""Catalog functions recognised in typed input: (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ) is tanh(x), log(1 + e^{3x}) is
+softplus(3x), (1 + erf(x/√2))/2 is Φ(x).
+
+A sub-expression is replaced by g(u) only where it is exactly g's definition at u (matched, then proved
+equal by SymPy); each replacement is its own recorded step, verified like every other. The derivation
+then goes on in g, citing g′ as the catalog does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from derivator.core.budget import attempt
+from derivator.engine.rewrites import Target
+
+PROVE_SECONDS = 1.0
+_w = sp.Wild("w")
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """One sub-expression of the input (as written) that is g(u)."""
+
+    written: sp.Expr
+    function: sp.Expr  # g(u)
+
+
+def _heads(expr: sp.Expr) -> set[type]:
+    return {type(f) for f in expr.atoms(sp.Function)}
+
+
+def _exactly(target: Target, expr: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
+    """g(u) if expr is g's definition at some u that depends on x, else None."""
+    pattern = target.definition(_w)
+    # a match needs the same kind of node and the same functions (e^x, log, erf): most nodes stop here
+    if type(expr) is not type(pattern) or not _heads(pattern) <= _heads(expr):
+        return None
+    match = expr.match(pattern)
+    u = match.get(_w) if match else None
+    if u is None or not u.has(x):
+        return None
+    if attempt(PROVE_SECONDS, sp.simplify, target.definition(u) - expr) != 0:
+        return None  # a pattern match is a guess until the two are proved equal
+    return target.function(u)
+
+
+def _same_function(target: Target, expr: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
+    """g(x) if expr, written otherwise, is g(x) (eˣ/(1 + eˣ) is σ(x)): equal at sample points first,
+    which is cheap and rules out nearly everything, then proved equal by SymPy."""
+    if expr.has(target.function):
+        return None  # tanh(x) is already written as itself
+    definition = target.definition(x)
+    for point in (sp.Rational(-13, 10), sp.Rational(7, 10), sp.Rational(21, 10)):
+        a, b = sp.N(expr.subs(x, point), 30), sp.N(definition.subs(x, point), 30)
+        if not (a.is_number and b.is_number) or abs(a - b) > 1e-20 * (1 + abs(b)):
+            return None
+    if attempt(PROVE_SECONDS, sp.simplify, definition - expr) != 0:
+        return None
+    return target.function(x)
+
+
+def recognitions(expr: sp.Expr, x: sp.Symbol, targets: list[Target], *, whole: bool = True) -> list[Recognition]:
+    """The outermost sub-expressions that are a target function, in reading order: written as its
+    definition (at any argument u), or — the whole input only, with u = x — written otherwise."""
+    if expr.is_Atom or not expr.has(x):
+        return []
+    for target in targets:
+        found = _exactly(target, expr, x)
+        if found is not None:
+            return [Recognition(expr, found)]
+    for target in targets if whole else ():
+        found = _same_function(target, expr, x)
+        if found is not None:
+            return [Recognition(expr, found)]
+    return [r for arg in expr.args for r in recognitions(arg, x, targets, whole=False)]
