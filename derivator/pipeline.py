@@ -11,7 +11,7 @@ import sympy as sp
 from derivator import catalog
 from derivator.engine import rules as R
 from derivator.engine.output_form import output_form
-from derivator.engine.regions import as_regions, kink_regions
+from derivator.engine.regions import as_regions, kink_regions, left_to_right
 from derivator.engine.rewrites import Target, simplify_steps, tidy
 from derivator.engine.tracer import Tracer
 from derivator.core.errors import DerivatorError, ParseError
@@ -110,8 +110,8 @@ def _convention_of(entry, params: dict | None, at_kink: str | None) -> Conventio
         if at_kink is not None:
             return at_kink, "--at-kink", ""  # in Japanese the chosen convention needs no source
         if entry is not None:
-            for position, point in catalog.breakpoints(entry, params):
-                if position.is_number and sp.simplify(position - at) == 0:
+            for position, point in catalog.breakpoints(entry, params, symbolic=True):
+                if sp.simplify(position - at) == 0:
                     return point.convention, point.convention_source, point.convention_source_ja
         return "undefined", "", ""
 
@@ -185,7 +185,8 @@ def resolve(text: str, var: str = "x", params: dict | None = None,
     text = read
     entry = catalog.lookup(text)
     if entry is not None:
-        definition = catalog.definition(entry, x, params)
+        # parameters not given stay symbols (α, λ, β): the derivation a lecturer writes
+        definition = catalog.definition(entry, x, params, symbolic=True)
         if entry.params or entry.sympy_function is None and not entry.cite_as_function:
             u = sp.Symbol("u", real=True)
             body = definition.xreplace({x: u})
@@ -345,7 +346,8 @@ def derive(
     derivative = tidy(result)
     points = smooth + [(k.at, k.value) for k in kinks if k.value is not None]
     if points:
-        with_values = _with_point_values(plain(result), sorted(points, key=lambda p: float(p[0])), x)
+        positions = left_to_right(at for at, _ in points) or [at for at, _ in points]
+        with_values = _with_point_values(plain(result), sorted(points, key=lambda p: positions.index(p[0])), x)
         conventions = sorted({k.convention for k in kinks if k.value is not None})
         if conventions:
             # both one-sided derivatives, so the narration can say what the convention chooses between
@@ -368,13 +370,15 @@ def derive(
         name=name,
         order=order,
         output_symbol=output_symbol(definition, x),
+        parameters=catalog.parameters(entry, params) if entry is not None else [],
     )
     y = d.output_symbol
     # a partial derivative has no form in y: the part without a rule is not a function of y we know
     found = None if d.partial else output_form(function, definition, derivative, x, y)
     if found is not None:
         d.output_form, d.output_steps = found
-    boundaries = tuple(float(k.at) for k in kinks) + tuple(float(at) for at, _ in smooth)
+    # (a kink at a parameter, x = λ, is no fixed point to avoid: x and λ are sampled independently)
+    boundaries = tuple(float(at) for at in [k.at for k in kinks] + [at for at, _ in smooth] if at.is_number)
     return verify_derivation(d, domain or Domain(avoid=boundaries, real_for=definition), _region_composition(definition, x, y))
 
 
