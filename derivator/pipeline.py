@@ -34,7 +34,10 @@ def _in_terms_of(body: sp.Expr, u: sp.Symbol) -> Callable[[sp.Expr], sp.Expr]:
 
 @lru_cache(maxsize=64)
 def _lemma_derivation(name: str) -> Derivation:
-    return derive(name)
+    # a function cited inside another definition stands for its defaults (softplus in Mish is β = 1),
+    # so its lemma is derived at them, not with the symbols `derivator softplus` keeps
+    defaults = {p.name: p.default for p in catalog.get(name).params}
+    return derive(name, params=defaults or None)
 
 
 def _lemmas(expr: sp.Expr, exclude: str | None) -> tuple[dict, list[Lemma]]:

@@ -70,7 +70,6 @@ def test_selu_keeps_lambda_and_alpha_not_sixty_digit_rationals():
     assert "PyTorch default: α = 1.6732632423543772848170429916717" in text.replace("\n", "")
 
 
-@pytest.mark.xfail(reason="the output form's regions in y need numeric ends (−α is symbolic)", strict=True)
 def test_elu_output_form_is_y_plus_alpha_below_zero():
     d = derive("elu")
     (alpha,) = (p.symbol for p in d.parameters)
