@@ -106,12 +106,12 @@ def parameters(entry: Entry, overrides: dict[str, str] | None = None) -> list[Pa
     """The entry's parameters as a derivation states them: each a symbol, or the exact value given."""
     given = {param_name(entry, k): v for k, v in (overrides or {}).items()}
     values = param_values(entry, given, symbolic=True)
-    symbols = param_symbols(entry)
+    symbols, defaults = param_symbols(entry), param_values(entry)
     out = []
     for p in entry.params:
         value = values[p.name] if p.name in given and values[p.name].is_number else None
         out.append(Parameter(p.name, symbols[p.name], p.default, default_source(entry, p), value,
-                             given.get(p.name, "") if value is not None else ""))
+                             given.get(p.name, "") if value is not None else "", defaults[p.name]))
     return out
 
 

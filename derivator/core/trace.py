@@ -82,6 +82,7 @@ class Parameter:
     source: str  # whose default it is ("PyTorch")
     value: sp.Expr | None = None  # the exact value substituted (--param alpha=0.2 → 1/5); None: symbolic
     given: str = ""  # the value as the user typed it ("0.2")
+    default_value: sp.Expr | None = None  # the default, exact (what a plot of a symbolic derivation uses)
 
 
 @dataclass

@@ -62,6 +62,12 @@ def _parameters_said(d: Derivation, lang: str) -> tuple[str, list[str]] | None:
     return None if line is None else (line, formulas)
 
 
+def parameters_tex(d: Derivation, lang: str = "en") -> str | None:
+    """The parameters' line as TeX text with $…$ math (documents), or None without parameters."""
+    said = _parameters_said(d, lang)
+    return None if said is None else tex_sentence(*said)
+
+
 def math_say(step: Step, lang: str) -> str:
     """The sentence inside math: `\\text{…}` around the words, the formulas as they are."""
     return _in_math(*_said(step, lang))
@@ -168,7 +174,8 @@ def document(d: Derivation, body: str, lang: str) -> str:
         preamble(lang)
         + "\\begin{document}\n"
         + f"\\section*{{{t('ui.derivative_of', lang, f=f'${to_latex(d.function)}$')}}}\n"
-        + ("" if (said := _parameters_said(d, lang)) is None else tex_sentence(*said) + "\n")
+        # ragged right: a source's default (SELU's 34 digits) is one unbreakable number
+        + ("" if (line := parameters_tex(d, lang)) is None else "{\\raggedright " + line + "\\par}\n")
         + "\\begin{align*}\n"
         + body
         + "\n\\end{align*}\n"
