@@ -114,7 +114,8 @@ def _convention_of(entry, params: dict | None, at_kink: str | None) -> Conventio
             return at_kink, "--at-kink", ""  # in Japanese the chosen convention needs no source
         if entry is not None:
             for position, point in catalog.breakpoints(entry, params, symbolic=True):
-                if sp.simplify(position - at) == 0:
+                # (a parameter's position, θ or −λ, is the very expression the regions found)
+                if position == at or position.is_number and at.is_number and sp.simplify(position - at) == 0:
                     return point.convention, point.convention_source, point.convention_source_ja
         return "undefined", "", ""
 

@@ -323,8 +323,9 @@ def row_condition(condition: sp.Basic, earlier: tuple[sp.Basic, ...]) -> sp.Basi
     # shorter form is taken only when it agrees with the written-out one at every boundary and between
     # (one relation of a conjunction may already say it all: x > λ in x > λ ∧ x ≥ −λ, where λ > 0)
     parts = effective.args if isinstance(effective, sp.And) else ()
-    same = [c for c in (condition, effective.simplify(), *parts)
-            if c is not sp.true and _same_on_the_real_line(effective, c)]
+    # (SymPy's simplify of a condition with parameters, a < y < b, takes seconds: one variable only)
+    simpler = (effective.simplify(),) if len(effective.free_symbols) == 1 else ()
+    same = [c for c in (condition, *simpler, *parts) if c is not sp.true and _same_on_the_real_line(effective, c)]
     if same:
         return min(same, key=sp.count_ops)  # the shortest; the row's own when it is as short
     if effective in (sp.true, sp.false) or not effective.free_symbols or sp.count_ops(effective) > 6:
@@ -333,7 +334,8 @@ def row_condition(condition: sp.Basic, earlier: tuple[sp.Basic, ...]) -> sp.Basi
 
 
 # values a parameter in a condition is tried at (x ≤ θ, y > −α): both conditions must agree at each
-_PARAMETER_TRIALS = {"positive": (0.5, 1.25, 3.0), "negative": (-0.5, -1.25, -3.0), "real": (-1.5, 0.25, 2.0)}
+_PARAMETER_TRIALS = {kind: tuple(sp.Rational(v) for v in values) for kind, values in
+                     {"positive": ("1/2", "5/4", "3"), "negative": ("-1/2", "-5/4", "-3"), "real": ("-3/2", "1/4", "2")}.items()}
 
 
 def _same_on_the_real_line(a: sp.Basic, b: sp.Basic) -> bool:
@@ -347,7 +349,7 @@ def _same_on_the_real_line(a: sp.Basic, b: sp.Basic) -> bool:
             return "positive" if s.is_positive else "negative" if s.is_negative else "real"
 
         trials = [{s: _PARAMETER_TRIALS[kind(s)][(i + j) % 3] for j, s in enumerate(parameters)} for i in range(3)]
-        return all(_same_on_the_real_line(a.subs(t), b.subs(t)) for t in trials)
+        return all(_same_on_the_real_line(a.xreplace(t), b.xreplace(t)) for t in trials)
     symbols = a.free_symbols | b.free_symbols
     relations = a.atoms(sp.core.relational.Relational) | b.atoms(sp.core.relational.Relational)
     if len(symbols) != 1 or not relations:
@@ -390,7 +392,7 @@ def oriented(condition: sp.Basic, pw: sp.Piecewise) -> sp.Basic:
         return condition
 
     def turn(r: sp.Basic) -> sp.Basic:
-        if not isinstance(r, (sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterThan)) or r.lhs == v:
+        if not isinstance(r, (sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterThan, sp.Eq)) or r.lhs == v:
             return r
         side = r.lhs - r.rhs
         if not side.is_polynomial(v) or sp.degree(side, v) != 1:
@@ -399,6 +401,8 @@ def oriented(condition: sp.Basic, pw: sp.Piecewise) -> sp.Basic:
         if not (a.is_number and a.is_real and a != 0):
             return r
         op = type(r)
+        if op is sp.Eq:
+            return sp.Eq(v, -b / a, evaluate=False)
         if a < 0:  # dividing by a negative number flips the relation
             op = {sp.StrictLessThan: sp.StrictGreaterThan, sp.LessThan: sp.GreaterThan,
                   sp.StrictGreaterThan: sp.StrictLessThan, sp.GreaterThan: sp.LessThan}[op]

@@ -118,7 +118,10 @@ def by_elimination(definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp
 
 
 def _sampling(low: sp.Expr, high: sp.Expr) -> Domain:
-    """Where to check a region's form: inside (low, high), or a stretch of 4 at an infinite end."""
+    """Where to check a region's form: inside (low, high), or a stretch of 4 at an infinite end; on the
+    whole default range where an end is a parameter (hardtanh's (a, b): x and a, b are sampled apart)."""
+    if not (low.is_number and high.is_number):
+        return Domain()
     if low.is_finite and high.is_finite:
         lo, hi = float(low), float(high)
     elif high.is_finite:
