@@ -133,3 +133,35 @@ def test_positive_parameters_are_sampled_positive():
     d = derive("celu")
     assert d.verified and d.final_check.ok
     assert d.final_check.method is not None
+
+
+def test_facts_name_symbolic_parameters_as_the_derivation_writes_them():
+    from derivator.analysis.facts import facts
+
+    found = facts(derive("selu"))
+    assert found.omitted and all(o.note == "symbolic_parameters" for o in found.omitted)
+    assert {s.name for s in found.omitted[0].params["params"]} == {"alpha", "lambda"}
+
+
+def test_json_of_a_symbolic_entry_reads_back_with_sympify():
+    data = json.loads(render(derive("selu"), "json", "en"))
+    lam, alpha = sp.Symbol("lambda"), sp.Symbol("alpha")
+    for key in ("definition", "derivative", "output_form"):
+        assert {lam, alpha} <= sp.sympify(data[key]).free_symbols, key
+
+
+def test_a_long_quoted_constant_given_prints_as_its_decimal():
+    d = derive("selu", params={"alpha": "1.6732632423543772848170429916717", "lambda": "1.0507009873554804934193349852946"})
+    text = render(d, "text", "en")
+    assert "1.0507009873554804934193349852946·x" in text
+    assert "5253504936777402467096674926473" not in text
+
+
+def test_list_writes_kinks_with_the_symbols():
+    from typer.testing import CliRunner
+
+    from derivator.app.cli import app
+
+    out = CliRunner().invoke(app, ["list"], env={"COLUMNS": "200"}).output
+    row = next(line for line in out.splitlines() if "softshrink" in line)
+    assert "-λ (right), λ (left)" in row and "lambd" not in row.split("│")[-2]

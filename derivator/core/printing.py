@@ -465,6 +465,11 @@ class UnicodePrinter(StrPrinter):
     def _print_Min(self, e):
         return "min(" + ", ".join(self._print(a) for a in e.args) + ")"
 
+    def _print_Rational(self, e):
+        # a constant quoted from a source (SELU's λ given with --param) as its decimal, as in LaTeX
+        decimal = terminating_decimal(e)
+        return decimal if decimal is not None else super()._print_Rational(e)
+
     def _print_Pi(self, e):
         return "π"
 
@@ -535,6 +540,10 @@ class UnicodePrinter(StrPrinter):
         return term
 
     def _print_Mul(self, e):
+        coefficient, rest = e.as_coeff_Mul()
+        if isinstance(coefficient, sp.Rational) and rest is not sp.S.One and terminating_decimal(coefficient):
+            # a quoted constant times the rest (1.0507…·x), not a 31-digit numerator over 10^31
+            return f"{terminating_decimal(coefficient)}·{self.parenthesize(rest, PRECEDENCE['Mul'])}"
         factors = [f.args[0] if isinstance(f, sp.UnevaluatedExpr) else f for f in sp.Mul.make_args(e)]
         # a fraction a rule built (its denominator kept as written) prints as a/b, not a·1/b: StrPrinter
         # leaves a factor whose commutativity SymPy cannot tell (an unevaluated group) in the numerator

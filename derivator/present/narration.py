@@ -147,7 +147,9 @@ def _parameter_row(p: Parameter, lang: str, math: Math, escape: Callable[[str], 
         return t("ui.param_symbolic", lang, symbol=math(_assumption(p.symbol)), source=escape(p.source), default=default)
     # the value as typed (0.2, as PyTorch's documentation writes it) and the exact one every formula uses (1/5)
     typed = p.given.strip()
-    shown = [typed, p.value] if typed and typed != to_unicode(p.value) and _is_decimal(typed) else [p.value]
+    # (the fraction only where it is short: 34 digits over 10^31 say nothing the decimal does not)
+    short = isinstance(p.value, sp.Rational) and p.value.q < 1000
+    shown = [typed, p.value] if typed and typed != to_unicode(p.value) and _is_decimal(typed) and short else [p.value]
     return t("ui.param_given", lang, value=math(_equation(p.symbol, *shown)), source=escape(p.source), default=default)
 
 
