@@ -17,7 +17,7 @@ from derivator.catalog.model import Breakpoint, Entry, Param
 from derivator.catalog.registry import entries, get, lookup
 from derivator.core.errors import DerivatorError
 from derivator.core.functions import NamedFunction, named_function, sigmoid
-from derivator.core.trace import Parameter
+from derivator.core.trace import Parameter, ParameterSymbol
 from derivator.parse.text import FUNCTIONS, parse_text
 
 # SymPy functions whose derivative a lecturer cites as a result of its own (tanh′ = 1 − tanh², proven
@@ -37,7 +37,7 @@ _DOMAINS = {
 
 def param_symbols(entry: Entry) -> dict[str, sp.Symbol]:
     """The symbol each parameter is shown as when kept symbolic (λ for lambd, α for negative_slope)."""
-    return {p.name: sp.Symbol(p.symbol or p.name, real=True, **({} if p.assume == "real" else {p.assume: True}))
+    return {p.name: ParameterSymbol(p.symbol or p.name, real=True, **({} if p.assume == "real" else {p.assume: True}))
             for p in entry.params}
 
 

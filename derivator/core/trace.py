@@ -72,6 +72,12 @@ class Kink:
     source_ja: str = ""  # the same in Japanese
 
 
+class ParameterSymbol(sp.Symbol):
+    """A catalog entry's parameter kept symbolic (α, λ, hardtanh's a and b): a constant whose assumptions
+    decide where its cases change, so regions may be cut at it (x = λ). A symbol in typed input is no
+    such constant: Max(x, β) keeps having no rule there (its kink moves with β, unassumed)."""
+
+
 @dataclass
 class Parameter:
     """A catalog parameter as the derivation uses it: a symbol (α > 0), or the exact value given."""

@@ -10,6 +10,8 @@ from typing import Iterable
 
 import sympy as sp
 
+from derivator.core.trace import ParameterSymbol
+
 Region = tuple[sp.Expr, sp.Expr, sp.Expr]  # (value, low, high): value on the open interval (low, high)
 PIECEWISE_HEADS = (sp.Max, sp.Min, sp.Heaviside, sp.Piecewise)
 
@@ -68,7 +70,8 @@ def _cuts(expr: sp.Expr, x: sp.Symbol) -> list[sp.Expr] | None:
         if not isinstance(boundary, sp.FiniteSet):
             return None
         for point in boundary:
-            if point.is_real is not True or point.has(x):
+            # a number, or a catalog parameter's position (λ, −λ); never at a symbol of typed input
+            if point.is_real is not True or not all(isinstance(s, ParameterSymbol) for s in point.free_symbols):
                 return None
             cuts.add(point)
     return left_to_right(cuts)
