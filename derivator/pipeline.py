@@ -12,7 +12,7 @@ from derivator import catalog
 from derivator.engine import rules as R
 from derivator.engine.output_form import output_form
 from derivator.engine.recognise import recognitions
-from derivator.engine.regions import as_regions, kink_regions
+from derivator.engine.regions import as_regions, kink_regions, left_to_right
 from derivator.engine.rewrites import Target, simplify_steps, tidy
 from derivator.engine.tracer import Tracer
 from derivator.core.errors import DerivatorError, ParseError
@@ -34,7 +34,10 @@ def _in_terms_of(body: sp.Expr, u: sp.Symbol) -> Callable[[sp.Expr], sp.Expr]:
 
 @lru_cache(maxsize=64)
 def _lemma_derivation(name: str) -> Derivation:
-    return derive(name)
+    # a function cited inside another definition stands for its defaults (softplus in Mish is β = 1),
+    # so its lemma is derived at them, not with the symbols `derivator softplus` keeps
+    defaults = {p.name: p.default for p in catalog.get(name).params}
+    return derive(name, params=defaults or None)
 
 
 def _lemmas(expr: sp.Expr, exclude: str | None) -> tuple[dict, list[Lemma]]:
@@ -110,8 +113,9 @@ def _convention_of(entry, params: dict | None, at_kink: str | None) -> Conventio
         if at_kink is not None:
             return at_kink, "--at-kink", ""  # in Japanese the chosen convention needs no source
         if entry is not None:
-            for position, point in catalog.breakpoints(entry, params):
-                if position.is_number and sp.simplify(position - at) == 0:
+            for position, point in catalog.breakpoints(entry, params, symbolic=True):
+                # (a parameter's position, θ or −λ, is the very expression the regions found)
+                if position == at or position.is_number and at.is_number and sp.simplify(position - at) == 0:
                     return point.convention, point.convention_source, point.convention_source_ja
         return "undefined", "", ""
 
@@ -188,7 +192,8 @@ def resolve(text: str, var: str = "x", params: dict | None = None,
     text = read
     entry = catalog.lookup(text)
     if entry is not None:
-        definition = catalog.definition(entry, x, params)
+        # parameters not given stay symbols (α, λ, β): the derivation a lecturer writes
+        definition = catalog.definition(entry, x, params, symbolic=True)
         if entry.params or entry.sympy_function is None and not entry.cite_as_function:
             u = sp.Symbol("u", real=True)
             body = definition.xreplace({x: u})
@@ -403,7 +408,8 @@ def derive(
     derivative = tidy(result)
     points = smooth + [(k.at, k.value) for k in kinks if k.value is not None]
     if points:
-        with_values = _with_point_values(plain(result), sorted(points, key=lambda p: float(p[0])), x)
+        positions = left_to_right(at for at, _ in points) or [at for at, _ in points]
+        with_values = _with_point_values(plain(result), sorted(points, key=lambda p: positions.index(p[0])), x)
         conventions = sorted({k.convention for k in kinks if k.value is not None})
         if conventions:
             # both one-sided derivatives, so the narration can say what the convention chooses between
@@ -426,6 +432,7 @@ def derive(
         name=name,
         order=order,
         output_symbol=output_symbol(definition, x),
+        parameters=catalog.parameters(entry, params) if entry is not None else [],
     )
     y = d.output_symbol
     # a partial derivative has no form in y: the part without a rule is not a function of y we know
@@ -436,7 +443,8 @@ def derive(
         found = output_form(named, definition, derivative, x, y)
     if found is not None:
         d.output_form, d.output_steps = found
-    boundaries = tuple(float(k.at) for k in kinks) + tuple(float(at) for at, _ in smooth)
+    # (a kink at a parameter, x = λ, is no fixed point to avoid: x and λ are sampled independently)
+    boundaries = tuple(float(at) for at in [k.at for k in kinks] + [at for at, _ in smooth] if at.is_number)
     return verify_derivation(d, domain or Domain(avoid=boundaries, real_for=definition), _region_composition(definition, x, y))
 
 

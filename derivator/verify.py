@@ -163,10 +163,16 @@ def _points(seed_text: str, n: int, symbols: tuple[sp.Symbol, ...], domain: Doma
     produced = 0
     while produced < n:
         point = []
-        for _ in symbols:
-            v = rng.uniform(domain.low, domain.high)
+        for symbol in symbols:
+            # a parameter assumed positive (α, λ, β) is sampled where the assumption holds, as x is
+            low, high = domain.low, domain.high
+            if symbol.is_positive:
+                low, high = 0.1, max(high, 1.0)
+            elif symbol.is_negative:
+                low, high = min(low, -1.0), -0.1
+            v = rng.uniform(low, high)
             while any(abs(v - a) < 1e-3 for a in domain.avoid):
-                v = rng.uniform(domain.low, domain.high)
+                v = rng.uniform(low, high)
             point.append(mpmath.mpf(repr(v)))
         produced += 1
         yield tuple(point)

@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from derivator import catalog
 from derivator.pipeline import derive
 from derivator.present.dispatch import render
 from derivator.present.latex import render_latex
@@ -192,7 +193,9 @@ def _condition_holds(tex: str, value: float) -> bool:
 def test_cases_rows_read_as_written_and_no_word_otherwise(name):
     # each row's condition is where that row holds (SymPy tries rows in order: x (x < 6) after 0 (x ≤ 0)
     # means 0 < x < 6), and the last row says where, not "otherwise", in every language
-    text = render_latex(derive(name), lang="ja")
+    # at the defaults: the rows are read by evaluating x and y alone (parameters are symbols by default)
+    defaults = {p.name: p.default for p in catalog.get(name).params} or None
+    text = render_latex(derive(name, params=defaults), lang="ja")
     assert "otherwise" not in text
     blocks = re.findall(r"\\begin\{cases\}(.*?)\\end\{cases\}", text)
     assert blocks, text

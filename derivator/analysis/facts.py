@@ -1100,9 +1100,10 @@ def facts(d: Derivation, second: Derivation | None = None, *, params: dict | Non
     d.require_complete()  # every fact is about the whole derivative
     x = d.variable
     f_plain = plain(d.definition)
-    extra = sorted(s.name for s in f_plain.free_symbols - {x})
+    # (the symbols themselves, so every format prints them as the derivation does: α, not alpha)
+    extra = sorted(f_plain.free_symbols - {x}, key=lambda s: s.name)
     if extra:
-        return Facts(d, [], [Omission(k, "symbolic_parameters", {"params": ", ".join(extra)}) for k in FACT_KEYS],
+        return Facts(d, [], [Omission(k, "symbolic_parameters", {"params": extra}) for k in FACT_KEYS],
                      names_for(d, d.derivative, None))
     regs = regions(f_plain, x)
     if regs is None:

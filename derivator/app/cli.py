@@ -279,7 +279,10 @@ def list_(
         formula = to_unicode(catalog.definition(e, x, symbolic=True))
         form = catalog.output_form(e, y, symbolic=True)
         jumps = kink_positions(e.name)  # at the default parameters; smooth joins are no kinks
-        kinks = ", ".join(f"{b.at} ({t(f'convention.{b.convention}', lang)}{t('convention.jump', lang) if b.jump else ''})"
+        # where the parameters' symbols, as `derivator NAME` writes them (a, b; −λ, λ)
+        written = {id(b): at for at, b in catalog.breakpoints(e, symbolic=True)}
+        kinks = ", ".join(f"{to_unicode(written[id(b)])} ({t(f'convention.{b.convention}', lang)}"
+                          f"{t('convention.jump', lang) if b.jump else ''})"
                           for at, b in catalog.breakpoints(e) if any(sp.simplify(at - k) == 0 for k in jumps))
         table.add_row(
             f"[bold]{e.name}[/bold]\n[dim]{title}[/dim]",

@@ -36,12 +36,14 @@ from derivator.catalog.symbolic import (
     entry_of_function,
     function_class,
     output_form,
+    param_name,
     param_symbols,
+    parameters,
     param_values,
 )
 
 __all__ = [
     "CITED_BUILTINS", "CONVENTIONS", "Breakpoint", "CatalogDataError", "Entry", "InPosts", "Param", "breakpoints",
     "callables", "cited_by", "cites", "convention_at", "definition", "describe", "entries", "entry_of_function",
-    "function_class", "get", "lookup", "output_form", "param_symbols", "param_values", "reading_function", "words",
+    "function_class", "get", "lookup", "output_form", "param_name", "param_symbols", "parameters", "param_values", "reading_function", "words",
 ]

@@ -14,6 +14,8 @@ Keys of an entry (only `name`, `title`, `title_ja`, `definition` and `source` ar
   params           [{"name", "default", "doc", "symbol", "domain", "sources"}]: symbols of the definition
                    with exact defaults as text ("0.01" is 1/100); "symbol" is how it prints when kept
                    symbolic ("lambda" → λ); "domain" is "positive" (default), "nonzero" or "real";
+                   "assume" is the symbol's assumption while kept symbolic (positive, negative, nonzero,
+                   real; default the domain): hardtanh's a < 0 < b, so its cases are in order;
                    "sources" maps a source's name to its value where frameworks disagree
                    (--param negative_slope=keras picks one)
   ordered          [[low, high]]: parameters that must satisfy low < high
@@ -557,8 +559,10 @@ ENTRIES = [
             "keras.activations.hard_tanh",
         ],
         "params": [
-            {"name": "min_val", "default": "-1", "doc": "lower clip", "symbol": "a", "domain": "real"},
-            {"name": "max_val", "default": "1", "doc": "upper clip", "symbol": "b", "domain": "real"},
+            {"name": "min_val", "default": "-1", "doc": "lower clip", "symbol": "a", "domain": "real",
+             "assume": "negative"},
+            {"name": "max_val", "default": "1", "doc": "upper clip", "symbol": "b", "domain": "real",
+             "assume": "positive"},
         ],
         "ordered": [["min_val", "max_val"]],
         "latex_name": r"\operatorname{hardtanh}",

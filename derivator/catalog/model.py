@@ -9,6 +9,8 @@ from typing import NamedTuple
 CONVENTIONS = ("left", "right", "mean", "undefined")
 # what a numeric --param value must be; each Param names one
 DOMAINS = ("positive", "nonzero", "real")
+# what the symbol is assumed to be while kept symbolic (hardtanh's a < 0 < b orders its cases)
+SIGNS = ("positive", "negative", "nonzero", "real")
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,8 @@ class Param:
     sources: tuple[tuple[str, str], ...] = ()
     symbol: str | None = None  # SymPy name when kept symbolic: "lambda" prints as λ
     domain: str = "positive"  # "positive", "nonzero" or "real": checked for numeric --param values
+    # the symbol's assumption while kept symbolic (one of SIGNS; the domain unless the data says more)
+    assume: str = "positive"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 from derivator.catalog import data
-from derivator.catalog.model import CONVENTIONS, DOMAINS, Breakpoint, Entry, InPosts, Param
+from derivator.catalog.model import CONVENTIONS, DOMAINS, SIGNS, Breakpoint, Entry, InPosts, Param
 from derivator.core.errors import DerivatorError
 
 _REQUIRED = frozenset({"name", "title", "title_ja", "definition", "source"})
@@ -19,7 +19,7 @@ _OPTIONAL = frozenset({
     "cite_as_function", "breakpoints", "notes", "in_posts",
 })
 _PARAM_REQUIRED = frozenset({"name", "default"})
-_PARAM_KEYS = frozenset({"doc", "symbol", "domain", "sources"})
+_PARAM_KEYS = frozenset({"doc", "symbol", "domain", "sources", "assume"})
 _BREAKPOINT_REQUIRED = frozenset({"at"})
 _BREAKPOINT_KEYS = frozenset({"convention", "source", "source_text", "source_text_ja", "jump"})
 _IN_POSTS_KEYS = frozenset({"words", "names", "means"})
@@ -71,6 +71,9 @@ def _param(i: int, record: Any) -> Param:
     if type(sources) is not dict or not all(type(k) is str and type(v) is str for k, v in sources.items()):
         raise CatalogDataError(f"param {i}: sources must map a source's name to its value, as texts")
     symbol = r.get("symbol")
+    assume = r.get("assume", domain)
+    if assume not in SIGNS:
+        raise CatalogDataError(f"param {i}: assume {assume!r} is not one of {SIGNS}")
     return Param(
         name=_text(f"param {i}", r["name"]),
         default=_text(f"param {i}", r["default"]),
@@ -78,6 +81,7 @@ def _param(i: int, record: Any) -> Param:
         sources=tuple(sources.items()),
         symbol=None if symbol is None else _text(f"param {i}", symbol),
         domain=domain,
+        assume=assume,
     )
 
 

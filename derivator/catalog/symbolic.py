@@ -8,13 +8,16 @@ with that name as a function, so the engine can cite the other entry's derivativ
 
 from __future__ import annotations
 
+import re
 from functools import cache
+
 import sympy as sp
 
-from derivator.catalog.model import Breakpoint, Entry
+from derivator.catalog.model import Breakpoint, Entry, Param
 from derivator.catalog.registry import entries, get, lookup
 from derivator.core.errors import DerivatorError
 from derivator.core.functions import NamedFunction, named_function, sigmoid
+from derivator.core.trace import Parameter, ParameterSymbol
 from derivator.parse.text import FUNCTIONS, parse_text
 
 # SymPy functions whose derivative a lecturer cites as a result of its own (tanh′ = 1 − tanh², proven
@@ -34,20 +37,29 @@ _DOMAINS = {
 
 def param_symbols(entry: Entry) -> dict[str, sp.Symbol]:
     """The symbol each parameter is shown as when kept symbolic (λ for lambd, α for negative_slope)."""
-    out = {}
+    return {p.name: ParameterSymbol(p.symbol or p.name, real=True, **({} if p.assume == "real" else {p.assume: True}))
+            for p in entry.params}
+
+
+def param_name(entry: Entry, name: str) -> str:
+    """The parameter a user's `--param` name means: its own name or the symbol it prints as
+    (`lambda` is SELU's scale, `alpha` is leaky ReLU's negative_slope); unknown names are kept."""
     for p in entry.params:
-        assumptions = {"positive": True} if p.domain == "positive" else {"real": True}
-        out[p.name] = sp.Symbol(p.symbol or p.name, **assumptions)
-    return out
+        if name in (p.name, p.symbol):
+            return p.name
+    return name
 
 
-def param_values(entry: Entry, overrides: dict[str, str] | None = None) -> dict[str, sp.Expr]:
-    """Exact parameter values, the defaults overridden by the user's `--param name=value`.
+def param_values(
+    entry: Entry, overrides: dict[str, str] | None = None, *, symbolic: bool = False
+) -> dict[str, sp.Expr]:
+    """Exact parameter values: the user's `--param name=value`, else the defaults (or, with
+    symbolic=True, the parameter's symbol: what `derivator NAME` derives with).
 
     A value may also name a source (`--param negative_slope=keras`) or be a symbol (`alpha`), which
     keeps the parameter symbolic.
     """
-    overrides = dict(overrides or {})
+    overrides = {param_name(entry, k): v for k, v in (overrides or {}).items()}
     unknown = set(overrides) - {p.name for p in entry.params}
     if unknown:
         raise DerivatorError(
@@ -56,6 +68,9 @@ def param_values(entry: Entry, overrides: dict[str, str] | None = None) -> dict[
         )
     values: dict[str, sp.Expr] = {}
     for p in entry.params:
+        if symbolic and p.name not in overrides:
+            values[p.name] = param_symbols(entry)[p.name]
+            continue
         text = overrides.get(p.name, p.default)
         named = {source.lower(): value for source, value in p.sources}
         if text.strip().lower() in named:
@@ -71,9 +86,33 @@ def param_values(entry: Entry, overrides: dict[str, str] | None = None) -> dict[
         values[p.name] = value
     for low, high in entry.ordered:
         a, b = values[low], values[high]
-        if a.is_number and b.is_number and not a < b:
+        if (a - b).is_number and not a < b:
             raise DerivatorError(f"{entry.name}: {low} must be less than {high}", hint=f"got {a} and {b}")
     return values
+
+
+def default_source(entry: Entry, param: Param) -> str:
+    """Whose default a parameter's default is: PyTorch where the entry follows it, else the source
+    that lists the same value, else the entry's own reference (a paper)."""
+    if "PyTorch" in entry.source:
+        return "PyTorch"
+    for source, value in param.sources:
+        if value == param.default:
+            return source
+    return re.split(r"[:;(]", entry.source)[0].strip()
+
+
+def parameters(entry: Entry, overrides: dict[str, str] | None = None) -> list[Parameter]:
+    """The entry's parameters as a derivation states them: each a symbol, or the exact value given."""
+    given = {param_name(entry, k): v for k, v in (overrides or {}).items()}
+    values = param_values(entry, given, symbolic=True)
+    symbols, defaults = param_symbols(entry), param_values(entry)
+    out = []
+    for p in entry.params:
+        value = values[p.name] if p.name in given and values[p.name].is_number else None
+        out.append(Parameter(p.name, symbols[p.name], p.default, default_source(entry, p), value,
+                             given.get(p.name, "") if value is not None else "", defaults[p.name]))
+    return out
 
 
 # -- definitions ---------------------------------------------------------------------------------------
@@ -93,9 +132,8 @@ def definition(
     entry: Entry, x: sp.Symbol, params: dict[str, str] | None = None, *, symbolic: bool = False
 ) -> sp.Expr:
     """The entry's definition in the variable x, its parameters substituted (or, with symbolic=True,
-    kept as the symbols a lecturer writes: α, β, λ)."""
-    values = param_symbols(entry) if symbolic else param_values(entry, params)
-    subs = _param_subs(dict(values))
+    those not given kept as the symbols a lecturer writes: α, β, λ)."""
+    subs = _param_subs(param_values(entry, params, symbolic=symbolic))
     subs[sp.Symbol("x", real=True)] = x
     return _template(entry.name).xreplace(subs)
 
@@ -108,14 +146,16 @@ def output_form(
         return None
     variables = ("y", *(p.name for p in entry.params))
     expr = parse_text(entry.output_form, variables=variables)
-    subs = _param_subs(dict(param_symbols(entry) if symbolic else param_values(entry, params)))
+    subs = _param_subs(param_values(entry, params, symbolic=symbolic))
     subs[sp.Symbol("y", real=True)] = y
     return expr.xreplace(subs)
 
 
-def breakpoints(entry: Entry, params: dict[str, str] | None = None) -> list[tuple[sp.Expr, Breakpoint]]:
+def breakpoints(
+    entry: Entry, params: dict[str, str] | None = None, *, symbolic: bool = False
+) -> list[tuple[sp.Expr, Breakpoint]]:
     """(position, breakpoint) with the parameters substituted, left to right when numeric."""
-    subs = _param_subs(param_values(entry, params))
+    subs = _param_subs(param_values(entry, params, symbolic=symbolic))
     names = tuple(p.name for p in entry.params)
     points = [(parse_text(b.at, variables=names).xreplace(subs), b) for b in entry.breakpoints]
     if all(at.is_number for at, _ in points):

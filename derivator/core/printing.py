@@ -230,7 +230,7 @@ class TextbookLatexPrinter(LatexPrinter):
         # written out instead of the word "otherwise": the same in every language
         rows, earlier = [], []
         for value, cond in expr.args:
-            shown = row_condition(cond, tuple(earlier))
+            shown = oriented(row_condition(cond, tuple(earlier)), expr)
             condition = r"\text{otherwise}" if shown is sp.true else f"({self._condition(shown)})"
             rows.append(f"{self._print(value)} & {condition}")
             earlier.append(cond)
@@ -325,7 +325,11 @@ def row_condition(condition: sp.Basic, earlier: tuple[sp.Basic, ...]) -> sp.Basi
     # the row's own condition when it already excludes the earlier rows, or a simpler form; SymPy's
     # simplify of a condition can be wrong at a boundary (~(-1 < y < 0) became y ≥ 0 ∨ y < -1), so a
     # shorter form is taken only when it agrees with the written-out one at every boundary and between
-    same = [c for c in (condition, effective.simplify()) if c is not sp.true and _same_on_the_real_line(effective, c)]
+    # (one relation of a conjunction may already say it all: x > λ in x > λ ∧ x ≥ −λ, where λ > 0)
+    parts = effective.args if isinstance(effective, sp.And) else ()
+    # (SymPy's simplify of a condition with parameters, a < y < b, takes seconds: one variable only)
+    simpler = (effective.simplify(),) if len(effective.free_symbols) == 1 else ()
+    same = [c for c in (condition, *simpler, *parts) if c is not sp.true and _same_on_the_real_line(effective, c)]
     if same:
         return min(same, key=sp.count_ops)  # the shortest; the row's own when it is as short
     if effective in (sp.true, sp.false) or not effective.free_symbols or sp.count_ops(effective) > 6:
@@ -333,9 +337,23 @@ def row_condition(condition: sp.Basic, earlier: tuple[sp.Basic, ...]) -> sp.Basi
     return effective
 
 
+# values a parameter in a condition is tried at (x ≤ θ, y > −α): both conditions must agree at each
+_PARAMETER_TRIALS = {kind: tuple(sp.Rational(v) for v in values) for kind, values in
+                     {"positive": ("1/2", "5/4", "3"), "negative": ("-1/2", "-5/4", "-3"), "real": ("-3/2", "1/4", "2")}.items()}
+
+
 def _same_on_the_real_line(a: sp.Basic, b: sp.Basic) -> bool:
     """Two conditions on one variable with numeric bounds hold at the same points: they can differ only at
-    a bound, so each bound, a point between each two and one beyond each end decide it."""
+    a bound, so each bound, a point between each two and one beyond each end decide it. Bounds at
+    parameters (x ≤ θ, y > −α) are decided the same way at several values of the parameters."""
+    variable = _variable_of([a, b])
+    parameters = sorted((a.free_symbols | b.free_symbols) - {variable}, key=str) if variable is not None else []
+    if parameters:
+        def kind(s: sp.Symbol) -> str:
+            return "positive" if s.is_positive else "negative" if s.is_negative else "real"
+
+        trials = [{s: _PARAMETER_TRIALS[kind(s)][(i + j) % 3] for j, s in enumerate(parameters)} for i in range(3)]
+        return all(_same_on_the_real_line(a.xreplace(t), b.xreplace(t)) for t in trials)
     symbols = a.free_symbols | b.free_symbols
     relations = a.atoms(sp.core.relational.Relational) | b.atoms(sp.core.relational.Relational)
     if len(symbols) != 1 or not relations:
@@ -343,13 +361,58 @@ def _same_on_the_real_line(a: sp.Basic, b: sp.Basic) -> bool:
     (s,) = symbols
     bounds = set()
     for r in relations:
-        sides = [side for side in (r.lhs, r.rhs) if side != s]
-        if len(sides) != 1 or not sides[0].is_number or not sides[0].is_real:
+        # c·s + d ⋚ 0 with numbers c ≠ 0 and d (0.5 ≤ −y as well as y > 0): its bound is −d/c
+        side = r.lhs - r.rhs
+        if not side.is_polynomial(s) or sp.degree(side, s) != 1:
             return False
-        bounds.add(sides[0])
+        slope, offset = side.coeff(s, 1), side.coeff(s, 0)
+        if not (slope.is_number and offset.is_number and slope.is_real and offset.is_real and slope != 0):
+            return False
+        bounds.add(-offset / slope)
     ordered = sorted(bounds, key=lambda v: float(v))
     probes = [ordered[0] - 1, ordered[-1] + 1, *ordered, *((u + v) / 2 for u, v in zip(ordered, ordered[1:]))]
     return all(bool(a.subs(s, p)) == bool(b.subs(s, p)) for p in probes)
+
+
+def _variable_of(conditions: list[sp.Basic]) -> sp.Symbol | None:
+    """The variable of a set of conditions: the symbol in every relation (x, not θ in x ≤ θ and not α
+    in y > −α); between two in every relation, x or y, else the last by name."""
+    relations = [r for c in conditions for r in c.atoms(sp.core.relational.Relational)]
+    if not relations:
+        return None
+    common = set.intersection(*(set(r.free_symbols) for r in relations))
+    if not common:
+        return None
+    return max(common, key=lambda s: (s.name in ("x", "y"), s.name))
+
+
+def oriented(condition: sp.Basic, pw: sp.Piecewise) -> sp.Basic:
+    """The condition with the variable on the left, as a lecturer writes it: x < −λ, not λ < −x (SymPy
+    puts symbols in name order); relations not linear in the variable are kept as they are."""
+    if condition in (sp.true, sp.false) or len(condition.free_symbols) < 2:
+        return condition
+    v = _variable_of([c for _, c in pw.args])
+    if v is None:
+        return condition
+
+    def turn(r: sp.Basic) -> sp.Basic:
+        if not isinstance(r, (sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterThan, sp.Eq)) or r.lhs == v:
+            return r
+        side = r.lhs - r.rhs
+        if not side.is_polynomial(v) or sp.degree(side, v) != 1:
+            return r
+        a, b = side.coeff(v, 1), side.coeff(v, 0)
+        if not (a.is_number and a.is_real and a != 0):
+            return r
+        op = type(r)
+        if op is sp.Eq:
+            return sp.Eq(v, -b / a, evaluate=False)
+        if a < 0:  # dividing by a negative number flips the relation
+            op = {sp.StrictLessThan: sp.StrictGreaterThan, sp.LessThan: sp.GreaterThan,
+                  sp.StrictGreaterThan: sp.StrictLessThan, sp.GreaterThan: sp.LessThan}[op]
+        return op(v, -b / a, evaluate=False)
+
+    return condition.replace(lambda e: isinstance(e, sp.core.relational.Relational), turn)
 
 
 class UnicodePrinter(StrPrinter):
@@ -411,6 +474,11 @@ class UnicodePrinter(StrPrinter):
     def _print_Min(self, e):
         return "min(" + ", ".join(self._print(a) for a in e.args) + ")"
 
+    def _print_Rational(self, e):
+        # a constant quoted from a source (SELU's λ given with --param) as its decimal, as in LaTeX
+        decimal = terminating_decimal(e)
+        return decimal if decimal is not None else super()._print_Rational(e)
+
     def _print_Pi(self, e):
         return "π"
 
@@ -448,7 +516,7 @@ class UnicodePrinter(StrPrinter):
     def _print_Piecewise(self, e):
         rows, earlier = [], []
         for value, condition in e.args:
-            shown = row_condition(condition, tuple(earlier))
+            shown = oriented(row_condition(condition, tuple(earlier)), e)
             rows.append(self._print(value) + ("" if shown is sp.true else f" ({self._print(shown)})"))
             earlier.append(condition)
         return "{" + "; ".join(rows) + "}"
@@ -481,6 +549,10 @@ class UnicodePrinter(StrPrinter):
         return term
 
     def _print_Mul(self, e):
+        coefficient, others = e.as_coeff_Mul()
+        if isinstance(coefficient, sp.Rational) and others is not sp.S.One and terminating_decimal(coefficient):
+            # a quoted constant times the rest (1.0507…·x), not a 31-digit numerator over 10^31
+            return f"{terminating_decimal(coefficient)}·{self.parenthesize(others, PRECEDENCE['Mul'])}"
         canonical = _is_canonical_mul(e)
         factors = [_root_unwrapped(f.args[0] if isinstance(f, sp.UnevaluatedExpr) else f) for f in sp.Mul.make_args(e)]
         if not canonical:

@@ -72,6 +72,25 @@ class Kink:
     source_ja: str = ""  # the same in Japanese
 
 
+class ParameterSymbol(sp.Symbol):
+    """A catalog entry's parameter kept symbolic (α, λ, hardtanh's a and b): a constant whose assumptions
+    decide where its cases change, so regions may be cut at it (x = λ). A symbol in typed input is no
+    such constant: Max(x, β) keeps having no rule there (its kink moves with β, unassumed)."""
+
+
+@dataclass
+class Parameter:
+    """A catalog parameter as the derivation uses it: a symbol (α > 0), or the exact value given."""
+
+    name: str  # the catalog's name (negative_slope), as --param takes it
+    symbol: sp.Symbol  # how it is written (α), with its assumption (positive=True)
+    default: str  # the source's default, as the source writes it ("1.0507009873554804934193349852946")
+    source: str  # whose default it is ("PyTorch")
+    value: sp.Expr | None = None  # the exact value substituted (--param alpha=0.2 → 1/5); None: symbolic
+    given: str = ""  # the value as the user typed it ("0.2")
+    default_value: sp.Expr | None = None  # the default, exact (what a plot of a symbolic derivation uses)
+
+
 @dataclass
 class Lemma:
     """A result another derivation cites, e.g. σ'(u) = σ(u)(1-σ(u))."""
@@ -99,6 +118,7 @@ class Derivation:
     output_check: Verification | None = None  # output form with y = f(x) vs sympy.diff
     name: str | None = None  # catalog name, if any
     order: int = 1
+    parameters: list[Parameter] = field(default_factory=list)  # a catalog entry's, in its order
 
     @property
     def all_steps(self) -> list[Step]:

@@ -43,7 +43,8 @@ def _accept(
         return False
     if composed is None:
         composed = candidate.subs(y, definition)
-    return check_equal(composed, derivative, (x,), domain).ok
+    # (the parameters, α in ELU, are sampled too: the form must hold for each of their values)
+    return check_equal(composed, derivative, None, domain).ok
 
 
 def by_kernel(
@@ -117,7 +118,10 @@ def by_elimination(definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp
 
 
 def _sampling(low: sp.Expr, high: sp.Expr) -> Domain:
-    """Where to check a region's form: inside (low, high), or a stretch of 4 at an infinite end."""
+    """Where to check a region's form: inside (low, high), or a stretch of 4 at an infinite end; on the
+    whole default range where an end is a parameter (hardtanh's (a, b): x and a, b are sampled apart)."""
+    if not (low.is_number and high.is_number):
+        return Domain()
     if low.is_finite and high.is_finite:
         lo, hi = float(low), float(high)
     elif high.is_finite:
@@ -154,37 +158,54 @@ def _y_condition(f: sp.Expr, low: sp.Expr, high: sp.Expr, x: sp.Symbol, y: sp.Sy
         return sp.Eq(y, f)
     a = sp.limit(f, x, low, "+") if low is not sp.S.NegativeInfinity else sp.limit(f, x, -sp.oo)
     b = sp.limit(f, x, high, "-") if high is not sp.S.Infinity else sp.limit(f, x, sp.oo)
-    a, b = sorted((a, b), key=lambda v: float(v) if v.is_finite else (-1e308 if v == -sp.oo else 1e308))
+    below = _less(a, b)  # (at a parameter's value, −α for ELU, as its assumptions decide)
+    if below is None:
+        return None
+    if not below:
+        a, b = b, a
     conditions = [c for c in ((y > a) if a.is_finite else None, (y < b) if b.is_finite else None) if c is not None]
     return sp.And(*conditions) if conditions else sp.true
 
 
-def _span(condition, y: sp.Symbol) -> tuple[float, float] | None:
-    """The y-values a condition allows, as (low, high); a point is (v, v)."""
+def _less(a: sp.Expr, b: sp.Expr) -> bool | None:
+    """a < b for numbers, ±∞ or expressions in parameters whose assumptions decide it; else None."""
+    if a == b:
+        return False
+    return (a - b).is_extended_negative
+
+
+def _span(condition, y: sp.Symbol) -> tuple[sp.Expr, sp.Expr] | None:
+    """The y-values a condition allows, as (low, high); a point is (v, v). Ends may be parameters (−α)."""
     if isinstance(condition, sp.Eq):
-        return (float(condition.rhs), float(condition.rhs)) if condition.rhs.is_number else None
-    low, high = float("-inf"), float("inf")
+        return (condition.rhs, condition.rhs) if not condition.rhs.has(y) else None
+    low, high = sp.S.NegativeInfinity, sp.S.Infinity
     parts = condition.args if isinstance(condition, sp.And) else (condition,)
     for part in parts:
         if condition is sp.true:
             continue
-        if isinstance(part, sp.StrictGreaterThan) and part.lhs == y and part.rhs.is_number:
-            low = max(low, float(part.rhs))
-        elif isinstance(part, sp.StrictLessThan) and part.lhs == y and part.rhs.is_number:
-            high = min(high, float(part.rhs))
-        else:
+        if not (isinstance(part, (sp.StrictGreaterThan, sp.StrictLessThan)) and part.lhs == y and not part.rhs.has(y)):
             return None
+        end = part.rhs
+        tighter = _less(low, end) if isinstance(part, sp.StrictGreaterThan) else _less(end, high)
+        if tighter is None:
+            return None
+        if tighter:
+            low, high = (end, high) if isinstance(part, sp.StrictGreaterThan) else (low, end)
     return low, high
 
 
-def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+def _overlap(a: tuple[sp.Expr, sp.Expr], b: tuple[sp.Expr, sp.Expr]) -> bool:
+    """Do two spans share a y? Where the assumptions cannot tell, they may: counted as overlapping."""
+    def lt(u: sp.Expr, v: sp.Expr) -> bool:
+        return _less(u, v) is not False
+
     if a[0] == a[1] and b[0] == b[1]:
-        return a[0] == b[0]
+        return sp.simplify(a[0] - b[0]) == 0 or _less(a[0], b[0]) is None
     if a[0] == a[1]:
-        return b[0] < a[0] < b[1]
+        return lt(b[0], a[0]) and lt(a[0], b[1])
     if b[0] == b[1]:
-        return a[0] < b[0] < a[1]
-    return max(a[0], b[0]) < min(a[1], b[1])
+        return lt(a[0], b[0]) and lt(b[0], a[1])
+    return lt(a[0], b[1]) and lt(b[0], a[1])
 
 
 def by_regions(definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp.Symbol) -> list[Step] | None:
@@ -203,7 +224,10 @@ def by_regions(definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp.Sym
         form = _region_form(f_i, sp.diff(f_i, x), x, y, _sampling(low, high))
         if form is None:
             return None
-        pieces.append((form, _y_condition(f_i, low, high, x, y)))
+        condition = _y_condition(f_i, low, high, x, y)
+        if condition is None:
+            return None
+        pieces.append((form, condition))
     # where two pieces join smoothly (softsign at 0), f' exists there too: its value at that y
     for (f_left, _, at), (f_right, _, _) in zip(regions, regions[1:]):
         d_left, d_right = sp.diff(f_left, x).subs(x, at), sp.diff(f_right, x).subs(x, at)

@@ -6,7 +6,11 @@ it also keeps SymPy's silent conventions (Heaviside(0) = 1/2) out of every resul
 
 from __future__ import annotations
 
+from typing import Iterable
+
 import sympy as sp
+
+from derivator.core.trace import ParameterSymbol
 
 Region = tuple[sp.Expr, sp.Expr, sp.Expr]  # (value, low, high): value on the open interval (low, high)
 PIECEWISE_HEADS = (sp.Max, sp.Min, sp.Heaviside, sp.sign, sp.Piecewise)
@@ -66,21 +70,43 @@ def _cuts(expr: sp.Expr, x: sp.Symbol) -> list[sp.Expr] | None:
         if not isinstance(boundary, sp.FiniteSet):
             return None
         for point in boundary:
-            if not (point.is_number and point.is_real):
+            # a number, or a catalog parameter's position (λ, −λ); never at a symbol of typed input
+            if point.is_real is not True or not all(isinstance(s, ParameterSymbol) for s in point.free_symbols):
                 return None
             cuts.add(point)
-    return sorted(cuts, key=float)
+    return left_to_right(cuts)
+
+
+def left_to_right(cuts: Iterable[sp.Expr]) -> list[sp.Expr] | None:
+    """The points left to right; a parameter's point (λ, −λ with λ > 0) only where its symbols' assumptions
+    decide the order, else None (never an order guessed)."""
+    cuts = set(cuts)
+    if all(c.is_number for c in cuts):
+        return sorted(cuts, key=float)
+    ordered: list[sp.Expr] = []
+    for cut in sorted(cuts, key=sp.default_sort_key):
+        at = 0
+        while at < len(ordered):
+            before = (cut - ordered[at]).is_negative
+            if before is None:
+                return None
+            if before:
+                break
+            at += 1
+        ordered.insert(at, cut)
+    return ordered
 
 
 def _linear_boundary(rel: sp.Rel, x: sp.Symbol) -> sp.FiniteSet | None:
-    """{-b/a} for a relation a·x + b ⋚ 0 with numbers a ≠ 0, b (what as_set().boundary gives), else None."""
+    """{-b/a} for a relation a·x + b ⋚ 0 with a number a ≠ 0 and b free of x, a number or real parameters
+    (what as_set().boundary gives for numbers), else None."""
     if not isinstance(rel, (sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterThan, sp.Eq, sp.Ne)):
         return None
     side = rel.lhs - rel.rhs
     if not side.is_polynomial(x) or sp.degree(side, x) != 1:
         return None
     a, b = side.coeff(x, 1), side.coeff(x, 0)
-    if not (a.is_number and b.is_number and a.is_real and b.is_real and a != 0):
+    if not (a.is_number and a.is_real and a != 0 and b.is_real and not b.has(x)):
         return None
     return sp.FiniteSet(-b / a)
 

@@ -21,7 +21,7 @@ import sympy as sp
 from derivator.core.printing import to_latex
 from derivator.core.trace import Derivation, Step
 from derivator.i18n import rule_name, t
-from derivator.present.narration import convention_label, lhs_latex, say
+from derivator.present.narration import convention_label, lhs_latex, parameters_line, say
 
 if TYPE_CHECKING:
     from derivator.analysis.facts import Facts
@@ -96,6 +96,8 @@ def render_html(d: Derivation, *, lang: str = "en", facts: Facts | None = None) 
     out = [f'<article class="derivation" lang="{html.escape(lang)}" data-verified="{str(d.verified).lower()}">',
            f'<h2>{html.escape(t("ui.derivative_of", lang, f=_NAME_HOLE)).replace(_NAME_HOLE, math_span(to_latex(d.function)))}</h2>',
            '<ol class="steps">']
+    if (line := parameters_line(d, lang, lambda e: math_span(to_latex(e)), html.escape)) is not None:
+        out.insert(2, f'<p class="parameters">{line}</p>')
     out += [_step(step, lhs, lang) for step in d.steps]
     out.append("</ol>")
     out += ['<section class="result">', f'<h3>{html.escape(t("ui.result", lang))}</h3>',

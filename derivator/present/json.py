@@ -120,6 +120,14 @@ def to_dict(d: Derivation, lang: str = "en", facts=None) -> dict:
         ],
         "lemmas": [{"name": lm.name, "statement": f"{sympy_str(lm.statement_lhs)} = {sympy_str(lm.statement_rhs)}"} for lm in d.lemmas],
     }
+    if d.parameters:
+        # machine-readable names (as --param takes them) with the symbol's text and LaTeX; only for an
+        # entry with parameters, so every other derivation's JSON is exactly what it always was
+        out["parameters"] = [
+            {"name": p.name, "symbol": p.symbol.name, "symbol_latex": to_latex(p.symbol),
+             "value": sympy_str(p.value) if p.value is not None else None, "default": p.default, "source": p.source}
+            for p in d.parameters
+        ]
     if d.partial:
         # only then, so a complete derivation's JSON is exactly what it always was
         out["partial"] = True

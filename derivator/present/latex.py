@@ -14,7 +14,7 @@ import sympy as sp
 
 from derivator.i18n import rule_name, t
 from derivator.present.narration import convention_label
-from derivator.present.narration import lhs_latex, say, status
+from derivator.present.narration import lhs_latex, parameters_line, say, status
 from derivator.present.tex import math_text_escape, tex_sentence
 from derivator.present.tex_lines import aligned_rhs, width
 from derivator.core.printing import to_latex
@@ -23,14 +23,20 @@ from derivator.core.trace import Derivation, Step
 _HOLE = re.compile("\uE000(\\d+)\uE001")
 
 
-def _said(step: Step, lang: str) -> tuple[str, list[str]]:
-    """The step's sentence with each formula replaced by a numbered hole, and the formulas."""
+def _holes() -> tuple[Callable[[sp.Expr], str], list[str]]:
+    """A math function for narration that puts a numbered hole for each formula, and the formulas."""
     formulas: list[str] = []
 
     def hole(expr: sp.Expr) -> str:
         formulas.append(to_latex(expr))
         return f"\uE000{len(formulas) - 1}\uE001"
 
+    return hole, formulas
+
+
+def _said(step: Step, lang: str) -> tuple[str, list[str]]:
+    """The step's sentence with each formula replaced by a numbered hole, and the formulas."""
+    hole, formulas = _holes()
     return say(step, lang, hole), formulas
 
 
@@ -49,9 +55,25 @@ def tex_say(step: Step, lang: str, display_over: float | None = None) -> str:
     return text
 
 
+def _parameters_said(d: Derivation, lang: str) -> tuple[str, list[str]] | None:
+    """The parameters' line with its formulas as holes (as _said), or None without parameters."""
+    hole, formulas = _holes()
+    line = parameters_line(d, lang, hole)
+    return None if line is None else (line, formulas)
+
+
+def parameters_tex(d: Derivation, lang: str = "en") -> str | None:
+    """The parameters' line as TeX text with $…$ math (documents), or None without parameters."""
+    said = _parameters_said(d, lang)
+    return None if said is None else tex_sentence(*said)
+
+
 def math_say(step: Step, lang: str) -> str:
     """The sentence inside math: `\\text{…}` around the words, the formulas as they are."""
-    sentence, formulas = _said(step, lang)
+    return _in_math(*_said(step, lang))
+
+
+def _in_math(sentence: str, formulas: list[str]) -> str:
     out = []
     for i, part in enumerate(_HOLE.split(sentence)):
         if i % 2:
@@ -98,8 +120,11 @@ def rows(d: Derivation, lang: str = "en") -> list[str]:
 
 
 def block_rows(d: Derivation, lang: str = "en") -> list[str]:
-    """The `aligned` block's rows: `lhs &= after && narration` — for KaTeX, MathJax and pasting."""
-    return _annotated(d, lambda step: _narrated(step, lang), lambda tex: tex)
+    """The `aligned` block's rows: `lhs &= after && narration` — for KaTeX, MathJax and pasting; the
+    parameters' line first, in the narration column."""
+    said = _parameters_said(d, lang)
+    first = [f"& && {_in_math(*said)}"] if said is not None else []
+    return first + _annotated(d, lambda step: _narrated(step, lang), lambda tex: tex)
 
 
 def intertext_rows(d: Derivation, lang: str = "en") -> list[str]:
@@ -149,6 +174,8 @@ def document(d: Derivation, body: str, lang: str) -> str:
         preamble(lang)
         + "\\begin{document}\n"
         + f"\\section*{{{t('ui.derivative_of', lang, f=f'${to_latex(d.function)}$')}}}\n"
+        # ragged right: a source's default (SELU's 34 digits) is one unbreakable number
+        + ("" if (line := parameters_tex(d, lang)) is None else "{\\raggedright " + line + "\\par}\n")
         + "\\begin{align*}\n"
         + body
         + "\n\\end{align*}\n"

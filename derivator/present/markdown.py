@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from derivator.i18n import rule_name, t
 from derivator.present.narration import convention_label
-from derivator.present.narration import lhs_latex, say, status, verification_label
+from derivator.present.narration import lhs_latex, parameters_line, say, status, verification_label
 from derivator.present.markup import markdown_text
 from derivator.core.printing import to_latex
 from derivator.core.trace import Derivation
@@ -31,6 +31,8 @@ def render_markdown(d: Derivation, *, lang: str = "en") -> str:
     lhs = lhs_latex(d)
     math = lambda e: inline(to_latex(e))  # noqa: E731
     lines = [f"## {t('ui.derivative_of', lang, f=inline(to_latex(d.function)))}", ""]
+    if (line := parameters_line(d, lang, math, escape)) is not None:
+        lines += [line, ""]
     for i, step in enumerate(d.steps, start=1):
         mark = "✓" if step.verified else "⚠"
         lines.append(f"{i}. **{rule_name(step.rule, lang)}** — {say(step, lang, math)} ({mark} {verification_label(step, lang)})")

@@ -9,8 +9,8 @@ import sympy as sp
 
 from derivator.i18n import lookup, narrate, rule_name, t
 from derivator.core.step_ids import StepId
-from derivator.core.printing import to_latex
-from derivator.core.trace import Derivation, Step
+from derivator.core.printing import to_latex, to_unicode
+from derivator.core.trace import Derivation, Parameter, Step
 
 Math = Callable[[sp.Expr], str]
 
@@ -87,7 +87,12 @@ def _kink_params(step: Step, math: Math, lang: str) -> dict[str, str]:
     def each(i: int) -> str:
         return ", ".join(math(side[i]) for side in sides)
 
-    x = min(step.after.free_symbols, key=str, default=sp.Symbol("x"))
+    # the variable is what the cases are conditions on, less the parameters of the kinks' positions
+    # (x, not λ at x = λ; not α in α·eˣ either)
+    conditions = [c for pw in step.before.atoms(sp.Piecewise) for _, c in pw.args]
+    positions = set().union(*(sp.sympify(side[0]).free_symbols for side in sides))
+    candidates = set().union(*(c.free_symbols for c in conditions)) - positions
+    x = min(candidates or step.after.free_symbols, key=str, default=sp.Symbol("x"))
     x_at = ", ".join(math(sp.Eq(x, side[0], evaluate=False)) for side in sides)
     return {"x_at": x_at, "left": each(1), "right": each(2), "value": each(3), "convention": words}
 
@@ -116,6 +121,49 @@ def say(step: Step, lang: str, math: Math) -> str:
         if "rules" in raw:  # several derivatives of one kind in one line (x² + x³): no single n to name
             return narrate(StepId.ELEMENTARY, lang, **params)
         return rule_name(step.rule, lang)
+
+
+def _equation(symbol: sp.Symbol, *values: str | sp.Expr) -> Formula:
+    """α = 0.2 = 1/5: a parameter and its values, each as written (a default's digits as the source gives them)."""
+    tex = " = ".join([to_latex(symbol), *(v if isinstance(v, str) else to_latex(v) for v in values)])
+    text = " = ".join([to_unicode(symbol), *(v if isinstance(v, str) else to_unicode(v) for v in values)])
+    return Formula(tex, text)
+
+
+def _assumption(symbol: sp.Symbol) -> sp.Basic:
+    """What the derivation assumes of a parameter kept symbolic: α > 0, a < 0, a ≠ 0 or a ∈ ℝ."""
+    if symbol.is_positive:
+        return sp.StrictGreaterThan(symbol, 0, evaluate=False)
+    if symbol.is_negative:
+        return sp.StrictLessThan(symbol, 0, evaluate=False)
+    if symbol.is_nonzero:
+        return sp.Ne(symbol, 0, evaluate=False)
+    return Formula(rf"{to_latex(symbol)} \in \mathbb{{R}}", f"{to_unicode(symbol)} ∈ ℝ")
+
+
+def _parameter_row(p: Parameter, lang: str, math: Math, escape: Callable[[str], str]) -> str:
+    default = math(_equation(p.symbol, p.default))
+    if p.value is None:
+        return t("ui.param_symbolic", lang, symbol=math(_assumption(p.symbol)), source=escape(p.source), default=default)
+    # the value as typed (0.2, as PyTorch's documentation writes it) and the exact one every formula uses (1/5)
+    typed = p.given.strip()
+    # (the fraction only where it is short: 34 digits over 10^31 say nothing the decimal does not)
+    short = isinstance(p.value, sp.Rational) and p.value.q < 1000
+    shown = [typed, p.value] if typed and typed != to_unicode(p.value) and _is_decimal(typed) and short else [p.value]
+    return t("ui.param_given", lang, value=math(_equation(p.symbol, *shown)), source=escape(p.source), default=default)
+
+
+def _is_decimal(text: str) -> bool:
+    return text.lstrip("+-").replace(".", "", 1).isdigit()
+
+
+def parameters_line(d: Derivation, lang: str, math: Math, escape: Callable[[str], str] = str) -> str | None:
+    """"Parameters: α > 0 (PyTorch default: α = 1)": once per derivation of a catalog entry with parameters;
+    `escape` makes the plain words (a source's name) safe in the format."""
+    if not d.parameters:
+        return None
+    rows = [_parameter_row(p, lang, math, escape) for p in d.parameters]
+    return f"{t('ui.parameters', lang)}: " + t("ui.param_sep", lang).join(rows)
 
 
 def status(d: Derivation, lang: str) -> str:

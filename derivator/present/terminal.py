@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from derivator.i18n import rule_name, t
-from derivator.present.narration import convention_label, lhs_unicode, say, status
+from derivator.present.narration import convention_label, lhs_unicode, parameters_line, say, status
 from derivator.core.printing import to_unicode
 from derivator.core.trace import Derivation
 from derivator.present.console import terminal_console
@@ -20,6 +20,8 @@ def render_terminal(d: Derivation, *, lang: str = "en", console: Console | None 
     console = console or terminal_console()
     lhs = lhs_unicode(d)
     console.print(Text(t("ui.derivative_of", lang, f=to_unicode(d.function)), style="bold"))
+    if (line := parameters_line(d, lang, to_unicode)) is not None:
+        console.print(Text(line))
     table = Table(show_header=False, box=None, pad_edge=False)
     # "fold": a token longer than the column (a long number, a long product) continues on the next line
     # instead of ending in "…": nothing shown is ever cut

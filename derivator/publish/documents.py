@@ -32,7 +32,7 @@ from derivator.present.tex import tex_escape, tex_sentence
 from derivator.i18n import rule_name, t
 from derivator.present.flavors import FLAVORS, flavor_module
 from derivator.present.flavors import _base
-from derivator.present.latex import rows as latex_rows, tex_say
+from derivator.present.latex import parameters_tex, rows as latex_rows, tex_say
 from derivator.present.tex_lines import LINE_BUDGET, aligned_rhs, break_tex
 from derivator.present.narration import convention_label, lhs_latex
 from derivator.core.printing import to_latex
@@ -112,6 +112,7 @@ def latex_context(d: Derivation, lang: str = "en", *, plot: str | None = None, c
         "title": tex_escape(t("doc.title", lang, name="\uE000")).replace("\uE000", f"${to_latex(d.function)}$"),
         "function": _f_tex(d),
         "definition": to_latex(d.definition),
+        "parameters": parameters_tex(d, lang),
         "lhs": lhs,
         "rows": latex_rows(d, lang),
         "steps": steps,

@@ -16,7 +16,7 @@ import functools
 import glob
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -180,15 +180,21 @@ def curves(d: Derivation, *, xrange: tuple[float, float] = DEFAULT_RANGE,
     lo, hi = xrange
     if not lo < hi:
         raise DerivatorError(f"empty plot range {lo}..{hi}", hint="the first bound must be the smaller")
-    kink_xs = [float(k.at) for k in d.kinks if k.at.is_real and lo < float(k.at) < hi]
+    # a curve needs numbers: parameters kept symbolic are drawn at the source's defaults
+    at_defaults = {p.symbol: p.default_value for p in d.parameters if p.value is None and p.default_value is not None}
+    definition, derivative = d.definition.xreplace(at_defaults), d.derivative.xreplace(at_defaults)
+    kinks = tuple(replace(k, at=k.at.xreplace(at_defaults), left=k.left.xreplace(at_defaults),
+                          right=k.right.xreplace(at_defaults),
+                          value=None if k.value is None else k.value.xreplace(at_defaults)) for k in d.kinks)
+    kink_xs = [float(k.at) for k in kinks if k.at.is_number and k.at.is_real and lo < float(k.at) < hi]
     # the kinks themselves are sample points, so a corner is drawn exactly where it is
     xs = np.unique(np.concatenate([np.linspace(lo, hi, samples), kink_xs]))
-    f = _sample(_numeric(d.definition, x, params), xs)
-    df = _sample(_numeric(d.derivative, x, params), xs)
+    f = _sample(_numeric(definition, x, params), xs)
+    df = _sample(_numeric(derivative, x, params), xs)
     for a in kink_xs:
         # f′ jumps at a kink: NaN at the kink itself keeps matplotlib from drawing a vertical line
         df[xs == a] = np.nan
-    return Curves(xs, f, df, *labels(d), tuple(d.kinks))
+    return Curves(xs, f, df, *labels(d), kinks)
 
 
 # --- drawing -------------------------------------------------------------------------------------

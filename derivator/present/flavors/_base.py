@@ -20,7 +20,7 @@ import sympy as sp
 
 from derivator.i18n import rule_name, t
 from derivator.present.narration import convention_label
-from derivator.present.narration import lhs_latex, say, status, verification_label
+from derivator.present.narration import lhs_latex, parameters_line, say, status, verification_label
 from derivator.core.printing import to_latex
 from derivator.core.trace import Derivation, Step
 
@@ -120,6 +120,18 @@ def kink_lines(d: Derivation, lang: str, flavor: Flavor) -> list[str]:
     return rows
 
 
+def parameter_lines(d: Derivation, lang: str, flavor: Flavor) -> list[str]:
+    """The parameters' line (symbols and the source's defaults), or nothing for an entry without any."""
+    formulas: list[str] = []
+
+    def hole(expr: sp.Expr) -> str:
+        formulas.append(to_latex(expr))
+        return _HOLE.format(len(formulas) - 1)
+
+    line = parameters_line(d, lang, hole)
+    return [] if line is None else [fill(line, formulas, flavor)]
+
+
 def status_line(d: Derivation, lang: str, flavor: Flavor) -> str:
     return flavor.text(status(d, lang))
 
@@ -127,6 +139,7 @@ def status_line(d: Derivation, lang: str, flavor: Flavor) -> str:
 def render(d: Derivation, flavor: Flavor, *, lang: str = "en", level: int = 2) -> str:
     """The derivation as a Markdown section of this flavour (heading, steps, result, kinks, status)."""
     parts = [flavor.heading(level, heading(d, lang, flavor))]
+    parts += parameter_lines(d, lang, flavor)
     parts += step_blocks(d, lang, flavor)
     parts += result_blocks(d, lang, flavor)
     kinks = kink_lines(d, lang, flavor)

@@ -1,0 +1,167 @@
+"""Catalog parameters are symbols by default (α, λ, β), and `--param` substitutes exact values.
+
+One table row per parameterised entry: the derivation keeps the parameters as symbols (no 60-digit
+rationals), states the source's defaults once, is verified with the parameters sampled too, and the
+same derivation with the defaults given equals the one at the defaults.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sympy as sp
+
+from derivator import catalog
+from derivator.pipeline import derive
+from derivator.present.dispatch import render
+from derivator.verify import check_equal, plain
+
+PARAMETERISED = sorted(e.name for e in catalog.entries() if e.params)
+X = sp.Symbol("x", real=True)
+
+
+def _long_rationals(expr: sp.Basic) -> list[sp.Rational]:
+    return [r for r in expr.atoms(sp.Rational) if abs(r.q) > 1000 or abs(r.p) > 10**6]
+
+
+def _defaults(name: str) -> dict[str, str]:
+    return {p.name: p.default for p in catalog.get(name).params}
+
+
+def test_the_table_covers_the_entries_the_issue_names():
+    assert {"elu", "selu", "celu", "swish", "softplus", "leaky_relu", "hardtanh", "prelu"} <= set(PARAMETERISED)
+
+
+@pytest.mark.parametrize("name", PARAMETERISED)
+def test_parameters_are_symbols_by_default(name):
+    d = derive(name)
+    symbols = {p.symbol for p in d.parameters}
+    assert [p.name for p in d.parameters] == [p.name for p in catalog.get(name).params]
+    assert symbols <= d.definition.free_symbols
+    assert all(p.value is None for p in d.parameters)
+    for step in d.steps:
+        assert not _long_rationals(step.after), (name, step.rule)
+    assert not _long_rationals(d.derivative)
+    assert d.verified, name
+
+
+@pytest.mark.parametrize("name", PARAMETERISED)
+def test_the_defaults_given_give_the_numeric_derivation(name):
+    symbolic, numeric = derive(name), derive(name, params=_defaults(name))
+    assert not numeric.derivative.free_symbols - {X}
+    assert all(p.value is not None for p in numeric.parameters)
+    # the symbolic derivative at the defaults is the derivative of the definition at the defaults
+    at_defaults = {p.symbol: p.value for p in numeric.parameters}
+    reference = sp.diff(plain(catalog.definition(catalog.get(name), X)), X)
+    assert check_equal(plain(symbolic.derivative).xreplace(at_defaults), reference, (X,)).ok
+    assert check_equal(numeric.derivative, reference, (X,)).ok
+    assert numeric.verified
+
+
+def test_selu_keeps_lambda_and_alpha_not_sixty_digit_rationals():
+    d = derive("selu")
+    lam, alpha = (p.symbol for p in sorted(d.parameters, key=lambda p: p.name != "scale"))
+    assert (lam.name, alpha.name) == ("lambda", "alpha")
+    assert d.derivative.has(lam) and d.derivative.has(alpha)
+    text = render(d, "text", "en")
+    assert "λ" in text and "α" in text
+    assert "5253504936777402467096674926473" not in text
+    assert "PyTorch default: α = 1.6732632423543772848170429916717" in text.replace("\n", "")
+
+
+def test_elu_output_form_is_y_plus_alpha_below_zero():
+    d = derive("elu")
+    (alpha,) = (p.symbol for p in d.parameters)
+    y = d.output_symbol
+    assert d.output_form is not None
+    assert d.output_check is not None and d.output_check.ok
+    # below 0 (−α < y < 0) the form is y + α, above 0 it is 1
+    below = d.output_form.subs(alpha, 2).subs(y, sp.Rational(-1, 2))
+    above = d.output_form.subs(alpha, 2).subs(y, 3)
+    assert below == sp.Rational(3, 2) and above == 1
+
+
+def test_kink_narration_names_the_variable_not_the_parameter():
+    # (on main: "At α = 0 the left derivative ..." — the kink is at x = 0)
+    for params in (None, {"alpha": "alpha"}):
+        text = render(derive("elu", params=params), "text", "en").replace("\n", " ")
+        assert "At x = 0" in " ".join(text.split())
+        assert "At α = 0" not in text
+    text = " ".join(render(derive("softshrink"), "text", "en").split())
+    assert "At x = -λ, x = λ" in text
+
+
+def test_param_by_symbol_name_lambda_and_alpha():
+    # `lambda` is SELU's scale as the paper writes it; `alpha` is leaky ReLU's negative_slope
+    d = derive("selu", params={"lambda": "1.05"})
+    scale = next(p for p in d.parameters if p.name == "scale")
+    assert scale.value == sp.Rational(21, 20)
+    leaky = derive("leaky_relu", params={"alpha": "0.2"})
+    (slope,) = leaky.parameters
+    assert slope.value == sp.Rational(1, 5) and slope.given == "0.2"
+    line = " ".join(render(leaky, "text", "en").split())
+    assert "α = 0.2 = 1/5, as given (PyTorch default: α = 0.01)" in line
+
+
+def test_parameter_line_in_every_format():
+    d = derive("swish")
+    assert "Parameters:" in render(d, "markdown", "en")
+    assert "Parameters:" in render(d, "latex", "en")
+    assert "パラメータ" in render(d, "text", "ja")
+    assert "Parameters" not in render(derive("sigmoid"), "text", "en")
+    data = json.loads(render(d, "json", "en"))
+    assert data["parameters"] == [{"name": "beta", "symbol": "beta", "symbol_latex": r"\beta", "value": None,
+                                   "default": "1", "source": "Ramachandran, Zoph & Le 2017"}]
+    given = json.loads(render(derive("elu", params={"alpha": "0.2"}), "json", "en"))
+    assert given["parameters"][0]["value"] == "1/5"
+    assert sp.sympify(given["derivative"]).free_symbols == {sp.Symbol("x")}
+
+
+def test_hardtanh_bounds_are_assumed_in_order():
+    d = derive("hardtanh")
+    a, b = (p.symbol for p in d.parameters)
+    assert a.is_negative and b.is_positive  # a < 0 < b: the cases' order is decided, and said
+    assert [k.at for k in d.kinks] == [a, b]
+    assert d.verified
+    text = " ".join(render(d, "text", "en").split())
+    assert "a < 0, kept as a symbol (PyTorch default: a = -1)" in text
+
+
+def test_positive_parameters_are_sampled_positive():
+    # CELU's e^{x/α} with α sampled near 0 or below would not be the function the lecturer means
+    d = derive("celu")
+    assert d.verified and d.final_check.ok
+    assert d.final_check.method is not None
+
+
+def test_facts_name_symbolic_parameters_as_the_derivation_writes_them():
+    from derivator.analysis.facts import facts
+
+    found = facts(derive("selu"))
+    assert found.omitted and all(o.note == "symbolic_parameters" for o in found.omitted)
+    assert {s.name for s in found.omitted[0].params["params"]} == {"alpha", "lambda"}
+
+
+def test_json_of_a_symbolic_entry_reads_back_with_sympify():
+    data = json.loads(render(derive("selu"), "json", "en"))
+    lam, alpha = sp.Symbol("lambda"), sp.Symbol("alpha")
+    for key in ("definition", "derivative", "output_form"):
+        assert {lam, alpha} <= sp.sympify(data[key]).free_symbols, key
+
+
+def test_a_long_quoted_constant_given_prints_as_its_decimal():
+    d = derive("selu", params={"alpha": "1.6732632423543772848170429916717", "lambda": "1.0507009873554804934193349852946"})
+    text = render(d, "text", "en")
+    assert "1.0507009873554804934193349852946·x" in text
+    assert "5253504936777402467096674926473" not in text
+
+
+def test_list_writes_kinks_with_the_symbols():
+    from typer.testing import CliRunner
+
+    from derivator.app.cli import app
+
+    out = CliRunner().invoke(app, ["list"], env={"COLUMNS": "200"}).output
+    row = next(line for line in out.splitlines() if "softshrink" in line)
+    assert "-λ (right), λ (left)" in row and "lambd" not in row.split("│")[-2]
