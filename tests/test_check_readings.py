@@ -59,6 +59,26 @@ CASES = [
     ("the line after a missing prime follows the corrected line",
      "$$\\frac{d}{dx} \\frac{1}{1+e^{-x}} = -\\frac{1}{(1+e^{-x})^2} (1+e^{-x}) = -\\frac{1}{(1+e^{-x})^2}(-e^{-x})$$\n",
      "p.md", 1, "ok"),
+    ("a dot as a product in plain text", "s(x) = 1/(1+exp(-x))\ns(x)’ = s(x).(1 – s(x))\n", "p.txt", 2, "ok"),
+    ("a dot as a product, wrong", "s(x) = 1/(1+exp(-x))\ns(x)’ = s(x).(1 + s(x))\n", "p.txt", 2, "wrong"),
+    ("the variable's own prime in the product rule", "y = x . sigmoid(x)\ny’ = x’ . σ(x) + x . σ(x)’\n",
+     "p.txt", 2, "ok"),
+    ("an arrow between two equalities", "$$f(x) = x^n \\to \\frac{df}{dx} = nx^{n-1}$$\n", "p.md", 1, "ok"),
+    ("an arrow between two equalities, wrong", "$$f(x) = \\sin(ax) \\Rightarrow \\frac{df}{dx} = \\cos(ax)$$\n",
+     "p.md", 1, "wrong"),
+    ("a comment after plain math", "y = x^3 # the cube\ndy/dx = 2x^2 # its slope\n", "p.txt", 2, "wrong"),
+    ("capitalised names and Leibniz words in plain text", "E = w^2 + 3*w # the error\ndE/dw = 2*w + 3\n",
+     "p.txt", 2, "ok"),
+    ("a label before plain math", "Definition: f(x) = x^3\nf'(x) = 2x^2\n", "p.txt", 2, "wrong"),
+    ("a plain line set in bold", "f(x) = x^3\n\n**f'(x) = 3x^2**\n", "p.md", 3, "ok"),
+    ("a superscript lost in plain text", "y = 1/(1+e-x)\ndy/dx = e-x/(1+e-x)^2 + 1\n", "p.txt", 2, "unchecked"),
+    ("a bracketed value's prime is its derivative", "$$\\frac{d}{dx}\\ln(1+e^x) = (\\ln(1+e^{x}))'$$\n",
+     "p.md", 1, "ok"),
+    ("dy/dx names the function's value", "f(x) = ln(1+e^{x})\nf'(x) = dy/dx = e^{x}/(1+e^{x})\n"
+     "dy/dx = 1/(1+e^{-x})\n", "p.txt", 3, "ok"),
+    ("dy/dx names the function's value, wrong later", "f(x) = ln(1+e^{x})\nf'(x) = dy/dx\n"
+     "dy/dx = 1/(1+e^{x})\n", "p.txt", 3, "wrong"),
+    ("a boxed result", "$$\\frac{d}{dx} x^2 = \\boxed{2x}$$\n", "p.md", 1, "ok"),
 ]
 
 

@@ -374,6 +374,11 @@ def _wordpress(body: str, line: int) -> list[Formula]:
 _PLAIN_CHARS = re.compile(r"^[ \tA-Za-z0-9+\-*/^().,'=<>|!{}\[\]_\\–−ー・·×’′²³⁻¹ⁿˣαβγδλμπσφΦθ]+$")
 _LATEX_COMMAND = re.compile(r"\\(?:text|mathrm|operatorname)\s*\{[^{}]*\}|\\[A-Za-z]+")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+>]\s+|\d+[.)]\s+)")
+# `h1 = w1*i1 + w2*i2 # weights of the first layer`, `y = x^2  <- the square`: a note after the math
+_TRAILING_COMMENT = re.compile(r"\s+(?:#|<-+|←|//)\s.*$")
+# `**dy/dx = …**`: a whole line set in bold; `Definition: f(x) = …`: a short label before the math
+_BOLD = re.compile(r"^\*\*(.+)\*\*$")
+_LABEL = re.compile(r"^(?:[A-Z][a-z]+(?: [a-z]+){0,3}|[\u3040-\u30ff\u4e00-\u9fff]{1,8})\s*[:：]\s*")
 _PLAIN_WORDS = set(FUNCTIONS) | reading_function.words | set(GREEK) | {"e", "pi"}
 
 
@@ -389,8 +394,12 @@ def _plain_lines(text: str, lines: _Lines, formulas: list[Formula]) -> list[Form
         offset += len(raw) + 1
         if number in math_lines or "=" not in raw:
             continue
-        body = _LIST_MARK.sub("", raw).strip().rstrip(".,")
-        if _is_plain_math(body):
+        body = _TRAILING_COMMENT.sub("", _LIST_MARK.sub("", raw)).strip().rstrip(".,")
+        body = _BOLD.sub(r"\1", body)
+        label = _LABEL.match(body)
+        if label and _is_plain_math(body[label.end():]):
+            out.append(Formula(body[label.end():], number, True, "plain"))
+        elif _is_plain_math(body):
             out.append(Formula(body, number, True, "plain"))
         else:
             out += [Formula(d, number, False, "prose") for d in definitions_in_prose(body)]
@@ -420,6 +429,10 @@ def definitions_in_prose(line: str) -> list[str]:
     return out
 
 
+# the d-words of a plain-text Leibniz fraction: dET/dw1, dE1/da_o1, d(E1+E2)/da_h1
+_LEIBNIZ_WORD = re.compile(r"(?<![A-Za-z0-9_])d[A-Za-z]\w*(?=\s*/\s*d[A-Za-z(])|(?<=/)\s*d[A-Za-z]\w*")
+
+
 def _is_plain_math(line: str) -> bool:
     if not line or len(line) > 500 or not _PLAIN_CHARS.match(line):
         return False
@@ -429,8 +442,9 @@ def _is_plain_math(line: str) -> bool:
     continuation = not left.strip()  # `= swish(x) + …` under the line it continues
     if not (continuation or re.search(r"[A-Za-z0-9]", left)) or not re.search(r"[A-Za-z0-9]", right):
         return False
-    for word in re.findall(r"[A-Za-z]{2,}", _LATEX_COMMAND.sub(" ", line)):
-        if word.lower() in _PLAIN_WORDS or re.fullmatch(r"d[a-z]?|d[a-z]?d[a-z]|d", word):
+    for word in re.findall(r"[A-Za-z]{2,}", _LEIBNIZ_WORD.sub(" ", _LATEX_COMMAND.sub(" ", line))):
+        # ET, MSE: an upper-case name of a quantity (prose has no short capitalised words next to "=")
+        if word.lower() in _PLAIN_WORDS or re.fullmatch(r"d[a-z]?|d[a-z]?d[a-z]|d|[A-Z]{2,3}", word):
             continue
         return False
     # a line of prose such as "a = b" with nothing mathematical is still accepted: it parses or is ignored
@@ -565,7 +579,7 @@ def split_equations(formula: Formula) -> list[Equation]:
             if ops == ["="] and re.fullmatch(r"\s*[A-Za-z]\s*", sides[0][0]):
                 side_objs = [Side(text, line_of(row_offset + offset + o, text)) for text, o in sides]
                 out.append(Equation(side_objs, ops, formula, row_index))
-        clauses = _split_clauses(row)
+        clauses = [piece for clause in _split_clauses(row) for piece in _split_implications(*clause)]
         for clause, offset in clauses:
             glued = _GLUED_CONDITION.search(clause)
             if glued and re.search(r"=\s*\S", clause[:glued.start()]):
@@ -602,6 +616,23 @@ def split_equations(formula: Formula) -> list[Equation]:
             eq.alone = len(clauses) == 1
         out += equations
     return out
+
+
+def _split_implications(clause: str, offset: int) -> list[tuple[str, int]]:
+    """`f(x) = x^n \\to f'(x) = nx^{n-1}`, `a = b \\Rightarrow c = d`: an arrow between equalities joins
+    two claims (each judged on its own), it is not a relation between their sides."""
+    sides, ops = _split_sides(clause)
+    if "to" not in ops or "=" not in ops:
+        return [(clause, offset)]
+    pieces = []
+    start = 0
+    for k, op in enumerate(ops):
+        if op == "to":
+            text, side_start = sides[k]
+            pieces.append((clause[start:side_start + len(text)], offset + start))
+            start = sides[k + 1][1]
+    pieces.append((clause[start:], offset + start))
+    return [(text, o) for text, o in pieces if text.strip()]
 
 
 def _split_annotation(row: str) -> tuple[str, str]:

@@ -270,6 +270,8 @@ class Reader(Builder):
         if isinstance(arg, Sym):
             name = arg.name
             d = self.ctx.defs.get(name)
+            if d is None and self._is_the_variable(name):
+                return sp.S.One if node.order == 1 else sp.S.Zero  # x' in (f·g)' = f'g + fg' with f = x
             if d is None:
                 raise InterpretError(f"{name} is not defined before this line")
             if d.params:
@@ -282,7 +284,7 @@ class Reader(Builder):
                 return claimed
             self.uses_definitions = True
             return self.ctx.derivative_of_name(name, var, node.order)
-        if isinstance(arg, Call) and len(arg.args) == 1 and arg.power is None:
+        if node.at_point and isinstance(arg, Call) and len(arg.args) == 1 and arg.power is None:
             # \tanh'(0), \sin'(2x): the derivative function at the argument — not d/dx of the value
             point = self.expr(arg.args[0])
             u = self.ctx.symbol(_POINT)
@@ -303,6 +305,11 @@ class Reader(Builder):
         if len(expanded.free_symbols) > 1 and var_symbol.name != "x":
             raise InterpretError("cannot tell the variable of a prime (′)")
         return sp.diff(expanded, var_symbol, node.order)
+
+    def _is_the_variable(self, name: str) -> bool:
+        """Is `name` the one variable the text's definitions are written in (so name′ = 1)?"""
+        bases = {s.name for s in self.ctx.base_symbols()}
+        return name in bases and (len(bases) == 1 or name == "x")
 
     def prime_variable(self, name: str) -> str:
         if self.mode == "chain":

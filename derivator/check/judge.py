@@ -121,6 +121,15 @@ class Judge:
         self.chain = None
         self.pending_head = None
 
+    def _not_read(self, eq: Equation, reason: Note) -> None:
+        """Every link of an equation listed as unchecked for one reason; the chain it was in ends."""
+        for k in range(1, len(eq.sides)):
+            first = k == 1 and not eq.continuation
+            text = f"{eq.sides[0].text.strip()} = {eq.sides[k].text.strip()}" if first else f"= {eq.sides[k].text.strip()}"
+            self.results.append(ClaimResult(eq.sides[k].line, " ".join(text.split()), "unchecked", reason=reason))
+        self.chain = None
+        self.pending_head = None
+
     def parse(self, text: str) -> Node | ParseError:
         if text not in self._parsed:
             try:
@@ -134,6 +143,10 @@ class Judge:
         if is_index_relation([(side.text, 0) for side in eq.sides], eq.ops):
             # "For $i = k$:" — the lines after it are about one entry of an indexed formula
             self.index_condition = " ".join(eq.text.split())
+            return
+        lost = _lost_superscript(eq)
+        if lost is not None:
+            self._not_read(eq, Note("lost_superscript", {"text": lost}))
             return
         if eq.formula.syntax == "prose" and (self.ctx.defs.get(eq.sides[0].text.strip()) or len(eq.sides) != 2):
             return  # a prose line's `u = …` only ever introduces a name; it restates nothing to judge
@@ -339,6 +352,8 @@ class Judge:
             result.reason = Note("unreadable", {"detail": _detail(rhs) if rhs is not None else "empty"})
             return link
 
+        if self._name_the_function(head, rhs, line):
+            result.kind = "definition"
         try:
             result.read_value = Reader(self.ctx).expr(rhs)
             result.read_as = latex(result.read_value)
@@ -476,6 +491,23 @@ class Judge:
         if key is not None and current is not None:
             self.ctx.claims[key] = Claimed(current, line, result.status == "wrong", link.origin)
         return link
+
+    def _name_the_function(self, head, rhs: Node, line: int) -> bool:
+        """`f'(x) = dy/dx` with y not defined: the text names the value of f y (y = f(x)), as readers
+        take it; later lines in y then mean f."""
+        if not (isinstance(rhs, Deriv) and isinstance(rhs.of, Sym)) or not isinstance(head, Node) or isinstance(head, _Unreadable):
+            return False
+        name = rhs.of.name
+        if name in self.ctx.defs or name in {s.name for s in self.ctx.base_symbols()} or name == rhs.var:
+            return False
+        key = derivative_key(head, self.ctx)
+        if key is None or key[1:] != (rhs.var, rhs.order):
+            return False
+        d = self.ctx.defs.get(key[0])
+        if d is None or len(d.params) != 1:
+            return False
+        self._define(name, (), d.value.xreplace({d.params[0]: self.ctx.symbol(rhs.var)}), line)
+        return True
 
     def _holds_at_stated_values(self, expected: sp.Expr, given: sp.Expr, line: int, domain: Domain) -> str | None:
         """`$a = 1$ のとき $f' = f(1-f)$`: values set on this very line, if the claim holds with them."""
@@ -657,6 +689,20 @@ def _definition_target(head: Node) -> tuple[str, tuple[str, ...]] | None:
             names = tuple(a.name for a in head.args)
             if len(set(names)) == len(names) and head.name not in names:
                 return head.name, names
+    return None
+
+
+# `1/(1+e-x)`, `α.ex`: plain text that lost the superscript of e^{-x}, e^{x} when it was copied
+_LOST_SUPERSCRIPT = re.compile(r"(?<![A-Za-z\\_])e(?:[-–−ー][A-Za-z]|[a-z])(?![A-Za-z(_])")
+
+
+def _lost_superscript(eq: Equation) -> str | None:
+    if eq.formula.syntax not in ("plain", "prose"):
+        return None  # in LaTeX, e-x is what it shows
+    for side in eq.sides:
+        m = _LOST_SUPERSCRIPT.search(side.text)
+        if m:
+            return m.group()
     return None
 
 

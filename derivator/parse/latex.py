@@ -179,6 +179,9 @@ class Prime(Node):
 
     arg: Node
     order: int
+    # `\tanh'(0)`: the derivative function of a built-in at its argument — unlike `(\ln(1+e^x))'`,
+    # the derivative of a bracketed value
+    at_point: bool = False
 
 
 @dataclass(frozen=True)
@@ -531,9 +534,21 @@ class Parser:
                 factors = [Div(num, den)]
             elif self.starts_factor():
                 factors.append(self.factor())
+            elif self.is_op(".") and self.peek().kind != "digit" and self._factor_after_dot():
+                # `x . \sigma(x)`, `\sigma(x).(1-\sigma(x))`: plain text's dot as a product (a dot
+                # before a digit is a decimal point, and a dot at the end was cut off as punctuation)
+                self.next()
+                factors.append(self.signed_factor())
             else:
                 break
         return factors[0] if len(factors) == 1 else Mul(tuple(factors))
+
+    def _factor_after_dot(self) -> bool:
+        self.i += 1
+        try:
+            return self.starts_factor() or self.is_op("-")
+        finally:
+            self.i -= 1
 
     def signed_factor(self) -> Node:
         # "a \cdot -b" and "x^2 / -3": a sign right after an operator
@@ -863,7 +878,7 @@ class Parser:
             if not self.is_op("("):
                 raise self.fail(f"{name}' needs an argument in brackets")
             args = self.call_args()
-            return Prime(Call(name, args), n)
+            return Prime(Call(name, args), n, at_point=True)
         if self.is_op("(") or self.is_op("["):
             args = self.call_args()
         elif self.is_op("{"):
@@ -942,6 +957,9 @@ class Parser:
             raise self.fail("a lone ∂ outside \\frac{\\partial …}{\\partial …}", t)
         if name == "begin":
             return self.environment(t)
+        if name == "boxed":
+            # \boxed{…} frames the result; it says nothing about its value
+            return self.parse_range(*self.braced_raw())
         if name in _UNSUPPORTED:
             raise self.fail(f"not supported: {_UNSUPPORTED[name]}", t)
         raise self.fail(f"unknown command \\{name}", t)
