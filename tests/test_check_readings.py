@@ -10,6 +10,9 @@ from derivator.check import check_text
 
 SIGMOID = "$$f(x)=\\frac{1}{1+e^{-x}}$$\n"
 
+CROSS_ENTROPY = ("$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n$$L = -\\sum_k y_k \\log p_k$$\n"
+                 "$$\\frac{\\partial L}{\\partial z_i} = p_i - y_i$$\n")
+
 CASES = [
     # name, document, file name, line, verdict ("error" = wrong or not following)
     ("definition chain", SIGMOID + "$$u=g(x)=1+e^{-x}$$\n$$y=f(u)=\\frac{1}{u}=u^{-1}$$\n$$f'(x)=\\frac{dy}{dx}$$\n",
@@ -18,8 +21,8 @@ CASES = [
      "$$f'(u) = -\\frac{1}{u^2}$$\n", "p.md", 3, "ok"),
     ("reused letter is not judged", SIGMOID + "$$u=1+e^{-x}$$\n$$f(u)=u^{-1}$$\n", "p.md", 3, "unchecked"),
     ("braced group's superscript as TeX sets it", SIGMOID + "$$f(x)=\\frac{1}{{ 1+e }^{ -x }}$$\n", "p.md", 2, "ok"),
-    ("index condition", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\nFor $i = j$:\n"
-     "$$\\frac{\\partial p_i}{\\partial z_j} = p_j(1-p_i)$$\n", "p.md", 3, "unchecked"),
+    ("index condition honoured", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\nFor $i = j$:\n"
+     "$$\\frac{\\partial p_i}{\\partial z_j} = p_j(1-p_i)$$\n", "p.md", 3, "ok"),
     ("index condition in brackets", "$$\\frac{\\partial a_j}{\\partial z_i} = -a_i a_j \\quad (i \\ne j)$$\n",
      "p.md", 1, "unchecked"),
     ("decimals to the digits written", "$$e^{-0.5} = 0.6065$$\n", "p.md", 1, "ok"),
@@ -78,6 +81,25 @@ CASES = [
      "dy/dx = 1/(1+e^{-x})\n", "p.txt", 3, "ok"),
     ("dy/dx names the function's value, wrong later", "f(x) = ln(1+e^{x})\nf'(x) = dy/dx\n"
      "dy/dx = 1/(1+e^{x})\n", "p.txt", 3, "wrong"),
+    ("softmax entry i = j", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\nFor $i = j$:\n"
+     "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(1-p_i)$$\n", "p.md", 3, "ok"),
+    ("softmax entry i ≠ j, sign slip", "$$p_i = \\frac{e^{z_i}}{\\sum_{k=1}^{K} e^{z_k}}$$\n"
+     "$$\\frac{\\partial p_i}{\\partial z_j} = p_i p_j \\quad (i \\ne j)$$\n", "p.md", 2, "wrong"),
+    ("softmax with a Kronecker delta", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n"
+     "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(\\delta_{ij} - p_j)$$\n", "p.md", 2, "ok"),
+    ("softmax with a Kronecker delta, wrong", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n"
+     "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(\\delta_{ij} + p_j)$$\n", "p.md", 2, "wrong"),
+    ("a sum leaving one index out", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n"
+     "$$1 - p_i = \\sum_{k \\ne i} p_k$$\n", "p.md", 2, "ok"),
+    ("cross-entropy needs labels that sum to one", CROSS_ENTROPY, "p.md", 3, "unchecked"),
+    ("cross-entropy with one-hot labels stated", CROSS_ENTROPY + "The labels are one-hot.\n", "p.md", 3, "ok"),
+    ("cross-entropy with the sum stated", CROSS_ENTROPY + "$$\\sum_k y_k = 1$$\n", "p.md", 3, "ok"),
+    ("cross-entropy, wrong even with one-hot labels", CROSS_ENTROPY.replace("p_i - y_i", "y_i - p_i")
+     + "The labels are one-hot.\n", "p.md", 3, "wrong"),
+    ("a function of an undefined letter is not a constant", "$$E = (t - a)^2$$\n$$\\frac{dE}{dw} = 0$$\n",
+     "p.md", 2, "unchecked"),
+    ("a name defined after the line that uses it", "y = u^3\nu = x^2 + 1\ndy/dx = 6x(x^2+1)^2\n", "p.txt", 3, "ok"),
+    ("a Leibniz variable in braces", "$$y_i = z_i^2$$\n$$\\frac{dy_i}{d{z_i}} = 2 z_i$$\n", "p.md", 2, "ok"),
     ("a boxed result", "$$\\frac{d}{dx} x^2 = \\boxed{2x}$$\n", "p.md", 1, "ok"),
 ]
 

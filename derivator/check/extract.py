@@ -533,6 +533,12 @@ def is_index_relation(sides: list[tuple[str, int]], ops: list[str]) -> bool:
         text.strip() in INDEX_LETTERS for text, _ in sides)
 
 
+def index_relation_parts(text: str) -> tuple[list[str], list[str]]:
+    """The sides and relations of an index condition such as `i \\ne k`."""
+    sides, ops = _split_sides(text)
+    return [side for side, _ in sides], ops
+
+
 def is_index_condition(text: str) -> bool:
     """Is this condition text (written next to an equation) an index relation such as `i = j`?"""
     return is_index_relation(*_split_sides(text))
@@ -790,6 +796,15 @@ def _split_sides(clause: str) -> tuple[list[tuple[str, int]], list[str]]:
     last = re.sub(r"(?<!\\)[.,;:。、．，]\s*$", lambda m: " " * len(m.group()), last)
     sides.append((last, start))
     return sides, ops
+
+
+_ONE_HOT = re.compile(r"one[- ]hot|1-of-K|ワンホット|ワン・ホット", re.I)
+
+
+def one_hot_line(text: str) -> int | None:
+    """The line where the prose says its labels are one-hot (they sum to one), if it does."""
+    m = _ONE_HOT.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
 
 
 def extract_equations(text: str, name: str = "") -> list[Equation]:

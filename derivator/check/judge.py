@@ -19,7 +19,8 @@ import sympy as sp
 
 from derivator.catalog import reading_function
 from derivator.check.diagnose import diagnose_claim, diagnose_transition, latex, prime_variants, typo_variants
-from derivator.check.extract import Equation, is_index_condition, is_index_relation
+from derivator.check import indices
+from derivator.check.extract import Equation, index_relation_parts, is_index_condition, is_index_relation
 from derivator.check.interpret import (
     Claimed,
     Context,
@@ -91,7 +92,12 @@ class Chain:
 
 
 class Judge:
-    def __init__(self) -> None:
+    def __init__(self, values: dict[str, int] | None = None, sums_to_one: dict[str, int] | None = None,
+                 one_hot: int | None = None) -> None:
+        self.one_hot = one_hot  # the line where the text says its labels are one-hot
+        self.values = values  # judging one entry of the indexed formulas (see check/indices.py)
+        self.sums_to_one = sums_to_one or {}  # families the text says sum to one (`\\sum_i y_i = 1`), with the line
+        self._honoured = False  # the index condition of the equation being judged holds for `values`
         self.ctx = Context()
         self.results: list[ClaimResult] = []
         self.chain: Chain | None = None
@@ -103,15 +109,61 @@ class Judge:
 
     # -- entry -----------------------------------------------------------------------------------
     def run(self, equations: list[Equation]) -> list[ClaimResult]:
+        plan = self._index_plan(equations) if self.values is None else None
+        if plan is not None:
+            stated = indices.stated_sums_to_one(equations, self.parse)
+            runs = [Judge(values, stated, self.one_hot).by_equation(equations) for values in plan]
+            return _merge_entries(runs, plan)
         for eq in equations:
-            before = len(self.results)
-            try:
-                self.equation(eq)
-            except RecursionError:
-                self._give_up(eq, before, "nested too deeply")
-            except Exception as err:  # noqa: BLE001 — SymPy can raise anything on odd input; never crash, never "wrong"
-                self._give_up(eq, before, f"{type(err).__name__}: {str(err)[:80]}")
+            self._one(eq)
         return self.results
+
+    def _one(self, eq: Equation) -> None:
+        before = len(self.results)
+        try:
+            self.equation(eq)
+        except RecursionError:
+            self._give_up(eq, before, "nested too deeply")
+        except Exception as err:  # noqa: BLE001 — SymPy can raise anything on odd input; never crash, never "wrong"
+            self._give_up(eq, before, f"{type(err).__name__}: {str(err)[:80]}")
+
+    def by_equation(self, equations: list[Equation]) -> list[tuple[list[ClaimResult], bool]]:
+        """Each equation's results for this entry, and whether its index condition lets it speak for
+        the entry; an equation about another entry (`i \\ne j` while i = j) leaves no trace behind."""
+        out = []
+        for eq in equations:
+            if not self._applies(eq):
+                # not judged here (nothing to learn from it at this entry): listed, for the merge
+                out.append((self._listed(eq, Note("index_condition", {"condition": self._index_condition(eq)})), False))
+                continue
+            before = len(self.results)
+            self._one(eq)
+            out.append((self.results[before:], True))
+        return out
+
+    def _index_plan(self, equations: list[Equation]) -> list[dict[str, int]] | None:
+        """The entries to judge an indexed document at (None: the document is not indexed)."""
+        nodes = [n for eq in equations for side in eq.sides if side.text.strip()
+                 for n in [self.parse(side.text)] if isinstance(n, Node)]
+        if not any(indices.is_indexed(n) for n in nodes):
+            return None
+        letters = set().union(*(indices.free_letters(n) for n in nodes))
+        if len(letters) > indices.MAX_FREE:
+            return None
+        plan = indices.assignments(letters, every=indices.names_an_entry(nodes))
+        return plan if len(plan) <= indices.MAX_RUNS else None
+
+    def _applies(self, eq: Equation) -> bool:
+        self._honoured = False
+        if self.values is None or is_index_relation([(side.text, 0) for side in eq.sides], eq.ops):
+            return True
+        condition = self._index_condition(eq)
+        if condition is None:
+            return True
+        verdict = indices.holds(index_relation_parts(condition), self.values)
+        self._honoured = verdict is True
+        return verdict is not False
+
 
     def _give_up(self, eq: Equation, before: int, detail: str) -> None:
         """An equation whose judging failed midway: whatever it had produced becomes unchecked."""
@@ -121,19 +173,51 @@ class Judge:
         self.chain = None
         self.pending_head = None
 
+    def _define_family(self, eq: Equation) -> None:
+        """`p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}` defines every entry p_1, p_2, …, not only the one being
+        judged: the other entries are defined here, quietly (the line itself is judged as usual)."""
+        try:
+            head = parse_latex_expression_ast(eq.sides[0].text, reading_function)
+            rhs = parse_latex_expression_ast(eq.sides[1].text, reading_function)
+        except ParseError:
+            return
+        letters = sorted(indices.free_letters(head))
+        if not isinstance(head, Sym) or "_" not in head.name or len(letters) != 1 or head.name in names_in([rhs]):
+            return
+        letter = letters[0]
+        for v in range(1, indices.SIZE + 1):
+            if v == self.values.get(letter):
+                continue
+            values = {**self.values, letter: v}
+            name = indices.instantiate(head, values).name
+            if name in self.ctx.defs:
+                continue
+            try:
+                expr = Reader(self.ctx).expr(indices.instantiate(rhs, values))
+            except _FAILURES:
+                return
+            self.ctx.define(name, (), expr, eq.sides[1].line)
+
     def _not_read(self, eq: Equation, reason: Note) -> None:
         """Every link of an equation listed as unchecked for one reason; the chain it was in ends."""
+        self.results += self._listed(eq, reason)
+        self.chain = None
+        self.pending_head = None
+
+    @staticmethod
+    def _listed(eq: Equation, reason: Note) -> list[ClaimResult]:
+        out = []
         for k in range(1, len(eq.sides)):
             first = k == 1 and not eq.continuation
             text = f"{eq.sides[0].text.strip()} = {eq.sides[k].text.strip()}" if first else f"= {eq.sides[k].text.strip()}"
-            self.results.append(ClaimResult(eq.sides[k].line, " ".join(text.split()), "unchecked", reason=reason))
-        self.chain = None
-        self.pending_head = None
+            out.append(ClaimResult(eq.sides[k].line, " ".join(text.split()), "unchecked", reason=reason))
+        return out
 
     def parse(self, text: str) -> Node | ParseError:
         if text not in self._parsed:
             try:
-                self._parsed[text] = parse_latex_expression_ast(text, reading_function)
+                node = parse_latex_expression_ast(text, reading_function)
+                self._parsed[text] = indices.instantiate(node, self.values) if self.values is not None else node
             except ParseError as err:
                 self._parsed[text] = err
         return self._parsed[text]
@@ -164,6 +248,8 @@ class Judge:
             self.chain = None
             return
         domain = self.domain(eq.conditions)
+        if self.values is not None and not eq.continuation:
+            self._define_family(eq)
         nodes: list[Node | ParseError | None] = [self.parse(s.text) if s.text.strip() else None for s in eq.sides]
         prev: Link | None
         start = 1
@@ -391,6 +477,14 @@ class Judge:
                     # `d \sigma(x) = …`: a letter on one side only that the text never defines is a
                     # notation not understood (a differential, a label), not a value to compare
                     result.reason = Note("stray_symbol", {"symbol": _tex_name(stray)})
+                elif (family := self._holds_summing_to_one(expected, given, domain)) is not None:
+                    # ∂L/∂z_k = p_k - y_k holds only for labels that sum to one
+                    stated = self.sums_to_one.get(family, self.one_hot)
+                    if stated is not None:
+                        result.status, result.method = "ok", "numeric"
+                        result.notes.append(Note("sums_to_one", {"family": _tex_name(family), "line": stated}))
+                    else:
+                        result.reason = Note("needs_sum_one", {"family": _tex_name(family)})
                 elif _complex_point(verification.counterexample):
                     # they differ only where a part of one side is not real (\cosh^{-1} x for x < 1): the
                     # claim is about the real domain the text did not state, so no verdict
@@ -435,6 +529,8 @@ class Judge:
                     result.follows = None  # a letter the text never defines: no transition to judge
                 elif result.follows is False and self._holds_at_stated_values(previous_value, current, line, domain):
                     result.follows = True
+                elif result.follows is False and (family := self._holds_summing_to_one(previous_value, current, domain)):
+                    result.follows = True if family in self.sums_to_one or self.one_hot is not None else None
                 elif result.follows is False and self._holds_with_standard_meaning(prev.node, rhs, domain):
                     result.follows = None  # right with the standard φ, wrong with the text's: not certain
                 follow_check = v
@@ -478,7 +574,7 @@ class Judge:
             result.diagnosis = note
 
         condition = self._index_condition(eq)
-        if condition is not None and result.is_error:
+        if condition is not None and result.is_error and not self._honoured:
             # one entry of an indexed formula (i = j, i ≠ j): judging it needs the indices tied to
             # entries, which this reading does not do — so no verdict rather than a guess
             result.status, result.follows, result.diagnosis = "unchecked", None, None
@@ -508,6 +604,27 @@ class Judge:
             return False
         self._define(name, (), d.value.xreplace({d.params[0]: self.ctx.symbol(rhs.var)}), line)
         return True
+
+    def _holds_summing_to_one(self, a: sp.Expr, b: sp.Expr, domain: Domain) -> str | None:
+        """The undefined indexed family (y for y_1, y_2, y_3) whose entries summing to one makes a = b."""
+        if self.values is None:
+            return None
+        entries: dict[str, set[int]] = {}
+        for sym in a.free_symbols | b.free_symbols:
+            m = re.fullmatch(r"(.+)_([1-9])", sym.name)
+            if m and m.group(1) not in self.ctx.defs and sym.name not in self.ctx.defs:
+                entries.setdefault(m.group(1), set()).add(int(m.group(2)))
+        for family in sorted(entries):
+            last = self.ctx.symbol(f"{family}_{indices.SIZE}")
+            rest = sum(self.ctx.symbol(f"{family}_{k}") for k in range(1, indices.SIZE))
+            one = {last: 1 - rest}
+            try:
+                v = check_equal(a.xreplace(one), b.xreplace(one), None, domain)
+            except _FAILURES:
+                continue
+            if v.ok and v.method is not None:
+                return family
+        return None
 
     def _holds_at_stated_values(self, expected: sp.Expr, given: sp.Expr, line: int, domain: Domain) -> str | None:
         """`$a = 1$ のとき $f' = f(1-f)$`: values set on this very line, if the claim holds with them."""
@@ -664,6 +781,40 @@ class Judge:
         # stay a little inside open bounds
         margin = (high - low) * 1e-6
         return Domain(low + margin, high - margin, tuple(avoid))
+
+
+def _merge_entries(runs: list[list[tuple[list[ClaimResult], bool]]], plan: list[dict[str, int]]) -> list[ClaimResult]:
+    """One result per claim from its results at every entry: wrong if it is wrong at one (the entry is
+    named), ok only if ok at all of them, else unchecked."""
+    out: list[ClaimResult] = []
+    for e in range(len(runs[0])):
+        spoken = [(results, values) for run, values in zip(runs, plan) for results, applies in [run[e]] if applies]
+        if not spoken:
+            out += runs[0][e][0]  # about no entry the plan reaches: listed, not judged
+            continue
+        if len({len(results) for results, _ in spoken}) != 1:
+            out += [_unjudged(r) for r in spoken[0][0]]  # read differently at different entries: no verdict
+            continue
+        for k in range(len(spoken[0][0])):
+            result, values = max(((results[k], values) for results, values in spoken), key=lambda c: _severity(c[0]))
+            result = dataclasses.replace(result, notes=list(result.notes))
+            if result.is_error and values:
+                entry = {letter: str(v) for letter, v in values.items()}
+                result.counterexample = {**entry, **(result.counterexample or {})}
+            out.append(result)
+    return out
+
+
+def _severity(result: ClaimResult) -> int:
+    return 2 if result.is_error else 1 if result.status == "unchecked" else 0
+
+
+def _unjudged(result: ClaimResult) -> ClaimResult:
+    if result.status == "unchecked" and result.follows is not False:
+        return result
+    return dataclasses.replace(result, status="unchecked", follows=None, diagnosis=None, expected=None,
+                               expected_value=None, counterexample=None, method=None,
+                               reason=Note("read_per_entry", {}))
 
 
 class _Unreadable(Node):
