@@ -45,7 +45,8 @@ def free_letters(node: Node, bound: frozenset[str] = frozenset()) -> set[str]:
 
 def names_an_entry(nodes: list[Node]) -> bool:
     """A concrete entry (z_1, y_2) of a family that is also written with an index letter?"""
-    by_digit, by_letter = set(), set()
+    by_digit: set[str] = set()
+    by_letter: set[str] = set()
     for node in nodes:
         for m in filter(None, (_SUB.match(n) for n in _all_names(node))):
             (by_digit if m.group(2).isdigit() else by_letter).add(m.group(1))
@@ -83,14 +84,14 @@ def instantiate(node: Node, values: dict[str, int]) -> Node:
         terms = [instantiate(node.body, {**values, node.index: v}) for v in range(1, SIZE + 1) if v != skip]
         return terms[0] if len(terms) == 1 else Add(tuple(terms))
     if isinstance(node, Sym):
-        name = _entry_name(node.name, values)
+        name = entry_name(node.name, values)
         if name.startswith("delta_") and len(name) == 8 and name[6:].isdigit():
             return Num("1" if name[6] == name[7] else "0")
         if name in values:
             return Num(str(values[name]))
         return Sym(name) if name != node.name else node
-    changes = {}
-    for f in dataclasses.fields(node):
+    changes: dict[str, object] = {}
+    for f in dataclasses.fields(node):  # type: ignore[arg-type]  # every Node is a frozen dataclass
         value = getattr(node, f.name)
         if isinstance(value, Node):
             changes[f.name] = instantiate(value, values)
@@ -98,8 +99,8 @@ def instantiate(node: Node, values: dict[str, int]) -> Node:
             changes[f.name] = tuple(_instantiate_item(v, values) for v in value)
         elif isinstance(value, str) and ((f.name == "name" and isinstance(node, Apply)) or
                                          (f.name == "var" and isinstance(node, (Deriv, At)))):
-            changes[f.name] = _entry_name(value, values)
-    return dataclasses.replace(node, **changes) if changes else node
+            changes[f.name] = entry_name(value, values)
+    return dataclasses.replace(node, **changes) if changes else node  # type: ignore[type-var]
 
 
 def _instantiate_item(item, values):
@@ -113,8 +114,8 @@ def _instantiate_item(item, values):
 _ACCENT_SUBSCRIPTS = {"hat", "bar", "dot", "vec"}  # y_hat: a name, not indices
 
 
-def _entry_name(name: str, values: dict[str, int]) -> str:
-    # t_{pj} with j = 2 is t_{p2}: each index letter with a value is replaced, the others stay
+def entry_name(name: str, values: dict[str, int]) -> str:
+    """The name of one entry: z_i → z_1; t_{pj} with j = 2 is t_{p2}."""
     m = _SUB.match(name)
     if not m or m.group(2) in _ACCENT_SUBSCRIPTS or not any(c in values for c in m.group(2)):
         return name

@@ -182,14 +182,15 @@ class Judge:
         except ParseError:
             return
         letters = sorted(indices.free_letters(head))
-        if not isinstance(head, Sym) or "_" not in head.name or len(letters) != 1 or head.name in names_in([rhs]):
+        if (not isinstance(head, Sym) or "_" not in head.name or len(letters) != 1 or head.name in names_in([rhs])
+                or self.values is None):
             return
         letter = letters[0]
         for v in range(1, indices.SIZE + 1):
             if v == self.values.get(letter):
                 continue
             values = {**self.values, letter: v}
-            name = indices.instantiate(head, values).name
+            name = indices.entry_name(head.name, values)
             if name in self.ctx.defs:
                 continue
             try:

@@ -1011,6 +1011,7 @@ class Parser:
                 exclude = rest[1].value
             elif rest and not (self.is_op("=", rest[0]) and len(rest) == 2 and rest[1].kind == "digit"):
                 raise self.fail("a sum's range is not read", t)
+        body: Node
         if self.is_op("-"):
             self.next()
             body = Neg(self.term())
