@@ -100,6 +100,15 @@ CASES = [
      "p.md", 2, "unchecked"),
     ("a name defined after the line that uses it", "y = u^3\nu = x^2 + 1\ndy/dx = 6x(x^2+1)^2\n", "p.txt", 3, "ok"),
     ("a Leibniz variable in braces", "$$y_i = z_i^2$$\n$$\\frac{dy_i}{d{z_i}} = 2 z_i$$\n", "p.md", 2, "ok"),
+    ("a ProofWiki row of cells", "\\(\\ds \\map {\\dfrac \\d {\\d x} } {x^3}\\) \\(=\\) \\(\\ds 3 \\paren {x^2}\\) (power rule)\n",
+     "p.md", 1, "ok"),
+    ("a ProofWiki row of cells, wrong", "\\(\\ds \\map {\\dfrac \\d {\\d x} } {x^3}\\) \\(=\\) \\(\\ds 2 x^2\\) (power rule)\n",
+     "p.md", 1, "wrong"),
+    ("a derivative that names its function", "$$s'(x) = \\frac{d}{dx}\\left(x^3\\right) = 3x^2$$\n\n"
+     "$$s'(x) = \\frac{3 s(x)}{x}$$\n", "p.md", 3, "ok"),
+    ("a derivative that names its function, wrong later", "$$s'(x) = \\frac{d}{dx}\\left(x^3\\right)$$\n\n"
+     "$$s'(x) = \\frac{2 s(x)}{x}$$\n", "p.md", 3, "wrong"),
+    ("a display ending with its equals sign", "$$\\frac{d}{dx} x^3 = 3x^2 =$$\n\n$$= 3 x \\cdot x$$\n", "p.md", 3, "ok"),
     ("a boxed result", "$$\\frac{d}{dx} x^2 = \\boxed{2x}$$\n", "p.md", 1, "ok"),
 ]
 

@@ -122,9 +122,32 @@ def extract_formulas(text: str, name: str = "") -> list[Formula]:
     if not latex:
         formulas += _plain_lines(masked, lines, formulas)
     formulas.sort(key=lambda f: (f.line, f.index))
+    formulas = _join_cells(formulas)
     for i, f in enumerate(formulas):
         f.index = i
     return formulas
+
+
+_RELATION_CELL = re.compile(r"\s*(?:=|<|>|\\(?:le|leq|ge|geq|approx)|≤|≥|≈)\s*")
+
+
+def _join_cells(formulas: list[Formula]) -> list[Formula]:
+    """`\\(A\\) \\(=\\) \\(B\\) (quotient rule)`: a table row whose cells are inline spans, one of them a
+    relation alone (ProofWiki's derivations), is one equation; the words between the cells are notes."""
+    out: list[Formula] = []
+    k = 0
+    while k < len(formulas):
+        f = formulas[k]
+        row = [f]
+        while (k + len(row) < len(formulas) and not f.display and formulas[k + len(row)].line == f.line
+               and not formulas[k + len(row)].display):
+            row.append(formulas[k + len(row)])
+        if len(row) > 1 and all("\n" not in g.text for g in row) and any(_RELATION_CELL.fullmatch(g.text) for g in row):
+            out.append(Formula(" ".join(g.text for g in row), f.line, False, f.syntax, f.index))
+        else:
+            out += row
+        k += len(row)
+    return out
 
 
 _FENCE = re.compile(r"^([ \t]{0,3})(`{3,}|~{3,})[ \t]*([^\n`]*)$", re.M)
@@ -467,7 +490,7 @@ _REL_CHARS = {"=": "=", "＝": "=", "<": "<", ">": ">", "＜": "<", "＞": ">", 
               "≥": "ge", "≧": "ge", "≠": "ne", "≈": "approx", "≒": "approx", "→": "to", "⇒": "to",
               "≡": "def", "≔": "def"}
 _SEPARATOR_CMDS = ("quad", "qquad")
-_NOISE = re.compile(r"\\(?:label|tag\*?|eqref)\{[^{}]*\}|\\(?:nonumber|notag|displaystyle|textstyle|scriptstyle"
+_NOISE = re.compile(r"\\(?:label|tag\*?|eqref)\{[^{}]*\}|\\(?:nonumber|notag|displaystyle|ds|textstyle|scriptstyle"
                    r"|tiny|small|normalsize|large|Large|LARGE|huge|Huge)(?![A-Za-z])")
 _PROSE_TEXT = re.compile(r"\\(?:text|mbox|textrm|mathrm)\s*\{([^{}]*)\}")
 
@@ -595,6 +618,9 @@ def split_equations(formula: Formula) -> list[Equation]:
                     conditions.append(glued.group(1).strip())
                     clause = clause[:glued.start()] + " " * (len(clause) - glued.start())
             sides, ops = _split_sides(clause)
+            if len(sides) > 2 and not sides[-1][0].strip():
+                # `= \\frac{…}{…} =` at the end of a display, the next display going on with `= …`
+                sides, ops = sides[:-1], ops[:-1]
             if not ops and equations:
                 # "(x > 0)" written after an equation: a condition in brackets
                 inner = re.fullmatch(r"\s*[(\[]([^()\[\]]*)[)\]][\s.,]*", clause)

@@ -277,8 +277,11 @@ class Judge:
                 if handled is not None:
                     prev = handled
                     start = 2
+        named = not eq.continuation and self._name_by_derivative(head, nodes[1] if len(nodes) > 1 else None, eq.sides[1].line)
         for k in range(start, len(eq.sides)):
             prev = self.link(eq, k, head, nodes[k], prev, domain)
+            if named and k == start:
+                self.results[-1].kind = "definition"
         self.chain = Chain(head if isinstance(head, Node) else None, head_text, prev)
         if isinstance(head, Node) and not isinstance(head, _Unreadable) and prev is not None:
             self.by_head[head] = prev
@@ -588,6 +591,22 @@ class Judge:
         if key is not None and current is not None:
             self.ctx.claims[key] = Claimed(current, line, result.status == "wrong", link.origin)
         return link
+
+    def _name_by_derivative(self, head, rhs, line: int) -> bool:
+        """`s'(x) = \\frac{d}{dx}\\left(\\frac{1}{1+e^{-x}}\\right)` with s not defined: the text says what s
+        is by differentiating it; s(x) is that formula from here on."""
+        if not (isinstance(head, Apply) and head.primes and len(head.args) == 1 and isinstance(head.args[0], Sym)
+                and isinstance(rhs, Deriv) and rhs.var == head.args[0].name and rhs.order == head.primes):
+            return False
+        if head.name in self.ctx.defs or Reader(self.ctx).catalog(head.name) is not None or head.name in names_in([rhs.of]):
+            return False
+        try:
+            value = Reader(self.ctx).expr(rhs.of)
+        except _FAILURES:
+            return False
+        x = self.ctx.symbol(rhs.var)
+        self._define(head.name, (x,), value, line)
+        return True
 
     def _name_the_function(self, head, rhs: Node, line: int) -> bool:
         """`f'(x) = dy/dx` with y not defined: the text names the value of f y (y = f(x)), as readers

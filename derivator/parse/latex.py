@@ -89,12 +89,69 @@ def normalize_latex(text: str) -> str:
         else:
             out.append(c)
         i += 1
-    text = "".join(out)
+    text = _proofwiki_macros("".join(out))
     text = _DROP_WITH_ARG.sub(" ", text)
     text = text.replace("**", "^")
     # d/dx, dy/dx, d^2y/dx^2 written inline with a slash
     text = _LEIBNIZ_SLASH.sub(_leibniz_slash, text)
     return text
+
+
+_PROOFWIKI = re.compile(r"\\(map|paren)\s*\{|\\ds(?![A-Za-z])|\\d(?![A-Za-z])")
+
+
+def _proofwiki_macros(text: str) -> str:
+    """ProofWiki's own macros, as its pages are copied: `\\map {f} {x}` is f(x), `\\paren {x}` is (x),
+    `\\d` is the d of a derivative and `\\ds` is \\displaystyle."""
+    if "\\" not in text:
+        return text
+    out = []
+    pos = 0
+    for m in _PROOFWIKI.finditer(text):
+        if m.start() < pos:
+            continue
+        out.append(text[pos:m.start()])
+        pos = m.end()
+        if m.group(1) is None:
+            out.append(" d " if m.group() == "\\d" else " ")
+            continue
+        first = _brace_end(text, m.end())
+        if first < 0:
+            out.append(m.group())
+            continue
+        if m.group(1) == "paren":
+            out.append("(" + _proofwiki_macros(text[m.end():first]) + ")")
+            pos = first + 1
+            continue
+        j = first + 1
+        while j < len(text) and text[j].isspace():
+            j += 1
+        second = _brace_end(text, j + 1) if j < len(text) and text[j] == "{" else -1
+        if second < 0:
+            out.append(m.group())
+            continue
+        out.append(_proofwiki_macros(text[m.end():first]) + " \\left(" + _proofwiki_macros(text[j + 1:second]) + "\\right)")
+        pos = second + 1
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _brace_end(text: str, start: int) -> int:
+    """The index of the `}` closing the group whose content starts at `start` (-1: none)."""
+    depth = 1
+    i = start
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
 
 
 def _leibniz_slash(m: re.Match) -> str:
