@@ -109,6 +109,12 @@ CASES = [
     ("a derivative that names its function, wrong later", "$$s'(x) = \\frac{d}{dx}\\left(x^3\\right)$$\n\n"
      "$$s'(x) = \\frac{2 s(x)}{x}$$\n", "p.md", 3, "wrong"),
     ("a display ending with its equals sign", "$$\\frac{d}{dx} x^3 = 3x^2 =$$\n\n$$= 3 x \\cdot x$$\n", "p.md", 3, "ok"),
+    ("a value given on the line makes a number true", "At $x = 0.5$ we get $e^{-x} = 0.6065$.\n", "p.md", 1, "ok"),
+    ("a value given on the line, wrong digits stay unjudged", "At $x = 0.5$ we get $e^{-x} = 0.7065$.\n",
+     "p.md", 1, "unchecked"),
+    ("an arrow comment with no space after it", "y(z) = 1/(1+exp(-z)) <-定義\ny(z)’ = y(z)・(1 + y(z)) <-示したい式\n",
+     "p.txt", 2, "wrong"),
+    ("a connective word before plain math", "f(x) = e^x + e^{-x}\nWith e^0 = 2 here:\n", "p.txt", 2, "wrong"),
     ("a boxed result", "$$\\frac{d}{dx} x^2 = \\boxed{2x}$$\n", "p.md", 1, "ok"),
 ]
 
@@ -189,3 +195,12 @@ def test_one_slip_is_named_exactly(line, kind, params):
 def test_no_single_slip_is_claimed_when_two_things_differ():
     (claim,) = check_text("$$\\frac{d}{dx} (x^3 - e^{x}) = 3x^3 + e^{x}$$\n", "p.md").claims
     assert claim.status == "wrong" and (claim.diagnosis is None or claim.diagnosis.kind not in ("sign_term", "power_exponent"))
+
+
+def test_conditions_and_values_are_listed_as_conditions():
+    report = check_text("$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\nFor $i = j$:\n"
+                        "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(1-p_i)$$\nAt $x = 0.5$: $e^{-x} = 0.6065$.\n", "p.md")
+    listed = {(c.line, c.text): c.kind for c in report.claims}
+    assert listed[(2, "i = j")] == "condition"
+    assert listed[(4, "x = 0.5")] == "condition"
+    assert not any(c.is_error for c in report.claims)

@@ -398,10 +398,13 @@ _PLAIN_CHARS = re.compile(r"^[ \tA-Za-z0-9+\-*/^().,'=<>|!{}\[\]_\\–−ー・�
 _LATEX_COMMAND = re.compile(r"\\(?:text|mathrm|operatorname)\s*\{[^{}]*\}|\\[A-Za-z]+")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+>]\s+|\d+[.)]\s+)")
 # `h1 = w1*i1 + w2*i2 # weights of the first layer`, `y = x^2  <- the square`: a note after the math
-_TRAILING_COMMENT = re.compile(r"\s+(?:#|<-+|←|//)\s.*$")
+_TRAILING_COMMENT = re.compile(r"\s+(?:(?:#|//)\s|<-+(?!\s*\d)|←).*$")
 # `**dy/dx = …**`: a whole line set in bold; `Definition: f(x) = …`: a short label before the math
 _BOLD = re.compile(r"^\*\*(.+)\*\*$")
-_LABEL = re.compile(r"^(?:[A-Z][a-z]+(?: [a-z]+){0,3}|[\u3040-\u30ff\u4e00-\u9fff]{1,8})\s*[:：]\s*")
+_LABEL = re.compile(r"^(?:(?:[A-Z][a-z]+(?: [a-z]+){0,3}|[\u3040-\u30ff\u4e00-\u9fff]{1,8})\s*[:：]|"
+                    r"(?:With|Using|Since|As|Because|Where|Hence|Thus|So|Then|And|Note that)\s)\s*")
+# `… = 2cosh(x) here:`: the words that lead on to the next line
+_LEAD_ON = re.compile(r"\s+(?:here|below|so|then|we get|gives)\s*[:.,]?$|\s*:$")
 _PLAIN_WORDS = set(FUNCTIONS) | reading_function.words | set(GREEK) | {"e", "pi"}
 
 
@@ -420,8 +423,9 @@ def _plain_lines(text: str, lines: _Lines, formulas: list[Formula]) -> list[Form
         body = _TRAILING_COMMENT.sub("", _LIST_MARK.sub("", raw)).strip().rstrip(".,")
         body = _BOLD.sub(r"\1", body)
         label = _LABEL.match(body)
-        if label and _is_plain_math(body[label.end():]):
-            out.append(Formula(body[label.end():], number, True, "plain"))
+        rest = _LEAD_ON.sub("", body[label.end():]) if label else ""
+        if label and _is_plain_math(rest):
+            out.append(Formula(rest, number, True, "plain"))
         elif _is_plain_math(body):
             out.append(Formula(body, number, True, "plain"))
         else:

@@ -228,6 +228,7 @@ class Judge:
         if is_index_relation([(side.text, 0) for side in eq.sides], eq.ops):
             # "For $i = k$:" — the lines after it are about one entry of an indexed formula
             self.index_condition = " ".join(eq.text.split())
+            self.results.append(ClaimResult(eq.line, self.index_condition, "ok", kind="condition"))
             return
         lost = _lost_superscript(eq)
         if lost is not None:
@@ -324,6 +325,7 @@ class Judge:
                 # x = 0: a value or a point, not a definition — it may set a parameter for the claims
                 # written with it on the same line (`$a = 1$ のとき $f' = f(1-f)$`)
                 self.point_values[name] = (line, Builder(reading_function).expr(rhs))
+                self.results.append(ClaimResult(line, " ".join(text.split()), "ok", kind="condition"))
                 return SKIP
             if not params and self.ctx.symbol(name) in self.ctx.base_symbols() and any(
                 self.ctx.is_name(n) for n in rhs_names
@@ -470,8 +472,13 @@ class Judge:
                     result.method = verification.method
                     if true_reader.mode == "plain":
                         result.notes.append(Note("read_plain", {}))
-                elif _equation_to_solve(expected, given, true_reader) or (
-                        len(eq.sides) == 2 and not eq.continuation and _set_to_a_number(expected, given)):
+                elif (solving := _equation_to_solve(expected, given, true_reader) or (
+                        len(eq.sides) == 2 and not eq.continuation and _set_to_a_number(expected, given))) and (
+                        at := self._holds_at_stated_values(expected, given, line, domain, side.text)) is not None:
+                    # `at $x = 0.5$, $e^{-x} = 0.6065$`: the value the line itself gives makes it true
+                    result.status, result.method = "ok", "numeric"
+                    result.notes.append(Note("at_values", {"values": at}))
+                elif solving:
                     result.reason = Note("equation", {})
                 elif _rounded_equal(expected, given, side.text, eq.sides[0].text):
                     result.status = "ok"
@@ -646,17 +653,20 @@ class Judge:
                 return family
         return None
 
-    def _holds_at_stated_values(self, expected: sp.Expr, given: sp.Expr, line: int, domain: Domain) -> str | None:
-        """`$a = 1$ のとき $f' = f(1-f)$`: values set on this very line, if the claim holds with them."""
+    def _holds_at_stated_values(self, expected: sp.Expr, given: sp.Expr, line: int, domain: Domain,
+                                written: str = "") -> str | None:
+        """`$a = 1$ のとき $f' = f(1-f)$`: values set on this very line, if the claim holds with them (to
+        the digits `written`, when it is a rounded number)."""
         values = {self.ctx.symbol(n): v for n, (at, v) in self.point_values.items() if at == line}
         values = {s: v for s, v in values.items() if s in expected.free_symbols | given.free_symbols}
         if not values:
             return None
+        a, b = expected.xreplace(values), given.xreplace(values)
         try:
-            v = check_equal(expected.xreplace(values), given.xreplace(values), None, domain)
+            v = check_equal(a, b, None, domain)
         except _FAILURES:
             return None
-        if not (v.ok and v.method is not None):
+        if not (v.ok and v.method is not None) and not _rounded_equal(a, b, written, ""):
             return None
         return ", ".join(f"{_tex_name(s.name)} = {latex(val)}" for s, val in values.items())
 
