@@ -36,6 +36,7 @@ from derivator.parse.latex import (
     Cases,
     Builder,
     Deriv,
+    Mul,
     Neg,
     Node,
     Num,
@@ -267,6 +268,11 @@ class Judge:
             head, head_text = nodes[0], eq.sides[0].text.strip()
             if isinstance(head, ParseError):
                 head = _Unreadable(head)
+            elif _writes_d(head) and any(isinstance(n, Node) and _writes_d(n) for n in nodes[1:]):
+                self._not_read(eq, Note("differentials", {}))  # dy = 2x\,dx: differentials, not values
+                return
+            elif (differential := _differential_head(head)) is not None:
+                head = nodes[0] = differential
             prev = self.by_head.get(head) if isinstance(head, Node) else None
             chained = self.definition_chain(eq, head, nodes) if isinstance(head, Node) else None
             if chained is not None:
@@ -885,6 +891,21 @@ def _lost_superscript(eq: Equation) -> str | None:
         if m:
             return m.group()
     return None
+
+
+def _differential_head(head: Node) -> Node | None:
+    """`d\\sigma(x) = \\sigma(x)(1-\\sigma(x))`: a differential standing for the derivative in the function's
+    own argument (the other sides write no d)."""
+    if not (isinstance(head, Mul) and len(head.args) == 2 and head.args[0] == Sym("d")):
+        return None
+    f = head.args[1]
+    if not (isinstance(f, Apply) and not f.primes and f.power is None and len(f.args) == 1 and isinstance(f.args[0], Sym)):
+        return None
+    return Deriv(f, f.args[0].name)
+
+
+def _writes_d(node: Node) -> bool:
+    return "d" in names_in([node])
 
 
 def _is_derivative(node: Node) -> bool:
