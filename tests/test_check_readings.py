@@ -118,6 +118,12 @@ CASES = [
     ("an arrow comment with no space after it", "y(z) = 1/(1+exp(-z)) <-定義\ny(z)’ = y(z)・(1 + y(z)) <-示したい式\n",
      "p.txt", 2, "wrong"),
     ("a connective word before plain math", "f(x) = e^x + e^{-x}\nWith e^0 = 2 here:\n", "p.txt", 2, "wrong"),
+    ("φ named as the standard normal density", "Let $\\phi$ be the density of the standard normal.\n"
+     "$$\\phi(x) = \\frac{1}{\\sqrt{2\\pi}} e^{x^2/2}$$\n", "p.md", 2, "wrong"),
+    ("φ named as the standard normal density, right", "Let $\\phi$ be the density of the standard normal.\n"
+     "$$\\phi(x) = \\frac{1}{\\sqrt{2\\pi}} e^{-x^2/2}$$\n", "p.md", 2, "ok"),
+    ("φ defined with no standard named is the text's own", "$$\\phi(x) = \\frac{1}{\\sqrt{2\\pi}} e^{x^2/2}$$\n",
+     "p.md", 1, "ok"),
     ("a boxed result", "$$\\frac{d}{dx} x^2 = \\boxed{2x}$$\n", "p.md", 1, "ok"),
 ]
 

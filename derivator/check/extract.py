@@ -831,9 +831,21 @@ def _split_sides(clause: str) -> tuple[list[tuple[str, int]], list[str]]:
 _ONE_HOT = re.compile(r"one[- ]hot|1-of-K|ワンホット|ワン・ホット", re.I)
 
 
+_STANDARD_NORMAL = re.compile(r"standard normal|標準正規分布", re.I)
+
+
 def one_hot_line(text: str) -> int | None:
     """The line where the prose says its labels are one-hot (they sum to one), if it does."""
-    m = _ONE_HOT.search(text)
+    return _line_of(_ONE_HOT, text)
+
+
+def standard_normal_line(text: str) -> int | None:
+    """The line where the prose names the standard normal distribution (φ, Φ then mean its density and CDF)."""
+    return _line_of(_STANDARD_NORMAL, text)
+
+
+def _line_of(pattern: re.Pattern, text: str) -> int | None:
+    m = pattern.search(text)
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 

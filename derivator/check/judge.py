@@ -94,8 +94,9 @@ class Chain:
 
 class Judge:
     def __init__(self, values: dict[str, int] | None = None, sums_to_one: dict[str, int] | None = None,
-                 one_hot: int | None = None) -> None:
+                 one_hot: int | None = None, standard_normal: int | None = None) -> None:
         self.one_hot = one_hot  # the line where the text says its labels are one-hot
+        self.standard_normal = standard_normal  # the line where it names φ, Φ of the standard normal
         self.values = values  # judging one entry of the indexed formulas (see check/indices.py)
         self.sums_to_one = sums_to_one or {}  # families the text says sum to one (`\\sum_i y_i = 1`), with the line
         self._honoured = False  # the index condition of the equation being judged holds for `values`
@@ -113,7 +114,7 @@ class Judge:
         plan = self._index_plan(equations) if self.values is None else None
         if plan is not None:
             stated = indices.stated_sums_to_one(equations, self.parse)
-            runs = [Judge(values, stated, self.one_hot).by_equation(equations) for values in plan]
+            runs = [Judge(values, stated, self.one_hot, self.standard_normal).by_equation(equations) for values in plan]
             return _merge_entries(runs, plan)
         for eq in equations:
             self._one(eq)
@@ -345,12 +346,20 @@ class Judge:
                 self.results.append(result)
                 return Link(rhs, eq.sides[1].text, line, "unchecked")
             old = self.ctx.defs.get(name)
+            standard = self._named_standard(name, param_symbols, expr, domain)
             self._define(name, param_symbols, expr, line)
             result = ClaimResult(line, text, "ok", kind="definition")
+            if standard is not None:
+                # the text said φ is the standard normal density, and then wrote another formula for it
+                result.status, result.kind, result.method = "wrong", "claim", "numeric"
+                result.expected_value = standard
+                result.expected = latex(standard)
+                result.diagnosis = self.diagnose_claim(head, rhs, eq.sides[1].text, standard, expr, domain, result)
             if old is not None:
                 result.notes.append(Note("redefines", {"line": old.line}))
             self.results.append(result)
-            return Link(rhs, eq.sides[1].text, line, "ok", author=self.ctx.defs[name].value)
+            return Link(rhs, eq.sides[1].text, line, result.status, author=self.ctx.defs[name].value,
+                        origin=line if standard is not None else None)
         d = self.ctx.defs[name]
         try:
             new = reader.expr(rhs)
@@ -604,6 +613,21 @@ class Judge:
         if key is not None and current is not None:
             self.ctx.claims[key] = Claimed(current, line, result.status == "wrong", link.origin)
         return link
+
+    def _named_standard(self, name: str, params: tuple, expr: sp.Expr, domain: Domain) -> sp.Expr | None:
+        """The standard function (φ, Φ of N(0, 1)) a definition should equal because the text names it so,
+        when the definition differs from it; None otherwise."""
+        if self.standard_normal is None or name not in ("phi", "Phi") or len(params) != 1:
+            return None
+        fn = Reader(self.ctx).catalog(name)
+        if fn is None:
+            return None
+        standard = fn(params[0])
+        try:
+            v = check_equal(standard, expr, None, domain)
+        except _FAILURES:
+            return None
+        return standard if v.method is not None and not v.ok else None
 
     def _name_by_derivative(self, head, rhs, line: int) -> bool:
         """`s'(x) = \\frac{d}{dx}\\left(\\frac{1}{1+e^{-x}}\\right)` with s not defined: the text says what s
