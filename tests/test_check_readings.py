@@ -124,6 +124,10 @@ CASES = [
      "$$\\phi(x) = \\frac{1}{\\sqrt{2\\pi}} e^{-x^2/2}$$\n", "p.md", 2, "ok"),
     ("φ defined with no standard named is the text's own", "$$\\phi(x) = \\frac{1}{\\sqrt{2\\pi}} e^{x^2/2}$$\n",
      "p.md", 1, "ok"),
+    ("a stated condition where the formula is not real", "$$\\cosh^{-1} x = \\ln(x + \\sqrt{x^2 - 1}) \\quad (x \\le 1)$$\n",
+     "p.md", 1, "wrong"),
+    ("the right condition for it", "$$\\cosh^{-1} x = \\ln(x + \\sqrt{x^2 - 1}) \\quad (x \\ge 1)$$\n", "p.md", 1, "ok"),
+    ("an excluded point is not a bound", "$$\\frac{d}{dx} \\ln x = \\frac{1}{x} \\quad (x \\ne 0)$$\n", "p.md", 1, None),
     ("a boxed result", "$$\\frac{d}{dx} x^2 = \\boxed{2x}$$\n", "p.md", 1, "ok"),
 ]
 

@@ -511,6 +511,12 @@ class Judge:
                         result.notes.append(Note("sums_to_one", {"family": _tex_name(family), "line": stated}))
                     else:
                         result.reason = Note("needs_sum_one", {"family": _tex_name(family)})
+                elif _complex_point(verification.counterexample) and _bounds_stated(eq.conditions):
+                    # `\cosh^{-1} x = \ln(x + \sqrt{x^2-1}) \quad x \le 1`: the condition the text states
+                    # allows values where the sides are not even real — the condition is the slip
+                    result.status, result.method = "wrong", verification.method
+                    result.counterexample = verification.counterexample
+                    result.notes.append(Note("not_real", {"condition": ", ".join(eq.conditions)}))
                 elif _complex_point(verification.counterexample):
                     # they differ only where a part of one side is not real (\cosh^{-1} x for x < 1): the
                     # claim is about the real domain the text did not state, so no verdict
@@ -960,6 +966,11 @@ def _equation_to_solve(expected: sp.Expr, given: sp.Expr, reader: Reader) -> boo
 
 
 _DECIMAL = re.compile(r"(?<![\w.])(\d*\.\d+)")
+
+
+def _bounds_stated(conditions: list[str]) -> bool:
+    """Does the text bound the variable (x \\le 1, -1 < x < 1), not only exclude points (x \\ne 0)?"""
+    return any(re.search(r"<|>|\\[lg]eq?(?![a-z])|\\[lg]t(?![a-z])|≤|≥", c) for c in conditions)
 
 
 def _complex_point(counterexample: dict | None) -> bool:
