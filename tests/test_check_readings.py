@@ -128,6 +128,9 @@ CASES = [
      "p.md", 1, "wrong"),
     ("the right condition for it", "$$\\cosh^{-1} x = \\ln(x + \\sqrt{x^2 - 1}) \\quad (x \\ge 1)$$\n", "p.md", 1, "ok"),
     ("an excluded point is not a bound", "$$\\frac{d}{dx} \\ln x = \\frac{1}{x} \\quad (x \\ne 0)$$\n", "p.md", 1, None),
+    ("an unread middle form does not stop a definition", "$$y_i = \\text{softmax}(\\textbf{x})_i = "
+     "\\frac{e^{x_i}}{\\sum_d e^{x_d}}$$\n$$\\frac{\\partial y_i}{\\partial x_j} = -y_i y_j \\quad (i \\ne j)$$\n",
+     "p.md", 2, "ok"),
     ("a boxed result", "$$\\frac{d}{dx} x^2 = \\boxed{2x}$$\n", "p.md", 1, "ok"),
 ]
 

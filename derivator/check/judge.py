@@ -180,8 +180,16 @@ class Judge:
         judged: the other entries are defined here, quietly (the line itself is judged as usual)."""
         try:
             head = parse_latex_expression_ast(eq.sides[0].text, reading_function)
-            rhs = parse_latex_expression_ast(eq.sides[1].text, reading_function)
         except ParseError:
+            return
+        rhs = None
+        for side in eq.sides[1:3]:  # (the first form that reads: see the unread middle form in equation())
+            try:
+                rhs = parse_latex_expression_ast(side.text, reading_function)
+                break
+            except ParseError:
+                continue
+        if rhs is None:
             return
         letters = sorted(indices.free_letters(head))
         if (not isinstance(head, Sym) or "_" not in head.name or len(letters) != 1 or head.name in names_in([rhs])
@@ -285,6 +293,18 @@ class Judge:
                 if handled is not None:
                     prev = handled
                     start = 2
+            elif (isinstance(head, Sym) and head.name not in self.ctx.defs and len(nodes) > 2
+                  and isinstance(nodes[1], ParseError) and isinstance(nodes[2], Node)):
+                # `y_i = \text{softmax}(\textbf{x})_i = \frac{e^{x_i}}{\sum_d e^{x_d}}`: a middle form not read
+                # does not stop the formula after it from defining the name
+                self.results.append(ClaimResult(eq.sides[1].line, f"{head_text} = {eq.sides[1].text.strip()}", "unchecked",
+                                                reason=Note("unreadable", {"detail": _detail(nodes[1])})))
+                rest = dataclasses.replace(eq, sides=[eq.sides[0]] + eq.sides[2:], ops=eq.ops[1:])
+                handled = self.definition(rest, head, nodes[2], domain)
+                if isinstance(handled, Link):
+                    prev, start = handled, 3
+                else:
+                    del self.results[-1]
         named = not eq.continuation and self._name_by_derivative(head, nodes[1] if len(nodes) > 1 else None, eq.sides[1].line)
         for k in range(start, len(eq.sides)):
             prev = self.link(eq, k, head, nodes[k], prev, domain)
@@ -641,8 +661,9 @@ class Judge:
         if not (isinstance(head, Apply) and head.primes and len(head.args) == 1 and isinstance(head.args[0], Sym)
                 and isinstance(rhs, Deriv) and rhs.var == head.args[0].name and rhs.order == head.primes):
             return False
-        if head.name in self.ctx.defs or Reader(self.ctx).catalog(head.name) is not None or head.name in names_in([rhs.of]):
-            return False
+        if (head.name in self.ctx.defs or head.name.lower() in reading_function.words
+                or Reader(self.ctx).catalog(head.name) is not None or head.name in names_in([rhs.of])):
+            return False  # (a catalog name, even one with a parameter such as swish's β, keeps its meaning)
         try:
             value = Reader(self.ctx).expr(rhs.of)
         except _FAILURES:
