@@ -10,6 +10,9 @@ from derivator.check import check_text
 
 SIGMOID = "$$f(x)=\\frac{1}{1+e^{-x}}$$\n"
 
+CROSS_ENTROPY = ("$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n$$L = -\\sum_k y_k \\log p_k$$\n"
+                 "$$\\frac{\\partial L}{\\partial z_i} = p_i - y_i$$\n")
+
 CASES = [
     # name, document, file name, line, verdict ("error" = wrong or not following)
     ("definition chain", SIGMOID + "$$u=g(x)=1+e^{-x}$$\n$$y=f(u)=\\frac{1}{u}=u^{-1}$$\n$$f'(x)=\\frac{dy}{dx}$$\n",
@@ -18,8 +21,8 @@ CASES = [
      "$$f'(u) = -\\frac{1}{u^2}$$\n", "p.md", 3, "ok"),
     ("reused letter is not judged", SIGMOID + "$$u=1+e^{-x}$$\n$$f(u)=u^{-1}$$\n", "p.md", 3, "unchecked"),
     ("braced group's superscript as TeX sets it", SIGMOID + "$$f(x)=\\frac{1}{{ 1+e }^{ -x }}$$\n", "p.md", 2, "ok"),
-    ("index condition", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\nFor $i = j$:\n"
-     "$$\\frac{\\partial p_i}{\\partial z_j} = p_j(1-p_i)$$\n", "p.md", 3, "unchecked"),
+    ("index condition honoured", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\nFor $i = j$:\n"
+     "$$\\frac{\\partial p_i}{\\partial z_j} = p_j(1-p_i)$$\n", "p.md", 3, "ok"),
     ("index condition in brackets", "$$\\frac{\\partial a_j}{\\partial z_i} = -a_i a_j \\quad (i \\ne j)$$\n",
      "p.md", 1, "unchecked"),
     ("decimals to the digits written", "$$e^{-0.5} = 0.6065$$\n", "p.md", 1, "ok"),
@@ -37,7 +40,10 @@ CASES = [
      "p.txt", 2, "ok"),
     ("Hatena inline escapes", "[tex:y = \\\\sigma(x)]\n\n[tex:\\\\frac{dy}{dx} = y(1-y)]\n", "p.md", 3, "ok"),
     ("power of a function's value", "$$\\sigma'(x) = \\sigma(x) - \\sigma^{2}(x)$$\n", "p.md", 1, "ok"),
-    ("a differential written as a factor", "$$d\\sigma(x) = \\sigma(x)(1-\\sigma(x))$$\n", "p.md", 1, "unchecked"),
+    ("a differential head is the derivative", "$$d\\sigma(x) = \\sigma(x)(1-\\sigma(x))$$\n", "p.md", 1, "ok"),
+    ("a differential head is the derivative, wrong", "$$d\\sigma(x) = \\sigma(x)(1+\\sigma(x))$$\n", "p.md", 1, "wrong"),
+    ("an equation of differentials is not judged", "$$d\\sigma(x) = \\sigma(x)(1-\\sigma(x))\\,dx$$\n", "p.md", 1,
+     "unchecked"),
     ("f'(x) = 0 on its own is an equation", "$$f(x) = x^2 - 2x$$\nSolve $f'(x) = 0$.\n", "p.md", 2, "unchecked"),
     ("a condition in align's next column", "$$\\begin{align*} \\sqrt{x^2} &= x & x \\ge 0 \\end{align*}$$\n",
      "p.md", 1, "ok"),
@@ -59,6 +65,73 @@ CASES = [
     ("the line after a missing prime follows the corrected line",
      "$$\\frac{d}{dx} \\frac{1}{1+e^{-x}} = -\\frac{1}{(1+e^{-x})^2} (1+e^{-x}) = -\\frac{1}{(1+e^{-x})^2}(-e^{-x})$$\n",
      "p.md", 1, "ok"),
+    ("a dot as a product in plain text", "s(x) = 1/(1+exp(-x))\ns(x)’ = s(x).(1 – s(x))\n", "p.txt", 2, "ok"),
+    ("a dot as a product, wrong", "s(x) = 1/(1+exp(-x))\ns(x)’ = s(x).(1 + s(x))\n", "p.txt", 2, "wrong"),
+    ("the variable's own prime in the product rule", "y = x . sigmoid(x)\ny’ = x’ . σ(x) + x . σ(x)’\n",
+     "p.txt", 2, "ok"),
+    ("an arrow between two equalities", "$$f(x) = x^n \\to \\frac{df}{dx} = nx^{n-1}$$\n", "p.md", 1, "ok"),
+    ("an arrow between two equalities, wrong", "$$f(x) = \\sin(ax) \\Rightarrow \\frac{df}{dx} = \\cos(ax)$$\n",
+     "p.md", 1, "wrong"),
+    ("a comment after plain math", "y = x^3 # the cube\ndy/dx = 2x^2 # its slope\n", "p.txt", 2, "wrong"),
+    ("capitalised names and Leibniz words in plain text", "E = w^2 + 3*w # the error\ndE/dw = 2*w + 3\n",
+     "p.txt", 2, "ok"),
+    ("a label before plain math", "Definition: f(x) = x^3\nf'(x) = 2x^2\n", "p.txt", 2, "wrong"),
+    ("a plain line set in bold", "f(x) = x^3\n\n**f'(x) = 3x^2**\n", "p.md", 3, "ok"),
+    ("a superscript lost in plain text", "y = 1/(1+e-x)\ndy/dx = e-x/(1+e-x)^2 + 1\n", "p.txt", 2, "unchecked"),
+    ("a bracketed value's prime is its derivative", "$$\\frac{d}{dx}\\ln(1+e^x) = (\\ln(1+e^{x}))'$$\n",
+     "p.md", 1, "ok"),
+    ("dy/dx names the function's value", "f(x) = ln(1+e^{x})\nf'(x) = dy/dx = e^{x}/(1+e^{x})\n"
+     "dy/dx = 1/(1+e^{-x})\n", "p.txt", 3, "ok"),
+    ("dy/dx names the function's value, wrong later", "f(x) = ln(1+e^{x})\nf'(x) = dy/dx\n"
+     "dy/dx = 1/(1+e^{x})\n", "p.txt", 3, "wrong"),
+    ("softmax entry i = j", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\nFor $i = j$:\n"
+     "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(1-p_i)$$\n", "p.md", 3, "ok"),
+    ("softmax entry i ≠ j, sign slip", "$$p_i = \\frac{e^{z_i}}{\\sum_{k=1}^{K} e^{z_k}}$$\n"
+     "$$\\frac{\\partial p_i}{\\partial z_j} = p_i p_j \\quad (i \\ne j)$$\n", "p.md", 2, "wrong"),
+    ("softmax with a Kronecker delta", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n"
+     "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(\\delta_{ij} - p_j)$$\n", "p.md", 2, "ok"),
+    ("softmax with a Kronecker delta, wrong", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n"
+     "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(\\delta_{ij} + p_j)$$\n", "p.md", 2, "wrong"),
+    ("a sum leaving one index out", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n"
+     "$$1 - p_i = \\sum_{k \\ne i} p_k$$\n", "p.md", 2, "ok"),
+    ("cross-entropy needs labels that sum to one", CROSS_ENTROPY, "p.md", 3, "unchecked"),
+    ("cross-entropy with one-hot labels stated", CROSS_ENTROPY + "The labels are one-hot.\n", "p.md", 3, "ok"),
+    ("cross-entropy with the sum stated", CROSS_ENTROPY + "$$\\sum_k y_k = 1$$\n", "p.md", 3, "ok"),
+    ("cross-entropy, wrong even with one-hot labels", CROSS_ENTROPY.replace("p_i - y_i", "y_i - p_i")
+     + "The labels are one-hot.\n", "p.md", 3, "wrong"),
+    ("a function of an undefined letter is not a constant", "$$E = (t - a)^2$$\n$$\\frac{dE}{dw} = 0$$\n",
+     "p.md", 2, "unchecked"),
+    ("a name defined after the line that uses it", "y = u^3\nu = x^2 + 1\ndy/dx = 6x(x^2+1)^2\n", "p.txt", 3, "ok"),
+    ("a Leibniz variable in braces", "$$y_i = z_i^2$$\n$$\\frac{dy_i}{d{z_i}} = 2 z_i$$\n", "p.md", 2, "ok"),
+    ("a ProofWiki row of cells", "\\(\\ds \\map {\\dfrac \\d {\\d x} } {x^3}\\) \\(=\\) \\(\\ds 3 \\paren {x^2}\\) (power rule)\n",
+     "p.md", 1, "ok"),
+    ("a ProofWiki row of cells, wrong", "\\(\\ds \\map {\\dfrac \\d {\\d x} } {x^3}\\) \\(=\\) \\(\\ds 2 x^2\\) (power rule)\n",
+     "p.md", 1, "wrong"),
+    ("a derivative that names its function", "$$s'(x) = \\frac{d}{dx}\\left(x^3\\right) = 3x^2$$\n\n"
+     "$$s'(x) = \\frac{3 s(x)}{x}$$\n", "p.md", 3, "ok"),
+    ("a derivative that names its function, wrong later", "$$s'(x) = \\frac{d}{dx}\\left(x^3\\right)$$\n\n"
+     "$$s'(x) = \\frac{2 s(x)}{x}$$\n", "p.md", 3, "wrong"),
+    ("a display ending with its equals sign", "$$\\frac{d}{dx} x^3 = 3x^2 =$$\n\n$$= 3 x \\cdot x$$\n", "p.md", 3, "ok"),
+    ("a value given on the line makes a number true", "At $x = 0.5$ we get $e^{-x} = 0.6065$.\n", "p.md", 1, "ok"),
+    ("a value given on the line, wrong digits stay unjudged", "At $x = 0.5$ we get $e^{-x} = 0.7065$.\n",
+     "p.md", 1, "unchecked"),
+    ("an arrow comment with no space after it", "y(z) = 1/(1+exp(-z)) <-定義\ny(z)’ = y(z)・(1 + y(z)) <-示したい式\n",
+     "p.txt", 2, "wrong"),
+    ("a connective word before plain math", "f(x) = e^x + e^{-x}\nWith e^0 = 2 here:\n", "p.txt", 2, "wrong"),
+    ("φ named as the standard normal density", "Let $\\phi$ be the density of the standard normal.\n"
+     "$$\\phi(x) = \\frac{1}{\\sqrt{2\\pi}} e^{x^2/2}$$\n", "p.md", 2, "wrong"),
+    ("φ named as the standard normal density, right", "Let $\\phi$ be the density of the standard normal.\n"
+     "$$\\phi(x) = \\frac{1}{\\sqrt{2\\pi}} e^{-x^2/2}$$\n", "p.md", 2, "ok"),
+    ("φ defined with no standard named is the text's own", "$$\\phi(x) = \\frac{1}{\\sqrt{2\\pi}} e^{x^2/2}$$\n",
+     "p.md", 1, "ok"),
+    ("a stated condition where the formula is not real", "$$\\cosh^{-1} x = \\ln(x + \\sqrt{x^2 - 1}) \\quad (x \\le 1)$$\n",
+     "p.md", 1, "wrong"),
+    ("the right condition for it", "$$\\cosh^{-1} x = \\ln(x + \\sqrt{x^2 - 1}) \\quad (x \\ge 1)$$\n", "p.md", 1, "ok"),
+    ("an excluded point is not a bound", "$$\\frac{d}{dx} \\ln x = \\frac{1}{x} \\quad (x \\ne 0)$$\n", "p.md", 1, None),
+    ("an unread middle form does not stop a definition", "$$y_i = \\text{softmax}(\\textbf{x})_i = "
+     "\\frac{e^{x_i}}{\\sum_d e^{x_d}}$$\n$$\\frac{\\partial y_i}{\\partial x_j} = -y_i y_j \\quad (i \\ne j)$$\n",
+     "p.md", 2, "ok"),
+    ("a boxed result", "$$\\frac{d}{dx} x^2 = \\boxed{2x}$$\n", "p.md", 1, "ok"),
 ]
 
 
@@ -138,3 +211,12 @@ def test_one_slip_is_named_exactly(line, kind, params):
 def test_no_single_slip_is_claimed_when_two_things_differ():
     (claim,) = check_text("$$\\frac{d}{dx} (x^3 - e^{x}) = 3x^3 + e^{x}$$\n", "p.md").claims
     assert claim.status == "wrong" and (claim.diagnosis is None or claim.diagnosis.kind not in ("sign_term", "power_exponent"))
+
+
+def test_conditions_and_values_are_listed_as_conditions():
+    report = check_text("$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\nFor $i = j$:\n"
+                        "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(1-p_i)$$\nAt $x = 0.5$: $e^{-x} = 0.6065$.\n", "p.md")
+    listed = {(c.line, c.text): c.kind for c in report.claims}
+    assert listed[(2, "i = j")] == "condition"
+    assert listed[(4, "x = 0.5")] == "condition"
+    assert not any(c.is_error for c in report.claims)

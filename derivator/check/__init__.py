@@ -34,14 +34,15 @@ sys.modules[__name__].__class__ = _CallablePackage
 
 def check_text(text: str, name: str = "<text>") -> CheckReport:
     """Judge every equation of a document given as text. Never raises for bad math: see ClaimResult."""
-    from derivator.check.extract import extract_equations
+    from derivator.check.extract import extract_equations, one_hot_line, standard_normal_line
     from derivator.check.judge import Judge
 
     if "\x00" in text:
         raise DerivatorError("the input contains NUL bytes: not a text document", name)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     equations = extract_equations(text, name)
-    return CheckReport(file=name, claims=Judge().run(equations))
+    judge = Judge(one_hot=one_hot_line(text), standard_normal=standard_normal_line(text))
+    return CheckReport(file=name, claims=judge.run(equations))
 
 
 def read_source(path: str) -> str:

@@ -122,9 +122,32 @@ def extract_formulas(text: str, name: str = "") -> list[Formula]:
     if not latex:
         formulas += _plain_lines(masked, lines, formulas)
     formulas.sort(key=lambda f: (f.line, f.index))
+    formulas = _join_cells(formulas)
     for i, f in enumerate(formulas):
         f.index = i
     return formulas
+
+
+_RELATION_CELL = re.compile(r"\s*(?:=|<|>|\\(?:le|leq|ge|geq|approx)|≤|≥|≈)\s*")
+
+
+def _join_cells(formulas: list[Formula]) -> list[Formula]:
+    """`\\(A\\) \\(=\\) \\(B\\) (quotient rule)`: a table row whose cells are inline spans, one of them a
+    relation alone (ProofWiki's derivations), is one equation; the words between the cells are notes."""
+    out: list[Formula] = []
+    k = 0
+    while k < len(formulas):
+        f = formulas[k]
+        row = [f]
+        while (k + len(row) < len(formulas) and not f.display and formulas[k + len(row)].line == f.line
+               and not formulas[k + len(row)].display):
+            row.append(formulas[k + len(row)])
+        if len(row) > 1 and all("\n" not in g.text for g in row) and any(_RELATION_CELL.fullmatch(g.text) for g in row):
+            out.append(Formula(" ".join(g.text for g in row), f.line, False, f.syntax, f.index))
+        else:
+            out += row
+        k += len(row)
+    return out
 
 
 _FENCE = re.compile(r"^([ \t]{0,3})(`{3,}|~{3,})[ \t]*([^\n`]*)$", re.M)
@@ -374,6 +397,14 @@ def _wordpress(body: str, line: int) -> list[Formula]:
 _PLAIN_CHARS = re.compile(r"^[ \tA-Za-z0-9+\-*/^().,'=<>|!{}\[\]_\\–−ー・·×’′²³⁻¹ⁿˣαβγδλμπσφΦθ]+$")
 _LATEX_COMMAND = re.compile(r"\\(?:text|mathrm|operatorname)\s*\{[^{}]*\}|\\[A-Za-z]+")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+>]\s+|\d+[.)]\s+)")
+# `h1 = w1*i1 + w2*i2 # weights of the first layer`, `y = x^2  <- the square`: a note after the math
+_TRAILING_COMMENT = re.compile(r"\s+(?:(?:#|//)\s|<-+(?!\s*\d)|←).*$")
+# `**dy/dx = …**`: a whole line set in bold; `Definition: f(x) = …`: a short label before the math
+_BOLD = re.compile(r"^\*\*(.+)\*\*$")
+_LABEL = re.compile(r"^(?:(?:[A-Z][a-z]+(?: [a-z]+){0,3}|[\u3040-\u30ff\u4e00-\u9fff]{1,8})\s*[:：]|"
+                    r"(?:With|Using|Since|As|Because|Where|Hence|Thus|So|Then|And|Note that)\s)\s*")
+# `… = 2cosh(x) here:`: the words that lead on to the next line
+_LEAD_ON = re.compile(r"\s+(?:here|below|so|then|we get|gives)\s*[:.,]?$|\s*:$")
 _PLAIN_WORDS = set(FUNCTIONS) | reading_function.words | set(GREEK) | {"e", "pi"}
 
 
@@ -389,8 +420,13 @@ def _plain_lines(text: str, lines: _Lines, formulas: list[Formula]) -> list[Form
         offset += len(raw) + 1
         if number in math_lines or "=" not in raw:
             continue
-        body = _LIST_MARK.sub("", raw).strip().rstrip(".,")
-        if _is_plain_math(body):
+        body = _TRAILING_COMMENT.sub("", _LIST_MARK.sub("", raw)).strip().rstrip(".,")
+        body = _BOLD.sub(r"\1", body)
+        label = _LABEL.match(body)
+        rest = _LEAD_ON.sub("", body[label.end():]) if label else ""
+        if label and _is_plain_math(rest):
+            out.append(Formula(rest, number, True, "plain"))
+        elif _is_plain_math(body):
             out.append(Formula(body, number, True, "plain"))
         else:
             out += [Formula(d, number, False, "prose") for d in definitions_in_prose(body)]
@@ -420,6 +456,10 @@ def definitions_in_prose(line: str) -> list[str]:
     return out
 
 
+# the d-words of a plain-text Leibniz fraction: dET/dw1, dE1/da_o1, d(E1+E2)/da_h1
+_LEIBNIZ_WORD = re.compile(r"(?<![A-Za-z0-9_])d[A-Za-z]\w*(?=\s*/\s*d[A-Za-z(])|(?<=/)\s*d[A-Za-z]\w*")
+
+
 def _is_plain_math(line: str) -> bool:
     if not line or len(line) > 500 or not _PLAIN_CHARS.match(line):
         return False
@@ -429,8 +469,9 @@ def _is_plain_math(line: str) -> bool:
     continuation = not left.strip()  # `= swish(x) + …` under the line it continues
     if not (continuation or re.search(r"[A-Za-z0-9]", left)) or not re.search(r"[A-Za-z0-9]", right):
         return False
-    for word in re.findall(r"[A-Za-z]{2,}", _LATEX_COMMAND.sub(" ", line)):
-        if word.lower() in _PLAIN_WORDS or re.fullmatch(r"d[a-z]?|d[a-z]?d[a-z]|d", word):
+    for word in re.findall(r"[A-Za-z]{2,}", _LEIBNIZ_WORD.sub(" ", _LATEX_COMMAND.sub(" ", line))):
+        # ET, MSE: an upper-case name of a quantity (prose has no short capitalised words next to "=")
+        if word.lower() in _PLAIN_WORDS or re.fullmatch(r"d[a-z]?|d[a-z]?d[a-z]|d|[A-Z]{2,3}", word):
             continue
         return False
     # a line of prose such as "a = b" with nothing mathematical is still accepted: it parses or is ignored
@@ -453,7 +494,7 @@ _REL_CHARS = {"=": "=", "＝": "=", "<": "<", ">": ">", "＜": "<", "＞": ">", 
               "≥": "ge", "≧": "ge", "≠": "ne", "≈": "approx", "≒": "approx", "→": "to", "⇒": "to",
               "≡": "def", "≔": "def"}
 _SEPARATOR_CMDS = ("quad", "qquad")
-_NOISE = re.compile(r"\\(?:label|tag\*?|eqref)\{[^{}]*\}|\\(?:nonumber|notag|displaystyle|textstyle|scriptstyle"
+_NOISE = re.compile(r"\\(?:label|tag\*?|eqref)\{[^{}]*\}|\\(?:nonumber|notag|displaystyle|ds|textstyle|scriptstyle"
                    r"|tiny|small|normalsize|large|Large|LARGE|huge|Huge)(?![A-Za-z])")
 _PROSE_TEXT = re.compile(r"\\(?:text|mbox|textrm|mathrm)\s*\{([^{}]*)\}")
 
@@ -519,6 +560,12 @@ def is_index_relation(sides: list[tuple[str, int]], ops: list[str]) -> bool:
         text.strip() in INDEX_LETTERS for text, _ in sides)
 
 
+def index_relation_parts(text: str) -> tuple[list[str], list[str]]:
+    """The sides and relations of an index condition such as `i \\ne k`."""
+    sides, ops = _split_sides(text)
+    return [side for side, _ in sides], ops
+
+
 def is_index_condition(text: str) -> bool:
     """Is this condition text (written next to an equation) an index relation such as `i = j`?"""
     return is_index_relation(*_split_sides(text))
@@ -565,7 +612,7 @@ def split_equations(formula: Formula) -> list[Equation]:
             if ops == ["="] and re.fullmatch(r"\s*[A-Za-z]\s*", sides[0][0]):
                 side_objs = [Side(text, line_of(row_offset + offset + o, text)) for text, o in sides]
                 out.append(Equation(side_objs, ops, formula, row_index))
-        clauses = _split_clauses(row)
+        clauses = [piece for clause in _split_clauses(row) for piece in _split_implications(*clause)]
         for clause, offset in clauses:
             glued = _GLUED_CONDITION.search(clause)
             if glued and re.search(r"=\s*\S", clause[:glued.start()]):
@@ -575,6 +622,9 @@ def split_equations(formula: Formula) -> list[Equation]:
                     conditions.append(glued.group(1).strip())
                     clause = clause[:glued.start()] + " " * (len(clause) - glued.start())
             sides, ops = _split_sides(clause)
+            if len(sides) > 2 and not sides[-1][0].strip():
+                # `= \\frac{…}{…} =` at the end of a display, the next display going on with `= …`
+                sides, ops = sides[:-1], ops[:-1]
             if not ops and equations:
                 # "(x > 0)" written after an equation: a condition in brackets
                 inner = re.fullmatch(r"\s*[(\[]([^()\[\]]*)[)\]][\s.,]*", clause)
@@ -602,6 +652,23 @@ def split_equations(formula: Formula) -> list[Equation]:
             eq.alone = len(clauses) == 1
         out += equations
     return out
+
+
+def _split_implications(clause: str, offset: int) -> list[tuple[str, int]]:
+    """`f(x) = x^n \\to f'(x) = nx^{n-1}`, `a = b \\Rightarrow c = d`: an arrow between equalities joins
+    two claims (each judged on its own), it is not a relation between their sides."""
+    sides, ops = _split_sides(clause)
+    if "to" not in ops or "=" not in ops:
+        return [(clause, offset)]
+    pieces = []
+    start = 0
+    for k, op in enumerate(ops):
+        if op == "to":
+            text, side_start = sides[k]
+            pieces.append((clause[start:side_start + len(text)], offset + start))
+            start = sides[k + 1][1]
+    pieces.append((clause[start:], offset + start))
+    return [(text, o) for text, o in pieces if text.strip()]
 
 
 def _split_annotation(row: str) -> tuple[str, str]:
@@ -759,6 +826,27 @@ def _split_sides(clause: str) -> tuple[list[tuple[str, int]], list[str]]:
     last = re.sub(r"(?<!\\)[.,;:。、．，]\s*$", lambda m: " " * len(m.group()), last)
     sides.append((last, start))
     return sides, ops
+
+
+_ONE_HOT = re.compile(r"one[- ]hot|1-of-K|ワンホット|ワン・ホット", re.I)
+
+
+_STANDARD_NORMAL = re.compile(r"standard normal|標準正規分布", re.I)
+
+
+def one_hot_line(text: str) -> int | None:
+    """The line where the prose says its labels are one-hot (they sum to one), if it does."""
+    return _line_of(_ONE_HOT, text)
+
+
+def standard_normal_line(text: str) -> int | None:
+    """The line where the prose names the standard normal distribution (φ, Φ then mean its density and CDF)."""
+    return _line_of(_STANDARD_NORMAL, text)
+
+
+def _line_of(pattern: re.Pattern, text: str) -> int | None:
+    m = pattern.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
 
 
 def extract_equations(text: str, name: str = "") -> list[Equation]:

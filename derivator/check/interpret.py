@@ -100,6 +100,13 @@ class Context:
         value = self.expand(expr)
         d = Definition(name, params, value, [expr], line)
         old = self.defs.get(name)
+        if old is None and not params:
+            # `L = -\sum_j y_j \log p_j`, then `p_j = …`: a name used before the text defines it means
+            # what the text then says (y = u^3 "where" u = x^2 + 1)
+            s = self.symbol(name)
+            for other in self.defs.values():
+                if s in other.value.free_symbols:
+                    other.value = other.value.xreplace({s: value})
         self.defs[name] = d
         if old is not None:
             # forms of other names written in the old meaning no longer hold
@@ -146,7 +153,7 @@ class Context:
         if not self.is_name(var):
             if d.params and var != d.params[0].name and v not in d.value.free_symbols:
                 return sp.diff(d.value, d.params[0], order).xreplace({d.params[0]: v})
-            return sp.diff(d.value, v, order)
+            return sp.diff(self.independent_of(d.value, v), v, order)
         if var == name:
             return sp.S.One if order == 1 else sp.S.Zero
         for form in reversed(d.forms):
@@ -162,6 +169,19 @@ class Context:
             if du != 0:
                 return sp.diff(d.value, b) / du
         raise InterpretError(f"cannot tell d{name}/d{var} from the text")
+
+    def independent_of(self, expr: sp.Expr, v: sp.Symbol) -> sp.Expr:
+        """`expr`, to be differentiated in v — or InterpretError when v does not appear in it but a letter the
+        text never defines does (L = -\\sum t_i \\log y_i, then dL/dx_j with y undefined): that letter may
+        well depend on v, so 0 is not certain. Entries of v's own family (o_1 beside o_2) are independent."""
+        if v in expr.free_symbols:
+            return expr
+        family = v.name.rsplit("_", 1)[0] if "_" in v.name else None
+        others = [s for s in expr.free_symbols if s.name not in self.defs and s.name != _POINT
+                  and (family is None or s.name.rsplit("_", 1)[0] != family)]
+        if others:
+            raise InterpretError(f"{others[0].name} is not written in terms of {v.name}, so its derivative is unknown")
+        return expr
 
     def intermediate_of(self, name: str) -> str | None:
         """The one defined name the latest form of `name` is written in, if any."""
@@ -270,6 +290,8 @@ class Reader(Builder):
         if isinstance(arg, Sym):
             name = arg.name
             d = self.ctx.defs.get(name)
+            if d is None and self._is_the_variable(name):
+                return sp.S.One if node.order == 1 else sp.S.Zero  # x' in (f·g)' = f'g + fg' with f = x
             if d is None:
                 raise InterpretError(f"{name} is not defined before this line")
             if d.params:
@@ -282,7 +304,7 @@ class Reader(Builder):
                 return claimed
             self.uses_definitions = True
             return self.ctx.derivative_of_name(name, var, node.order)
-        if isinstance(arg, Call) and len(arg.args) == 1 and arg.power is None:
+        if node.at_point and isinstance(arg, Call) and len(arg.args) == 1 and arg.power is None:
             # \tanh'(0), \sin'(2x): the derivative function at the argument — not d/dx of the value
             point = self.expr(arg.args[0])
             u = self.ctx.symbol(_POINT)
@@ -303,6 +325,11 @@ class Reader(Builder):
         if len(expanded.free_symbols) > 1 and var_symbol.name != "x":
             raise InterpretError("cannot tell the variable of a prime (′)")
         return sp.diff(expanded, var_symbol, node.order)
+
+    def _is_the_variable(self, name: str) -> bool:
+        """Is `name` the one variable the text's definitions are written in (so name′ = 1)?"""
+        bases = {s.name for s in self.ctx.base_symbols()}
+        return name in bases and (len(bases) == 1 or name == "x")
 
     def prime_variable(self, name: str) -> str:
         if self.mode == "chain":
@@ -345,7 +372,7 @@ class Reader(Builder):
         v = self.ctx.symbol(var)
         if self.ctx.is_name(var):
             return sp.diff(self.ctx.in_terms_of(inner, var), v, node.order)
-        return sp.diff(self.ctx.expand(inner), v, node.order)
+        return sp.diff(self.ctx.independent_of(self.ctx.expand(inner), v), v, node.order)
 
     def _claimed(self, key: tuple) -> sp.Expr | None:
         if self.world != "author":

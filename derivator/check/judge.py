@@ -19,7 +19,8 @@ import sympy as sp
 
 from derivator.catalog import reading_function
 from derivator.check.diagnose import diagnose_claim, diagnose_transition, latex, prime_variants, typo_variants
-from derivator.check.extract import Equation, is_index_condition, is_index_relation
+from derivator.check import indices
+from derivator.check.extract import Equation, index_relation_parts, is_index_condition, is_index_relation
 from derivator.check.interpret import (
     Claimed,
     Context,
@@ -35,6 +36,7 @@ from derivator.parse.latex import (
     Cases,
     Builder,
     Deriv,
+    Mul,
     Neg,
     Node,
     Num,
@@ -91,7 +93,13 @@ class Chain:
 
 
 class Judge:
-    def __init__(self) -> None:
+    def __init__(self, values: dict[str, int] | None = None, sums_to_one: dict[str, int] | None = None,
+                 one_hot: int | None = None, standard_normal: int | None = None) -> None:
+        self.one_hot = one_hot  # the line where the text says its labels are one-hot
+        self.standard_normal = standard_normal  # the line where it names φ, Φ of the standard normal
+        self.values = values  # judging one entry of the indexed formulas (see check/indices.py)
+        self.sums_to_one = sums_to_one or {}  # families the text says sum to one (`\\sum_i y_i = 1`), with the line
+        self._honoured = False  # the index condition of the equation being judged holds for `values`
         self.ctx = Context()
         self.results: list[ClaimResult] = []
         self.chain: Chain | None = None
@@ -103,15 +111,61 @@ class Judge:
 
     # -- entry -----------------------------------------------------------------------------------
     def run(self, equations: list[Equation]) -> list[ClaimResult]:
+        plan = self._index_plan(equations) if self.values is None else None
+        if plan is not None:
+            stated = indices.stated_sums_to_one(equations, self.parse)
+            runs = [Judge(values, stated, self.one_hot, self.standard_normal).by_equation(equations) for values in plan]
+            return _merge_entries(runs, plan)
         for eq in equations:
-            before = len(self.results)
-            try:
-                self.equation(eq)
-            except RecursionError:
-                self._give_up(eq, before, "nested too deeply")
-            except Exception as err:  # noqa: BLE001 — SymPy can raise anything on odd input; never crash, never "wrong"
-                self._give_up(eq, before, f"{type(err).__name__}: {str(err)[:80]}")
+            self._one(eq)
         return self.results
+
+    def _one(self, eq: Equation) -> None:
+        before = len(self.results)
+        try:
+            self.equation(eq)
+        except RecursionError:
+            self._give_up(eq, before, "nested too deeply")
+        except Exception as err:  # noqa: BLE001 — SymPy can raise anything on odd input; never crash, never "wrong"
+            self._give_up(eq, before, f"{type(err).__name__}: {str(err)[:80]}")
+
+    def by_equation(self, equations: list[Equation]) -> list[tuple[list[ClaimResult], bool]]:
+        """Each equation's results for this entry, and whether its index condition lets it speak for
+        the entry; an equation about another entry (`i \\ne j` while i = j) leaves no trace behind."""
+        out = []
+        for eq in equations:
+            if not self._applies(eq):
+                # not judged here (nothing to learn from it at this entry): listed, for the merge
+                out.append((self._listed(eq, Note("index_condition", {"condition": self._index_condition(eq)})), False))
+                continue
+            before = len(self.results)
+            self._one(eq)
+            out.append((self.results[before:], True))
+        return out
+
+    def _index_plan(self, equations: list[Equation]) -> list[dict[str, int]] | None:
+        """The entries to judge an indexed document at (None: the document is not indexed)."""
+        nodes = [n for eq in equations for side in eq.sides if side.text.strip()
+                 for n in [self.parse(side.text)] if isinstance(n, Node)]
+        if not any(indices.is_indexed(n) for n in nodes):
+            return None
+        letters = set().union(*(indices.free_letters(n) for n in nodes))
+        if len(letters) > indices.MAX_FREE:
+            return None
+        plan = indices.assignments(letters, every=indices.names_an_entry(nodes))
+        return plan if len(plan) <= indices.MAX_RUNS else None
+
+    def _applies(self, eq: Equation) -> bool:
+        self._honoured = False
+        if self.values is None or is_index_relation([(side.text, 0) for side in eq.sides], eq.ops):
+            return True
+        condition = self._index_condition(eq)
+        if condition is None:
+            return True
+        verdict = indices.holds(index_relation_parts(condition), self.values)
+        self._honoured = verdict is True
+        return verdict is not False
+
 
     def _give_up(self, eq: Equation, before: int, detail: str) -> None:
         """An equation whose judging failed midway: whatever it had produced becomes unchecked."""
@@ -121,10 +175,60 @@ class Judge:
         self.chain = None
         self.pending_head = None
 
+    def _define_family(self, eq: Equation) -> None:
+        """`p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}` defines every entry p_1, p_2, …, not only the one being
+        judged: the other entries are defined here, quietly (the line itself is judged as usual)."""
+        try:
+            head = parse_latex_expression_ast(eq.sides[0].text, reading_function)
+        except ParseError:
+            return
+        rhs = None
+        for side in eq.sides[1:3]:  # (the first form that reads: see the unread middle form in equation())
+            try:
+                rhs = parse_latex_expression_ast(side.text, reading_function)
+                break
+            except ParseError:
+                continue
+        if rhs is None:
+            return
+        letters = sorted(indices.free_letters(head))
+        if (not isinstance(head, Sym) or "_" not in head.name or len(letters) != 1 or head.name in names_in([rhs])
+                or self.values is None):
+            return
+        letter = letters[0]
+        for v in range(1, indices.SIZE + 1):
+            if v == self.values.get(letter):
+                continue
+            values = {**self.values, letter: v}
+            name = indices.entry_name(head.name, values)
+            if name in self.ctx.defs:
+                continue
+            try:
+                expr = Reader(self.ctx).expr(indices.instantiate(rhs, values))
+            except _FAILURES:
+                return
+            self.ctx.define(name, (), expr, eq.sides[1].line)
+
+    def _not_read(self, eq: Equation, reason: Note) -> None:
+        """Every link of an equation listed as unchecked for one reason; the chain it was in ends."""
+        self.results += self._listed(eq, reason)
+        self.chain = None
+        self.pending_head = None
+
+    @staticmethod
+    def _listed(eq: Equation, reason: Note) -> list[ClaimResult]:
+        out = []
+        for k in range(1, len(eq.sides)):
+            first = k == 1 and not eq.continuation
+            text = f"{eq.sides[0].text.strip()} = {eq.sides[k].text.strip()}" if first else f"= {eq.sides[k].text.strip()}"
+            out.append(ClaimResult(eq.sides[k].line, " ".join(text.split()), "unchecked", reason=reason))
+        return out
+
     def parse(self, text: str) -> Node | ParseError:
         if text not in self._parsed:
             try:
-                self._parsed[text] = parse_latex_expression_ast(text, reading_function)
+                node = parse_latex_expression_ast(text, reading_function)
+                self._parsed[text] = indices.instantiate(node, self.values) if self.values is not None else node
             except ParseError as err:
                 self._parsed[text] = err
         return self._parsed[text]
@@ -134,6 +238,11 @@ class Judge:
         if is_index_relation([(side.text, 0) for side in eq.sides], eq.ops):
             # "For $i = k$:" — the lines after it are about one entry of an indexed formula
             self.index_condition = " ".join(eq.text.split())
+            self.results.append(ClaimResult(eq.line, self.index_condition, "ok", kind="condition"))
+            return
+        lost = _lost_superscript(eq)
+        if lost is not None:
+            self._not_read(eq, Note("lost_superscript", {"text": lost}))
             return
         if eq.formula.syntax == "prose" and (self.ctx.defs.get(eq.sides[0].text.strip()) or len(eq.sides) != 2):
             return  # a prose line's `u = …` only ever introduces a name; it restates nothing to judge
@@ -151,6 +260,8 @@ class Judge:
             self.chain = None
             return
         domain = self.domain(eq.conditions)
+        if self.values is not None and not eq.continuation:
+            self._define_family(eq)
         nodes: list[Node | ParseError | None] = [self.parse(s.text) if s.text.strip() else None for s in eq.sides]
         prev: Link | None
         start = 1
@@ -166,6 +277,11 @@ class Judge:
             head, head_text = nodes[0], eq.sides[0].text.strip()
             if isinstance(head, ParseError):
                 head = _Unreadable(head)
+            elif _writes_d(head) and any(isinstance(n, Node) and _writes_d(n) for n in nodes[1:]):
+                self._not_read(eq, Note("differentials", {}))  # dy = 2x\,dx: differentials, not values
+                return
+            elif (differential := _differential_head(head)) is not None:
+                head = nodes[0] = differential
             prev = self.by_head.get(head) if isinstance(head, Node) else None
             chained = self.definition_chain(eq, head, nodes) if isinstance(head, Node) else None
             if chained is not None:
@@ -177,8 +293,23 @@ class Judge:
                 if handled is not None:
                     prev = handled
                     start = 2
+            elif (isinstance(head, Sym) and head.name not in self.ctx.defs and len(nodes) > 2
+                  and isinstance(nodes[1], ParseError) and isinstance(nodes[2], Node)):
+                # `y_i = \text{softmax}(\textbf{x})_i = \frac{e^{x_i}}{\sum_d e^{x_d}}`: a middle form not read
+                # does not stop the formula after it from defining the name
+                self.results.append(ClaimResult(eq.sides[1].line, f"{head_text} = {eq.sides[1].text.strip()}", "unchecked",
+                                                reason=Note("unreadable", {"detail": _detail(nodes[1])})))
+                rest = dataclasses.replace(eq, sides=[eq.sides[0]] + eq.sides[2:], ops=eq.ops[1:])
+                handled = self.definition(rest, head, nodes[2], domain)
+                if isinstance(handled, Link):
+                    prev, start = handled, 3
+                else:
+                    del self.results[-1]
+        named = not eq.continuation and self._name_by_derivative(head, nodes[1] if len(nodes) > 1 else None, eq.sides[1].line)
         for k in range(start, len(eq.sides)):
             prev = self.link(eq, k, head, nodes[k], prev, domain)
+            if named and k == start:
+                self.results[-1].kind = "definition"
         self.chain = Chain(head if isinstance(head, Node) else None, head_text, prev)
         if isinstance(head, Node) and not isinstance(head, _Unreadable) and prev is not None:
             self.by_head[head] = prev
@@ -221,6 +352,7 @@ class Judge:
                 # x = 0: a value or a point, not a definition — it may set a parameter for the claims
                 # written with it on the same line (`$a = 1$ のとき $f' = f(1-f)$`)
                 self.point_values[name] = (line, Builder(reading_function).expr(rhs))
+                self.results.append(ClaimResult(line, " ".join(text.split()), "ok", kind="condition"))
                 return SKIP
             if not params and self.ctx.symbol(name) in self.ctx.base_symbols() and any(
                 self.ctx.is_name(n) for n in rhs_names
@@ -234,12 +366,20 @@ class Judge:
                 self.results.append(result)
                 return Link(rhs, eq.sides[1].text, line, "unchecked")
             old = self.ctx.defs.get(name)
+            standard = self._named_standard(name, param_symbols, expr, domain)
             self._define(name, param_symbols, expr, line)
             result = ClaimResult(line, text, "ok", kind="definition")
+            if standard is not None:
+                # the text said φ is the standard normal density, and then wrote another formula for it
+                result.status, result.kind, result.method = "wrong", "claim", "numeric"
+                result.expected_value = standard
+                result.expected = latex(standard)
+                result.diagnosis = self.diagnose_claim(head, rhs, eq.sides[1].text, standard, expr, domain, result)
             if old is not None:
                 result.notes.append(Note("redefines", {"line": old.line}))
             self.results.append(result)
-            return Link(rhs, eq.sides[1].text, line, "ok", author=self.ctx.defs[name].value)
+            return Link(rhs, eq.sides[1].text, line, result.status, author=self.ctx.defs[name].value,
+                        origin=line if standard is not None else None)
         d = self.ctx.defs[name]
         try:
             new = reader.expr(rhs)
@@ -339,6 +479,8 @@ class Judge:
             result.reason = Note("unreadable", {"detail": _detail(rhs) if rhs is not None else "empty"})
             return link
 
+        if self._name_the_function(head, rhs, line):
+            result.kind = "definition"
         try:
             result.read_value = Reader(self.ctx).expr(rhs)
             result.read_as = latex(result.read_value)
@@ -365,8 +507,13 @@ class Judge:
                     result.method = verification.method
                     if true_reader.mode == "plain":
                         result.notes.append(Note("read_plain", {}))
-                elif _equation_to_solve(expected, given, true_reader) or (
-                        len(eq.sides) == 2 and not eq.continuation and _set_to_a_number(expected, given)):
+                elif (solving := _equation_to_solve(expected, given, true_reader) or (
+                        len(eq.sides) == 2 and not eq.continuation and _set_to_a_number(expected, given))) and (
+                        at := self._holds_at_stated_values(expected, given, line, domain, side.text)) is not None:
+                    # `at $x = 0.5$, $e^{-x} = 0.6065$`: the value the line itself gives makes it true
+                    result.status, result.method = "ok", "numeric"
+                    result.notes.append(Note("at_values", {"values": at}))
+                elif solving:
                     result.reason = Note("equation", {})
                 elif _rounded_equal(expected, given, side.text, eq.sides[0].text):
                     result.status = "ok"
@@ -376,6 +523,20 @@ class Judge:
                     # `d \sigma(x) = …`: a letter on one side only that the text never defines is a
                     # notation not understood (a differential, a label), not a value to compare
                     result.reason = Note("stray_symbol", {"symbol": _tex_name(stray)})
+                elif (family := self._holds_summing_to_one(expected, given, domain)) is not None:
+                    # ∂L/∂z_k = p_k - y_k holds only for labels that sum to one
+                    stated = self.sums_to_one.get(family, self.one_hot)
+                    if stated is not None:
+                        result.status, result.method = "ok", "numeric"
+                        result.notes.append(Note("sums_to_one", {"family": _tex_name(family), "line": stated}))
+                    else:
+                        result.reason = Note("needs_sum_one", {"family": _tex_name(family)})
+                elif _complex_point(verification.counterexample) and _bounds_stated(eq.conditions):
+                    # `\cosh^{-1} x = \ln(x + \sqrt{x^2-1}) \quad x \le 1`: the condition the text states
+                    # allows values where the sides are not even real — the condition is the slip
+                    result.status, result.method = "wrong", verification.method
+                    result.counterexample = verification.counterexample
+                    result.notes.append(Note("not_real", {"condition": ", ".join(eq.conditions)}))
                 elif _complex_point(verification.counterexample):
                     # they differ only where a part of one side is not real (\cosh^{-1} x for x < 1): the
                     # claim is about the real domain the text did not state, so no verdict
@@ -420,6 +581,8 @@ class Judge:
                     result.follows = None  # a letter the text never defines: no transition to judge
                 elif result.follows is False and self._holds_at_stated_values(previous_value, current, line, domain):
                     result.follows = True
+                elif result.follows is False and (family := self._holds_summing_to_one(previous_value, current, domain)):
+                    result.follows = True if family in self.sums_to_one or self.one_hot is not None else None
                 elif result.follows is False and self._holds_with_standard_meaning(prev.node, rhs, domain):
                     result.follows = None  # right with the standard φ, wrong with the text's: not certain
                 follow_check = v
@@ -463,7 +626,7 @@ class Judge:
             result.diagnosis = note
 
         condition = self._index_condition(eq)
-        if condition is not None and result.is_error:
+        if condition is not None and result.is_error and not self._honoured:
             # one entry of an indexed formula (i = j, i ≠ j): judging it needs the indices tied to
             # entries, which this reading does not do — so no verdict rather than a guess
             result.status, result.follows, result.diagnosis = "unchecked", None, None
@@ -477,17 +640,90 @@ class Judge:
             self.ctx.claims[key] = Claimed(current, line, result.status == "wrong", link.origin)
         return link
 
-    def _holds_at_stated_values(self, expected: sp.Expr, given: sp.Expr, line: int, domain: Domain) -> str | None:
-        """`$a = 1$ のとき $f' = f(1-f)$`: values set on this very line, if the claim holds with them."""
+    def _named_standard(self, name: str, params: tuple, expr: sp.Expr, domain: Domain) -> sp.Expr | None:
+        """The standard function (φ, Φ of N(0, 1)) a definition should equal because the text names it so,
+        when the definition differs from it; None otherwise."""
+        if self.standard_normal is None or name not in ("phi", "Phi") or len(params) != 1:
+            return None
+        fn = Reader(self.ctx).catalog(name)
+        if fn is None:
+            return None
+        standard = fn(params[0])
+        try:
+            v = check_equal(standard, expr, None, domain)
+        except _FAILURES:
+            return None
+        return standard if v.method is not None and not v.ok else None
+
+    def _name_by_derivative(self, head, rhs, line: int) -> bool:
+        """`s'(x) = \\frac{d}{dx}\\left(\\frac{1}{1+e^{-x}}\\right)` with s not defined: the text says what s
+        is by differentiating it; s(x) is that formula from here on."""
+        if not (isinstance(head, Apply) and head.primes and len(head.args) == 1 and isinstance(head.args[0], Sym)
+                and isinstance(rhs, Deriv) and rhs.var == head.args[0].name and rhs.order == head.primes):
+            return False
+        if (head.name in self.ctx.defs or head.name.lower() in reading_function.words
+                or Reader(self.ctx).catalog(head.name) is not None or head.name in names_in([rhs.of])):
+            return False  # (a catalog name, even one with a parameter such as swish's β, keeps its meaning)
+        try:
+            value = Reader(self.ctx).expr(rhs.of)
+        except _FAILURES:
+            return False
+        x = self.ctx.symbol(rhs.var)
+        self._define(head.name, (x,), value, line)
+        return True
+
+    def _name_the_function(self, head, rhs: Node, line: int) -> bool:
+        """`f'(x) = dy/dx` with y not defined: the text names the value of f y (y = f(x)), as readers
+        take it; later lines in y then mean f."""
+        if not (isinstance(rhs, Deriv) and isinstance(rhs.of, Sym)) or not isinstance(head, Node) or isinstance(head, _Unreadable):
+            return False
+        name = rhs.of.name
+        if name in self.ctx.defs or name in {s.name for s in self.ctx.base_symbols()} or name == rhs.var:
+            return False
+        key = derivative_key(head, self.ctx)
+        if key is None or key[1:] != (rhs.var, rhs.order):
+            return False
+        d = self.ctx.defs.get(key[0])
+        if d is None or len(d.params) != 1:
+            return False
+        self._define(name, (), d.value.xreplace({d.params[0]: self.ctx.symbol(rhs.var)}), line)
+        return True
+
+    def _holds_summing_to_one(self, a: sp.Expr, b: sp.Expr, domain: Domain) -> str | None:
+        """The undefined indexed family (y for y_1, y_2, y_3) whose entries summing to one makes a = b."""
+        if self.values is None:
+            return None
+        entries: dict[str, set[int]] = {}
+        for sym in a.free_symbols | b.free_symbols:
+            m = re.fullmatch(r"(.+)_([1-9])", sym.name)
+            if m and m.group(1) not in self.ctx.defs and sym.name not in self.ctx.defs:
+                entries.setdefault(m.group(1), set()).add(int(m.group(2)))
+        for family in sorted(entries):
+            last = self.ctx.symbol(f"{family}_{indices.SIZE}")
+            rest = sum(self.ctx.symbol(f"{family}_{k}") for k in range(1, indices.SIZE))
+            one = {last: 1 - rest}
+            try:
+                v = check_equal(a.xreplace(one), b.xreplace(one), None, domain)
+            except _FAILURES:
+                continue
+            if v.ok and v.method is not None:
+                return family
+        return None
+
+    def _holds_at_stated_values(self, expected: sp.Expr, given: sp.Expr, line: int, domain: Domain,
+                                written: str = "") -> str | None:
+        """`$a = 1$ のとき $f' = f(1-f)$`: values set on this very line, if the claim holds with them (to
+        the digits `written`, when it is a rounded number)."""
         values = {self.ctx.symbol(n): v for n, (at, v) in self.point_values.items() if at == line}
         values = {s: v for s, v in values.items() if s in expected.free_symbols | given.free_symbols}
         if not values:
             return None
+        a, b = expected.xreplace(values), given.xreplace(values)
         try:
-            v = check_equal(expected.xreplace(values), given.xreplace(values), None, domain)
+            v = check_equal(a, b, None, domain)
         except _FAILURES:
             return None
-        if not (v.ok and v.method is not None):
+        if not (v.ok and v.method is not None) and not _rounded_equal(a, b, written, ""):
             return None
         return ", ".join(f"{_tex_name(s.name)} = {latex(val)}" for s, val in values.items())
 
@@ -634,6 +870,40 @@ class Judge:
         return Domain(low + margin, high - margin, tuple(avoid))
 
 
+def _merge_entries(runs: list[list[tuple[list[ClaimResult], bool]]], plan: list[dict[str, int]]) -> list[ClaimResult]:
+    """One result per claim from its results at every entry: wrong if it is wrong at one (the entry is
+    named), ok only if ok at all of them, else unchecked."""
+    out: list[ClaimResult] = []
+    for e in range(len(runs[0])):
+        spoken = [(results, values) for run, values in zip(runs, plan) for results, applies in [run[e]] if applies]
+        if not spoken:
+            out += runs[0][e][0]  # about no entry the plan reaches: listed, not judged
+            continue
+        if len({len(results) for results, _ in spoken}) != 1:
+            out += [_unjudged(r) for r in spoken[0][0]]  # read differently at different entries: no verdict
+            continue
+        for k in range(len(spoken[0][0])):
+            result, values = max(((results[k], values) for results, values in spoken), key=lambda c: _severity(c[0]))
+            result = dataclasses.replace(result, notes=list(result.notes))
+            if result.is_error and values:
+                entry = {letter: str(v) for letter, v in values.items()}
+                result.counterexample = {**entry, **(result.counterexample or {})}
+            out.append(result)
+    return out
+
+
+def _severity(result: ClaimResult) -> int:
+    return 2 if result.is_error else 1 if result.status == "unchecked" else 0
+
+
+def _unjudged(result: ClaimResult) -> ClaimResult:
+    if result.status == "unchecked" and result.follows is not False:
+        return result
+    return dataclasses.replace(result, status="unchecked", follows=None, diagnosis=None, expected=None,
+                               expected_value=None, counterexample=None, method=None,
+                               reason=Note("read_per_entry", {}))
+
+
 class _Unreadable(Node):
     def __init__(self, error: ParseError):
         self.error = error
@@ -658,6 +928,35 @@ def _definition_target(head: Node) -> tuple[str, tuple[str, ...]] | None:
             if len(set(names)) == len(names) and head.name not in names:
                 return head.name, names
     return None
+
+
+# `1/(1+e-x)`, `α.ex`: plain text that lost the superscript of e^{-x}, e^{x} when it was copied
+_LOST_SUPERSCRIPT = re.compile(r"(?<![A-Za-z\\_])e(?:[-–−ー][A-Za-z]|[a-z])(?![A-Za-z(_])")
+
+
+def _lost_superscript(eq: Equation) -> str | None:
+    if eq.formula.syntax not in ("plain", "prose"):
+        return None  # in LaTeX, e-x is what it shows
+    for side in eq.sides:
+        m = _LOST_SUPERSCRIPT.search(side.text)
+        if m:
+            return m.group()
+    return None
+
+
+def _differential_head(head: Node) -> Node | None:
+    """`d\\sigma(x) = \\sigma(x)(1-\\sigma(x))`: a differential standing for the derivative in the function's
+    own argument (the other sides write no d)."""
+    if not (isinstance(head, Mul) and len(head.args) == 2 and head.args[0] == Sym("d")):
+        return None
+    f = head.args[1]
+    if not (isinstance(f, Apply) and not f.primes and f.power is None and len(f.args) == 1 and isinstance(f.args[0], Sym)):
+        return None
+    return Deriv(f, f.args[0].name)
+
+
+def _writes_d(node: Node) -> bool:
+    return "d" in names_in([node])
 
 
 def _is_derivative(node: Node) -> bool:
@@ -688,6 +987,11 @@ def _equation_to_solve(expected: sp.Expr, given: sp.Expr, reader: Reader) -> boo
 
 
 _DECIMAL = re.compile(r"(?<![\w.])(\d*\.\d+)")
+
+
+def _bounds_stated(conditions: list[str]) -> bool:
+    """Does the text bound the variable (x \\le 1, -1 < x < 1), not only exclude points (x \\ne 0)?"""
+    return any(re.search(r"<|>|\\[lg]eq?(?![a-z])|\\[lg]t(?![a-z])|≤|≥", c) for c in conditions)
 
 
 def _complex_point(counterexample: dict | None) -> bool:

@@ -27,7 +27,7 @@ class ClaimResult:
     line: int  # 1-based line of the source where this link's right-hand side stands
     text: str  # the source text of the link, as written
     status: str  # "ok" | "wrong" | "unchecked"
-    kind: str = "claim"  # "claim" | "definition" | "restatement"
+    kind: str = "claim"  # "claim" | "definition" | "restatement" | "condition" (i = j, x = 0.5: not a claim)
     follows: bool | None = None  # does it follow from the line before? None: no line before, or unknown
     previous_line: int | None = None  # the line "follows" refers to
     expected: str | None = None  # LaTeX of the correct value, for a wrong claim

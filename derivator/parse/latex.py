@@ -89,12 +89,69 @@ def normalize_latex(text: str) -> str:
         else:
             out.append(c)
         i += 1
-    text = "".join(out)
+    text = _proofwiki_macros("".join(out))
     text = _DROP_WITH_ARG.sub(" ", text)
     text = text.replace("**", "^")
     # d/dx, dy/dx, d^2y/dx^2 written inline with a slash
     text = _LEIBNIZ_SLASH.sub(_leibniz_slash, text)
     return text
+
+
+_PROOFWIKI = re.compile(r"\\(map|paren)\s*\{|\\ds(?![A-Za-z])|\\d(?![A-Za-z])")
+
+
+def _proofwiki_macros(text: str) -> str:
+    """ProofWiki's own macros, as its pages are copied: `\\map {f} {x}` is f(x), `\\paren {x}` is (x),
+    `\\d` is the d of a derivative and `\\ds` is \\displaystyle."""
+    if "\\" not in text:
+        return text
+    out = []
+    pos = 0
+    for m in _PROOFWIKI.finditer(text):
+        if m.start() < pos:
+            continue
+        out.append(text[pos:m.start()])
+        pos = m.end()
+        if m.group(1) is None:
+            out.append(" d " if m.group() == "\\d" else " ")
+            continue
+        first = _brace_end(text, m.end())
+        if first < 0:
+            out.append(m.group())
+            continue
+        if m.group(1) == "paren":
+            out.append("(" + _proofwiki_macros(text[m.end():first]) + ")")
+            pos = first + 1
+            continue
+        j = first + 1
+        while j < len(text) and text[j].isspace():
+            j += 1
+        second = _brace_end(text, j + 1) if j < len(text) and text[j] == "{" else -1
+        if second < 0:
+            out.append(m.group())
+            continue
+        out.append(_proofwiki_macros(text[m.end():first]) + " \\left(" + _proofwiki_macros(text[j + 1:second]) + "\\right)")
+        pos = second + 1
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _brace_end(text: str, start: int) -> int:
+    """The index of the `}` closing the group whose content starts at `start` (-1: none)."""
+    depth = 1
+    i = start
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
 
 
 def _leibniz_slash(m: re.Match) -> str:
@@ -179,6 +236,9 @@ class Prime(Node):
 
     arg: Node
     order: int
+    # `\tanh'(0)`: the derivative function of a built-in at its argument — unlike `(\ln(1+e^x))'`,
+    # the derivative of a bracketed value
+    at_point: bool = False
 
 
 @dataclass(frozen=True)
@@ -224,8 +284,35 @@ class BoolConst(Node):
 
 
 @dataclass(frozen=True)
+class Sum(Node):
+    """`\\sum_k e^{z_k}`, `\\sum_{j \\ne i} y_j`: a sum over an index (its range is the indexed family's;
+    the reader that judges it instantiates the indices)."""
+
+    body: Node
+    index: str
+    exclude: str | None = None  # the index letter left out (`j \\ne i`)
+
+
+@dataclass(frozen=True)
 class Cases(Node):
     pieces: tuple[tuple[Node, Node], ...]  # (value, condition)
+
+
+def _braced_variable(tokens: list[Token]) -> str | None:
+    """`{x_j}`, `{x}` (the whole rest of a Leibniz denominator) → "x_j", "x"."""
+    if len(tokens) < 3 or tokens[0].value != "{" or tokens[-1].value != "}" or tokens[1].kind != "letter":
+        return None
+    inner = tokens[2:-1]
+    if not inner:
+        return tokens[1].value
+    rest = [t for t in inner[1:] if t.value not in ("{", "}")]
+    if inner[0].value != "_" or not rest or not all(t.kind in ("letter", "digit") for t in rest):
+        return None
+    return tokens[1].value + "_" + "".join(t.value for t in rest)
+
+
+def _names(node: Node) -> set[str]:
+    return {n.name for n in walk(node) if isinstance(n, (Sym, Apply))} | {n.var for n in walk(node) if isinstance(n, Deriv)}
 
 
 def walk(node: Node) -> Iterator[Node]:
@@ -531,9 +618,21 @@ class Parser:
                 factors = [Div(num, den)]
             elif self.starts_factor():
                 factors.append(self.factor())
+            elif self.is_op(".") and self.peek().kind != "digit" and self._factor_after_dot():
+                # `x . \sigma(x)`, `\sigma(x).(1-\sigma(x))`: plain text's dot as a product (a dot
+                # before a digit is a decimal point, and a dot at the end was cut off as punctuation)
+                self.next()
+                factors.append(self.signed_factor())
             else:
                 break
         return factors[0] if len(factors) == 1 else Mul(tuple(factors))
+
+    def _factor_after_dot(self) -> bool:
+        self.i += 1
+        try:
+            return self.starts_factor() or self.is_op("-")
+        finally:
+            self.i -= 1
 
     def signed_factor(self) -> Node:
         # "a \cdot -b" and "x^2 / -3": a sign right after an operator
@@ -863,7 +962,7 @@ class Parser:
             if not self.is_op("("):
                 raise self.fail(f"{name}' needs an argument in brackets")
             args = self.call_args()
-            return Prime(Call(name, args), n)
+            return Prime(Call(name, args), n, at_point=True)
         if self.is_op("(") or self.is_op("["):
             args = self.call_args()
         elif self.is_op("{"):
@@ -942,9 +1041,49 @@ class Parser:
             raise self.fail("a lone ∂ outside \\frac{\\partial …}{\\partial …}", t)
         if name == "begin":
             return self.environment(t)
+        if name == "sum":
+            return self.index_sum(t)
+        if name == "boxed":
+            # \boxed{…} frames the result; it says nothing about its value
+            return self.parse_range(*self.braced_raw())
         if name in _UNSUPPORTED:
             raise self.fail(f"not supported: {_UNSUPPORTED[name]}", t)
         raise self.fail(f"unknown command \\{name}", t)
+
+    def index_sum(self, t: Token) -> Node:
+        """`\\sum_k`, `\\sum_{k=1}^{K}`, `\\sum_j^C`, `\\sum_{j \\ne i}`, `\\sum x_d` (the one index its
+        summand carries), then the summand: the product that follows, up to the next + or −."""
+        index = exclude = None
+        while self.is_op("_") or self.is_op("^"):
+            if self.next().value == "^":
+                self.script_arg()  # the upper end: the family's size, whatever its name
+                continue
+            start, end = self.braced_raw()
+            spec = self.tokens[start:end]
+            if not spec or spec[0].kind != "letter":
+                raise self.fail("a sum's index is not a letter", t)
+            index = spec[0].value
+            rest = spec[1:]
+            if rest and rest[0].kind == "cmd" and rest[0].value in ("ne", "neq") and len(rest) == 2 and rest[1].kind == "letter":
+                exclude = rest[1].value
+            elif rest and not (self.is_op("=", rest[0]) and len(rest) == 2 and rest[1].kind == "digit"):
+                raise self.fail("a sum's range is not read", t)
+        body: Node
+        if self.is_op("-"):
+            self.next()
+            body = Neg(self.term())
+        else:
+            body = self.term()
+        if index is None:
+            # `\\sum e^{x_d}`, `\\sum t_i \\frac{1}{y_i}…`: the index its first factor carries
+            first = body.arg if isinstance(body, Neg) else body
+            first = first.args[0] if isinstance(first, Mul) else first
+            letters = {name.split("_", 1)[1] for name in _names(first) if "_" in name}
+            letters = {c for c in letters if len(c) == 1 and c.isalpha()}
+            if len(letters) != 1:
+                raise self.fail("a sum without its index (write \\sum_k)", t)
+            index = letters.pop()
+        return Sum(body, index, exclude)
 
     def text_command(self, t: Token) -> Node:
         """\\mathrm{d} → d; \\operatorname{ReLU} → a function name; \\text{ for } → nothing."""
@@ -1035,7 +1174,11 @@ class Parser:
         if k >= len(den):
             return None
         vt = den[k]
-        if vt.kind == "letter":
+        braced = _braced_variable(den[k:])
+        if braced is not None:
+            # d{x_j}: the variable in braces
+            var, k = braced, len(den) - 1  # (one more is counted below)
+        elif vt.kind == "letter":
             var = vt.value
         elif vt.kind == "cmd" and vt.value in GREEK:
             var = _GREEK_ALIAS.get(vt.value, vt.value)
@@ -1350,6 +1493,10 @@ class Builder:
 
     def build_BoolConst(self, node: BoolConst):
         return sp.true if node.value else sp.false
+
+    def build_Sum(self, node: Sum) -> sp.Expr:
+        # only `check` reads a sum, entry by entry (derivator.check.indices writes it out first)
+        raise InterpretError(f"not supported: sums (over {node.index})")
 
     def build_Cases(self, node: Cases) -> sp.Expr:
         pieces = []

@@ -196,8 +196,8 @@ def summary(report: CheckReport, lang: str, style: Style) -> str:
 
 
 def verdict(claim: ClaimResult, lang: str) -> str:
-    if claim.kind == "definition" and claim.status == "ok":
-        return template("kind.definition", lang)
+    if claim.kind in ("definition", "condition") and claim.status == "ok":
+        return template(f"kind.{claim.kind}", lang)
     mark = {"ok": "✓", "wrong": "✗", "unchecked": "?"}[claim.status]
     word = template(f"status.{claim.status}", lang)
     if claim.status != "wrong" and claim.follows is False:
@@ -388,7 +388,7 @@ def render_terminal(report: CheckReport, lang: str = "en", console=None) -> None
         table.add_column(template("ui.details", lang), overflow="fold")
         colours = {"ok": "green", "wrong": "bold red", "unchecked": "yellow"}
         for c in report.claims:
-            colour = "dim" if c.kind == "definition" and c.status == "ok" else colours[c.status]
+            colour = "dim" if c.kind in ("definition", "condition") and c.status == "ok" else colours[c.status]
             if c.follows is False:
                 colour = "bold red"
             table.add_row(str(c.line), Text(verdict(c, lang), style=colour), Text(printable(c.text)), Text("\n".join(details(c, lang, style))))

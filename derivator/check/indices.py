@@ -1,0 +1,163 @@
+"""Indexed formulas (softmax, cross-entropy: p_i, \\sum_k e^{z_k}, \\delta_{ij}, `i = j` cases) read
+entry by entry.
+
+A document that sums over an index or writes a Kronecker delta is judged once per *pattern* of its free
+index letters — for i, j: once with i = j and once with i ≠ j — each letter given a concrete entry of a
+family of SIZE entries (z_i → z_1, \\sum_k e^{z_k} → e^{z_1} + e^{z_2} + e^{z_3}, \\delta_{12} → 0). With
+no concrete entry written anywhere, every formula is symmetric under renumbering the entries, so one
+assignment per pattern stands for all of them; a document that does name an entry (z_1, y_2) is judged
+with every assignment instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import re
+
+from derivator.parse.latex import Add, Apply, At, Deriv, Node, Num, Sum, Sym, walk
+
+SIZE = 3  # entries per indexed family: enough for i, j and a third entry a sum runs over
+INDEX_LETTERS = frozenset("ijklmn")
+MAX_FREE = 3  # more free index letters than this: not judged entry by entry
+MAX_RUNS = 9  # nor when that needs more passes over the document than this
+_SUB = re.compile(r"^(.*?)_([A-Za-z0-9]{1,3})$")
+
+
+def is_indexed(node: Node) -> bool:
+    """Does the formula sum over an index or use a Kronecker delta?"""
+    return any(isinstance(n, Sum) or (isinstance(n, Sym) and n.name.startswith("delta_")) for n in walk(node))
+
+
+def free_letters(node: Node, bound: frozenset[str] = frozenset()) -> set[str]:
+    """Index letters in subscripts (and bare, in `i = j`) that no sum around them binds."""
+    if isinstance(node, Sum):
+        return free_letters(node.body, bound | {node.index}) | ({node.exclude} - bound if node.exclude else set())
+    out: set[str] = set()
+    for name in _own_names(node):
+        m = _SUB.match(name)
+        letters = m.group(2) if m else (name if name in INDEX_LETTERS else "")
+        out |= {c for c in letters if c in INDEX_LETTERS and c not in bound}
+    for child in _children(node):
+        out |= free_letters(child, bound)
+    return out
+
+
+def names_an_entry(nodes: list[Node]) -> bool:
+    """A concrete entry (z_1, y_2) of a family that is also written with an index letter?"""
+    by_digit: set[str] = set()
+    by_letter: set[str] = set()
+    for node in nodes:
+        for m in filter(None, (_SUB.match(n) for n in _all_names(node))):
+            (by_digit if m.group(2).isdigit() else by_letter).add(m.group(1))
+    return bool(by_digit & by_letter)
+
+
+def assignments(letters: set[str], every: bool = False) -> list[dict[str, int]]:
+    """One assignment per pattern of equal and different letters (or, `every`, all of them)."""
+    order = sorted(letters)
+    if every:
+        return [dict(zip(order, values)) for values in itertools.product(range(1, SIZE + 1), repeat=len(order))]
+    out = []
+    for values in itertools.product(range(1, SIZE + 1), repeat=len(order)):
+        # a restricted growth string: the first letter gets 1, each next one an old value or the next new one
+        if all(v <= max(values[:k], default=0) + 1 for k, v in enumerate(values)):
+            out.append(dict(zip(order, values)))
+    return out
+
+
+def holds(condition: tuple[list[str], list[str]], values: dict[str, int]) -> bool | None:
+    """Does an index condition (`i = j`, `i \\ne k`: its sides and ops) hold for these values? None: it
+    names a letter without a value."""
+    sides, ops = condition
+    try:
+        nums = [values[s.strip()] for s in sides]
+    except KeyError:
+        return None
+    return all((a == b) if op == "=" else (a != b) for op, a, b in zip(ops, nums, nums[1:]))
+
+
+def instantiate(node: Node, values: dict[str, int]) -> Node:
+    """The formula for one entry: index letters replaced by their values, sums written out, deltas as 0 or 1."""
+    if isinstance(node, Sum):
+        skip = values.get(node.exclude) if node.exclude else None
+        terms = [instantiate(node.body, {**values, node.index: v}) for v in range(1, SIZE + 1) if v != skip]
+        return terms[0] if len(terms) == 1 else Add(tuple(terms))
+    if isinstance(node, Sym):
+        name = entry_name(node.name, values)
+        if name.startswith("delta_") and len(name) == 8 and name[6:].isdigit():
+            return Num("1" if name[6] == name[7] else "0")
+        if name in values:
+            return Num(str(values[name]))
+        return Sym(name) if name != node.name else node
+    changes: dict[str, object] = {}
+    for f in dataclasses.fields(node):  # type: ignore[arg-type]  # every Node is a frozen dataclass
+        value = getattr(node, f.name)
+        if isinstance(value, Node):
+            changes[f.name] = instantiate(value, values)
+        elif isinstance(value, tuple):
+            changes[f.name] = tuple(_instantiate_item(v, values) for v in value)
+        elif isinstance(value, str) and ((f.name == "name" and isinstance(node, Apply)) or
+                                         (f.name == "var" and isinstance(node, (Deriv, At)))):
+            changes[f.name] = entry_name(value, values)
+    return dataclasses.replace(node, **changes) if changes else node  # type: ignore[type-var]
+
+
+def _instantiate_item(item, values):
+    if isinstance(item, Node):
+        return instantiate(item, values)
+    if isinstance(item, tuple):
+        return tuple(_instantiate_item(v, values) for v in item)
+    return item
+
+
+_ACCENT_SUBSCRIPTS = {"hat", "bar", "dot", "vec"}  # y_hat: a name, not indices
+
+
+def entry_name(name: str, values: dict[str, int]) -> str:
+    """The name of one entry: z_i → z_1; t_{pj} with j = 2 is t_{p2}."""
+    m = _SUB.match(name)
+    if not m or m.group(2) in _ACCENT_SUBSCRIPTS or not any(c in values for c in m.group(2)):
+        return name
+    return m.group(1) + "_" + "".join(str(values[c]) if c in values else c for c in m.group(2))
+
+
+def _own_names(node: Node) -> list[str]:
+    if isinstance(node, (Sym, Apply)):
+        return [node.name]
+    if isinstance(node, (Deriv, At)):
+        return [node.var]
+    return []
+
+
+def _all_names(node: Node) -> list[str]:
+    return [name for n in walk(node) for name in _own_names(n)]
+
+
+def _children(node: Node) -> list[Node]:
+    out = []
+    for value in vars(node).values():
+        if isinstance(value, Node):
+            out.append(value)
+        elif isinstance(value, tuple):
+            for item in value:
+                if isinstance(item, Node):
+                    out.append(item)
+                elif isinstance(item, tuple):
+                    out += [sub for sub in item if isinstance(sub, Node)]
+    return out
+
+
+def stated_sums_to_one(equations, parse) -> dict[str, int]:
+    """Families the text says sum to one (`\\sum_i y_i = 1`, before or after the lines that need it),
+    each with the line it says so on."""
+    out: dict[str, int] = {}
+    for eq in equations:
+        if eq.ops != ["="] or len(eq.sides) != 2:
+            continue
+        left, right = (parse(side.text) for side in eq.sides)
+        if isinstance(left, Sum) and isinstance(left.body, Sym) and right == Num("1") and left.exclude is None:
+            m = _SUB.match(left.body.name)
+            if m and m.group(2) == left.index:
+                out.setdefault(m.group(1), eq.line)
+    return out
