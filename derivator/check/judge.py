@@ -18,11 +18,12 @@ from functools import lru_cache
 import sympy as sp
 
 from derivator.catalog import reading_function
-from derivator.check.diagnose import diagnose_claim, diagnose_transition, latex, prime_variants, typo_variants
+from derivator.check.diagnose import diagnose_claim, diagnose_transition, latex, prime_variants, sign_variants, typo_variants
 from derivator.check.extract import Equation, is_index_condition, is_index_relation
 from derivator.check.interpret import (
     Claimed,
     Context,
+    Definition,
     Reader,
     derivative_key,
     derivative_target,
@@ -41,6 +42,7 @@ from derivator.parse.latex import (
     Prime,
     Rel,
     Sym,
+    normalize_latex,
     parse_latex_ast,
     parse_latex_expression_ast,
 )
@@ -100,6 +102,7 @@ class Judge:
         self._parsed: dict[str, Node | ParseError] = {}
         self.index_condition: str | None = None  # the latest "i = j" the text stated
         self.point_values: dict[str, tuple[int, sp.Expr]] = {}  # a = 1, with the line it was set on
+        self.def_texts: dict[str, str | None] = {}  # each definition's right side as written
 
     # -- entry -----------------------------------------------------------------------------------
     def run(self, equations: list[Equation]) -> list[ClaimResult]:
@@ -234,7 +237,7 @@ class Judge:
                 self.results.append(result)
                 return Link(rhs, eq.sides[1].text, line, "unchecked")
             old = self.ctx.defs.get(name)
-            self._define(name, param_symbols, expr, line)
+            self._define(name, param_symbols, expr, line, eq.sides[1].text)
             result = ClaimResult(line, text, "ok", kind="definition")
             if old is not None:
                 result.notes.append(Note("redefines", {"line": old.line}))
@@ -274,7 +277,7 @@ class Judge:
         except _FAILURES as err:
             self.results.append(ClaimResult(line, text, "unchecked", reason=Note("not_understood", {"detail": _detail(err)})))
             return Link(rhs, eq.sides[1].text, line, "unchecked")
-        self._define(name, param_symbols, expr, line)
+        self._define(name, param_symbols, expr, line, eq.sides[1].text)
         result = ClaimResult(line, text, "ok", kind="definition")
         result.notes.append(Note("redefines", {"line": d.line}))
         self.results.append(result)
@@ -318,8 +321,9 @@ class Judge:
         return Link(formula, eq.sides[2].text, eq.sides[2].line, "ok", author=self.ctx.defs[name].value,
                     versions={n: d.line for n, d in self.ctx.defs.items() if n in names_in([formula])})
 
-    def _define(self, name: str, params: tuple[sp.Symbol, ...], expr: sp.Expr, line: int) -> None:
+    def _define(self, name: str, params: tuple[sp.Symbol, ...], expr: sp.Expr, line: int, text: str | None = None) -> None:
         self.ctx.define(name, params, expr, line)
+        self.def_texts[name] = text  # as written, for the diagnosis of a dropped leading minus
         for head in [h for h in self.by_head if name in names_in([h])]:
             del self.by_head[head]
         if self.chain is not None and self.chain.head is not None and name in names_in([self.chain.head]):
@@ -453,7 +457,8 @@ class Judge:
         elif result.follows is False:
             link.origin = line if result.status != "ok" else None
             variants = [(w, m, self._variant_reader(t, "author")) for w, m, t in typo_variants(side.text)]
-            note = diagnose_transition(previous_value, current, domain, variants=variants,
+            signs = [(w, m, p, self._variant_reader(t, "author")) for w, m, p, t in sign_variants(side.text)]
+            note = diagnose_transition(previous_value, current, domain, variants=variants, signs=signs,
                                        counterexample=follow_check.counterexample if follow_check else None)
             cancels = prev.origin if prev.status == "wrong" and result.status == "ok" else None
             if note is None:
@@ -567,13 +572,34 @@ class Judge:
     def diagnose_claim(self, head, rhs, text, expected, given, domain, result) -> Note | None:
         variants = [(w, m, self._variant_reader(t, "true")) for w, m, t in typo_variants(text)]
         primes = [(w, m, self._variant_reader(t, "true")) for w, m, t in prime_variants(text)]
+        signs = [(w, m, p, self._variant_reader(t, "true")) for w, m, p, t in sign_variants(text)]
         target = derivative_target(head, self.ctx)
         others = self._other_quantities(head) if _is_derivative(head) else []
         try:
             return diagnose_claim(expected, given, domain, target=target, variants=variants, primes=primes,
-                                  others=others, counterexample=result.counterexample)
+                                  others=others, signs=signs, dropped=self._without_leading_minus(head),
+                                  counterexample=result.counterexample)
         except _FAILURES:
             return None
+
+    def _without_leading_minus(self, head: Node) -> list[tuple[str, int, object]]:
+        """(name, line, the head's value) for each definition the head uses that the text wrote with a
+        leading minus (`L = -y \\log p`), the head read as if that minus had not been written."""
+        out = []
+        for name in sorted(names_in([head])):
+            d, text = self.ctx.defs.get(name), self.def_texts.get(name)
+            if d is None or text is None or not normalize_latex(text).lstrip().startswith("-"):
+                continue
+
+            def value(d=d, rest=normalize_latex(text).lstrip()[1:]):
+                try:
+                    expr = Reader(self.ctx).expr(parse_latex_expression_ast(rest, reading_function))
+                    changed = Definition(d.name, d.params, self.ctx.expand(expr), [expr], d.line)
+                    return Reader(dataclasses.replace(self.ctx, defs={**self.ctx.defs, d.name: changed})).read(head)
+                except _FAILURES:
+                    return None
+            out.append((_tex_name(name), d.line, value))
+        return out
 
     def _other_quantities(self, head: Node):
         """(LaTeX label, value) of the derivatives a right-hand side might belong to instead."""
