@@ -370,7 +370,7 @@ class Judge:
                     if true_reader.mode == "plain":
                         result.notes.append(Note("read_plain", {}))
                 elif _equation_to_solve(expected, given, true_reader) or (
-                        len(eq.sides) == 2 and not eq.continuation and _set_to_a_number(expected, given)):
+                        len(eq.sides) == 2 and not eq.continuation and _set_to_a_number(expected, given, head)):
                     result.reason = Note("equation", {})
                 elif _rounded_equal(expected, given, side.text, eq.sides[0].text):
                     result.status = "ok"
@@ -736,10 +736,16 @@ def _rounded_equal(a: sp.Expr, b: sp.Expr, side: str, other: str) -> bool:
     return abs(va - vb) <= 10.0 ** (1 - digits) * max(abs(va), abs(vb))
 
 
-def _set_to_a_number(expected: sp.Expr, given: sp.Expr) -> bool:
+def _set_to_a_number(expected: sp.Expr, given: sp.Expr, head: Node) -> bool:
     """`\\sigma'(x) = 0` on its own: where is the slope zero? — an equation to solve, not a claim that
-    the derivative vanishes everywhere."""
-    return bool(expected.free_symbols) and not given.free_symbols
+    the derivative vanishes everywhere. Also when the derivative is a constant (`Solve id'(x) = 0` has no
+    solution, and is still a question), unless the left side is taken at a point (`\\tanh'(0) = 0`)."""
+    if given.free_symbols:
+        return False
+    called = head.arg if isinstance(head, Prime) else head  # f'(0), or (\\tanh(0))′ as the parser has it
+    args = getattr(called, "args", None) if isinstance(called, Node) else None
+    at_point = bool(args) and all(isinstance(a, Node) and _is_number(a) for a in args)
+    return bool(expected.free_symbols) or (given == 0 and not at_point)
 
 
 def _tidy(expr: sp.Expr) -> sp.Expr:
