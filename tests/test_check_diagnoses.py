@@ -25,6 +25,10 @@ SLIPS = [
     (SIGMOID + "$$\\sigma'(x) = \\frac{e^{-x}}{(1+e^{-x})^2}$$\n$$= \\frac{1 + e^{-x} + 1}{(1+e^{-x})^2}$$\n", 3,
      "add_subtract_split", "+c −c split", "足して引く"),
     ("$$\\sigma'(x) = \\frac{1 + e^{-x} + 1}{(1+e^{-x})^2}$$\n", 1, "add_subtract_split", "“- 1”", "「- 1」"),
+    # the split's second part written with the wrong numerator (a real post's slip)
+    (SIGMOID + "$$\\sigma'(x) = \\sigma(x)\\left(\\frac{1-1+e^{-x}}{1 + e^{-x}}\\right)$$\n"
+     "$$= \\sigma(x)\\left(\\frac{1+e^{-x}}{1 + e^{-x}}-\\frac{e^{-x}}{1 + e^{-x}} \\right)$$\n", 3,
+     "add_subtract_split", "“\\frac{1}{1 + e^{-x}}”", "「\\frac{1}{1 + e^{-x}}」"),
     ("$$f(x) = x^3 + 2x$$\n$$f'(x) = x^3 + 2x$$\n", 2, "missing_prime", "the expression itself", "微分する前"),
     ("$$\\frac{d}{dx} \\frac{1}{1+e^{-x}} = -\\frac{1}{(1+e^{-x})^2} (1+e^{-x})$$\n", 1, "missing_prime", "Missing prime", "′ が抜けて"),
     ("$$L = -y \\log p$$\n$$\\frac{dL}{dp} = \\frac{y}{p}$$\n", 2, "dropped_minus", "leading minus", "先頭のマイナス"),
@@ -69,6 +73,10 @@ NEAR_MISSES = [
     ("$$\\frac{d}{dx}\\tanh(2x) = 1 + \\tanh^2(2x)$$\n", 1, "tanh_identity"),
     # the constant pair is +1 +2: reversing one sign does not balance it
     (SIGMOID + "$$\\sigma'(x) = \\frac{e^{-x}}{(1+e^{-x})^2}$$\n$$= \\frac{1 + e^{-x} + 2}{(1+e^{-x})^2}$$\n", 3,
+     "add_subtract_split"),
+    # the same wrong fraction, but the line before adds and subtracts nothing: no split to have slipped in
+    (SIGMOID + "$$\\sigma'(x) = \\sigma(x)\\left(\\frac{e^{-x}}{1 + e^{-x}}\\right)$$\n"
+     "$$= \\sigma(x)\\left(\\frac{1+e^{-x}}{1 + e^{-x}}-\\frac{e^{-x}}{1 + e^{-x}} \\right)$$\n", 3,
      "add_subtract_split"),
     # one sign reversed fixes it, but the term is no constant added and subtracted: a plain sign slip
     (SIGMOID + "$$\\sigma'(x) = \\sigma(x)(1 + \\sigma(x))$$\n", 2, "add_subtract_split"),

@@ -10,7 +10,8 @@ For a wrong claim  lhs = rhs  with correct value E and written value G:
 - missing_prime: G is the undifferentiated expression itself, or right with one group's ′ restored;
 - dropped_minus: G is right for the definition written without its leading minus;
 - sign_term / tanh_identity / add_subtract_split: one written sign reversed makes the line right (1 + tanh²
-  for 1 − tanh²; the same constant added twice where the +c −c split adds and subtracts it).
+  for 1 − tanh²; the same constant added twice where the +c −c split adds and subtracts it), or, after a
+  line that adds and subtracts c, one fraction with c as its numerator does (the split's second part).
 Transitions (a line that does not follow from the one before, P → C) get typo, sign, the one-sign slips
 and constant_factor.
 Every diagnosis is verified: the slip undone gives the right value at the sample points.
@@ -139,13 +140,51 @@ def sign_variants(text: str) -> list[tuple[str, str, bool, str]]:
             continue
         flipped = "-" if tok.value == "+" else "+"
         terms.append((tok.value, body, tok.pos, norm[: tok.pos] + flipped + norm[tok.pos + 1:]))
-    def standalone(c: str) -> int:
-        # the constant as a whole term of a sum, also as a group's first term (`{1 + e^{-x} + 1}`)
-        return len(re.findall(rf"(?:^|[({{+\-=])\s*{c}\s*(?=[+\-)}}]|$)", norm))
-
+    paired = paired_constants(norm)
     other = {"+": "-", "-": "+"}
-    return [(f"{sign} {body}", f"{other[sign]} {body}", body.isdigit() and standalone(body) >= 2, corrected)
-            for sign, body, _, corrected in terms]
+    return [(f"{sign} {body}", f"{other[sign]} {body}", body in paired, corrected) for sign, body, _, corrected in terms]
+
+
+def paired_constants(norm: str) -> set[str]:
+    """Numbers standing twice as whole terms of a sum (also as a group's first term, `{1 - 1 + e^{-x}}`):
+    the constant of a +c −c split."""
+    found = re.findall(r"(?:^|[({+\-=])\s*(\d+)\s*(?=[+\-)}]|$)", norm)
+    return {c for c in found if found.count(c) >= 2}
+
+
+_FRACTION = re.compile(r"\\[dt]?frac(?![A-Za-z])")
+
+
+def _group_end(text: str, start: int) -> int | None:
+    """The index after the brace group opening at start, or None."""
+    if start >= len(text) or text[start] != "{":
+        return None
+    depth = 0
+    for k in range(start, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[k], 0)
+        if depth == 0:
+            return k + 1
+    return None
+
+
+def split_variants(text: str, previous: str) -> list[tuple[str, str, str]]:
+    """(fraction as written, fraction meant, corrected text) for each fraction of a line whose numerator,
+    replaced by the constant the line before adds and subtracts (`\\frac{1 - 1 + e^{-x}}{…}`), may be the
+    split's second part: `\\frac{1+e^{-x}}{1+e^{-x}} - \\frac{e^{-x}}{1+e^{-x}}` for `… - \\frac{1}{1+e^{-x}}`."""
+    constants = paired_constants(normalize_latex(previous))
+    norm = normalize_latex(text)
+    out = []
+    for m in _FRACTION.finditer(norm):
+        num_end = _group_end(norm, m.end())
+        den_end = _group_end(norm, num_end) if num_end is not None else None
+        if den_end is None:
+            continue
+        for c in sorted(constants):
+            if norm[m.end() + 1:num_end - 1].strip() == c:
+                continue
+            meant = f"{m.group()}{{{c}}}{norm[num_end:den_end]}"
+            out.append((norm[m.start():den_end], meant, norm[:m.start()] + meant + norm[den_end:]))
+    return out[:MAX_SIGNS]
 
 
 def one_sign(
@@ -160,6 +199,15 @@ def one_sign(
         if fixed is None or not equal(fixed, target, domain):
             continue
         return Note("add_subtract_split" if paired else "sign_term", {"written": written, "corrected": meant})
+    return None
+
+
+def one_split(target: sp.Expr, splits: Sequence[tuple[str, str, Callable[[], sp.Expr | None]]], domain: Domain) -> Note | None:
+    """The fraction whose numerator, made the split's constant, makes the line equal target."""
+    for written, meant, read in splits:
+        fixed = read()
+        if fixed is not None and equal(fixed, target, domain):
+            return Note("add_subtract_split", {"written": written, "corrected": meant})
     return None
 
 
@@ -208,6 +256,7 @@ def diagnose_claim(
     primes: Sequence[tuple[str, str, Callable[[], sp.Expr | None]]] = (),
     others: Sequence[tuple[str, Callable[[], sp.Expr]]] = (),
     signs: Sequence[tuple[str, str, bool, Callable[[], sp.Expr | None]]] = (),
+    splits: Sequence[tuple[str, str, Callable[[], sp.Expr | None]]] = (),
     dropped: Sequence[tuple[str, int, Callable[[], sp.Expr | None]]] = (),
     counterexample: dict | None = None,
 ) -> Note | None:
@@ -250,7 +299,8 @@ def diagnose_claim(
         note = _product_or_quotient(f, var, given, domain)
         if note is not None:
             return note
-    note = one_sign(expected, signs, domain)  # after the rules: a quotient rule written with + is one sign too
+    # after the rules: a quotient rule written with + is one sign too
+    note = one_sign(expected, signs, domain) or one_split(expected, splits, domain)
     if note is not None:
         return note
     for label, value in others:
@@ -318,6 +368,7 @@ def diagnose_transition(
     *,
     variants: Sequence[tuple[str, str, Callable[[], sp.Expr | None]]] = (),
     signs: Sequence[tuple[str, str, bool, Callable[[], sp.Expr | None]]] = (),
+    splits: Sequence[tuple[str, str, Callable[[], sp.Expr | None]]] = (),
     counterexample: dict | None = None,
 ) -> Note | None:
     for written, meant, read in variants:
@@ -327,6 +378,9 @@ def diagnose_transition(
     if equal(current, -previous, domain):
         return Note("sign_flip", {})
     note = one_sign(previous, signs, domain)
+    if note is not None:
+        return note
+    note = one_split(previous, splits, domain)
     if note is not None:
         return note
     c = _ratio(counterexample)

@@ -18,7 +18,15 @@ from functools import lru_cache
 import sympy as sp
 
 from derivator.catalog import reading_function
-from derivator.check.diagnose import diagnose_claim, diagnose_transition, latex, prime_variants, sign_variants, typo_variants
+from derivator.check.diagnose import (
+    diagnose_claim,
+    diagnose_transition,
+    latex,
+    prime_variants,
+    sign_variants,
+    split_variants,
+    typo_variants,
+)
 from derivator.check.extract import Equation, is_index_condition, is_index_relation
 from derivator.check.interpret import (
     Claimed,
@@ -451,14 +459,16 @@ class Judge:
                 result.diagnosis = Note("carried", {"line": carried})
             else:
                 link.origin = line
-                result.diagnosis = self.diagnose_claim(head, rhs, side.text, expected, given, domain, result)
+                result.diagnosis = self.diagnose_claim(head, rhs, side.text, expected, given, domain, result,
+                                                       prev.text if prev is not None else "")
                 if result.diagnosis is not None and result.diagnosis.kind == "missing_prime":
                     link.intended = expected
         elif result.follows is False:
             link.origin = line if result.status != "ok" else None
             variants = [(w, m, self._variant_reader(t, "author")) for w, m, t in typo_variants(side.text)]
             signs = [(w, m, p, self._variant_reader(t, "author")) for w, m, p, t in sign_variants(side.text)]
-            note = diagnose_transition(previous_value, current, domain, variants=variants, signs=signs,
+            splits = [(w, m, self._variant_reader(t, "author")) for w, m, t in split_variants(side.text, prev.text)]
+            note = diagnose_transition(previous_value, current, domain, variants=variants, signs=signs, splits=splits,
                                        counterexample=follow_check.counterexample if follow_check else None)
             cancels = prev.origin if prev.status == "wrong" and result.status == "ok" else None
             if note is None:
@@ -569,15 +579,16 @@ class Judge:
                 return None
         return read
 
-    def diagnose_claim(self, head, rhs, text, expected, given, domain, result) -> Note | None:
+    def diagnose_claim(self, head, rhs, text, expected, given, domain, result, previous_text: str = "") -> Note | None:
         variants = [(w, m, self._variant_reader(t, "true")) for w, m, t in typo_variants(text)]
         primes = [(w, m, self._variant_reader(t, "true")) for w, m, t in prime_variants(text)]
         signs = [(w, m, p, self._variant_reader(t, "true")) for w, m, p, t in sign_variants(text)]
+        splits = [(w, m, self._variant_reader(t, "true")) for w, m, t in split_variants(text, previous_text)]
         target = derivative_target(head, self.ctx)
         others = self._other_quantities(head) if _is_derivative(head) else []
         try:
             return diagnose_claim(expected, given, domain, target=target, variants=variants, primes=primes,
-                                  others=others, signs=signs, dropped=self._without_leading_minus(head),
+                                  others=others, signs=signs, splits=splits, dropped=self._without_leading_minus(head),
                                   counterexample=result.counterexample)
         except _FAILURES:
             return None
