@@ -246,7 +246,7 @@ class Judge:
                 return Link(rhs, eq.sides[1].text, line, "unchecked")
             old = self.ctx.defs.get(name)
             self._define(name, param_symbols, expr, line, eq.sides[1].text)
-            result = ClaimResult(line, text, "ok", kind="definition")
+            result = ClaimResult(line, text, "ok", kind="definition", read_as=latex(expr), read_value=expr)
             if old is not None:
                 result.notes.append(Note("redefines", {"line": old.line}))
             self.results.append(result)
@@ -286,7 +286,7 @@ class Judge:
             self.results.append(ClaimResult(line, text, "unchecked", reason=Note("not_understood", {"detail": _detail(err)})))
             return Link(rhs, eq.sides[1].text, line, "unchecked")
         self._define(name, param_symbols, expr, line, eq.sides[1].text)
-        result = ClaimResult(line, text, "ok", kind="definition")
+        result = ClaimResult(line, text, "ok", kind="definition", read_as=latex(expr), read_value=expr)
         result.notes.append(Note("redefines", {"line": d.line}))
         self.results.append(result)
         return Link(rhs, eq.sides[1].text, line, "ok", author=self.ctx.defs[name].value)
