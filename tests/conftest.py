@@ -30,6 +30,7 @@ HEAVY = {
     "test_hostile.py::test_command_line_time_limit",
     "test_fuzz_check.py::test_documents",
     "test_check_property.py::test_one_flipped_sign_is_caught_at_its_line",
+    "test_check_roundtrip.py::test_one_flipped_sign_in_any_entry_flavour_and_language_is_caught",
     "test_sandbox.py::test_timeout_is_hard",
     "test_sandbox.py::test_time_is_counted_in_cpu_seconds_of_the_worker",
     "test_batch.py::test_results_in_input_order_each_under_its_own_limit",

@@ -198,7 +198,8 @@ def test_a_missing_prime_is_named_and_the_next_line_reads_on():
 
 
 @pytest.mark.parametrize("line, kind, params", [
-    ("$$\\frac{d}{dx}\\tanh x = 1 + \\tanh^2 x$$", "sign_term", {"term": "\\tanh^{2}(x)"}),
+    ("$$\\frac{d}{dx}\\tanh x = 1 + \\tanh^2 x$$", "tanh_identity",
+     {"term": "\\tanh^{2}(x)", "identity": "\\frac{d}{dx}\\tanh x = 1 - \\tanh^{2} x"}),
     ("$$\\frac{d}{dx} (x^2 - e^{x}) = 2x + e^{x}$$", "sign_term", {"term": "e^{x}"}),
     ("$$\\frac{d}{dx} x^3 = 3x^3$$", "power_exponent", {"power": "x^{3}", "meant": "x^{2}"}),
     ("$$\\frac{d}{dx} x^{-2} = -2x^{-1}$$", "power_exponent", {"power": "\\frac{1}{x}", "meant": "\\frac{1}{x^{3}}"}),

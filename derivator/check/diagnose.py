@@ -6,12 +6,20 @@ For a wrong claim  lhs = rhs  with correct value E and written value G:
 - chain_factor: G · g′ = E for an inner function g of the differentiated expression;
 - product_rule / quotient_rule: G is u′v′, or one of the two terms, or u′/v′, or the quotient rule with +;
 - wrong_lhs: G is the derivative of another defined quantity (the right side belongs to dy/dx, not du/dx);
-- constant_factor: G = c · E for a simple constant c.
-Transitions (a line that does not follow from the one before, P → C) get typo, sign and constant_factor.
+- constant_factor: G = c · E for a simple constant c;
+- missing_prime: G is the undifferentiated expression itself, or right with one group's ′ restored;
+- dropped_minus: G is right for the definition written without its leading minus;
+- sign_term / tanh_identity / add_subtract_split: one written sign reversed makes the line right (1 + tanh²
+  for 1 − tanh²; the same constant added twice where the +c −c split adds and subtracts it), or, after a
+  line that adds and subtracts c, one fraction with c as its numerator does (the split's second part).
+Transitions (a line that does not follow from the one before, P → C) get typo, sign, the one-sign slips
+and constant_factor.
+Every diagnosis is verified: the slip undone gives the right value at the sample points.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Callable, Iterable, Sequence
 
 import mpmath
@@ -23,7 +31,8 @@ from derivator.verify import Domain, check_equal
 
 MAX_INNER = 12
 MAX_PRIME_VARIANTS = 6
-MAX_TERMS = 8  # terms and powers tried one by one: a bounded cost for one wrong line  # each is one more reading of a line already known to be wrong
+MAX_TERMS = 8  # terms and powers tried one by one: a bounded cost for one wrong line
+MAX_SIGNS = 10  # written signs reversed one by one: each is one more reading of a line already known to be wrong
 
 
 def equal(a: sp.Expr, b: sp.Expr, domain: Domain) -> bool:
@@ -96,6 +105,112 @@ def prime_variants(text: str) -> list[tuple[str, str, str]]:
     return out[:MAX_PRIME_VARIANTS]
 
 
+_OPEN, _CLOSE = "({[", ")}]"
+
+
+def sign_variants(text: str) -> list[tuple[str, str, bool, str]]:
+    """(the term with its sign as written, the term meant, paired, corrected text) for each written `+`
+    or `-` reversed. `paired`: the term is a constant whose value stands a second time in the same sum
+    with a sign (`1 + e^{-x} + 1`), the +c −c split."""
+    norm = normalize_latex(text)
+    tokens = tokenize(norm)
+    terms = []
+    for i, tok in enumerate(tokens):
+        if tok.kind != "op" or tok.value not in "+-" or len(terms) >= MAX_SIGNS:
+            continue
+        before = tokens[i - 1] if i > 0 else None
+        if before is not None and before.kind == "op" and before.value in "^_":
+            continue  # x^-1 written without braces: an exponent, not a term
+        depth, end = 0, len(norm)
+        for later in tokens[i + 1:]:
+            if later.kind == "eof":
+                break
+            if later.kind == "op" and later.value in _OPEN:
+                depth += 1
+            elif later.kind == "op" and later.value in _CLOSE:
+                depth -= 1
+                if depth < 0:
+                    end = later.pos
+                    break
+            elif depth == 0 and later.kind == "op" and later.value in "+-=":
+                end = later.pos
+                break
+        body = norm[tok.pos + 1:end].strip()
+        if not body:
+            continue
+        flipped = "-" if tok.value == "+" else "+"
+        terms.append((tok.value, body, tok.pos, norm[: tok.pos] + flipped + norm[tok.pos + 1:]))
+    paired = paired_constants(norm)
+    other = {"+": "-", "-": "+"}
+    return [(f"{sign} {body}", f"{other[sign]} {body}", body in paired, corrected) for sign, body, _, corrected in terms]
+
+
+def paired_constants(norm: str) -> set[str]:
+    """Numbers standing twice as whole terms of a sum (also as a group's first term, `{1 - 1 + e^{-x}}`):
+    the constant of a +c −c split."""
+    found = re.findall(r"(?:^|[({+\-=])\s*(\d+)\s*(?=[+\-)}]|$)", norm)
+    return {c for c in found if found.count(c) >= 2}
+
+
+_FRACTION = re.compile(r"\\[dt]?frac(?![A-Za-z])")
+
+
+def _group_end(text: str, start: int) -> int | None:
+    """The index after the brace group opening at start, or None."""
+    if start >= len(text) or text[start] != "{":
+        return None
+    depth = 0
+    for k in range(start, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[k], 0)
+        if depth == 0:
+            return k + 1
+    return None
+
+
+def split_variants(text: str, previous: str) -> list[tuple[str, str, str]]:
+    """(fraction as written, fraction meant, corrected text) for each fraction of a line whose numerator,
+    replaced by the constant the line before adds and subtracts (`\\frac{1 - 1 + e^{-x}}{…}`), may be the
+    split's second part: `\\frac{1+e^{-x}}{1+e^{-x}} - \\frac{e^{-x}}{1+e^{-x}}` for `… - \\frac{1}{1+e^{-x}}`."""
+    constants = paired_constants(normalize_latex(previous))
+    norm = normalize_latex(text)
+    out = []
+    for m in _FRACTION.finditer(norm):
+        num_end = _group_end(norm, m.end())
+        den_end = _group_end(norm, num_end) if num_end is not None else None
+        if den_end is None:
+            continue
+        for c in sorted(constants):
+            if norm[m.end() + 1:num_end - 1].strip() == c:
+                continue
+            meant = f"{m.group()}{{{c}}}{norm[num_end:den_end]}"
+            out.append((norm[m.start():den_end], meant, norm[:m.start()] + meant + norm[den_end:]))
+    return out[:MAX_SIGNS]
+
+
+def one_sign(
+    target: sp.Expr,
+    signs: Sequence[tuple[str, str, bool, Callable[[], sp.Expr | None]]],
+    domain: Domain,
+) -> Note | None:
+    """The one written sign whose reversal makes the line equal target: the +c −c split when the term is a
+    paired constant, else a sign error in that one term."""
+    for written, meant, paired, read in signs:
+        fixed = read()
+        if fixed is None or not equal(fixed, target, domain):
+            continue
+        return Note("add_subtract_split" if paired else "sign_term", {"written": written, "corrected": meant})
+    return None
+
+
+def one_split(target: sp.Expr, splits: Sequence[tuple[str, str, Callable[[], sp.Expr | None]]], domain: Domain) -> Note | None:
+    """The fraction whose numerator, made the split's constant, makes the line equal target."""
+    for written, meant, read in splits:
+        fixed = read()
+        if fixed is not None and equal(fixed, target, domain):
+            return Note("add_subtract_split", {"written": written, "corrected": meant})
+    return None
+
+
 def inner_functions(f: sp.Expr, var: sp.Symbol) -> list[sp.Expr]:
     """Arguments of functions and bases/exponents of powers that depend on var: candidates for u."""
     out: list[sp.Expr] = []
@@ -140,9 +255,14 @@ def diagnose_claim(
     variants: Sequence[tuple[str, str, Callable[[], sp.Expr | None]]] = (),
     primes: Sequence[tuple[str, str, Callable[[], sp.Expr | None]]] = (),
     others: Sequence[tuple[str, Callable[[], sp.Expr]]] = (),
+    signs: Sequence[tuple[str, str, bool, Callable[[], sp.Expr | None]]] = (),
+    splits: Sequence[tuple[str, str, Callable[[], sp.Expr | None]]] = (),
+    dropped: Sequence[tuple[str, int, Callable[[], sp.Expr | None]]] = (),
     counterexample: dict | None = None,
 ) -> Note | None:
-    """The most specific diagnosis that holds for a wrong claim, or None."""
+    """The most specific diagnosis that holds for a wrong claim, or None. `dropped`: (name, line, the
+    left side's value) for each definition the left side uses that the text wrote with a leading minus,
+    the value taken with that minus dropped."""
     for written, meant, read in variants:
         fixed = read()
         if fixed is not None and equal(fixed, expected, domain):
@@ -151,6 +271,10 @@ def diagnose_claim(
         fixed = read()
         if fixed is not None and equal(fixed, expected, domain) and not equal(given, expected, domain):
             return Note("missing_prime", {"group": written})
+    for name, line, value in dropped:
+        meant = value()
+        if meant is not None and equal(given, meant, domain):
+            return Note("dropped_minus", {"function": name, "line": line})
     inners = inner_functions(target[0], target[1]) if target is not None and target[2] == 1 else []
     if equal(given, -expected, domain):
         params = {}
@@ -159,6 +283,8 @@ def diagnose_claim(
                 params["inner"] = latex(inner)
                 break
         return Note("sign", params)
+    if target is not None and target[2] >= 1 and equal(given, target[0], domain):
+        return Note("missing_prime", {"function": latex(target[0])})
     note = _one_term_or_exponent(given, expected, domain)
     if note is not None:
         return note
@@ -173,6 +299,10 @@ def diagnose_claim(
         note = _product_or_quotient(f, var, given, domain)
         if note is not None:
             return note
+    # after the rules: a quotient rule written with + is one sign too
+    note = one_sign(expected, signs, domain) or one_split(expected, splits, domain)
+    if note is not None:
+        return note
     for label, value in others:
         try:
             candidate = value()
@@ -193,6 +323,11 @@ def _one_term_or_exponent(given: sp.Expr, expected: sp.Expr, domain: Domain) -> 
     if 1 < len(terms) <= MAX_TERMS:
         for term in terms:
             if equal(given - 2 * term, expected, domain):
+                squared = [p.base for p in sp.preorder_traversal(term) if isinstance(p, sp.Pow)
+                           and p.exp == 2 and isinstance(p.base, sp.tanh)]
+                if squared and (term / squared[0] ** 2).is_number:
+                    # 1 + tanh²: the circular identity 1 + tan² where the hyperbolic one is 1 − tanh²
+                    return Note("tanh_identity", {"term": latex(term), "identity": r"\frac{d}{dx}\tanh x = 1 - \tanh^{2} x"})
                 return Note("sign_term", {"term": latex(term)})
     powers = [p for p in sp.preorder_traversal(given) if isinstance(p, sp.Pow) and p.exp.is_Integer][:MAX_TERMS]
     for power in powers:
@@ -232,6 +367,8 @@ def diagnose_transition(
     domain: Domain,
     *,
     variants: Sequence[tuple[str, str, Callable[[], sp.Expr | None]]] = (),
+    signs: Sequence[tuple[str, str, bool, Callable[[], sp.Expr | None]]] = (),
+    splits: Sequence[tuple[str, str, Callable[[], sp.Expr | None]]] = (),
     counterexample: dict | None = None,
 ) -> Note | None:
     for written, meant, read in variants:
@@ -240,6 +377,12 @@ def diagnose_transition(
             return Note("typo", {"written": written, "meant": meant})
     if equal(current, -previous, domain):
         return Note("sign_flip", {})
+    note = one_sign(previous, signs, domain)
+    if note is not None:
+        return note
+    note = one_split(previous, splits, domain)
+    if note is not None:
+        return note
     c = _ratio(counterexample)
     if c is not None and equal(current, c * previous, domain):
         return Note("constant_factor", {"factor": latex(c)})

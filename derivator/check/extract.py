@@ -494,6 +494,7 @@ _REL_CHARS = {"=": "=", "＝": "=", "<": "<", ">": ">", "＜": "<", "＞": ">", 
               "≥": "ge", "≧": "ge", "≠": "ne", "≈": "approx", "≒": "approx", "→": "to", "⇒": "to",
               "≡": "def", "≔": "def"}
 _SEPARATOR_CMDS = ("quad", "qquad")
+_CONTINUED_ROW = re.compile(r"\s*&\s*(?:\\q?quad(?![A-Za-z])\s*)*(?=[+\-])")
 _NOISE = re.compile(r"\\(?:label|tag\*?|eqref)\{[^{}]*\}|\\(?:nonumber|notag|displaystyle|ds|textstyle|scriptstyle"
                    r"|tiny|small|normalsize|large|Large|LARGE|huge|Huge)(?![A-Za-z])")
 _PROSE_TEXT = re.compile(r"\\(?:text|mbox|textrm|mathrm)\s*\{([^{}]*)\}")
@@ -525,6 +526,14 @@ def split_rows(formula: Formula) -> list[tuple[str, int]]:
                 i = m.end()
                 continue
             if text.startswith("\\\\", i):
+                continued = _CONTINUED_ROW.match(text, i + 2)
+                if continued and depth == 0:
+                    # `… \\ &\quad + …`: a long right side broken before an operator stays one row
+                    for k in range(i, continued.end()):
+                        if chars[k] != "\n":
+                            chars[k] = " "
+                    i = continued.end()
+                    continue
                 if depth == 0 and all(e in ROW_ENVIRONMENTS for e in env_stack):
                     rows.append(("".join(chars[start:i]), start))
                     i += 2

@@ -18,12 +18,21 @@ from functools import lru_cache
 import sympy as sp
 
 from derivator.catalog import reading_function
-from derivator.check.diagnose import diagnose_claim, diagnose_transition, latex, prime_variants, typo_variants
+from derivator.check.diagnose import (
+    diagnose_claim,
+    diagnose_transition,
+    latex,
+    prime_variants,
+    sign_variants,
+    split_variants,
+    typo_variants,
+)
 from derivator.check import indices
 from derivator.check.extract import Equation, index_relation_parts, is_index_condition, is_index_relation
 from derivator.check.interpret import (
     Claimed,
     Context,
+    Definition,
     Reader,
     derivative_key,
     derivative_target,
@@ -43,6 +52,7 @@ from derivator.parse.latex import (
     Prime,
     Rel,
     Sym,
+    normalize_latex,
     parse_latex_ast,
     parse_latex_expression_ast,
 )
@@ -108,6 +118,7 @@ class Judge:
         self._parsed: dict[str, Node | ParseError] = {}
         self.index_condition: str | None = None  # the latest "i = j" the text stated
         self.point_values: dict[str, tuple[int, sp.Expr]] = {}  # a = 1, with the line it was set on
+        self.def_texts: dict[str, str | None] = {}  # each definition's right side as written
 
     # -- entry -----------------------------------------------------------------------------------
     def run(self, equations: list[Equation]) -> list[ClaimResult]:
@@ -367,8 +378,8 @@ class Judge:
                 return Link(rhs, eq.sides[1].text, line, "unchecked")
             old = self.ctx.defs.get(name)
             standard = self._named_standard(name, param_symbols, expr, domain)
-            self._define(name, param_symbols, expr, line)
-            result = ClaimResult(line, text, "ok", kind="definition")
+            self._define(name, param_symbols, expr, line, eq.sides[1].text)
+            result = ClaimResult(line, text, "ok", kind="definition", read_as=latex(expr), read_value=expr)
             if standard is not None:
                 # the text said φ is the standard normal density, and then wrote another formula for it
                 result.status, result.kind, result.method = "wrong", "claim", "numeric"
@@ -414,8 +425,8 @@ class Judge:
         except _FAILURES as err:
             self.results.append(ClaimResult(line, text, "unchecked", reason=Note("not_understood", {"detail": _detail(err)})))
             return Link(rhs, eq.sides[1].text, line, "unchecked")
-        self._define(name, param_symbols, expr, line)
-        result = ClaimResult(line, text, "ok", kind="definition")
+        self._define(name, param_symbols, expr, line, eq.sides[1].text)
+        result = ClaimResult(line, text, "ok", kind="definition", read_as=latex(expr), read_value=expr)
         result.notes.append(Note("redefines", {"line": d.line}))
         self.results.append(result)
         return Link(rhs, eq.sides[1].text, line, "ok", author=self.ctx.defs[name].value)
@@ -458,8 +469,9 @@ class Judge:
         return Link(formula, eq.sides[2].text, eq.sides[2].line, "ok", author=self.ctx.defs[name].value,
                     versions={n: d.line for n, d in self.ctx.defs.items() if n in names_in([formula])})
 
-    def _define(self, name: str, params: tuple[sp.Symbol, ...], expr: sp.Expr, line: int) -> None:
+    def _define(self, name: str, params: tuple[sp.Symbol, ...], expr: sp.Expr, line: int, text: str | None = None) -> None:
         self.ctx.define(name, params, expr, line)
+        self.def_texts[name] = text  # as written, for the diagnosis of a dropped leading minus
         for head in [h for h in self.by_head if name in names_in([h])]:
             del self.by_head[head]
         if self.chain is not None and self.chain.head is not None and name in names_in([self.chain.head]):
@@ -508,7 +520,7 @@ class Judge:
                     if true_reader.mode == "plain":
                         result.notes.append(Note("read_plain", {}))
                 elif (solving := _equation_to_solve(expected, given, true_reader) or (
-                        len(eq.sides) == 2 and not eq.continuation and _set_to_a_number(expected, given))) and (
+                        len(eq.sides) == 2 and not eq.continuation and _set_to_a_number(expected, given, head))) and (
                         at := self._holds_at_stated_values(expected, given, line, domain, side.text)) is not None:
                     # `at $x = 0.5$, $e^{-x} = 0.6065$`: the value the line itself gives makes it true
                     result.status, result.method = "ok", "numeric"
@@ -610,13 +622,16 @@ class Judge:
                 result.diagnosis = Note("carried", {"line": carried})
             else:
                 link.origin = line
-                result.diagnosis = self.diagnose_claim(head, rhs, side.text, expected, given, domain, result)
+                result.diagnosis = self.diagnose_claim(head, rhs, side.text, expected, given, domain, result,
+                                                       prev.text if prev is not None else "")
                 if result.diagnosis is not None and result.diagnosis.kind == "missing_prime":
                     link.intended = expected
         elif result.follows is False:
             link.origin = line if result.status != "ok" else None
             variants = [(w, m, self._variant_reader(t, "author")) for w, m, t in typo_variants(side.text)]
-            note = diagnose_transition(previous_value, current, domain, variants=variants,
+            signs = [(w, m, p, self._variant_reader(t, "author")) for w, m, p, t in sign_variants(side.text)]
+            splits = [(w, m, self._variant_reader(t, "author")) for w, m, t in split_variants(side.text, prev.text)]
+            note = diagnose_transition(previous_value, current, domain, variants=variants, signs=signs, splits=splits,
                                        counterexample=follow_check.counterexample if follow_check else None)
             cancels = prev.origin if prev.status == "wrong" and result.status == "ok" else None
             if note is None:
@@ -800,16 +815,38 @@ class Judge:
                 return None
         return read
 
-    def diagnose_claim(self, head, rhs, text, expected, given, domain, result) -> Note | None:
+    def diagnose_claim(self, head, rhs, text, expected, given, domain, result, previous_text: str = "") -> Note | None:
         variants = [(w, m, self._variant_reader(t, "true")) for w, m, t in typo_variants(text)]
         primes = [(w, m, self._variant_reader(t, "true")) for w, m, t in prime_variants(text)]
+        signs = [(w, m, p, self._variant_reader(t, "true")) for w, m, p, t in sign_variants(text)]
+        splits = [(w, m, self._variant_reader(t, "true")) for w, m, t in split_variants(text, previous_text)]
         target = derivative_target(head, self.ctx)
         others = self._other_quantities(head) if _is_derivative(head) else []
         try:
             return diagnose_claim(expected, given, domain, target=target, variants=variants, primes=primes,
-                                  others=others, counterexample=result.counterexample)
+                                  others=others, signs=signs, splits=splits, dropped=self._without_leading_minus(head),
+                                  counterexample=result.counterexample)
         except _FAILURES:
             return None
+
+    def _without_leading_minus(self, head: Node) -> list[tuple[str, int, object]]:
+        """(name, line, the head's value) for each definition the head uses that the text wrote with a
+        leading minus (`L = -y \\log p`), the head read as if that minus had not been written."""
+        out = []
+        for name in sorted(names_in([head])):
+            d, text = self.ctx.defs.get(name), self.def_texts.get(name)
+            if d is None or text is None or not normalize_latex(text).lstrip().startswith("-"):
+                continue
+
+            def value(d=d, rest=normalize_latex(text).lstrip()[1:]):
+                try:
+                    expr = Reader(self.ctx).expr(parse_latex_expression_ast(rest, reading_function))
+                    changed = Definition(d.name, d.params, self.ctx.expand(expr), [expr], d.line)
+                    return Reader(dataclasses.replace(self.ctx, defs={**self.ctx.defs, d.name: changed})).read(head)
+                except _FAILURES:
+                    return None
+            out.append((_tex_name(name), d.line, value))
+        return out
 
     def _other_quantities(self, head: Node):
         """(LaTeX label, value) of the derivatives a right-hand side might belong to instead."""
@@ -1014,10 +1051,16 @@ def _rounded_equal(a: sp.Expr, b: sp.Expr, side: str, other: str) -> bool:
     return abs(va - vb) <= 10.0 ** (1 - digits) * max(abs(va), abs(vb))
 
 
-def _set_to_a_number(expected: sp.Expr, given: sp.Expr) -> bool:
+def _set_to_a_number(expected: sp.Expr, given: sp.Expr, head: Node) -> bool:
     """`\\sigma'(x) = 0` on its own: where is the slope zero? — an equation to solve, not a claim that
-    the derivative vanishes everywhere."""
-    return bool(expected.free_symbols) and not given.free_symbols
+    the derivative vanishes everywhere. Also when the derivative is a constant (`Solve id'(x) = 0` has no
+    solution, and is still a question), unless the left side is taken at a point (`\\tanh'(0) = 0`)."""
+    if given.free_symbols:
+        return False
+    called = head.arg if isinstance(head, Prime) else head  # f'(0), or (\\tanh(0))′ as the parser has it
+    args = getattr(called, "args", None) if isinstance(called, Node) else None
+    at_point = bool(args) and all(isinstance(a, Node) and _is_number(a) for a in args)
+    return bool(expected.free_symbols) or (given == 0 and not at_point)
 
 
 def _tidy(expr: sp.Expr) -> sp.Expr:

@@ -200,8 +200,11 @@ class TextbookLatexPrinter(LatexPrinter):
     def _needs_cdot(self, previous: sp.Expr | None, current: sp.Expr) -> bool:
         if previous is None:
             return False
-        if current.is_Number:
-            return True
+        base = current.base if current.is_Pow else None
+        if isinstance(base, sp.UnevaluatedExpr):
+            base = base.args[0]
+        if current.is_Number or (base is not None and base.is_Number):
+            return True  # 17159 · 1²: two numbers side by side read as one (17159 1^{2} is 171591²)
         # two fractions side by side read as one: 1/(1+e^{-x}) · e^{-x}/(1+e^{-x}); a number before a
         # fraction as a mixed number (2 \frac{1}{…} would read 2½)
         return (self._is_fraction(previous) or previous.is_Number) and self._is_fraction(current)

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from derivator.present.flavors._base import Flavor
 
 # parameters holding LaTeX (formatted as math); the others are plain text or line numbers
-MATH_PARAMS = {"factor", "inner", "should", "meant", "group", "power", "term", "u", "v", "missing", "expected", "condition", "function", "symbol", "values"}
-CODE_PARAMS = {"written"}
+MATH_PARAMS = {"factor", "identity", "inner", "should", "meant", "group", "power", "term", "u", "v", "missing", "expected", "condition", "function", "symbol", "values"}
+CODE_PARAMS = {"written", "corrected"}
 _PLACEHOLDER = re.compile(r"(\{[a-z_]+\})")
 
 
@@ -61,6 +61,8 @@ class TerminalStyle(Style):
         leibniz = re.fullmatch(r"\\frac\{d(\\?\w+)\}\{d(\\?\w+)\}", tex)
         if leibniz:
             return f"d{_greek(leibniz.group(1))}/d{_greek(leibniz.group(2))}"
+        if " = " in tex:  # an identity: each side on its own (the printer reads expressions, not equations)
+            return " = ".join(latex_to_unicode(side) for side in tex.split(" = "))
         return latex_to_unicode(tex)
 
 
@@ -117,11 +119,62 @@ def note_key(note: Note, section: str) -> str:
             return "diag.sign_inner"
         if kind in ("product_rule", "quotient_rule"):
             return f"diag.{kind}_{note.params.get('variant', 'product')}"
+        if kind == "sign_term" and "written" in note.params:
+            return "diag.sign_term_written"
+        if kind == "missing_prime" and "function" in note.params:
+            return "diag.missing_prime_whole"
     return f"{section}.{kind}"
+
+
+# The parser's and the reader's English messages that a reason quotes (`{detail}`), as patterns keeping the
+# parts a translation needs; in another language a message not listed is told by its column only.
+_DETAILS = [
+    ("not_defined", r"(?P<name>\S+) is not defined before this line"),
+    ("not_supported", r"not supported: (?P<what>.+?)"),
+    ("environment", r"environment '(?P<env>[^']+)' is not supported"),
+    ("unknown_command", r"unknown command (?P<command>\\\S+)"),
+    ("expected", r"expected '(?P<token>[^']*)', found '(?P<found>[^']*)'"),
+    ("unexpected_end", r"unexpected end of formula"),
+    ("unexpected", r"unexpected '(?P<token>[^']*)'"),
+    ("without_argument", r"function (?P<name>\S+) used without an argument"),
+    ("quantity", r"(?P<name>\S+) is defined as a quantity, not a function"),
+    ("prime_variable", r"cannot tell the variable of a prime \(′\)|cannot tell what \S+ is taken with respect to"),
+    ("derivative_unknown", r"cannot tell (?P<what>d\S+/d\S+) from the text"),
+    ("kink", r"the derivative at a kink is a convention, not a value to check"),
+    ("text_inside", r"text inside a formula|condition in words"),
+    ("lone_partial", r"a lone ∂ outside .*"),
+]
+_DETAIL_PATTERNS = [(key, re.compile(rf"(?:{pattern})(?: at column (?P<column>\d+))?(?: — .*)?")) for key, pattern in _DETAILS]
+
+
+def localized_detail(detail: str, lang: str) -> str:
+    """A quoted parser message in the report's language (English messages stay as they are)."""
+    if lang == "en":
+        return detail
+    for key, pattern in _DETAIL_PATTERNS:
+        m = pattern.fullmatch(detail)
+        if m is None:
+            continue
+        parts = {k: v for k, v in m.groupdict().items() if v is not None}
+        if "what" in parts and key == "not_supported":
+            parts["what"] = words(f"check.detail_what.{parts['what']}", lang) if "." not in parts["what"] else parts["what"]
+        text = template(f"detail.{key}", lang).format_map(_Missing(parts))
+        if "column" in parts:
+            text += template("detail.separator", lang) + template("detail.column", lang).format(column=parts["column"])
+        return text
+    column = re.search(r"at column (\d+)", detail)
+    return template("detail.column", lang).format(column=column.group(1)) if column else template("detail.other", lang)
+
+
+class _Missing(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
 
 
 def note_message(note: Note, section: str, claim: ClaimResult, lang: str, style: Style) -> str:
     params = dict(note.params)
+    if isinstance(params.get("detail"), str):
+        params["detail"] = localized_detail(params["detail"], lang)
     params.setdefault("previous", claim.previous_line)
     text = say(note_key(note, section), lang, style, **params)
     if section == "diag" and note.params.get("cancels"):
@@ -140,8 +193,8 @@ def details(claim: ClaimResult, lang: str, style: Style) -> list[str]:
         out.append(note_message(claim.reason, "reason", claim, lang, style))
     for note in claim.notes:
         out.append(note_message(note, "note", claim, lang, style))
-    if claim.read_as is not None and claim.is_error:
-        # how the line was read, so that a misreading shows before the verdict is trusted
+    if claim.read_as is not None:
+        # how the line was read, so that a misreading shows before any verdict is trusted
         if isinstance(style, TerminalStyle) and claim.read_value is not None:
             from derivator.core.printing import to_unicode
 
@@ -186,13 +239,17 @@ def summary(report: CheckReport, lang: str, style: Style) -> str:
         text = say("ui.summary_ok", lang, style, **fields)
     else:
         text = say("ui.summary_bad", lang, style, line=str(report.first_error_line), **fields)
-    reasons = Counter(c.reason.kind for c in report.claims if c.status == "unchecked" and c.reason is not None)
+    reasons = unchecked_reasons(report)
     if reasons:
         top = [say("ui.reason_count", lang, style, count=str(n), reason=template(f"reason_label.{kind}", lang))
                for kind, n in reasons.most_common(TOP_REASONS)]
         text += template("ui.sentence_sep", lang) + say("ui.unchecked_because", lang, style,
                                                         reasons=template("ui.list_sep", lang).join(top))
     return text
+
+
+def unchecked_reasons(report: CheckReport) -> Counter:
+    return Counter(c.reason.kind for c in report.claims if c.status == "unchecked" and c.reason is not None)
 
 
 def verdict(claim: ClaimResult, lang: str) -> str:
@@ -240,7 +297,10 @@ def report_dict(report: CheckReport, lang: str = "en") -> dict:
         "ok": report.ok,
         "first_error_line": report.first_error_line,
         "claims": claims,
-        "summary": report.counts(),
+        # the counts, the most frequent reasons a line was left unchecked, and the sentence the other
+        # formats print
+        "summary": {**report.counts(), "unchecked_reasons": dict(unchecked_reasons(report).most_common(TOP_REASONS)),
+                    "message": summary(report, lang, style)},
     }
 
 
