@@ -12,7 +12,7 @@ from derivator.check import check_text
 from derivator.present.check_report import latex_to_unicode, render, report_dict
 
 # one of each: definitions, a restatement, right and wrong lines, a carried error, a diagnosis, and
-# lines left unchecked for several reasons (a sum, an undefined name, an equation to solve)
+# lines left unchecked for several reasons (an integral, an undefined name, an equation to solve)
 POST = """\
 # 微分の練習
 
@@ -20,7 +20,7 @@ $$f(x) = x^3$$
 $$f'(x) = 3x^3$$
 $$= 3x \\cdot x^2$$
 
-$$p_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}$$
+$$\\int_0^1 x \\, dx = \\frac{1}{2}$$
 
 $$y' = 2y$$
 
