@@ -266,7 +266,9 @@ def list_(
         return
     import sympy as sp
     from derivator.present.console import terminal_console, unclipped
+    from derivator.present.prose import prose_cells
     from rich.table import Table
+    from rich.text import Text
 
     from derivator.core.printing import to_unicode
     from derivator.pipeline import kink_positions
@@ -281,13 +283,13 @@ def list_(
         jumps = kink_positions(e.name)  # at the default parameters; smooth joins are no kinks
         kinks = ", ".join(f"{b.at} ({t(f'convention.{b.convention}', lang)}{t('convention.jump', lang) if b.jump else ''})"
                           for at, b in catalog.breakpoints(e) if any(sp.simplify(at - k) == 0 for k in jumps))
-        table.add_row(
-            f"[bold]{e.name}[/bold]\n[dim]{title}[/dim]",
-            formula,
-            ", ".join(e.aliases[:3]) + (" …" if len(e.aliases) > 3 else ""),
-            to_unicode(form) if form is not None else "—",
-            kinks or "—",
-        )
+        table.add_row(*prose_cells(
+            Text.assemble((e.name, "bold"), "\n", (title, "dim")),
+            Text(formula),
+            Text(", ".join(e.aliases[:3]) + (" …" if len(e.aliases) > 3 else "")),
+            Text(to_unicode(form) if form is not None else "—"),
+            Text(kinks or "—"),
+        ))
     terminal_console().print(unclipped(table))
 
 
