@@ -83,5 +83,5 @@ def test_a_narrow_terminal_stacks_each_step():
     # under TABLE_WIDTH the math, the rule and the sentence each get the full width, indented
     text = _render("sigmoid", 40)
     assert "  = d/dx[1/(1 + e⁻ˣ)]" in text.splitlines()
-    assert "    ✓ 合成関数の微分(連鎖律)" in text.splitlines()
+    assert "    ✓ 合成関数の微分法" in text.splitlines()
     assert not any(line.endswith(" ") for line in text.splitlines())  # no padding to the width

@@ -176,6 +176,17 @@ def lhs_unicode(d: Derivation) -> str:
     return f"d/d{x}[{to_unicode(d.function)}]" if d.order == 1 else f"d^{d.order}/d{x}^{d.order}[{to_unicode(d.function)}]"
 
 
+def reader_name(d: Derivation, lang: str) -> str:
+    """The function as a reader of `lang` names it in a title: シグモイド関数 for sigmoid, else the
+    catalog name or the expression as typed."""
+    from derivator import catalog
+
+    entry = catalog.lookup(d.name) if d.name else None
+    if lang == "ja" and entry is not None and entry.title_ja:
+        return entry.title_ja
+    return d.name or d.input
+
+
 def convention_label(kink, lang: str) -> str:
     """Which value is used at a kink and why: "left (PyTorch: …)", "undefined; f jumps here"."""
     parts = [t(f"convention.{kink.convention}", lang)]

@@ -35,6 +35,13 @@ def _may_break_before(text: str, i: int) -> bool:
     return after not in _NO_START and before not in _NO_END
 
 
+def close_up(text: str) -> str:
+    """No space between two Japanese characters, as Japanese is written: a template's "{name} の微分" filled
+    with a Japanese name ("シグモイド関数 の微分") reads "シグモイド関数の微分"; beside math the space stays."""
+    return "".join(ch for i, ch in enumerate(text)
+                   if not (ch == " " and 0 < i < len(text) - 1 and _wide(text[i - 1]) and _wide(text[i + 1])))
+
+
 def _units(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each piece that stays on one line: a run up to the next break, its trailing spaces
     included."""
