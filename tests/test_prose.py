@@ -85,3 +85,39 @@ def test_a_narrow_terminal_stacks_each_step():
     assert "  = d/dx[1/(1 + e⁻ˣ)]" in text.splitlines()
     assert "    ✓ 合成関数の微分法" in text.splitlines()
     assert not any(line.endswith(" ") for line in text.splitlines())  # no padding to the width
+
+
+def _cli(*args: str, columns: int) -> str:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root), "DERIVATOR_NO_CACHE": "1", "NO_COLOR": "1", "COLUMNS": str(columns)}
+    done = subprocess.run([sys.executable, "-m", "derivator", *args, "--lang", "ja"], capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert done.returncode in (0, 1), done.stderr
+    return done.stdout
+
+
+FAMILIES = [("sigmoid", "--facts"), ("compare", "sigmoid", "relu", "step"), ("loss", "softmax-ce"),
+            ("check", "tests/fixtures/check/seed_001.txt"), ("list",)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", FAMILIES, ids=" ".join)
+def test_every_command_fits_the_terminal_in_cells(args):
+    # facts, tables and check reports at widths from a phone's to a wide monitor's: each line fits in
+    # terminal cells (a kanji takes two) and the same characters are there at every width
+    texts = {columns: _cli(*args, columns=columns) for columns in (20, 33, 80, 200)}
+    for columns, text in texts.items():
+        assert max(cell_len(line) for line in text.splitlines()) <= columns, (columns, text)
+    if args[0] not in ("compare", "list", "check"):  # tables draw borders and headers once per line
+        assert len({"".join(sorted(re.sub(r"\s", "", text))) for text in texts.values()}) == 1
+
+
+def test_a_narrow_terminal_stacks_facts_too():
+    text = _cli("sigmoid", "--facts", columns=40)
+    lines = text.splitlines()
+    assert "    ✓ 代入" in lines and max(cell_len(line) for line in lines) <= 40

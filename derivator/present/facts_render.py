@@ -389,6 +389,7 @@ def render_facts_flavor(facts: Facts, flavor: "Flavor", *, lang: str = "en") -> 
 def render_facts_terminal(facts: Facts, *, lang: str = "en", console=None) -> None:
     from derivator.present.console import terminal_console
     from derivator.present.prose import Prose, prose_cells
+    from derivator.present.terminal import TABLE_WIDTH, print_stacked_row
     from rich.table import Table
     from rich.text import Text
 
@@ -399,6 +400,13 @@ def render_facts_terminal(facts: Facts, *, lang: str = "en", console=None) -> No
         if f.method == "numeric":
             title += f" ({t('facts.ui.numeric_fact', lang)})"
         console.print(Prose(title, style="bold underline"))
+        if console.width < TABLE_WIDTH:
+            for r in rows(f, facts, lang, umath, lambda m: m, REL_UNICODE):
+                mark = Text("✓", style="green") if r.verified else Text(f"✗ {t('ui.unverified', lang)}", style="bold red")
+                where = f"   ({r.where})" if r.where else ""
+                math = f"{r.lhs} {r.rel} {r.rhs}{where}".strip() if r.rel else None
+                print_stacked_row(console, math, mark, r.name, r.sentence)
+            continue
         table = Table(show_header=False, box=None, pad_edge=False)
         table.add_column(justify="right", style="dim", overflow="fold")
         table.add_column(overflow="fold")  # sentences wrap, never end in "…"

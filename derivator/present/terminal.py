@@ -41,12 +41,20 @@ def _step_table(d: Derivation, lhs: str, lang: str) -> Table:
     return table
 
 
+def print_stacked_row(console: Console, math: str | None, mark: Text, rule: str, sentence: str) -> None:
+    """One row of a step table on a narrow terminal: the math (if any), then its mark and rule, then its
+    sentence, each on lines of their own, indented under the math."""
+    if math:
+        console.print(Prose(math, indent=2, hang=4))
+    console.print(Prose(Text.assemble(mark, " ", (rule, "cyan")), indent=4))
+    console.print(Prose(sentence, style="italic dim", indent=4))
+
+
 def _print_stacked(d: Derivation, lhs: str, lang: str, console: Console) -> None:
     console.print(Text(lhs, style="dim"))
     for step in d.steps:
-        console.print(Prose(f"= {to_unicode(step.after)}", indent=2, hang=4))
-        console.print(Prose(Text.assemble(_mark(step, lang), " ", (rule_name(step.rule, lang), "cyan")), indent=4))
-        console.print(Prose(say(step, lang, to_unicode), style="italic dim", indent=4))
+        print_stacked_row(console, f"= {to_unicode(step.after)}", _mark(step, lang), rule_name(step.rule, lang),
+                          say(step, lang, to_unicode))
 
 
 def render_terminal(d: Derivation, *, lang: str = "en", console: Console | None = None) -> None:
