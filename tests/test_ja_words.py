@@ -1,5 +1,5 @@
 """Japanese output has no English in it: once the math is taken out, no Latin word is left but proper
-names (PyTorch, Gruntz), identifiers (threshold_backward, torch.heaviside, negative_slope) and the names
+names (PyTorch, TensorFlow), identifiers (threshold_backward, torch.heaviside, negative_slope) and the names
 of functions as math writes them (tanh, ReLU, max).
 
 Two checks: every Japanese word derivator has (the i18n catalog, the catalog's Japanese texts), and what
@@ -16,7 +16,7 @@ import pytest
 from derivator import catalog
 from derivator.i18n import catalog as words_of
 
-PROPER_NAMES = {"PyTorch", "Keras", "TensorFlow", "ClipByValue", "Gruntz", "derivator", "LaTeX", "Markdown",
+PROPER_NAMES = {"PyTorch", "Keras", "TensorFlow", "ClipByValue", "derivator", "LaTeX", "Markdown",
                 "NumPy", "JAX", "Python", "Leaky"}
 # function names as math writes them, in the terminal's Unicode math (ReLU(x), log u, lim_{x→∞}, d/dx)
 MATH_WORDS = {"max", "min", "exp", "log", "erf", "erfc", "sin", "cos", "tan", "atan", "asin", "acos", "tanh", "sinh",
