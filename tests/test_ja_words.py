@@ -217,3 +217,12 @@ def test_no_space_is_left_between_two_japanese_words():
     assert close_up("シグモイド関数 の微分") == "シグモイド関数の微分"
     assert close_up("σ(x) の微分") == "σ(x) の微分"  # beside math the space stays
     assert close_up("ReLU (ランプ関数) の微分") == "ReLU (ランプ関数) の微分"
+
+
+def test_the_variables_own_derivative_does_not_name_x():
+    # with --var t the rule is about t: words that say "x" would be wrong there
+    from derivator.pipeline import derive
+    from derivator.present.dispatch import render
+
+    text = render(derive("t**2 + t", var="t"), "terminal", "ja")
+    assert "変数そのものの微分は 1" in text and "x の微分" not in text
