@@ -1,5 +1,5 @@
 """Japanese output has no English in it: once the math is taken out, no Latin word is left but proper
-names (PyTorch, Gruntz), identifiers (threshold_backward, torch.heaviside, negative_slope) and the names
+names (PyTorch, TensorFlow), identifiers (threshold_backward, torch.heaviside, negative_slope) and the names
 of functions as math writes them (tanh, ReLU, max).
 
 Two checks: every Japanese word derivator has (the i18n catalog, the catalog's Japanese texts), and what
@@ -16,15 +16,20 @@ import pytest
 from derivator import catalog
 from derivator.i18n import catalog as words_of
 
-PROPER_NAMES = {"PyTorch", "Keras", "TensorFlow", "ClipByValue", "Gruntz", "derivator", "LaTeX", "Markdown",
+PROPER_NAMES = {"PyTorch", "Keras", "TensorFlow", "ClipByValue", "derivator", "LaTeX", "Markdown",
                 "NumPy", "JAX", "Python", "Leaky"}
 # function names as math writes them, in the terminal's Unicode math (ReLU(x), log u, lim_{x→∞}, d/dx)
 MATH_WORDS = {"max", "min", "exp", "log", "erf", "erfc", "sin", "cos", "tan", "atan", "asin", "acos", "tanh", "sinh",
               "cosh", "atanh", "asinh", "acosh", "sign", "sgn", "lim", "sup", "inf",
               "dx", "dy", "dz", "dL", "id", "uv", "fg", "ab"}  # and products of letters: (uv)′, δ_ab
-# the math of each format: a LaTeX preamble, display blocks, inline spans, code, LaTeX commands
-_MATH = [r"\A.*?\\begin\{document\}", r"\$\$.*?\$\$", r"\$.*?\$", r"\\\[.*?\\\]", r"\\\(.*?\\\)", r"```.*?```", r"`[^`\n]*`",
-         r"\\begin\{(aligned|align\*?|equation\*?|lstlisting|verbatim)\}.*?\\end\{\1\}", r"\\[A-Za-z]+\*?",
+# the math of each format: a LaTeX preamble and packages, display environments first (their \intertext
+# holds $…$ of its own), display blocks, inline spans, code, a user's own text in \texttt, LaTeX commands
+# with their [options], a Markdown link's target
+_MATH = [r"\A.*?\\begin\{document\}", r"\\usepackage(\[[^\]]*\])?\{[^}]*\}",
+         r"\\begin\{(aligned|align\*?|equation\*?|lstlisting|verbatim)\}.*?\\end\{\1\}",
+         r"\$\$.*?\$\$", r"\$.*?\$", r"\\\[.*?\\\]", r"\\\(.*?\\\)", r"```.*?```", r"`[^`\n]*`",
+         r"\\texttt\{(?:[^{}]|\{[^{}]*\})*\}", r"\\begin\{[a-z]+\}\[[^\]]*\]", r"\\[A-Za-z]+\*?(\[[^\]]*\])?",
+         r"\]\([^)\s]*\)",
          r"\{[a-z_]+\}"]  # and a template's {placeholder}
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[._][A-Za-z0-9]+)*")
 
@@ -38,7 +43,7 @@ def _catalog_names() -> set[str]:
 
 def latin_words(text: str) -> set[str]:
     """The Latin words of a text once its math is gone, less the allowed ones."""
-    text = re.sub(r"<[^>]+>", " ", text.replace("\\_", "_"))  # Markdown's and LaTeX's escaped _, HTML tags
+    text = re.sub(r"</?[A-Za-z][^<>\n]*>", " ", text.replace("\\_", "_"))  # Markdown's and LaTeX's escaped _, HTML tags
     for pattern in _MATH:
         text = re.sub(pattern, " ", text, flags=re.S)
     allowed = {w.lower() for w in PROPER_NAMES | MATH_WORDS | _catalog_names()}
@@ -86,31 +91,138 @@ def test_every_kink_convention_has_its_japanese_words():
 
 
 ENTRIES = ("sigmoid", "tanh", "relu", "gelu", "elu", "leaky_relu", "hard_tanh", "step")
-CHECKED = "tests/fixtures/check/err_chain_latex.tex"
+CHECKED = ("tests/fixtures/check/err_chain_latex.tex", "tests/fixtures/check/ok_unchecked.md",
+           "tests/fixtures/check/seed_001.txt")
+TEXT_FORMATS = ("terminal", "markdown", "latex", "json")
 
 
 def _commands():
+    """Every command family in every text format it has."""
     for name in ENTRIES:
-        for fmt in ("terminal", "markdown", "latex"):
+        for fmt in TEXT_FORMATS:
             yield (name, "--format", fmt)
         yield (name, "--facts")
-    yield ("compare", "sigmoid", "relu", "step")
-    yield ("compare", "sigmoid", "relu", "--format", "markdown")
+    yield ("relu", "--facts", "--format", "markdown")
+    yield ("hardtanh", "--facts", "--format", "latex", "--standalone")
+    for fmt in TEXT_FORMATS:
+        yield ("compare", "sigmoid", "relu", "step", "--format", fmt)
+        yield ("loss", "softmax-ce", "--format", fmt)
+        for post in CHECKED:
+            yield ("check", post, "--format", fmt)
     yield ("loss", "bce")
-    yield ("loss", "softmax", "--format", "markdown")
-    yield ("check", CHECKED)
-    yield ("check", CHECKED, "--format", "markdown")
+    yield ("loss", "mse")
     yield ("list",)
     yield ("doc", "relu", "--facts")
+    yield ("doc", "sigmoid", "--template", "beamer")
     yield ("doc", "sigmoid", "--template", "blog")
+    yield ("doc", "tanh", "--template", "notebook")
+
+
+def _japanese_strings(node):
+    """The strings of a JSON document that hold Japanese: its keys and identifiers stay English."""
+    if isinstance(node, dict):
+        node = list(node.values())
+    if isinstance(node, list):
+        return [s for item in node for s in _japanese_strings(item)]
+    return [node] if isinstance(node, str) and re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", node) else []
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("args", list(_commands()), ids=" ".join)
 def test_japanese_output_has_no_english(args):
+    import json
+
     done = subprocess.run([sys.executable, "-m", "derivator", *args, "--lang", "ja"], capture_output=True,
                           text=True, timeout=300, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
     assert done.returncode in (0, 1), done.stderr
+    out = done.stdout
+    if out.lstrip().startswith(("{", "[")):
+        out = "\n".join(_japanese_strings(json.loads(out)))
+    for post in CHECKED:  # the file's name is the user's
+        out = out.replace(post, " ").replace(post.replace("_", "\\_"), " ")
     # a hint on stderr may name the option it means (--output)
     hints = re.sub(_OPTION, " ", done.stderr)
-    assert latin_words((done.stdout + hints).replace("\\_", "_").replace(CHECKED, " ")) == set()
+    assert latin_words((out + hints).replace("\\_", "_")) - _users_words(args) == set()
+
+
+def _users_words(args) -> set[str]:
+    """The words of the formulas a checked post holds (its own "output = …", a typo "x2"): the user's."""
+    if args[0] != "check":
+        return set()
+    import json
+
+    done = subprocess.run([sys.executable, "-m", "derivator", "check", args[1], "--format", "json"],
+                          capture_output=True, text=True, timeout=300)
+    return {w for claim in json.loads(done.stdout)["claims"] for w in _WORD.findall(claim["text"])}
+
+
+# -- the parser's reasons, said in the report's language ---------------------------------------------------
+from derivator.present.check_report import DETAILS, detail_text  # noqa: E402
+
+PARSER_SAYS = [  # as derivator/parse and derivator/check/interpret word them, with where and hint
+    ("not supported: sums at column 1", "総和"),
+    ("not supported: integrals at column 3", "積分"),
+    ("y is not defined before this line", "y はこの行より前で定義されていません"),
+    ("unexpected '}' at column 4 — check the brackets", "「}」"),
+    ("unclosed '(' at column 2", "「(」が閉じていません"),
+    ("function f used without an argument", "関数 f に引数がありません"),
+    ("division by zero", "0 で割っています"),
+]
+
+
+@pytest.mark.parametrize("message, japanese", PARSER_SAYS)
+def test_the_parsers_reasons_are_said_in_japanese_and_kept_in_english(message, japanese):
+    said = detail_text(message, "ja")
+    assert japanese in said and latin_words(said) == set(), said
+    assert detail_text(message, "en") == message  # English keeps the parser's own words
+
+
+def test_every_reason_pattern_has_its_words():
+    for key in DETAILS:
+        assert words_of("en")["check"]["detail"][key] and words_of("ja")["check"]["detail"][key], key
+
+
+def test_a_message_nobody_listed_is_shown_as_it_is():
+    assert detail_text("something new went wrong", "ja") == "something new went wrong"
+
+
+def test_each_english_template_says_what_its_pattern_reads():
+    # the English words and the pattern that reads the parser's message describe the same sentence
+    import re
+    import string
+
+    for key, pattern in DETAILS.items():
+        english = words_of("en")["check"]["detail"][key]
+        names = [name for _, name, _, _ in string.Formatter().parse(english) if name]
+        values = {"column": "7", "bracket": "(", "command": "\\frob"}
+        sample = english.format(**{name: values.get(name, "q") for name in names})
+        assert re.fullmatch(pattern, sample), (key, sample)
+
+
+# -- titles name the function as a Japanese reader does -----------------------------------------------------
+@pytest.mark.parametrize("flavor, heading", [("github", "# シグモイド関数の微分"), ("qiita", 'title: "シグモイド関数の微分"')])
+def test_a_japanese_post_is_titled_by_the_functions_japanese_name(flavor, heading):
+    from derivator.pipeline import derive
+    from derivator.publish.documents import render_document
+
+    post = render_document(derive("sigmoid"), "blog", lang="ja", flavor=flavor).text
+    assert heading in post.splitlines()
+    english = render_document(derive("sigmoid"), "blog", lang="en").text
+    assert "# The derivative of sigmoid" in english.splitlines()
+
+
+def test_no_space_is_left_between_two_japanese_words():
+    from derivator.present.prose import close_up
+
+    assert close_up("シグモイド関数 の微分") == "シグモイド関数の微分"
+    assert close_up("σ(x) の微分") == "σ(x) の微分"  # beside math the space stays
+    assert close_up("ReLU (ランプ関数) の微分") == "ReLU (ランプ関数) の微分"
+
+
+def test_the_variables_own_derivative_does_not_name_x():
+    # with --var t the rule is about t: words that say "x" would be wrong there
+    from derivator.pipeline import derive
+    from derivator.present.dispatch import render
+
+    text = render(derive("t**2 + t", var="t"), "terminal", "ja")
+    assert "変数そのものの微分は 1" in text and "x の微分" not in text

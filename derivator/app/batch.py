@@ -199,15 +199,24 @@ class _progress:
             self.bar.__exit__(*exc)
 
 
+def _report_width(to_terminal: bool) -> int:
+    """The width the workers render a terminal report at: $COLUMNS when set (as rich reads it for
+    derivations), else the terminal's, else 120 for a file or a pipe."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns if to_terminal and sys.stdout.isatty() else 120
+    except OSError:
+        return 120
+
+
 def check_files(files: Iterable[str], *, format: str, lang: str, jobs: int, limits: Limits,
                 to_terminal: bool = True, progress: bool | None = None, flavor: str = "github") -> list[Result]:
     """`derivator check` on many files; `to_terminal`: the output goes to stdout (colour if it is a tty)."""
     files = list(files)
-    color = to_terminal and format == "terminal" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    try:
-        width = os.get_terminal_size(sys.stdout.fileno()).columns if color else 120
-    except OSError:
-        width = 120
+    color = to_terminal and format == "terminal" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    width = _report_width(to_terminal)
     items: list[tuple[str, Callable[..., Result], tuple]] = []
     slots: list[Result | None] = []  # in input order: a Result already known (unreadable stream), or None
     for path in files:

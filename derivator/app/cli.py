@@ -266,7 +266,9 @@ def list_(
         return
     import sympy as sp
     from derivator.present.console import terminal_console, unclipped
+    from derivator.present.prose import prose_cells
     from rich.table import Table
+    from rich.text import Text
 
     from derivator.core.printing import to_unicode
     from derivator.pipeline import kink_positions
@@ -284,13 +286,13 @@ def list_(
         kinks = ", ".join(f"{to_unicode(written[id(b)])} ({t(f'convention.{b.convention}', lang)}"
                           f"{t('convention.jump', lang) if b.jump else ''})"
                           for at, b in catalog.breakpoints(e) if any(sp.simplify(at - k) == 0 for k in jumps))
-        table.add_row(
-            f"[bold]{e.name}[/bold]\n[dim]{title}[/dim]",
-            formula,
-            ", ".join(e.aliases[:3]) + (" …" if len(e.aliases) > 3 else ""),
-            to_unicode(form) if form is not None else "—",
-            kinks or "—",
-        )
+        table.add_row(*prose_cells(
+            Text.assemble((e.name, "bold"), "\n", (title, "dim")),
+            Text(formula),
+            Text(", ".join(e.aliases[:3]) + (" …" if len(e.aliases) > 3 else "")),
+            Text(to_unicode(form) if form is not None else "—"),
+            Text(kinks or "—"),
+        ))
     terminal_console().print(unclipped(table))
 
 

@@ -17,7 +17,7 @@ from functools import cache
 
 from derivator.catalog import reading_function
 from derivator.check.report import CheckReport, ClaimResult, Note
-from derivator.i18n import words
+from derivator.i18n import lookup, words
 from derivator.present.markup import markdown_code, markdown_text, printable
 from derivator.present.tex import preamble, tex_escape
 
@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 # parameters holding LaTeX (formatted as math); the others are plain text or line numbers
 MATH_PARAMS = {"factor", "identity", "inner", "should", "meant", "group", "power", "term", "u", "v", "missing", "expected", "condition", "function", "symbol", "values"}
 CODE_PARAMS = {"written", "corrected"}
+# the relations a line may state instead of "=" (derivator/parse/latex.py's names): Unicode, LaTeX
+RELATIONS = {"<": ("<", "<"), ">": (">", ">"), "le": ("≤", r"\leq"), "ge": ("≥", r"\geq"), "ne": ("≠", r"\neq"),
+             "approx": ("≈", r"\approx"), "to": ("→", r"\to")}
 _PLACEHOLDER = re.compile(r"(\{[a-z_]+\})")
 
 
@@ -103,13 +106,70 @@ def say(key: str, lang: str, style: Style, **params) -> str:
             continue
         name = part[1:-1]
         value = params.get(name, part)
-        if name in MATH_PARAMS and isinstance(value, str):
+        if name == "op" and value in RELATIONS:  # a relation's name (approx) as its sign: ≈
+            unicode, tex = RELATIONS[value]
+            out.append(style.text(unicode) if isinstance(style, TerminalStyle) else style.math(tex))
+        elif name in MATH_PARAMS and isinstance(value, str):
             out.append(style.math(value))
         elif name in CODE_PARAMS:
             out.append(style.code(str(value)))
         else:
             out.append(style.text(str(value)))
     return "".join(out)
+
+
+# the parser's messages (derivator/parse, derivator/check/interpret) as check.detail keys, so that a
+# report says why a line was not read in its own language; a message not listed is shown as it is
+DETAILS = {
+    "located": r"(?P<what>.+) at column (?P<column>\d+)",
+    "hinted": r"(?P<what>.+?) — (?P<hint>.+)",
+    "not_defined": r"(?P<name>\S+) is not defined before this line",
+    "no_argument": r"function (?P<name>\S+) used without an argument",
+    "unknown_function": r"(?P<name>\S+)\(…, …\) is not a known function",
+    "quantity": r"(?P<name>\S+) is defined as a quantity, not a function",
+    "prime_variable": r"cannot tell the variable of a prime \(′\)",
+    "prime_unknown": r"(?P<name>\S+)' of an unknown function",
+    "respect_to": r"cannot tell what (?P<name>\S+)′ is taken with respect to",
+    "leibniz": r"cannot tell d(?P<name>\S+)/d(?P<var>\S+) from the text",
+    "not_supported": r"not supported: (?P<what>.+)",
+    "environment": r"environment '(?P<env>[^']+)' is not supported",
+    "unknown_command": r"unknown command (?P<command>\\\S+)",
+    "unexpected": r"unexpected '(?P<token>.+)'",
+    "unexpected_end": r"unexpected end of formula",
+    "expected": r"expected '(?P<value>.+)', found '(?P<found>.+)'",
+    "unclosed": r"unclosed '(?P<bracket>.)'",
+    "unmatched": r"unmatched '(?P<bracket>.)'",
+    "text_inside": r"text inside a formula",
+    "condition_in_words": r"condition in words",
+    "empty": r"empty(?: expression)?",
+    "empty_group": r"empty group",
+    "not_valid": r"not a valid expression",
+    "nested": r"(?:formula nested too deeply|expression too deeply nested|(?:formula|expression) nested deeper than .+)",
+    "division_by_zero": r"division by zero",
+    "too_large": r"number too large(?: to evaluate safely)?",
+    "kink_convention": r"the derivative at a kink is a convention, not a value to check",
+    "comparison_inside": r"unexpected comparison inside an expression",
+    "orders_differ": r"the orders of d in the numerator and denominator differ",
+}
+# the pieces of a message that are messages themselves, and the one that names a construct
+_NESTED_PARTS = {"what", "hint"}
+
+
+def detail_text(detail: str, lang: str) -> str:
+    """A parser message said in `lang`: "not supported: sums at column 1" → "1 文字目: 総和 Σ には対応して
+    いません". A hint no language but English has is left out rather than shown in English."""
+    for key, pattern in DETAILS.items():
+        m = re.fullmatch(pattern, detail)
+        if m is None:
+            continue
+        parts = {name: detail_text(value, lang) if name in _NESTED_PARTS else value
+                 for name, value in m.groupdict().items()}
+        if key == "not_supported":
+            # a construct without a name of its own (±, \\input) is shown as it is
+            named = lookup(f"check.unsupported.{re.sub(r'[^a-z]+', '_', m['what']).strip('_')}", lang)
+            parts["what"] = named or m["what"]
+        return template(f"detail.{key}", lang).format(**parts)
+    return detail
 
 
 def note_key(note: Note, section: str) -> str:
@@ -126,59 +186,14 @@ def note_key(note: Note, section: str) -> str:
     return f"{section}.{kind}"
 
 
-# The parser's and the reader's English messages that a reason quotes (`{detail}`), as patterns keeping the
-# parts a translation needs; in another language a message not listed is told by its column only.
-_DETAILS = [
-    ("not_defined", r"(?P<name>\S+) is not defined before this line"),
-    ("not_supported", r"not supported: (?P<what>.+?)"),
-    ("environment", r"environment '(?P<env>[^']+)' is not supported"),
-    ("unknown_command", r"unknown command (?P<command>\\\S+)"),
-    ("expected", r"expected '(?P<token>[^']*)', found '(?P<found>[^']*)'"),
-    ("unexpected_end", r"unexpected end of formula"),
-    ("unexpected", r"unexpected '(?P<token>[^']*)'"),
-    ("without_argument", r"function (?P<name>\S+) used without an argument"),
-    ("quantity", r"(?P<name>\S+) is defined as a quantity, not a function"),
-    ("prime_variable", r"cannot tell the variable of a prime \(′\)|cannot tell what \S+ is taken with respect to"),
-    ("derivative_unknown", r"cannot tell (?P<what>d\S+/d\S+) from the text"),
-    ("kink", r"the derivative at a kink is a convention, not a value to check"),
-    ("text_inside", r"text inside a formula|condition in words"),
-    ("lone_partial", r"a lone ∂ outside .*"),
-]
-_DETAIL_PATTERNS = [(key, re.compile(rf"(?:{pattern})(?: at column (?P<column>\d+))?(?: — .*)?")) for key, pattern in _DETAILS]
-
-
-def localized_detail(detail: str, lang: str) -> str:
-    """A quoted parser message in the report's language (English messages stay as they are)."""
-    if lang == "en":
-        return detail
-    for key, pattern in _DETAIL_PATTERNS:
-        m = pattern.fullmatch(detail)
-        if m is None:
-            continue
-        parts = {k: v for k, v in m.groupdict().items() if v is not None}
-        if "what" in parts and key == "not_supported":
-            parts["what"] = words(f"check.detail_what.{parts['what']}", lang) if "." not in parts["what"] else parts["what"]
-        text = template(f"detail.{key}", lang).format_map(_Missing(parts))
-        if "column" in parts:
-            text += template("detail.separator", lang) + template("detail.column", lang).format(column=parts["column"])
-        return text
-    column = re.search(r"at column (\d+)", detail)
-    return template("detail.column", lang).format(column=column.group(1)) if column else template("detail.other", lang)
-
-
-class _Missing(dict):
-    def __missing__(self, key: str) -> str:
-        return ""
-
-
 def note_message(note: Note, section: str, claim: ClaimResult, lang: str, style: Style) -> str:
     params = dict(note.params)
-    if isinstance(params.get("detail"), str):
-        params["detail"] = localized_detail(params["detail"], lang)
     params.setdefault("previous", claim.previous_line)
+    if isinstance(params.get("detail"), str):
+        params["detail"] = detail_text(params["detail"], lang)
     text = say(note_key(note, section), lang, style, **params)
     if section == "diag" and note.params.get("cancels"):
-        text += " " + say("diag.cancels_note", lang, style, **params)
+        text += template("ui.sentence_sep", lang) + say("diag.cancels_note", lang, style, **params)
     return text
 
 
@@ -434,12 +449,13 @@ def latex_to_unicode(tex: str) -> str:
 
 def render_terminal(report: CheckReport, lang: str = "en", console=None) -> None:
     from derivator.present.console import terminal_console
+    from derivator.present.prose import Prose, prose_cells
     from rich.table import Table
     from rich.text import Text
 
     console = console or terminal_console()
     style = TerminalStyle()
-    console.print(Text(say("ui.title", lang, style, file=report.file), style="bold"))
+    console.print(Prose(say("ui.title", lang, style, file=report.file), style="bold"))
     if report.claims:
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=False)
         table.add_column(template("ui.line", lang), justify="right", style="dim", no_wrap=True)
@@ -451,9 +467,10 @@ def render_terminal(report: CheckReport, lang: str = "en", console=None) -> None
             colour = "dim" if c.kind in ("definition", "condition") and c.status == "ok" else colours[c.status]
             if c.follows is False:
                 colour = "bold red"
-            table.add_row(str(c.line), Text(verdict(c, lang), style=colour), Text(printable(c.text)), Text("\n".join(details(c, lang, style))))
+            table.add_row(str(c.line), Text(verdict(c, lang), style=colour),
+                          *prose_cells(Text(printable(c.text)), Text("\n".join(details(c, lang, style)))))
         console.print(table)
-    console.print(Text(summary(report, lang, style), style="bold green" if report.ok else "bold red"))
+    console.print(Prose(summary(report, lang, style), style="bold green" if report.ok else "bold red"))
 
 
 def render_terminal_text(report: CheckReport, lang: str = "en", width: int = 120) -> str:

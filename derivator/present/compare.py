@@ -270,7 +270,9 @@ def render_latex(cols: list[Column], lang: str = "en", *, standalone: bool = Fal
 
 def render_terminal(cols: list[Column], lang: str = "en", console=None) -> None:
     from derivator.present.console import terminal_console, unclipped
+    from derivator.present.prose import Prose, prose_cells
     from rich.table import Table
+    from rich.text import Text
 
     console = console or terminal_console()
     tbl = Table(title=t("facts.compare_heading", lang), show_lines=True)
@@ -278,13 +280,13 @@ def render_terminal(cols: list[Column], lang: str = "en", console=None) -> None:
     for _, u in headers(cols):
         tbl.add_column(u)
     for label, cells in table(cols, lang):
-        tbl.add_row(label, *[_unicode_cell(c) for c in cells])
+        tbl.add_row(*prose_cells(Text(label), *[Text(_unicode_cell(c)) for c in cells]))
     console.print(unclipped(tbl))
     from derivator.present.facts_render import _unique, omission_text
 
     for c in cols:
         for o in _unique(c.facts.omitted):
-            console.print(f"[yellow]{c.name}: {omission_text(o, lang, umath)}[/yellow]")
+            console.print(Prose(f"{c.name}: {omission_text(o, lang, umath)}", style="yellow"))
 
 
 def _unicode_cell(parts: list[Part]) -> str:

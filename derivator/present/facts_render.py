@@ -388,16 +388,25 @@ def render_facts_flavor(facts: Facts, flavor: "Flavor", *, lang: str = "en") -> 
 
 def render_facts_terminal(facts: Facts, *, lang: str = "en", console=None) -> None:
     from derivator.present.console import terminal_console
+    from derivator.present.prose import Prose, prose_cells
+    from derivator.present.terminal import TABLE_WIDTH, print_stacked_row
     from rich.table import Table
     from rich.text import Text
 
     console = console or terminal_console()
-    console.print(Text(t("facts.heading_of", lang, f=umath(facts.names.f(facts.derivation.variable))), style="bold"))
+    console.print(Prose(t("facts.heading_of", lang, f=umath(facts.names.f(facts.derivation.variable))), style="bold"))
     for f in facts.facts:
         title = t(f"facts.title.{f.key}", lang)
         if f.method == "numeric":
             title += f" ({t('facts.ui.numeric_fact', lang)})"
-        console.print(Text(title, style="bold underline"))
+        console.print(Prose(title, style="bold underline"))
+        if console.width < TABLE_WIDTH:
+            for r in rows(f, facts, lang, umath, lambda m: m, REL_UNICODE):
+                mark = Text("✓", style="green") if r.verified else Text(f"✗ {t('ui.unverified', lang)}", style="bold red")
+                where = f"   ({r.where})" if r.where else ""
+                math = f"{r.lhs} {r.rel} {r.rhs}{where}".strip() if r.rel else None
+                print_stacked_row(console, math, mark, r.name, r.sentence)
+            continue
         table = Table(show_header=False, box=None, pad_edge=False)
         table.add_column(justify="right", style="dim", overflow="fold")
         table.add_column(overflow="fold")  # sentences wrap, never end in "…"
@@ -407,13 +416,13 @@ def render_facts_terminal(facts: Facts, *, lang: str = "en", console=None) -> No
             mark = Text("✓", style="green") if r.verified else Text(f"✗ {t('ui.unverified', lang)}", style="bold red")
             if r.rel:
                 where = f"   ({r.where})" if r.where else ""
-                table.add_row(r.lhs, f"{r.rel} {r.rhs}{where}", r.name, mark)
-                table.add_row("", Text(r.sentence, style="italic dim"), "", "")
+                table.add_row(*prose_cells(Text(r.lhs), Text(f"{r.rel} {r.rhs}{where}"), Text(r.name), mark))
+                table.add_row("", Prose(r.sentence, style="italic dim"), "", "")
             else:
-                table.add_row("", Text(r.sentence), r.name, mark)
+                table.add_row(*prose_cells("", Text(r.sentence), Text(r.name), mark))
         console.print(table)
     for o in _unique(facts.omitted):
-        console.print(Text(omission_text(o, lang, umath), style="yellow"))
+        console.print(Prose(omission_text(o, lang, umath), style="yellow"))
 
 
 def facts_terminal_text(facts: Facts, *, lang: str = "en", width: int = 120) -> str:

@@ -3,6 +3,7 @@ own inline form (LaTeX for documents, Unicode for terminals)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
 import sympy as sp
@@ -97,7 +98,20 @@ def _kink_params(step: Step, math: Math, lang: str) -> dict[str, str]:
     return {"x_at": x_at, "left": each(1), "right": each(2), "value": each(3), "convention": words}
 
 
+def _each_kink(step: Step, lang: str, math: Math) -> str:
+    """Several kinks in one step, one sentence each: "at −1 … left; at 1 … right", not a row of values
+    to pair up by position."""
+    sides = step.params["sides"]
+    conventions = str(step.params.get("convention", "")).split(", ")
+    conventions += conventions[-1:] * (len(sides) - len(conventions))
+    return t("ui.sentence_sep", lang).join(
+        say(replace(step, params={**step.params, "sides": [side], "convention": convention}), lang, math)
+        for side, convention in zip(sides, conventions))
+
+
 def say(step: Step, lang: str, math: Math) -> str:
+    if step.rule == StepId.KINK and len(step.params.get("sides") or []) > 1:
+        return _each_kink(step, lang, math)
     params = {k: _param_text(k, v, math, lang) for k, v in step.params.items()}
     if isinstance(step.params.get("rules"), list):
         params["rules"] = _rules_text(step, math, lang)
@@ -208,6 +222,17 @@ def lhs_unicode(d: Derivation) -> str:
     if isinstance(d.function, sp.Function) and d.function.args == (d.variable,) and head.endswith(f"({x})"):
         return f"{head[: head.rfind('(')]}{primes}({x})"
     return f"d/d{x}[{to_unicode(d.function)}]" if d.order == 1 else f"d^{d.order}/d{x}^{d.order}[{to_unicode(d.function)}]"
+
+
+def reader_name(d: Derivation, lang: str) -> str:
+    """The function as a reader of `lang` names it in a title: シグモイド関数 for sigmoid, else the
+    catalog name or the expression as typed."""
+    from derivator import catalog
+
+    entry = catalog.lookup(d.name) if d.name else None
+    if lang == "ja" and entry is not None and entry.title_ja:
+        return entry.title_ja
+    return d.name or d.input
 
 
 def convention_label(kink, lang: str) -> str:

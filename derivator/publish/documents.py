@@ -34,7 +34,8 @@ from derivator.present.flavors import FLAVORS, flavor_module
 from derivator.present.flavors import _base
 from derivator.present.latex import parameters_tex, rows as latex_rows, tex_say
 from derivator.present.tex_lines import LINE_BUDGET, aligned_rhs, break_tex
-from derivator.present.narration import convention_label, lhs_latex
+from derivator.present.narration import convention_label, lhs_latex, reader_name
+from derivator.present.prose import close_up
 from derivator.core.printing import to_latex
 from derivator.core.trace import Derivation
 
@@ -60,6 +61,7 @@ class Document:
 
 def _display_name(d: Derivation) -> str:
     return d.name or d.input
+
 
 
 def _f_tex(d: Derivation) -> str:
@@ -177,8 +179,8 @@ def markdown_context(d: Derivation, flavor: str, lang: str = "en", *, plot: str 
     ctx = _common(d, lang, code_format)
     ctx.update({
         "flavor": flavor,
-        "name": _display_name(d),
-        "title": t("doc.title", lang, name=_display_name(d)),
+        "name": reader_name(d, lang),
+        "title": close_up(t("doc.title", lang, name=reader_name(d, lang))),
         "function": f.inline(to_latex(d.function)),
         "definition": f.display([f"{_f_tex(d)} &= {to_latex(d.definition)}"]),
         "derivation": render(d, "markdown", lang, flavor=flavor),
@@ -209,7 +211,7 @@ class _TextTable:
         return self._escape(t(f"doc.{key}", self._lang))
 
     def __call__(self, key: str, **params: str) -> str:
-        return self._escape(t(key, self._lang, **params))
+        return self._escape(close_up(t(key, self._lang, **params)))
 
 
 # --- environments ----------------------------------------------------------------------------------

@@ -20,6 +20,8 @@ from derivator.present.dispatch import render
 from derivator.i18n import t
 from derivator.publish.plot import figure, figure_bytes, labels
 from derivator.present.flavors import jupyter
+from derivator.present.narration import reader_name
+from derivator.present.prose import close_up
 from derivator.core.printing import to_latex
 from derivator.core.trace import Derivation
 
@@ -42,7 +44,7 @@ def build_notebook(d: Derivation, *, lang: str = "en", with_plot: bool = True,
     _, _, f_name, df_name = labels(d)
     fn_tex = to_latex(d.function)
     cells = [
-        _md("# " + f.text(t("doc.title", lang, name=d.name or d.input)) + "\n\n"
+        _md("# " + f.text(close_up(t("doc.title", lang, name=reader_name(d, lang)))) + "\n\n"
             + f.text(t("doc.generated", lang, version=__version__))),
         _md("## " + f.text(t("doc.definition", lang)) + "\n\n" + f.display([f"{fn_tex} &= {to_latex(d.definition)}"])),
     ]
