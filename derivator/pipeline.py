@@ -410,7 +410,8 @@ def derive(
     if points:
         positions = left_to_right(at for at, _ in points) or [at for at, _ in points]
         with_values = _with_point_values(plain(result), sorted(points, key=lambda p: positions.index(p[0])), x)
-        conventions = sorted({k.convention for k in kinks if k.value is not None})
+        # one convention per kink, in the order of `sides` (a set would say "left, right" at every kink)
+        conventions = [k.convention for k in kinks if k.value is not None]
         if conventions:
             # both one-sided derivatives, so the narration can say what the convention chooses between
             sides = [[k.at, k.left, k.right, k.value] for k in kinks if k.value is not None]

@@ -88,8 +88,14 @@ def test_kink_narration_names_the_variable_not_the_parameter():
         text = render(derive("elu", params=params), "text", "en").replace("\n", " ")
         assert "At x = 0" in " ".join(text.split())
         assert "At α = 0" not in text
+    # one sentence per kink, each with the convention that picks its own value (0 is the right derivative
+    # at −λ and the left one at λ); hardtanh's kink at a is spoken of at x = a, not at b = a
     text = " ".join(render(derive("softshrink"), "text", "en").split())
-    assert "At x = -λ, x = λ" in text
+    assert ("At x = -λ the left derivative is 1 and the right derivative is 0; by convention "
+            "(the right derivative) the derivative there is taken as 0") in text
+    assert "At x = λ the left derivative is 0 and the right derivative is 1; by convention (the left derivative)" in text
+    text = " ".join(render(derive("hardtanh"), "text", "en").split())
+    assert "At x = a the left derivative is 0" in text and "At b = a" not in text
 
 
 def test_param_by_symbol_name_lambda_and_alpha():

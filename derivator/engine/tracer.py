@@ -20,6 +20,10 @@ from derivator.core.trace import Step
 from derivator.engine import rules as R
 from derivator.engine.display import group, mul
 
+# from this many nested chain rules on, the inner functions get names (u₁ = g₁(x), u₂ = g₂(u₁), …) as a
+# lecturer names them, so each line holds O(1) new material; two levels (e^{sin(x²)}) read best written out
+NAMED_CHAIN_DEPTH = 3
+
 INLINE_RULES = (
     R.ConstantRule, R.VariableRule, R.PowerRule, R.ExpRule, R.FunctionRule, R.LemmaRule,
     R.ConstantMultipleRule, R.SumRule,
@@ -86,7 +90,7 @@ class Tracer:
                 current = after
                 continue
             levels = _chain_levels(rule)
-            if len(levels) >= 2:
+            if len(levels) >= NAMED_CHAIN_DEPTH:
                 named = self.named_chain(current, pending, levels)
                 steps += named
                 current = named[-1].after

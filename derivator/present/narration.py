@@ -11,7 +11,7 @@ import sympy as sp
 from derivator.i18n import lookup, narrate, rule_name, t
 from derivator.core.step_ids import StepId
 from derivator.core.printing import to_latex, to_unicode
-from derivator.core.trace import Derivation, Parameter, Step
+from derivator.core.trace import Derivation, Parameter, ParameterSymbol, Step
 
 Math = Callable[[sp.Expr], str]
 
@@ -88,11 +88,11 @@ def _kink_params(step: Step, math: Math, lang: str) -> dict[str, str]:
     def each(i: int) -> str:
         return ", ".join(math(side[i]) for side in sides)
 
-    # the variable is what the cases are conditions on, less the parameters of the kinks' positions
-    # (x, not λ at x = λ; not α in α·eˣ either)
+    # the variable is what the cases are conditions on, less the catalog's parameters (x, not λ at x = λ;
+    # not a at x = a when the step speaks of one kink of hardtanh's two; not α in α·eˣ either)
     conditions = [c for pw in step.before.atoms(sp.Piecewise) for _, c in pw.args]
     positions = set().union(*(sp.sympify(side[0]).free_symbols for side in sides))
-    candidates = set().union(*(c.free_symbols for c in conditions)) - positions
+    candidates = {s for c in conditions for s in c.free_symbols if not isinstance(s, ParameterSymbol)} - positions
     x = min(candidates or step.after.free_symbols, key=str, default=sp.Symbol("x"))
     x_at = ", ".join(math(sp.Eq(x, side[0], evaluate=False)) for side in sides)
     return {"x_at": x_at, "left": each(1), "right": each(2), "value": each(3), "convention": words}
