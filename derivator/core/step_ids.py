@@ -42,6 +42,8 @@ class StepId(StrEnum):
     CHAIN = "chain"
     # a nested composition through named inner functions u_1, u_2, … (engine/tracer)
     CHAIN_NAMED = "chain.named"
+    # the named inner functions written back out where the result stays short (engine/tracer)
+    CHAIN_WRITE_BACK = "chain.write_back"
     PIECEWISE = "piecewise"
     # the explicit end of the strategies: no rule covers this part (never verified)
     DONT_KNOW = "dont_know"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from derivator.core.functions import inner_function
+from derivator.core.functions import expand_inner, inner_function
 from derivator.core.step_ids import StepId
 from derivator.core.trace import Step
 from derivator.engine import rules as R
@@ -22,7 +22,7 @@ from derivator.engine.display import group, mul
 
 # from this many nested chain rules on, the inner functions get names (u₁ = g₁(x), u₂ = g₂(u₁), …) as a
 # lecturer names them, so each line holds O(1) new material; two levels (e^{sin(x²)}) read best written out
-NAMED_CHAIN_DEPTH = 3
+NAMED_CHAIN_DEPTH = 2
 
 INLINE_RULES = (
     R.ConstantRule, R.VariableRule, R.PowerRule, R.ExpRule, R.FunctionRule, R.LemmaRule,
@@ -150,8 +150,14 @@ class Tracer:
             factors.append(group(last) if last.is_Add else last)
         after = substitute(after_top, {du_top: mul(*factors)})
         statements = [sp.Eq(u, d, evaluate=False) for u, d in zip(names, definitions)]
-        return [Step(StepId.CHAIN, current, after_top, params),
-                Step(StepId.CHAIN_NAMED, after_top, after, {"names": statements}, substeps)]
+        steps = [Step(StepId.CHAIN, current, after_top, {**params, "names": statements}),
+                 Step(StepId.CHAIN_NAMED, after_top, after, {"names": statements}, substeps)]
+        written = expand_inner(after)
+        if sp.count_ops(written) <= 2 * sp.count_ops(after) + 4:
+            # short enough to read written out (2x·cos(x²)·e^{sin x²}): the names go back in, as a lecturer
+            # ends; a deep nest stays in u_k, its line holding O(1) new material per level
+            steps.append(Step(StepId.CHAIN_WRITE_BACK, after, written, {"names": statements}))
+        return steps
 
 
 def _chain_levels(rule: R.Rule) -> list[R.ChainRule]:

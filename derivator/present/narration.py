@@ -129,6 +129,8 @@ def say(step: Step, lang: str, math: Math) -> str:
         params["statement"] = math(sp.Eq(*pair, evaluate=False))
     if isinstance(raw.get("u"), sp.Basic) and isinstance(raw.get("inner"), sp.Basic):
         params["substitution"] = math(sp.Eq(raw["u"], raw["inner"], evaluate=False))
+        if step.rule == StepId.CHAIN and raw.get("names"):  # u₂ = sin(u₁) is read after u₁ = x² is said
+            params["substitution"] = t("ui.list_sep", lang).join(math(n) for n in raw["names"])
     try:
         return narrate(step.rule, lang, **params)
     except (KeyError, IndexError):
