@@ -45,6 +45,7 @@ from derivator.parse.latex import (
     Sym,
     parse_latex_ast,
     parse_latex_expression_ast,
+    walk,
 )
 from derivator.verify import Domain, Verification
 from derivator.verify import check_equal as _verify_equal
@@ -111,10 +112,12 @@ class Judge:
 
     # -- entry -----------------------------------------------------------------------------------
     def run(self, equations: list[Equation]) -> list[ClaimResult]:
+        self.ctx.bare_calls = self._bare_calls(equations)
         plan = self._index_plan(equations) if self.values is None else None
         if plan is not None:
             stated = indices.stated_sums_to_one(equations, self.parse)
-            runs = [Judge(values, stated, self.one_hot, self.standard_normal).by_equation(equations) for values in plan]
+            runs = [Judge(values, stated, self.one_hot, self.standard_normal).by_equation(equations, self.ctx.bare_calls)
+                    for values in plan]
             return _merge_entries(runs, plan)
         for eq in equations:
             self._one(eq)
@@ -129,9 +132,10 @@ class Judge:
         except Exception as err:  # noqa: BLE001 — SymPy can raise anything on odd input; never crash, never "wrong"
             self._give_up(eq, before, f"{type(err).__name__}: {str(err)[:80]}")
 
-    def by_equation(self, equations: list[Equation]) -> list[tuple[list[ClaimResult], bool]]:
+    def by_equation(self, equations: list[Equation], bare_calls: dict[str, str]) -> list[tuple[list[ClaimResult], bool]]:
         """Each equation's results for this entry, and whether its index condition lets it speak for
         the entry; an equation about another entry (`i \\ne j` while i = j) leaves no trace behind."""
+        self.ctx.bare_calls = bare_calls
         out = []
         for eq in equations:
             if not self._applies(eq):
@@ -142,6 +146,22 @@ class Judge:
             self._one(eq)
             out.append((self.results[before:], True))
         return out
+
+    def _bare_calls(self, equations: list[Equation]) -> dict[str, str]:
+        """Catalog functions the text applies to one variable only, and always the same one (σ(x))."""
+        seen: dict[str, set[str]] = {}
+        probe = Reader(self.ctx)
+        for eq in equations:
+            for side in eq.sides:
+                node = self.parse(side.text) if side.text.strip() else None
+                if not isinstance(node, Node):
+                    continue
+                for sub in walk(node):
+                    if (isinstance(sub, Apply) and len(sub.args) == 1 and probe.catalog(sub.name) is not None
+                            and Sym(sub.name) not in walk(sub.args[0])):  # (σ(1-σ) is a product)
+                        arg = sub.args[0]
+                        seen.setdefault(sub.name, set()).add(arg.name if isinstance(arg, Sym) else "")
+        return {name: next(iter(args)) for name, args in seen.items() if len(args) == 1 and "" not in args}
 
     def _index_plan(self, equations: list[Equation]) -> list[dict[str, int]] | None:
         """The entries to judge an indexed document at (None: the document is not indexed)."""
@@ -931,7 +951,8 @@ def _definition_target(head: Node) -> tuple[str, tuple[str, ...]] | None:
 
 
 # `1/(1+e-x)`, `α.ex`: plain text that lost the superscript of e^{-x}, e^{x} when it was copied
-_LOST_SUPERSCRIPT = re.compile(r"(?<![A-Za-z\\_])e(?:[-–−ー][A-Za-z]|[a-z])(?![A-Za-z(_])")
+_LOST_SUPERSCRIPT = re.compile(r"(?<![A-Za-z\\_])e(?:[-–−ー][A-Za-z]|[a-z])(?![A-Za-z(_])"
+                               r"|(?:σ|φ|\\sigma|\\phi|\b[a-z])[23](?=\s*\()")  # σ2(x): σ²(x) flattened
 
 
 def _lost_superscript(eq: Equation) -> str | None:
