@@ -98,6 +98,7 @@ CASES = [
      "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(\\delta_{ij} - p_j)$$\n", "p.md", 2, "ok"),
     ("softmax with a Kronecker delta, wrong", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n"
      "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(\\delta_{ij} + p_j)$$\n", "p.md", 2, "wrong"),
+    ("a sum with a fixed end is not read as a family's", "$$\\sum_{k=1}^{5} k = 15$$\n", "p.md", 1, "unchecked"),
     ("a sum leaving one index out", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n"
      "$$1 - p_i = \\sum_{k \\ne i} p_k$$\n", "p.md", 2, "ok"),
     ("cross-entropy needs labels that sum to one", CROSS_ENTROPY, "p.md", 3, "unchecked"),
