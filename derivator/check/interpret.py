@@ -229,7 +229,9 @@ class Reader(Builder):
     def bare_call(self, name: str) -> sp.Expr | None:
         """σ written without its argument, where the text writes it only as σ(x): σ(x)."""
         var = self.ctx.bare_calls.get(name)
-        fn = self.catalog(name) if var is not None else None
+        if var is None:
+            return None
+        fn = self.catalog(name)
         return fn(self.ctx.symbol(var)) if fn is not None else None
 
     def read(self, node: Node) -> sp.Expr:

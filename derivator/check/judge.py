@@ -297,10 +297,10 @@ class Judge:
             head, head_text = nodes[0], eq.sides[0].text.strip()
             if isinstance(head, ParseError):
                 head = _Unreadable(head)
-            elif _writes_d(head) and any(isinstance(n, Node) and _writes_d(n) for n in nodes[1:]):
+            elif isinstance(head, Node) and _writes_d(head) and any(isinstance(n, Node) and _writes_d(n) for n in nodes[1:]):
                 self._not_read(eq, Note("differentials", {}))  # dy = 2x\,dx: differentials, not values
                 return
-            elif (differential := _differential_head(head)) is not None:
+            elif isinstance(head, Node) and (differential := _differential_head(head)) is not None:
                 head = nodes[0] = differential
             prev = self.by_head.get(head) if isinstance(head, Node) else None
             chained = self.definition_chain(eq, head, nodes) if isinstance(head, Node) else None
