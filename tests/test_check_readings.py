@@ -72,12 +72,18 @@ CASES = [
     ("an arrow between two equalities", "$$f(x) = x^n \\to \\frac{df}{dx} = nx^{n-1}$$\n", "p.md", 1, "ok"),
     ("an arrow between two equalities, wrong", "$$f(x) = \\sin(ax) \\Rightarrow \\frac{df}{dx} = \\cos(ax)$$\n",
      "p.md", 1, "wrong"),
+    ("an equivalence while solving is not two claims", "$$\\sigma(x) = \\frac{1}{2} \\iff x = 0$$\n"
+     "$$\\sigma''(-1) = 0.09086$$\n", "p.md", 2, "ok"),
+    ("solving steps joined by an arrow are not two claims", "$$\\sigma(x) = \\frac{1}{2} \\Rightarrow x = 0$$\n"
+     "$$\\sigma'(0) = \\frac{1}{4}$$\n", "p.md", 2, "ok"),
     ("a comment after plain math", "y = x^3 # the cube\ndy/dx = 2x^2 # its slope\n", "p.txt", 2, "wrong"),
     ("capitalised names and Leibniz words in plain text", "E = w^2 + 3*w # the error\ndE/dw = 2*w + 3\n",
      "p.txt", 2, "ok"),
     ("a label before plain math", "Definition: f(x) = x^3\nf'(x) = 2x^2\n", "p.txt", 2, "wrong"),
     ("a plain line set in bold", "f(x) = x^3\n\n**f'(x) = 3x^2**\n", "p.md", 3, "ok"),
     ("a superscript lost in plain text", "y = 1/(1+e-x)\ndy/dx = e-x/(1+e-x)^2 + 1\n", "p.txt", 2, "unchecked"),
+    ("a flattened square in plain text", "y = x . sigmoid(x)\ny’ = σ(x) + x . σ(x) – x . σ2(x)\n", "p.txt", 2,
+     "unchecked"),
     ("a bracketed value's prime is its derivative", "$$\\frac{d}{dx}\\ln(1+e^x) = (\\ln(1+e^{x}))'$$\n",
      "p.md", 1, "ok"),
     ("dy/dx names the function's value", "f(x) = ln(1+e^{x})\nf'(x) = dy/dx = e^{x}/(1+e^{x})\n"
@@ -92,6 +98,7 @@ CASES = [
      "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(\\delta_{ij} - p_j)$$\n", "p.md", 2, "ok"),
     ("softmax with a Kronecker delta, wrong", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n"
      "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(\\delta_{ij} + p_j)$$\n", "p.md", 2, "wrong"),
+    ("a sum with a fixed end is not read as a family's", "$$\\sum_{k=1}^{5} k = 15$$\n", "p.md", 1, "unchecked"),
     ("a sum leaving one index out", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n"
      "$$1 - p_i = \\sum_{k \\ne i} p_k$$\n", "p.md", 2, "ok"),
     ("cross-entropy needs labels that sum to one", CROSS_ENTROPY, "p.md", 3, "unchecked"),
@@ -131,6 +138,13 @@ CASES = [
     ("an unread middle form does not stop a definition", "$$y_i = \\text{softmax}(\\textbf{x})_i = "
      "\\frac{e^{x_i}}{\\sum_d e^{x_d}}$$\n$$\\frac{\\partial y_i}{\\partial x_j} = -y_i y_j \\quad (i \\ne j)$$\n",
      "p.md", 2, "ok"),
+    ("σ without its argument where the text writes σ(x)", "$$\\frac{d}{dx}\\sigma(x) = \\sigma(x)(1-\\sigma(x))$$\n"
+     "$$\\sigma' = \\sigma(1-\\sigma)$$\n", "p.md", 2, "ok"),
+    ("σ without its argument, wrong", "$$\\frac{d}{dx}\\sigma(x) = \\sigma(x)(1-\\sigma(x))$$\n"
+     "$$\\frac{d\\sigma}{dx} = \\sigma(1+\\sigma)$$\n", "p.md", 2, "wrong"),
+    ("a defined function without its argument", "$$f(x) = \\frac{1}{1+e^{-x}}$$\n$$f' = f(1-f)$$\n", "p.md", 2, "ok"),
+    ("a bare σ stays unread where the text writes no σ(x)", "$$\\frac{d\\sigma}{dx} = \\sigma(1+\\sigma)$$\n",
+     "p.md", 1, "unchecked"),
     ("a boxed result", "$$\\frac{d}{dx} x^2 = \\boxed{2x}$$\n", "p.md", 1, "ok"),
 ]
 

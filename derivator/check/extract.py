@@ -663,6 +663,11 @@ def split_equations(formula: Formula) -> list[Equation]:
     return out
 
 
+_EQUIVALENCE = re.compile(r"\\(?:iff|Leftrightarrow|Longleftrightarrow|leftrightarrow)(?![A-Za-z])|⇔|↔")
+# a piece that solves for a letter: `x = 0`, `x = \frac{1}{2}`
+_SOLVED = re.compile(r"^\s*[A-Za-z](?:_\{?\w+\}?)?\s*=\s*[-+]?\s*(?:\d+(?:\.\d+)?|\\[dt]?frac\s*\{\s*\d+\s*\}\s*\{\s*\d+\s*\})\s*[.,]?\s*$")
+
+
 def _split_implications(clause: str, offset: int) -> list[tuple[str, int]]:
     """`f(x) = x^n \\to f'(x) = nx^{n-1}`, `a = b \\Rightarrow c = d`: an arrow between equalities joins
     two claims (each judged on its own), it is not a relation between their sides."""
@@ -674,10 +679,15 @@ def _split_implications(clause: str, offset: int) -> list[tuple[str, int]]:
     for k, op in enumerate(ops):
         if op == "to":
             text, side_start = sides[k]
+            if _EQUIVALENCE.search(clause[side_start + len(text):sides[k + 1][1]]):
+                return [(clause, offset)]  # σ(x) = ½ ⟺ x = 0: solving an equation, not two claims
             pieces.append((clause[start:side_start + len(text)], offset + start))
             start = sides[k + 1][1]
     pieces.append((clause[start:], offset + start))
-    return [(text, o) for text, o in pieces if text.strip()]
+    pieces = [(text, o) for text, o in pieces if text.strip()]
+    if any(_SOLVED.match(text) for text, _ in pieces):
+        return [(clause, offset)]  # … ⇒ x = 0: the steps of solving an equation
+    return pieces
 
 
 def _split_annotation(row: str) -> tuple[str, str]:

@@ -36,6 +36,7 @@ from derivator.parse.latex import (
     Prime,
     Sym,
     guess_variable,
+    walk,
 )
 
 MAX_FORM_DEPTH = 6
@@ -68,6 +69,8 @@ class Context:
     defs: dict[str, Definition] = field(default_factory=dict)
     claims: dict[tuple, Claimed] = field(default_factory=dict)
     _symbols: dict[str, sp.Symbol] = field(default_factory=dict)
+    # catalog functions the text writes applied to one variable only (σ(x)): a bare σ then means σ(x)
+    bare_calls: dict[str, str] = field(default_factory=dict)
 
     def symbol(self, name: str) -> sp.Symbol:
         s = self._symbols.get(name)
@@ -214,10 +217,22 @@ class Reader(Builder):
             self.uses_definitions = True
             d = self.ctx.defs[name]
             if d.params:
+                if len(d.params) == 1 and not isinstance(d.params[0], sp.Dummy):
+                    return d.value  # f' = f(1-f) after f(x) = …: f for f(x)
                 raise InterpretError(f"function {name} used without an argument")
+        elif (bare := self.bare_call(name)) is not None:
+            return bare
         elif name in reading_function.words or name in FUNCTIONS:
             raise InterpretError(f"function {name} used without an argument")
         return self.ctx.symbol(name)
+
+    def bare_call(self, name: str) -> sp.Expr | None:
+        """σ written without its argument, where the text writes it only as σ(x): σ(x)."""
+        var = self.ctx.bare_calls.get(name)
+        if var is None:
+            return None
+        fn = self.catalog(name)
+        return fn(self.ctx.symbol(var)) if fn is not None else None
 
     def read(self, node: Node) -> sp.Expr:
         """The node's value, with every defined name written out."""
@@ -227,6 +242,9 @@ class Reader(Builder):
     def apply(self, node: Apply) -> sp.Expr:
         name = node.name
         d = self.ctx.defs.get(name)
+        if not node.primes and len(node.args) == 1 and Sym(name) in walk(node.args[0]):
+            # σ(1-σ), f(1-f): the name stands bare inside its own brackets, so it is a product, σ·(1−σ)
+            return self.symbol(name) * self._power(self.expr(node.args[0]), node.power)
         if d is not None and not d.params:
             # u(2x+3) after u = …: a product
             if node.primes or len(node.args) != 1:
@@ -290,6 +308,8 @@ class Reader(Builder):
         if isinstance(arg, Sym):
             name = arg.name
             d = self.ctx.defs.get(name)
+            if d is None and (bare := self.bare_call(name)) is not None:
+                return sp.diff(bare, self.ctx.symbol(self.ctx.bare_calls[name]), node.order)  # σ' = σ(1-σ)
             if d is None and self._is_the_variable(name):
                 return sp.S.One if node.order == 1 else sp.S.Zero  # x' in (f·g)' = f'g + fg' with f = x
             if d is None:
@@ -365,6 +385,9 @@ class Reader(Builder):
             if name not in self.ctx.defs:
                 if name == "e":
                     return sp.S.Zero
+                bare = self.bare_call(name)
+                if bare is not None and self.ctx.bare_calls[name] == var:
+                    return sp.diff(bare, self.ctx.symbol(var), node.order)  # \frac{d\sigma}{dx}
                 raise InterpretError(f"{name} is not defined before this line")
             self.uses_definitions = True
             return self.ctx.derivative_of_name(name, var, node.order)

@@ -55,6 +55,7 @@ from derivator.parse.latex import (
     normalize_latex,
     parse_latex_ast,
     parse_latex_expression_ast,
+    walk,
 )
 from derivator.verify import Domain, Verification
 from derivator.verify import check_equal as _verify_equal
@@ -122,10 +123,12 @@ class Judge:
 
     # -- entry -----------------------------------------------------------------------------------
     def run(self, equations: list[Equation]) -> list[ClaimResult]:
+        self.ctx.bare_calls = self._bare_calls(equations)
         plan = self._index_plan(equations) if self.values is None else None
         if plan is not None:
             stated = indices.stated_sums_to_one(equations, self.parse)
-            runs = [Judge(values, stated, self.one_hot, self.standard_normal).by_equation(equations) for values in plan]
+            runs = [Judge(values, stated, self.one_hot, self.standard_normal).by_equation(equations, self.ctx.bare_calls)
+                    for values in plan]
             return _merge_entries(runs, plan)
         for eq in equations:
             self._one(eq)
@@ -140,9 +143,10 @@ class Judge:
         except Exception as err:  # noqa: BLE001 — SymPy can raise anything on odd input; never crash, never "wrong"
             self._give_up(eq, before, f"{type(err).__name__}: {str(err)[:80]}")
 
-    def by_equation(self, equations: list[Equation]) -> list[tuple[list[ClaimResult], bool]]:
+    def by_equation(self, equations: list[Equation], bare_calls: dict[str, str]) -> list[tuple[list[ClaimResult], bool]]:
         """Each equation's results for this entry, and whether its index condition lets it speak for
         the entry; an equation about another entry (`i \\ne j` while i = j) leaves no trace behind."""
+        self.ctx.bare_calls = bare_calls
         out = []
         for eq in equations:
             if not self._applies(eq):
@@ -153,6 +157,22 @@ class Judge:
             self._one(eq)
             out.append((self.results[before:], True))
         return out
+
+    def _bare_calls(self, equations: list[Equation]) -> dict[str, str]:
+        """Catalog functions the text applies to one variable only, and always the same one (σ(x))."""
+        seen: dict[str, set[str]] = {}
+        probe = Reader(self.ctx)
+        for eq in equations:
+            for side in eq.sides:
+                node = self.parse(side.text) if side.text.strip() else None
+                if not isinstance(node, Node):
+                    continue
+                for sub in walk(node):
+                    if (isinstance(sub, Apply) and len(sub.args) == 1 and probe.catalog(sub.name) is not None
+                            and Sym(sub.name) not in walk(sub.args[0])):  # (σ(1-σ) is a product)
+                        arg = sub.args[0]
+                        seen.setdefault(sub.name, set()).add(arg.name if isinstance(arg, Sym) else "")
+        return {name: next(iter(args)) for name, args in seen.items() if len(args) == 1 and "" not in args}
 
     def _index_plan(self, equations: list[Equation]) -> list[dict[str, int]] | None:
         """The entries to judge an indexed document at (None: the document is not indexed)."""
@@ -288,10 +308,10 @@ class Judge:
             head, head_text = nodes[0], eq.sides[0].text.strip()
             if isinstance(head, ParseError):
                 head = _Unreadable(head)
-            elif _writes_d(head) and any(isinstance(n, Node) and _writes_d(n) for n in nodes[1:]):
+            elif isinstance(head, Node) and _writes_d(head) and any(isinstance(n, Node) and _writes_d(n) for n in nodes[1:]):
                 self._not_read(eq, Note("differentials", {}))  # dy = 2x\,dx: differentials, not values
                 return
-            elif (differential := _differential_head(head)) is not None:
+            elif isinstance(head, Node) and (differential := _differential_head(head)) is not None:
                 head = nodes[0] = differential
             prev = self.by_head.get(head) if isinstance(head, Node) else None
             chained = self.definition_chain(eq, head, nodes) if isinstance(head, Node) else None
@@ -968,7 +988,8 @@ def _definition_target(head: Node) -> tuple[str, tuple[str, ...]] | None:
 
 
 # `1/(1+e-x)`, `α.ex`: plain text that lost the superscript of e^{-x}, e^{x} when it was copied
-_LOST_SUPERSCRIPT = re.compile(r"(?<![A-Za-z\\_])e(?:[-–−ー][A-Za-z]|[a-z])(?![A-Za-z(_])")
+_LOST_SUPERSCRIPT = re.compile(r"(?<![A-Za-z\\_])e(?:[-–−ー][A-Za-z]|[a-z])(?![A-Za-z(_])"
+                               r"|(?:σ|φ|\\sigma|\\phi|\b[a-z])[23](?=\s*\()")  # σ2(x): σ²(x) flattened
 
 
 def _lost_superscript(eq: Equation) -> str | None:

@@ -1054,9 +1054,10 @@ class Parser:
         """`\\sum_k`, `\\sum_{k=1}^{K}`, `\\sum_j^C`, `\\sum_{j \\ne i}`, `\\sum x_d` (the one index its
         summand carries), then the summand: the product that follows, up to the next + or −."""
         index = exclude = None
+        lower = upper = None
         while self.is_op("_") or self.is_op("^"):
             if self.next().value == "^":
-                self.script_arg()  # the upper end: the family's size, whatever its name
+                upper = self.script_arg()  # the upper end: the family's size, whatever its name
                 continue
             start, end = self.braced_raw()
             spec = self.tokens[start:end]
@@ -1068,6 +1069,8 @@ class Parser:
                 exclude = rest[1].value
             elif rest and not (self.is_op("=", rest[0]) and len(rest) == 2 and rest[1].kind == "digit"):
                 raise self.fail("a sum's range is not read", t)
+            elif rest:
+                lower = rest[1].value
         body: Node
         if self.is_op("-"):
             self.next()
@@ -1083,6 +1086,10 @@ class Parser:
             if len(letters) != 1:
                 raise self.fail("a sum without its index (write \\sum_k)", t)
             index = letters.pop()
+        # the sum is read over an indexed family of any size; a fixed end (\\sum_{k=1}^{5} k), or a start
+        # other than 1 where the index itself is a number in the summand, asks for more than that
+        if isinstance(upper, Num) or (lower not in (None, "1") and Sym(index) in walk(body)):
+            raise self.fail("a sum over fixed bounds is not read", t)
         return Sum(body, index, exclude)
 
     def text_command(self, t: Token) -> Node:
