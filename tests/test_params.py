@@ -175,25 +175,3 @@ def test_one_bound_of_an_ordered_pair_alone_is_one_clear_error():
     d = derive("hardtanh", params={"min_val": "-2", "max_val": "3"})
     assert [k.at for k in d.kinks] == [-2, 3] and d.verified
 
-
-def test_every_math_string_of_the_symbolic_entries_passes_katex_and_mathjax():
-    from test_catalog_engine import _math_strings
-    from validators import katex_errors, mathjax_errors
-
-    from derivator.present.latex import render_latex
-    from derivator.present.markdown import render_markdown
-
-    strings: list[tuple[str, bool]] = []
-    for name in PARAMETERISED:
-        d = derive(name)
-        for lang in ("en", "ja"):
-            strings.append((render_latex(d, lang=lang), True))
-            strings += _math_strings(render_markdown(d, lang=lang))
-        data = json.loads(render(d, "json", "en"))
-        strings += [(s["latex"], True) for s in data["steps"]] + [(p["symbol_latex"], False) for p in data["parameters"]]
-    given = derive("leaky_relu", params={"alpha": "0.2"})  # "α = 0.2 = \frac{1}{5}" in the parameters' line
-    strings += _math_strings(render_markdown(given, lang="en")) + [(render_latex(given), True)]
-    assert len(strings) > 10 * len(PARAMETERISED)
-    katex = [(tex, err) for (tex, _), err in zip(strings, katex_errors(strings)) if err]
-    mathjax = [(tex, err) for (tex, _), err in zip(strings, mathjax_errors(strings)) if err]
-    assert katex == [] and mathjax == []
