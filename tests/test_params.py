@@ -171,3 +171,13 @@ def test_list_writes_kinks_with_the_symbols():
     out = CliRunner().invoke(app, ["list"], env={"COLUMNS": "200"}).output
     row = next(line for line in out.splitlines() if "softshrink" in line)
     assert "-λ (right), λ (left)" in row and "lambd" not in row.split("│")[-2]
+
+
+def test_one_bound_of_an_ordered_pair_alone_is_one_clear_error():
+    from derivator.core.errors import DerivatorError
+
+    with pytest.raises(DerivatorError, match="give both min_val and max_val"):
+        derive("hardtanh", params={"min_val": "2"})
+    d = derive("hardtanh", params={"min_val": "-2", "max_val": "3"})
+    assert [k.at for k in d.kinks] == [-2, 3] and d.verified
+

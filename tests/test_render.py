@@ -34,6 +34,8 @@ EXPRESSIONS = [
     "sigmoid", "tanh", "relu", "softplus", "x**2*exp(-x)", "log(1+exp(x))", "x/(1+exp(-x))", "Max(0, x)",
     "x*sigmoid(x)", "x*tanh(log(1+exp(x)))", "x*(1+erf(x/sqrt(2)))/2", "Min(Max(0,x),6)", "Heaviside(x)",
     "x**x", "acosh(x)", "Abs(x)", "sqrt(1+x**2)", "atan(x)", "2**x",
+    # parameters kept symbolic (α, λ, β, a < 0 < b): their cases, output forms and the parameters' line
+    "elu", "selu", "celu", "swish", "leaky_relu", "hardtanh", "softshrink", "threshold",
 ]
 
 
@@ -54,6 +56,7 @@ def emitted() -> list[tuple[str, bool]]:
             items += _math_strings(render_markdown(d, lang=lang))
         data = json.loads(render(d, "json", "en"))
         items += [(s["latex"], True) for s in data["steps"]]
+        items += [(p["symbol_latex"], False) for p in data.get("parameters", [])]
         items.append((data["derivative_latex"], True))
     # the extraction itself must have worked: one display per step at least, and inline math too
     assert sum(1 for _, display in items if display) > 6 * len(EXPRESSIONS)

@@ -88,6 +88,9 @@ def param_values(
         a, b = values[low], values[high]
         if (a - b).is_number and not a < b:
             raise DerivatorError(f"{entry.name}: {low} must be less than {high}", hint=f"got {a} and {b}")
+        if (a - b).is_negative is None:  # one given, the other a symbol: its assumption may not hold
+            raise DerivatorError(f"{entry.name}: give both {low} and {high}, or neither",
+                                 hint=f"{low} < {high} is assumed only while both are symbols")
     return values
 
 

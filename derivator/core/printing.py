@@ -17,6 +17,8 @@ from sympy.printing.pretty.pretty_symbology import greek_unicode
 from sympy.printing.str import StrPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 
+from derivator.core.trace import ParameterSymbol
+
 _BRACKETED_CALL = re.compile(r"\{\\left\((.*) \\right\)\}$", re.S)
 
 
@@ -57,11 +59,14 @@ def _is_canonical_add(expr: sp.Add) -> bool:
 
 
 def _people_order(factors: list[sp.Expr]) -> list[sp.Expr]:
-    """Numbers, then simple factors, then functions of x, then bracketed sums: 2 x e^{-x}, σ(x)(1−σ(x))."""
+    """Numbers, then parameters, then simple factors, then functions of x, then bracketed sums:
+    2 x e^{-x}, σ(x)(1−σ(x)), λ x, α λ (e^x − 1)."""
 
-    def rank(f: sp.Expr) -> int:
+    def rank(f: sp.Expr) -> float:
         if f.is_Number:
             return 0
+        if _is_parameter(f):  # a constant, written before the variable as a coefficient is
+            return 0.5
         if f.is_Symbol or (f.is_Pow and f.base.is_Symbol):
             return 1
         if f.is_Add or (f.is_Pow and f.base.is_Add):
@@ -69,6 +74,10 @@ def _people_order(factors: list[sp.Expr]) -> list[sp.Expr]:
         return 2
 
     return sorted(factors, key=rank)  # sorted() is stable: SymPy's order within a rank
+
+
+def _is_parameter(f: sp.Expr) -> bool:
+    return isinstance(f, ParameterSymbol) or (f.is_Pow and isinstance(f.base, ParameterSymbol))
 
 
 class TextbookLatexPrinter(LatexPrinter):
@@ -566,6 +575,9 @@ class UnicodePrinter(StrPrinter):
                 rest = self._print(sp.Mul(*factors[1:], evaluate=False))
                 bracket = len(factors) == 2 and factors[1].is_Add or rest.startswith("-")
                 return f"-({rest})" if bracket else "-" + rest
+        if any(_is_parameter(f) for f in factors) and canonical:
+            # parameters first, as coefficients are written (λ·x, α·λ·eˣ), the rest in SymPy's order
+            factors = sorted(factors, key=lambda f: 0 if f.is_Number else 1 if _is_parameter(f) else 2)
         # a fraction a rule built (its denominator kept as written) prints as a/b, not a·1/b: StrPrinter
         # leaves a factor whose commutativity SymPy cannot tell (an unevaluated group) in the numerator,
         # and brackets a root it moved down (eˣ/(√(2·π)))
