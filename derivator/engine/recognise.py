@@ -54,7 +54,7 @@ def _same_function(target: Target, expr: sp.Expr, x: sp.Symbol) -> sp.Expr | Non
     definition = target.definition(x)
     for point in (sp.Rational(-13, 10), sp.Rational(7, 10), sp.Rational(21, 10)):
         a, b = sp.N(expr.subs(x, point), 30), sp.N(definition.subs(x, point), 30)
-        if not (a.is_number and b.is_number) or abs(a - b) > 1e-20 * (1 + abs(b)):
+        if not (a.is_number and b.is_number and a.is_finite and b.is_finite) or abs(a - b) > 1e-20 * (1 + abs(b)):
             return None
     if attempt(PROVE_SECONDS, sp.simplify, definition - expr) != 0:
         return None
