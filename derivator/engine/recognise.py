@@ -79,8 +79,9 @@ def recognitions(expr: sp.Expr, x: sp.Symbol, targets: list[Target], *, whole: b
         if found is not None:
             return [Recognition(expr, found)]
     values = _values(expr, x) if whole else None
-    for target in targets if values is not None else ():
-        found = _same_function(target, expr, x, values)
-        if found is not None:
-            return [Recognition(expr, found)]
+    if values is not None:
+        for target in targets:
+            found = _same_function(target, expr, x, values)
+            if found is not None:
+                return [Recognition(expr, found)]
     return [r for arg in expr.args for r in recognitions(arg, x, targets, whole=False)]
