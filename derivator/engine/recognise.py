@@ -46,16 +46,24 @@ def _exactly(target: Target, expr: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
     return target.function(u)
 
 
-def _same_function(target: Target, expr: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
+SAMPLES = (sp.Rational(-13, 10), sp.Rational(7, 10), sp.Rational(21, 10))
+
+
+def _values(expr: sp.Expr, x: sp.Symbol) -> list[sp.Expr] | None:
+    """expr at the sample points, or None where one is not a finite number (a pole, a free parameter)."""
+    values = [sp.N(expr.subs(x, point), 30) for point in SAMPLES]
+    return values if all(v.is_number and v.is_finite for v in values) else None
+
+
+def _same_function(target: Target, expr: sp.Expr, x: sp.Symbol, values: list[sp.Expr]) -> sp.Expr | None:
     """g(x) if expr, written otherwise, is g(x) (eˣ/(1 + eˣ) is σ(x)): equal at sample points first,
     which is cheap and rules out nearly everything, then proved equal by SymPy."""
     if expr.has(target.function):
         return None  # tanh(x) is already written as itself
     definition = target.definition(x)
-    for point in (sp.Rational(-13, 10), sp.Rational(7, 10), sp.Rational(21, 10)):
-        a, b = sp.N(expr.subs(x, point), 30), sp.N(definition.subs(x, point), 30)
-        if not (a.is_number and b.is_number) or abs(a - b) > 1e-20 * (1 + abs(b)):
-            return None
+    expected = _values(definition, x)
+    if expected is None or any(abs(a - b) > 1e-20 * (1 + abs(b)) for a, b in zip(values, expected)):
+        return None
     if attempt(PROVE_SECONDS, sp.simplify, definition - expr) != 0:
         return None
     return target.function(x)
@@ -70,8 +78,10 @@ def recognitions(expr: sp.Expr, x: sp.Symbol, targets: list[Target], *, whole: b
         found = _exactly(target, expr, x)
         if found is not None:
             return [Recognition(expr, found)]
-    for target in targets if whole else ():
-        found = _same_function(target, expr, x)
-        if found is not None:
-            return [Recognition(expr, found)]
+    values = _values(expr, x) if whole else None
+    if values is not None:
+        for target in targets:
+            found = _same_function(target, expr, x, values)
+            if found is not None:
+                return [Recognition(expr, found)]
     return [r for arg in expr.args for r in recognitions(arg, x, targets, whole=False)]
