@@ -226,3 +226,10 @@ def test_the_variables_own_derivative_does_not_name_x():
 
     text = render(derive("t**2 + t", var="t"), "terminal", "ja")
     assert "変数そのものの微分は 1" in text and "x の微分" not in text
+
+
+def test_the_english_words_do_not_name_x_either():
+    from derivator.pipeline import derive
+    from derivator.present.dispatch import render
+
+    assert "d/dx x" not in render(derive("t**2 + t", var="t"), "terminal", "en")
