@@ -24,10 +24,18 @@ def test_the_command_line_module_imports_nothing_heavy():
     assert not {"derivator.pipeline", "derivator.engine.tracer", "derivator.verify"} & loaded
 
 
-def test_deriving_a_catalog_name_does_not_load_the_latex_reader():
-    loaded = _loaded("from derivator.pipeline import derive\nderive('sigmoid')")
-    assert "sympy" in loaded and "derivator.pipeline" in loaded
-    assert "derivator.parse.latex" not in loaded
+def test_deriving_a_catalog_name_loads_neither_the_latex_reader_nor_the_checker():
+    loaded = _loaded("from derivator.pipeline import derive\nfrom derivator.present.dispatch import render\n"
+                     "print(render(derive('sigmoid'), 'latex', 'en')[:20])")
+    assert "sympy" in loaded and "derivator.pipeline" in loaded and "derivator.present.latex" in loaded
+    assert not {"derivator.parse.latex", "derivator.check", "derivator.check.report"} & loaded
+
+
+def test_a_check_report_is_still_rendered_as_one():
+    loaded = _loaded("from derivator.check import check_text\nfrom derivator.present.dispatch import render\n"
+                     "out = render(check_text('$$f(x) = x^2$$\\n$$f\\'(x) = 2x$$\\n'), 'json', 'en')\n"
+                     "import json; assert 'claims' in json.loads(out) or 'lines' in json.loads(out), out[:200]")
+    assert "derivator.present.check_report" in loaded
 
 
 def test_latex_input_still_loads_the_latex_reader():

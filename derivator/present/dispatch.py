@@ -6,6 +6,7 @@ Renderers are imported when used: the CLI's start-up pays only for the one it ne
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from derivator.core.display import register_renderer
@@ -26,9 +27,9 @@ def render(d: Derivation | CheckReport | list[Column], format: str, lang: str, *
            flavor: str = "github") -> str:
     """The one dispatcher: a derivation (or a loss gradient), a check report or a comparison table, in a
     format, flavour and language. Each kind of object has its module of renderers; this picks one."""
-    from derivator.check.report import CheckReport
-
-    if isinstance(d, CheckReport):
+    # a check report exists only once its module is loaded: a derivation never imports the checker
+    report = sys.modules.get("derivator.check.report")
+    if report is not None and isinstance(d, report.CheckReport):
         from derivator.present.check_report import render as render_report
 
         return render_report(d, format, lang, flavor=flavor)
