@@ -583,6 +583,28 @@ def is_index_condition(text: str) -> bool:
 _GLUED_CONDITION = re.compile(r"(?:\\quad\s*|\s)\(\s*([^()]*(?:<|>|\\le|\\ge|\\ne|\\neq|\\lt|\\gt|≤|≥|≠)[^()]*)\)\s*[.,]?\s*$")
 
 
+_INTERVAL_CONDITION = re.compile(
+    r"\s*\(\s*([A-Za-z])\s*\\in\s*(?:\\left)?([(\[])\s*([^,()\[\]]+?)\s*,\s*([^,()\[\]]+?)\s*(?:\\right)?([)\]])\s*\)[\s.,]*")
+_INFINITE = re.compile(r"[+-]?\s*\\infty")
+
+
+def _interval_condition(clause: str) -> str | None:
+    """`(x \\in \\left(-1, 1\\right))` after an equation, as the inequalities it means: `-1 < x < 1`
+    (an infinite end says nothing; a closed one is ≤)."""
+    m = _INTERVAL_CONDITION.fullmatch(clause)
+    if m is None:
+        return None
+    var, opening, low, high, closing = m.groups()
+    strict_low, strict_high = ("<" if opening == "(" else r"\le"), ("<" if closing == ")" else r"\le")
+    parts = []
+    if not _INFINITE.fullmatch(low):
+        parts.append(f"{low} {strict_low} ")
+    parts.append(var)
+    if not _INFINITE.fullmatch(high):
+        parts.append(f" {strict_high} {high}")
+    return "".join(parts) if len(parts) > 1 else None
+
+
 def _move_trailing_equals(rows: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """`a = \\\\ b = \\\\ c`: a row that ends with its `=` continues on the next row — move the `=` there
     (after the next row's leading blanks, so offsets and line numbers stay right)."""
@@ -634,6 +656,10 @@ def split_equations(formula: Formula) -> list[Equation]:
             if len(sides) > 2 and not sides[-1][0].strip():
                 # `= \\frac{…}{…} =` at the end of a display, the next display going on with `= …`
                 sides, ops = sides[:-1], ops[:-1]
+            interval = _interval_condition(clause) if not ops and equations else None
+            if interval is not None:
+                conditions.append(interval)
+                continue
             if not ops and equations:
                 # "(x > 0)" written after an equation: a condition in brackets
                 inner = re.fullmatch(r"\s*[(\[]([^()\[\]]*)[)\]][\s.,]*", clause)

@@ -416,7 +416,9 @@ def derivative_at(fu: sp.Expr, u: sp.Symbol, order: int, point: sp.Expr) -> sp.E
     value = sp.diff(fu, u, order)
     if point.is_number:
         joins = [a for kinked in value.atoms(*_KINKED) | fu.atoms(*_KINKED) for a in kinked.args]
-        joins += [r.lhs - r.rhs for pw in fu.atoms(sp.Piecewise) for r in pw.atoms(sp.core.relational.Relational)]
+        # a catalog function (hard_swish(u)) shows its pieces only once differentiated
+        joins += [r.lhs - r.rhs for pw in fu.atoms(sp.Piecewise) | value.atoms(sp.Piecewise)
+                  for r in pw.atoms(sp.core.relational.Relational)]
         if any(j.has(u) and j.xreplace({u: point}).is_zero for j in joins):
             raise InterpretError("the derivative at a kink is a convention, not a value to check")
     return value.xreplace({u: point})

@@ -120,6 +120,7 @@ class Judge:
         self.index_condition: str | None = None  # the latest "i = j" the text stated
         self.point_values: dict[str, tuple[int, sp.Expr]] = {}  # a = 1, with the line it was set on
         self.def_texts: dict[str, str | None] = {}  # each definition's right side as written
+        self.head_domains: dict[Node, tuple[float, float]] = {}  # where the last line of each left side was stated
 
     # -- entry -----------------------------------------------------------------------------------
     def run(self, equations: list[Equation]) -> list[ClaimResult]:
@@ -314,6 +315,8 @@ class Judge:
             elif isinstance(head, Node) and (differential := _differential_head(head)) is not None:
                 head = nodes[0] = differential
             prev = self.by_head.get(head) if isinstance(head, Node) else None
+            if prev is not None and self.head_domains.get(head) != (domain.low, domain.high):
+                prev = None  # the same left side on another stated domain: another case, not a next step
             chained = self.definition_chain(eq, head, nodes) if isinstance(head, Node) else None
             if chained is not None:
                 prev, start = chained, 3
@@ -344,6 +347,7 @@ class Judge:
         self.chain = Chain(head if isinstance(head, Node) else None, head_text, prev)
         if isinstance(head, Node) and not isinstance(head, _Unreadable) and prev is not None:
             self.by_head[head] = prev
+            self.head_domains[head] = (domain.low, domain.high)
         self.pending_head = None
 
     # -- definitions -----------------------------------------------------------------------------
