@@ -394,11 +394,12 @@ def _wordpress(body: str, line: int) -> list[Formula]:
 
 # what a math line of a plain-text post may hold: ASCII math, bare LaTeX (\frac{…}{…}, x_i), and the
 # Unicode people type — – − ー as minus, ・ · × as product, ’ ′ as prime, Greek letters, superscripts
-_PLAIN_CHARS = re.compile(r"^[ \tA-Za-z0-9+\-*/^().,'=<>|!{}\[\]_\\–−ー・·×’′²³⁻¹ⁿˣαβγδλμπσφΦθ]+$")
+_PLAIN_CHARS = re.compile(r"^[ \tA-Za-z0-9+\-*/^().,'=<>|!{}\[\]_\\–−ー・·×’′²³⁻¹ⁿˣαβγδλμπσφΦθ①-⑳]+$")
 _LATEX_COMMAND = re.compile(r"\\(?:text|mathrm|operatorname)\s*\{[^{}]*\}|\\[A-Za-z]+")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+>]\s+|\d+[.)]\s+)")
-# `h1 = w1*i1 + w2*i2 # weights of the first layer`, `y = x^2  <- the square`: a note after the math
-_TRAILING_COMMENT = re.compile(r"\s+(?:(?:#|//)\s|<-+(?!\s*\d)|←).*$")
+# `h1 = w1*i1 + w2*i2 # weights of the first layer`, `y = x^2  <- the square`: a note after the math;
+# `= 1/cos^2(x)・・・①`: a circled number tagging the result
+_TRAILING_COMMENT = re.compile(r"\s+(?:(?:#|//)\s|<-+(?!\s*\d)|←).*$|\s*(?:・{2,}|…|\.{3})\s*[①-⑳]\s*$")
 # `**dy/dx = …**`: a whole line set in bold; `Definition: f(x) = …`: a short label before the math
 _BOLD = re.compile(r"^\*\*(.+)\*\*$")
 _LABEL = re.compile(r"^(?:(?:[A-Z][a-z]+(?: [a-z]+){0,3}|[\u3040-\u30ff\u4e00-\u9fff]{1,8})\s*[:：]|"
@@ -467,7 +468,7 @@ def _is_plain_math(line: str) -> bool:
         return False
     left, _, right = line.partition("=")
     continuation = not left.strip()  # `= swish(x) + …` under the line it continues
-    if not (continuation or re.search(r"[A-Za-z0-9]", left)) or not re.search(r"[A-Za-z0-9]", right):
+    if not (continuation or re.search(r"[A-Za-z0-9①-⑳]", left)) or not re.search(r"[A-Za-z0-9]", right):
         return False
     for word in re.findall(r"[A-Za-z]{2,}", _LEIBNIZ_WORD.sub(" ", _LATEX_COMMAND.sub(" ", line))):
         # ET, MSE: an upper-case name of a quantity (prose has no short capitalised words next to "=")
@@ -643,7 +644,8 @@ def split_equations(formula: Formula) -> list[Equation]:
             if ops == ["="] and re.fullmatch(r"\s*[A-Za-z]\s*", sides[0][0]):
                 side_objs = [Side(text, line_of(row_offset + offset + o, text)) for text, o in sides]
                 out.append(Equation(side_objs, ops, formula, row_index))
-        clauses = [piece for clause in _split_clauses(row) for piece in _split_implications(*clause)]
+        clauses = [piece for clause in _split_clauses(row) for implied in _split_implications(*clause)
+                   for piece in _split_glued_claims(*implied)]
         for clause, offset in clauses:
             glued = _GLUED_CONDITION.search(clause)
             if glued and re.search(r"=\s*\S", clause[:glued.start()]):
@@ -714,6 +716,38 @@ def _split_implications(clause: str, offset: int) -> list[tuple[str, int]]:
     if any(_SOLVED.match(text) for text, _ in pieces):
         return [(clause, offset)]  # … ⇒ x = 0: the steps of solving an equation
     return pieces
+
+
+# the head of a new claim: a derivative written with a prime, `{cos(x)}'`, `f'(x)`, `(u/v)'`
+_PRIME_HEAD = re.compile(r"(?:[{(\[].*[})\]]|[A-Za-z]\w*)\s*['’′]+(?:\([^()]*\))?")
+
+
+def _split_glued_claims(clause: str, offset: int) -> list[tuple[str, int]]:
+    """`{sin(x)}'=cos(x) {cos(x)}'=-sin(x)`: two claims on one line with a space between them, not the
+    chain sin′ = cos(x)·cos′(x) = −sin(x). A middle side that ends, after a space at the top level, in a
+    derivative with a prime starts a new claim there."""
+    sides, ops = _split_sides(clause)
+    if ops.count("=") < 2:
+        return [(clause, offset)]
+    for k in range(1, len(sides) - 1):
+        text, start = sides[k]
+        gap = _last_top_level_space(text.rstrip())
+        if gap is not None and text[:gap].strip() and _PRIME_HEAD.fullmatch(text[gap:].strip()):
+            cut = start + gap
+            return [(clause[:cut], offset)] + _split_glued_claims(clause[cut:], offset + cut)
+    return [(clause, offset)]
+
+
+def _last_top_level_space(text: str) -> int | None:
+    depth, last = 0, None
+    for i, ch in enumerate(text):
+        if ch in "({[":
+            depth += 1
+        elif ch in ")}]":
+            depth -= 1
+        elif ch.isspace() and depth == 0 and text[:i].strip():
+            last = i
+    return last
 
 
 def _split_annotation(row: str) -> tuple[str, str]:

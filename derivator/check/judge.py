@@ -267,6 +267,16 @@ class Judge:
 
     # -- one equation ----------------------------------------------------------------------------
     def equation(self, eq: Equation) -> None:
+        if eq.formula.syntax != "prose":
+            self._equation(eq)
+            return
+        # `t = tan(x) として使う` inside a sentence names a letter; a `= …` line after the sentence still
+        # continues the display before it
+        chain, pending = self.chain, self.pending_head
+        self._equation(eq)
+        self.chain, self.pending_head = chain, pending
+
+    def _equation(self, eq: Equation) -> None:
         if is_index_relation([(side.text, 0) for side in eq.sides], eq.ops):
             # "For $i = k$:" — the lines after it are about one entry of an indexed formula
             self.index_condition = " ".join(eq.text.split())
@@ -314,6 +324,8 @@ class Judge:
                 return
             elif isinstance(head, Node) and (differential := _differential_head(head)) is not None:
                 head = nodes[0] = differential
+            if self._values_given(eq, nodes):
+                return
             prev = self.by_head.get(head) if isinstance(head, Node) else None
             if prev is not None and self.head_domains.get(head) != (domain.low, domain.high):
                 prev = None  # the same left side on another stated domain: another case, not a next step
@@ -543,7 +555,7 @@ class Judge:
                     result.method = verification.method
                     if true_reader.mode == "plain":
                         result.notes.append(Note("read_plain", {}))
-                elif (solving := _equation_to_solve(expected, given, true_reader) or (
+                elif (solving := _equation_to_solve(expected, given, true_reader) or _a_value_at_a_point(expected, given) or (
                         len(eq.sides) == 2 and not eq.continuation and _set_to_a_number(expected, given, head))) and (
                         at := self._holds_at_stated_values(expected, given, line, domain, side.text)) is not None:
                     # `at $x = 0.5$, $e^{-x} = 0.6065$`: the value the line itself gives makes it true
@@ -891,6 +903,21 @@ class Judge:
                 out.append((label, lambda name=name, var=var: self.ctx.expand(self.ctx.derivative_of_name(name, var))))
         return out
 
+    def _values_given(self, eq: Equation, nodes: list) -> bool:
+        """`a = c = d = 0`: several letters the text has not defined, set to one number — values given (a
+        condition), not a chain of claims that each letter equals the next."""
+        letters, value = nodes[:-1], nodes[-1]
+        if len(letters) < 2 or not isinstance(value, Node) or not _is_number(value):
+            return False
+        names = [n.name for n in letters if isinstance(n, Sym)]
+        if len(names) != len(letters) or len(set(names)) != len(names) or any(n in self.ctx.defs for n in names):
+            return False
+        number = Builder(reading_function).expr(value)
+        for name in names:
+            self.point_values[name] = (eq.line, number)
+        self.results.append(ClaimResult(eq.line, " ".join(eq.text.split()), "ok", kind="condition"))
+        return True
+
     # -- conditions ------------------------------------------------------------------------------
     def domain(self, conditions: list[str]) -> Domain:
         low, high, avoid = None, None, []
@@ -1074,6 +1101,12 @@ def _rounded_equal(a: sp.Expr, b: sp.Expr, side: str, other: str) -> bool:
         return False
     # rounded or cut at the last digit written: within one unit of it, relative to the size
     return abs(va - vb) <= 10.0 ** (1 - digits) * max(abs(va), abs(vb))
+
+
+def _a_value_at_a_point(expected: sp.Expr, given: sp.Expr) -> bool:
+    """`Z = e^{x_1} + e^{x_2} = e^1 + e^2`: a number written where the value still has letters is the value
+    at a point the text chose (in prose, or in a formula not read) — a claim about that point only."""
+    return not given.free_symbols and bool(expected.free_symbols)
 
 
 def _set_to_a_number(expected: sp.Expr, given: sp.Expr, head: Node) -> bool:
