@@ -146,6 +146,18 @@ CASES = [
     ("a bare σ stays unread where the text writes no σ(x)", "$$\\frac{d\\sigma}{dx} = \\sigma(1+\\sigma)$$\n",
      "p.md", 1, "unchecked"),
     ("a boxed result", "$$\\frac{d}{dx} x^2 = \\boxed{2x}$$\n", "p.md", 1, "ok"),
+    ("letters given one value are a condition", "$$f(x) = a x + b$$\nWith $a=c=d=0$, the fit gives $b$.\n",
+     "p.md", 2, "ok"),
+    ("a number where the value still has letters is a point value",
+     "$$Z = e^{x_1} + e^{x_2}$$\n$$Z = e^{x_1} + e^{x_2} = e^1 + e^2$$\n", "p.md", 2, "unchecked"),
+    ("two claims glued by a space", "{sin(x)}'=cos(x) {cos(x)}'=-sin(x)\n", "p.txt", 1, "ok"),
+    ("two claims glued by a space, the second wrong", "{sin(x)}'=cos(x) {cos(x)}'=sin(x)\n", "p.txt", 1, "wrong"),
+    ("a circled-number tag", "{tan(x)}'=1/cos^2(x)・・・①\n", "p.txt", 1, "ok"),
+    ("a chain headed by circled numbers is not judged against older lines",
+     "{tan(x)}'=1/cos^2(x)・・・①\n(x^2)'=2x・・・②\n①+②=1/cos^2(x)+2x\n=(1+2x・cos^2(x))/cos^2(x)\n", "p.txt", 4,
+     "unchecked"),
+    ("a name set inside a sentence does not take over the chain", "(x^3)'=3x^2\n【 t=x^3 とおいた 】\n=3x・x\n",
+     "p.txt", 3, "ok"),
 ]
 
 
