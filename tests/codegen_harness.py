@@ -242,13 +242,22 @@ def exports(d) -> dict[str, str]:
     return {t: export_code(d, t) for t in ALL_TARGETS}
 
 
+def at_defaults(d, expr) -> sp.Expr:
+    """expr with the catalog parameters kept symbolic at their source's defaults (a kink at x = a)."""
+    return sp.sympify(expr).xreplace({p.symbol: p.default_value for p in d.parameters
+                                      if p.value is None and p.default_value is not None})
+
+
 def references(d, params: dict | None = None):
-    """(f, f') as mpmath functions: the definition, and SymPy's derivative of it."""
+    """(f, f') as mpmath functions: the definition, and SymPy's derivative of it — at the source's
+    defaults for the catalog parameters kept symbolic, as the exported code's arguments default to them."""
     parts = code_parts(d)
     x = parts.variable
     definition = expand_named(parts.definition)
     derivative = sp.diff(definition, x, parts.order)
-    return mp_function(definition, x, params), mp_function(derivative, x, params)
+    at = {p.symbol: p.default_value for p in d.parameters if p.value is None and p.default_value is not None}
+    at.update(params or {})
+    return mp_function(definition, x, at), mp_function(derivative, x, at)
 
 
 def run_all_python(codes: dict[str, str], names: tuple[str, str], xs, dtype=np.float64, params=None):

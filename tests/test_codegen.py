@@ -188,7 +188,9 @@ def test_code_from_the_engine_matches_numerical_derivative(name, fmt):
 
     d = derive(name)
     ns = load(export_code(d, fmt), fmt)
-    f = sp.lambdify(d.variable, expand_named(d.definition), modules="mpmath")
+    # at the source's defaults, as the exported functions' parameters default to them (Swish's β = 1)
+    at = {p.symbol: p.default_value for p in d.parameters if p.value is None and p.default_value is not None}
+    f = sp.lambdify(d.variable, expand_named(d.definition).xreplace(at), modules="mpmath")
     fname = [k for k in ns if k.endswith("_grad")][0][: -len("_grad")]
     from_output = ns.get(f"{fname}_grad_from_output")
     for t in POINTS:
@@ -223,3 +225,19 @@ def test_cli_format_prints_the_exported_code(fmt):
 def test_cli_code_format_with_facts_is_a_one_line_error():
     done = _cli("sigmoid", "--format", "numpy", "--facts", "--no-cache")
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("fmt", ["python", "numpy"])
+def test_a_symbolic_parameter_is_an_argument_with_the_sources_default(fmt):
+    """ELU derived with α symbolic exports elu(x, alpha=1.0): called without α it is PyTorch's ELU, and
+    another α gives the derivative derivator derives with --param alpha=…"""
+    from derivator.pipeline import derive
+
+    code = export_code(derive("elu"), fmt)
+    assert "def elu_grad(x, alpha=1.0):" in code
+    ns = load(code, fmt)
+    at_half = derive("elu", params={"alpha": "0.5"})
+    grad = sp.lambdify(at_half.variable, expand_named(at_half.derivative), modules="mpmath")
+    for t in (-2.0, -0.3, 0.7):
+        assert math.isclose(as_float(ns["elu_grad"](as_input(fmt, t), 0.5)), float(grad(t)), rel_tol=1e-12)
+        assert math.isclose(as_float(ns["elu_grad"](as_input(fmt, t))), math.exp(t) if t < 0 else 1.0, rel_tol=1e-12)

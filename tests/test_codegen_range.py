@@ -16,7 +16,7 @@ import mpmath
 import numpy as np
 import pytest
 
-from codegen_harness import (ALL_TARGETS, PY_TARGETS, CSharpProgram, away_from, call, compare, enable_jax_x64, grid,
+from codegen_harness import (ALL_TARGETS, PY_TARGETS, CSharpProgram, at_defaults, away_from, call, compare, enable_jax_x64, grid,
                              load, references, require, truth)
 from derivator import catalog
 from derivator.pipeline import derive
@@ -42,7 +42,8 @@ def derived(name: str):
 @lru_cache(maxsize=None)
 def points(name: str) -> tuple[float, ...]:
     d = derived(name)
-    kinks = [float(at) for at, _ in catalog.breakpoints(catalog.get(name))] + [float(k.at) for k in d.kinks]
+    kinks = [float(at_defaults(d, at)) for at, _ in catalog.breakpoints(catalog.get(name))] + [
+        float(at_defaults(d, k.at)) for k in d.kinks]
     return tuple(away_from(XS, kinks))
 
 

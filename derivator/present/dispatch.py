@@ -7,7 +7,7 @@ Renderers are imported when used: the CLI's start-up pays only for the one it ne
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from derivator.core.display import register_renderer
 
@@ -37,31 +37,32 @@ def render(d: Derivation | CheckReport | list[Column], format: str, lang: str, *
         from derivator.present.compare import render as render_table
 
         return render_table(d, format, lang, standalone=standalone, flavor=flavor)
+    derivation = cast("Derivation", d)  # neither a report nor a table (both returned above)
     if format in CODE_FORMATS:
         from derivator.present.codegen import export_code
 
-        d.require_complete()  # code cannot compute a derivative that has a part without a rule
-        return export_code(d, format)
+        derivation.require_complete()  # code cannot compute a derivative that has a part without a rule
+        return export_code(derivation, format)
     if format == "markdown" and flavor != "github":
         from derivator.present.flavors import render_flavor
 
-        return render_flavor(d, flavor, lang=lang)
+        return render_flavor(derivation, flavor, lang=lang)
     if format == "latex":
         from derivator.present.latex import render_latex
 
-        return render_latex(d, lang=lang, standalone=standalone)
+        return render_latex(derivation, lang=lang, standalone=standalone)
     if format == "markdown":
         from derivator.present.markdown import render_markdown
 
-        return render_markdown(d, lang=lang)
+        return render_markdown(derivation, lang=lang)
     if format == "json":
         from derivator.present.json import render_json
 
-        return render_json(d, lang=lang)
+        return render_json(derivation, lang=lang)
     if format == "html":
         from derivator.present.html import render_html
 
-        return render_html(d, lang=lang)
+        return render_html(derivation, lang=lang)
     from io import StringIO
 
     from rich.console import Console
@@ -69,7 +70,7 @@ def render(d: Derivation | CheckReport | list[Column], format: str, lang: str, *
     from derivator.present.terminal import render_terminal
 
     buffer = StringIO()
-    render_terminal(d, lang=lang, console=Console(file=buffer, no_color=True, width=120))
+    render_terminal(derivation, lang=lang, console=Console(file=buffer, no_color=True, width=120))
     return buffer.getvalue()
 
 

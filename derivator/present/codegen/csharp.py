@@ -94,7 +94,8 @@ def _method(name: str, fn: Function, module: Module, helpers: set[str], doc: tup
     except UnsupportedFunction as missing:
         raise Unsupported(missing.function, fn.role) from None
     helpers |= printer.usage.helpers
-    args = ", ".join(f"double {module.names[a]}" for a in fn.args)
+    defaults = dict(module.parts.defaults)
+    args = ", ".join(f"double {module.names[a]}" + (f" = {defaults[a]}" if a in defaults else "") for a in fn.args)
     summary = "\n".join(f"    /// {_xml(line)}" for line in (doc or fn.doc))
     return "\n".join([
         "    /// <summary>", summary, "    /// </summary>",
@@ -121,7 +122,7 @@ def render(parts: CodeParts, status: str) -> str:
         call = ", ".join(module.names[a] for a in d.args)
         methods.append("\n".join([
             "    /// <summary>", f"    /// {_xml(doc[0])}", "    /// </summary>",
-            f"    public static double DActivation({', '.join('double ' + module.names[a] for a in d.args)})",
+            f"    public static double DActivation({', '.join('double ' + module.names[a] + (f' = {dict(module.parts.defaults)[a]}' if a in dict(module.parts.defaults) else '') for a in d.args)})",
             "    {", f"        return Derivative({call});", "    }",
         ]))
     while True:  # helpers used by helpers

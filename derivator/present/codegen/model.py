@@ -132,6 +132,9 @@ def build(parts: CodeParts, language: Language, *, extra_names: tuple[str, ...] 
     domain = _domain(parts.definition, x)
     renamed = _renamed(user, names)
     common = [f"Assumes: {given}" + ("; parameters are numbers, not arrays" if parts.params else "") + "."]
+    if parts.defaults:
+        common.append("Defaults: " + ", ".join(f"{names[s]} = {value}" for s, value in parts.defaults)
+                      + " (the source's; pass other values as arguments).")
     if domain:
         common.append("Defined where " + " and ".join(domain) + ".")
     if renamed:

@@ -27,6 +27,9 @@ class CodeParts:
     order: int
     verified: bool | None
     library: sp.Expr | None  # f is a library function of x (tanh(x)): call it, never its definition
+    # a catalog parameter kept symbolic → its source's default, as a float literal: the exported
+    # functions take it as an argument with that default (elu(x, alpha=1.0))
+    defaults: tuple[tuple[sp.Symbol, str], ...] = ()
 
     @property
     def suffix(self) -> str:
@@ -66,7 +69,10 @@ def code_parts(d: Derivation) -> CodeParts:
     derivative = display_free(d.derivative)
     output_form = display_free(d.output_form) if d.output_form is not None else None
     free = definition.free_symbols | derivative.free_symbols
-    params = tuple(sorted(free - {x}, key=lambda s: (s.name, sp.default_sort_key(s))))
+    defaults = {p.symbol: repr(float(p.default_value)) for p in d.parameters
+                if p.value is None and p.default_value is not None and p.symbol in free}
+    # the arguments without a default first: Python and C# want the defaulted ones last
+    params = tuple(sorted(free - {x}, key=lambda s: (s in defaults, s.name, sp.default_sort_key(s))))
     fn = d.function
     library = fn if isinstance(fn, sp.Function) and not isinstance(fn, NamedFunction) and fn.args == (x,) else None
     return CodeParts(
@@ -80,6 +86,7 @@ def code_parts(d: Derivation) -> CodeParts:
         order=d.order,
         verified=d.verified if d.steps else None,
         library=library,
+        defaults=tuple((s, defaults[s]) for s in params if s in defaults),
     )
 
 

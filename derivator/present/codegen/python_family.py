@@ -142,8 +142,13 @@ def _print_function(fn: Function, module: Module, target: PyTarget, helpers: set
     except UnsupportedFunction as missing:
         raise Unsupported(missing.function, fn.role) from None
     helpers |= printer.usage.helpers | ({"_like"} if printer.usage.constant_like else set())
-    args = ", ".join(names[a] for a in fn.args)
-    return "\n".join([f"def {fn.name}({args}):", _docstring(fn.doc), *lines, f"    return {code}", ""])
+    return "\n".join([f"def {fn.name}({_signature(fn, module)}):", _docstring(fn.doc), *lines, f"    return {code}", ""])
+
+
+def _signature(fn: Function, module: Module) -> str:
+    """x, alpha=1.0: a catalog parameter takes its source's default."""
+    defaults = dict(module.parts.defaults)
+    return ", ".join(module.names[a] + (f"={defaults[a]}" if a in defaults else "") for a in fn.args)
 
 
 def _torch_class(module: Module) -> str:
@@ -172,7 +177,7 @@ def _torch_class(module: Module) -> str:
         f"    Use {cls}.apply({args}); parameters get no gradient (None).\n"
         f'    """\n\n'
         f"    @staticmethod\n"
-        f"    def forward({ctx}, {args}):\n"
+        f"    def forward({ctx}, {_signature(f, module)}):\n"
         f"        {out} = {f.name}({args})\n"
         f"        {save}{keep}\n"
         f"        return {out}\n\n"
@@ -194,7 +199,7 @@ def _jax_vjp(module: Module) -> str:
     packed = ", ".join([out, *params])
     zeros = "".join(f", jnp.zeros_like({p})" for p in params)
     return (
-        f"def {fwd}({args}):\n"
+        f"def {fwd}({_signature(f, module)}):\n"
         f"    {out} = {f.name}({args})\n"
         f"    return {out}, ({packed},)\n\n\n"
         f"def {bwd}({res}, {g}):\n"
