@@ -153,9 +153,17 @@ CASES = [
     ("two claims glued by a space", "{sin(x)}'=cos(x) {cos(x)}'=-sin(x)\n", "p.txt", 1, "ok"),
     ("two claims glued by a space, the second wrong", "{sin(x)}'=cos(x) {cos(x)}'=sin(x)\n", "p.txt", 1, "wrong"),
     ("a circled-number tag", "{tan(x)}'=1/cos^2(x)・・・①\n", "p.txt", 1, "ok"),
-    ("a chain headed by circled numbers is not judged against older lines",
+    # the ①+② head is not read, so the chain is not judged against older lines — but each step of it is
+    ("a chain headed by circled numbers is judged step by step",
      "{tan(x)}'=1/cos^2(x)・・・①\n(x^2)'=2x・・・②\n①+②=1/cos^2(x)+2x\n=(1+2x・cos^2(x))/cos^2(x)\n", "p.txt", 4,
+     "ok"),
+    ("a wrong step in a chain headed by circled numbers",
+     "{tan(x)}'=1/cos^2(x)・・・①\n(x^2)'=2x・・・②\n①+②=1/cos^2(x)+2x\n=(1+x・cos^2(x))/cos^2(x)\n", "p.txt", 4,
+     "wrong"),
+    ("the head of a chain headed by circled numbers stays unchecked",
+     "{tan(x)}'=1/cos^2(x)・・・①\n(x^2)'=2x・・・②\n①+②=1/cos^2(x)+2x\n=(1+2x・cos^2(x))/cos^2(x)\n", "p.txt", 3,
      "unchecked"),
+    ("a dropped index term is caught", CROSS_ENTROPY.replace("p_i - y_i", "-y_i (1 - p_i)"), "p.md", 3, "wrong"),
     ("a name set inside a sentence does not take over the chain", "(x^3)'=3x^2\n【 t=x^3 とおいた 】\n=3x・x\n",
      "p.txt", 3, "ok"),
 ]

@@ -636,6 +636,12 @@ class Judge:
                 follow_check = v
             except _FAILURES:
                 result.follows = None
+            if isinstance(head, _Unreadable) and result.follows is True and follow_check is not None:
+                # `①+② = A = B`: the head is not read, but each step B from A still is (a verdict on the
+                # step, said so in a note, not on the unread head)
+                result.status, result.reason, result.method = "ok", None, follow_check.method
+                result.notes.append(Note("step_only", {"line": prev.line}))
+                link.status = "ok"
         if current is None:
             try:
                 reader = Reader(self.ctx, world="author")
