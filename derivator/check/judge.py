@@ -241,6 +241,36 @@ class Judge:
                 return
             self.ctx.define(name, (), expr, eq.sides[1].line)
 
+    def _name_the_terms(self, eq: Equation) -> set[int]:
+        """`L = -\\sum_j y_j \\log p_j = -\\sum_j \\ell_j`: the new family ℓ names the terms of the sum
+        (ℓ_j = y_j log p_j), each entry defined here. The sides (their numbers) that only give the name."""
+        if self.values is None:
+            return set()
+        texts = [(k, side.text) for k, side in enumerate(eq.sides) if k >= 1 or not eq.continuation]
+        if eq.continuation and self.chain is not None and self.chain.last is not None:
+            texts.insert(0, (0, self.chain.last.text))
+        out = set()
+        for (_, before_text), (k, after_text) in zip(texts, texts[1:]):
+            try:
+                before = parse_latex_expression_ast(before_text, reading_function)
+                after = parse_latex_expression_ast(after_text, reading_function)
+            except ParseError:
+                continue
+
+            def known(name: str) -> bool:
+                return name in self.ctx.defs or any(n.startswith(name + "_") for n in self.ctx.defs)
+
+            for name, letter, term in indices.term_names(before, after, known):
+                for v in range(1, indices.SIZE + 1):
+                    values = {**self.values, letter: v}
+                    try:
+                        expr = Reader(self.ctx).expr(indices.instantiate(term, values))
+                    except _FAILURES:
+                        break
+                    self.ctx.define(indices.entry_name(name, values), (), expr, eq.sides[k].line)
+                out.add(k)
+        return out
+
     def _not_read(self, eq: Equation, reason: Note) -> None:
         """Every link of an equation listed as unchecked for one reason; the chain it was in ends."""
         self.results += self._listed(eq, reason)
@@ -351,10 +381,11 @@ class Judge:
                     prev, start = handled, 3
                 else:
                     del self.results[-1]
+        named_terms = self._name_the_terms(eq)
         named = not eq.continuation and self._name_by_derivative(head, nodes[1] if len(nodes) > 1 else None, eq.sides[1].line)
         for k in range(start, len(eq.sides)):
             prev = self.link(eq, k, head, nodes[k], prev, domain)
-            if named and k == start:
+            if (named and k == start) or k in named_terms:
                 self.results[-1].kind = "definition"
         self.chain = Chain(head if isinstance(head, Node) else None, head_text, prev)
         if isinstance(head, Node) and not isinstance(head, _Unreadable) and prev is not None:
