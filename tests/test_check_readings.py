@@ -172,6 +172,14 @@ CASES = [
     # the sides differ outside the sum too (the minus): ℓ_j is not simply the sum's term, so no reading
     ("no name for the terms when the sides differ elsewhere", "$$L = -\\sum_j y_j \\log p_j = \\sum_j \\ell_j$$\n"
      "$$\\frac{\\partial \\ell_j}{\\partial p_j} = -\\frac{y_j}{p_j}$$\n", "p.md", 2, "unchecked"),
+    ("the chain rule for any functions f, g", "{f(g(x))}' = f'(g(x)) g'(x)\n", "p.txt", 1, "ok"),
+    # fails for concrete f, g — but free functions may be tied by prose, so no verdict from here
+    ("a wrong chain rule for free functions is not called right", "{f(g(x))}' = f'(g(x))\n", "p.txt", 1, "unchecked"),
+    ("the quotient rule for any functions u, v",
+     "$$\\left(\\frac{u(x)}{v(x)}\\right)' = \\frac{u'(x)v(x) - u(x)v'(x)}{v(x)^2}$$\n", "p.md", 1, "ok"),
+    ("a step between free functions", "f'(x) = {g(x)t(x)}'\n= g'(x)t(x)+g(x)t'(x)\n", "p.txt", 2, "ok"),
+    ("a wrong step between free functions is not called right", "f'(x) = {g(x)t(x)}'\n= g'(x)t(x)-g(x)t'(x)\n",
+     "p.txt", 2, "unchecked"),
     ("a dropped index term is caught", CROSS_ENTROPY.replace("p_i - y_i", "-y_i (1 - p_i)"), "p.md", 3, "wrong"),
     ("a name set inside a sentence does not take over the chain", "(x^3)'=3x^2\n【 t=x^3 とおいた 】\n=3x・x\n",
      "p.txt", 3, "ok"),

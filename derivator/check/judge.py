@@ -28,6 +28,7 @@ from derivator.check.diagnose import (
     typo_variants,
 )
 from derivator.check import indices
+from derivator.check.free import free_functions, holds_for_any_functions
 from derivator.check.extract import Equation, index_relation_parts, is_index_condition, is_index_relation
 from derivator.check.interpret import (
     Claimed,
@@ -578,6 +579,7 @@ class Judge:
                 expected, given, verification, true_reader = self.compare(head, rhs, domain)
             except _FAILURES as err:
                 result.reason = Note("not_understood", {"detail": _detail(err)})
+                self._judge_for_any_functions(head, rhs, domain, result)
             else:
                 if verification.method is None:
                     result.reason = Note("cannot_evaluate", {})
@@ -667,9 +669,14 @@ class Judge:
                 follow_check = v
             except _FAILURES:
                 result.follows = None
-            if isinstance(head, _Unreadable) and result.follows is True and follow_check is not None:
-                # `①+② = A = B`: the head is not read, but each step B from A still is (a verdict on the
-                # step, said so in a note, not on the unread head)
+                follow_check = self._step_for_any_functions(prev.node, rhs, domain)
+                if follow_check is not None:
+                    result.follows = True
+            unjudged = isinstance(head, _Unreadable) or (
+                result.status == "unchecked" and result.reason is not None and result.reason.kind == "not_understood")
+            if unjudged and result.follows is True and follow_check is not None and prev.status != "wrong":
+                # `①+② = A = B`, or f'(x) = {g(x)t(x)}' = g't + gt' with f, g, t free: the claim is not read,
+                # but each step B from A still is (a verdict on the step, said so in a note)
                 result.status, result.reason, result.method = "ok", None, follow_check.method
                 result.notes.append(Note("step_only", {"line": prev.line}))
                 link.status = "ok"
@@ -861,6 +868,31 @@ class Judge:
             if not reader.ambiguous:
                 break
         return last
+
+    def _judge_for_any_functions(self, head: Node, rhs: Node, domain: Domain, result: ClaimResult) -> None:
+        """`{f(g(x))}' = f'(g(x))g'(x)` with f, g never defined: ok when it holds for every function (by
+        instances); otherwise the line stays unchecked as it was."""
+        try:
+            reader = Reader(self.ctx, free_functions=True)
+            left, right = reader.read(head), reader.read(rhs)
+            verification = holds_for_any_functions(left, right, domain)
+        except _FAILURES:
+            return
+        if verification is None:
+            return
+        result.status, result.reason, result.method = "ok", None, verification.method
+        result.read_value = right.doit()  # g'(x) as d/dx g(x), not as a derivative at the point x
+        result.read_as = latex(result.read_value)
+        names = ", ".join(f.__name__ for f in free_functions(left, right))
+        result.notes.append(Note("any_function", {"functions": names}))
+
+    def _step_for_any_functions(self, before: Node, after: Node, domain: Domain) -> Verification | None:
+        """B from A where both apply functions the text never defines: the step holds for every function."""
+        try:
+            reader = Reader(self.ctx, world="author", free_functions=True)
+            return holds_for_any_functions(reader.read(before), reader.read(after), domain)
+        except _FAILURES:
+            return None
 
     def author_value(self, link: Link) -> tuple[sp.Expr, list[tuple]]:
         """The previous side re-read with the claims as they stand now (if its names still mean the same)."""
