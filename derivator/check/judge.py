@@ -644,6 +644,7 @@ class Judge:
         used: list[tuple] = []
         previous_value = None
         follow_check: Verification | None = None
+        free_step: Verification | None = None
         solving = result.reason is not None and result.reason.kind == "equation"
         if prev is not None and prev.node is not None and not solving and not (
                 isinstance(rhs, Cases) or isinstance(prev.node, Cases)):
@@ -669,11 +670,11 @@ class Judge:
                 follow_check = v
             except _FAILURES:
                 result.follows = None
-                follow_check = self._step_for_any_functions(prev.node, rhs, domain)
+                follow_check = free_step = self._step_for_any_functions(prev.node, rhs, domain)
                 if follow_check is not None:
                     result.follows = True
-            unjudged = isinstance(head, _Unreadable) or (
-                result.status == "unchecked" and result.reason is not None and result.reason.kind == "not_understood")
+            # (a head read but not understood, such as Swish's unstated β, keeps its line unchecked)
+            unjudged = isinstance(head, _Unreadable) or (free_step is not None and result.status == "unchecked")
             if unjudged and result.follows is True and follow_check is not None and prev.status != "wrong":
                 # `①+② = A = B`, or f'(x) = {g(x)t(x)}' = g't + gt' with f, g, t free: the claim is not read,
                 # but each step B from A still is (a verdict on the step, said so in a note)
