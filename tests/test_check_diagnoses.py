@@ -33,6 +33,12 @@ SLIPS = [
     ("$$\\frac{d}{dx} \\frac{1}{1+e^{-x}} = -\\frac{1}{(1+e^{-x})^2} (1+e^{-x})$$\n", 1, "missing_prime", "Missing prime", "′ が抜けて"),
     ("$$L = -y \\log p$$\n$$\\frac{dL}{dp} = \\frac{y}{p}$$\n", 2, "dropped_minus", "leading minus", "先頭のマイナス"),
     ("$$f(x) = -x^2 + 3x$$\n$$f'(x) = 2x + 3$$\n", 2, "dropped_minus", "line 1", "1 行目"),
+    # only the k = i term of the cross-entropy's sum differentiated (the k ≠ i terms dropped)
+    ("$$L = -\\sum_k y_k \\log p_k$$\n$$p_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}$$\n"
+     "$$\\frac{\\partial L}{\\partial z_i} = -y_i (1 - p_i)$$\n", 3, "dropped_index_term", "other terms dropped", "ほかの項を落として"),
+    # the k = i term left out of the right value 2 Σ_k x_k
+    ("$$S = \\left(\\sum_k x_k\\right)^2$$\n$$\\frac{\\partial S}{\\partial x_i} = 2 \\sum_{k \\ne i} x_k$$\n", 2,
+     "dropped_index_term", "is missing", "がありません"),
     ("$$f(x) = (x^2+3x)^5$$\n$$f'(x) = 5(x^2+3x)^4$$\n", 2, "chain_factor", "chain-rule factor", "連鎖律"),
     ("$$g(x) = \\frac{x^4}{2}$$\n$$g'(x) = 4x^3$$\n", 2, "constant_factor", "constant factor", "定数倍"),
     ("$$f(x) = x^2 \\sin x$$\n$$f'(x) = 2x \\cos x$$\n", 2, "product_rule", "Product rule", "積の微分"),
@@ -86,6 +92,11 @@ NEAR_MISSES = [
     ("$$L = y \\log p$$\n$$\\frac{dL}{dp} = -\\frac{y}{p}$$\n", 2, "dropped_minus"),
     # a leading minus, but dropping it does not give what was written
     ("$$f(x) = -x^2 + 3x$$\n$$f'(x) = 2x + 4$$\n", 2, "dropped_minus"),
+    # a sum's term missing, and another term changed too: no one dropped term explains it
+    ("$$S = \\left(\\sum_k x_k\\right)^2$$\n$$\\frac{\\partial S}{\\partial x_i} = 2 \\sum_{k \\ne i} x_k + 3 x_i$$\n", 2,
+     "dropped_index_term"),
+    # a sum of three terms that is no index sum (renumbering does not map its terms onto each other)
+    ("$$f(x) = x^3 + x^2 + x$$\n$$f'(x) = 3x^2 + 2x$$\n", 2, "dropped_index_term"),
 ]
 
 

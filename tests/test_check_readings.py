@@ -13,6 +13,11 @@ SIGMOID = "$$f(x)=\\frac{1}{1+e^{-x}}$$\n"
 CROSS_ENTROPY = ("$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n$$L = -\\sum_k y_k \\log p_k$$\n"
                  "$$\\frac{\\partial L}{\\partial z_i} = p_i - y_i$$\n")
 
+# two lines named ① and ②, then their sum headed by the names (a head that is not read)
+CIRCLED = "{tan(x)}'=1/cos^2(x)・・・①\n(x^2)'=2x・・・②\n①+②=1/cos^2(x)+2x\n"
+# a new family ℓ written for the terms of a sum
+TERMS = "$$L = -\\sum_j y_j \\log p_j = -\\sum_j \\ell_j$$\n"
+
 CASES = [
     # name, document, file name, line, verdict ("error" = wrong or not following)
     ("definition chain", SIGMOID + "$$u=g(x)=1+e^{-x}$$\n$$y=f(u)=\\frac{1}{u}=u^{-1}$$\n$$f'(x)=\\frac{dy}{dx}$$\n",
@@ -153,9 +158,29 @@ CASES = [
     ("two claims glued by a space", "{sin(x)}'=cos(x) {cos(x)}'=-sin(x)\n", "p.txt", 1, "ok"),
     ("two claims glued by a space, the second wrong", "{sin(x)}'=cos(x) {cos(x)}'=sin(x)\n", "p.txt", 1, "wrong"),
     ("a circled-number tag", "{tan(x)}'=1/cos^2(x)・・・①\n", "p.txt", 1, "ok"),
-    ("a chain headed by circled numbers is not judged against older lines",
-     "{tan(x)}'=1/cos^2(x)・・・①\n(x^2)'=2x・・・②\n①+②=1/cos^2(x)+2x\n=(1+2x・cos^2(x))/cos^2(x)\n", "p.txt", 4,
-     "unchecked"),
+    # the ①+② head is not read, so the chain is not judged against older lines — but each step of it is
+    ("a chain headed by circled numbers is judged step by step",
+     CIRCLED + "=(1+2x・cos^2(x))/cos^2(x)\n", "p.txt", 4, "ok"),
+    ("a wrong step in a chain headed by circled numbers",
+     CIRCLED + "=(1+x・cos^2(x))/cos^2(x)\n", "p.txt", 4, "wrong"),
+    ("the head of a chain headed by circled numbers stays unchecked",
+     CIRCLED + "=(1+2x・cos^2(x))/cos^2(x)\n", "p.txt", 3, "unchecked"),
+    ("a name for the terms of a sum", TERMS +
+     "$$\\frac{\\partial \\ell_j}{\\partial p_j} = \\frac{y_j}{p_j}$$\n", "p.md", 2, "ok"),
+    ("a name for the terms of a sum, wrong derivative", TERMS +
+     "$$\\frac{\\partial \\ell_j}{\\partial p_j} = -\\frac{y_j}{p_j}$$\n", "p.md", 2, "wrong"),
+    # the sides differ outside the sum too (the minus): ℓ_j is not simply the sum's term, so no reading
+    ("no name for the terms when the sides differ elsewhere", "$$L = -\\sum_j y_j \\log p_j = \\sum_j \\ell_j$$\n"
+     "$$\\frac{\\partial \\ell_j}{\\partial p_j} = -\\frac{y_j}{p_j}$$\n", "p.md", 2, "unchecked"),
+    ("the chain rule for any functions f, g", "{f(g(x))}' = f'(g(x)) g'(x)\n", "p.txt", 1, "ok"),
+    # fails for concrete f, g — but free functions may be tied by prose, so no verdict from here
+    ("a wrong chain rule for free functions is not called right", "{f(g(x))}' = f'(g(x))\n", "p.txt", 1, "unchecked"),
+    ("the quotient rule for any functions u, v",
+     "$$\\left(\\frac{u(x)}{v(x)}\\right)' = \\frac{u'(x)v(x) - u(x)v'(x)}{v(x)^2}$$\n", "p.md", 1, "ok"),
+    ("a step between free functions", "f'(x) = {g(x)t(x)}'\n= g'(x)t(x)+g(x)t'(x)\n", "p.txt", 2, "ok"),
+    ("a wrong step between free functions is not called right", "f'(x) = {g(x)t(x)}'\n= g'(x)t(x)-g(x)t'(x)\n",
+     "p.txt", 2, "unchecked"),
+    ("a dropped index term is caught", CROSS_ENTROPY.replace("p_i - y_i", "-y_i (1 - p_i)"), "p.md", 3, "wrong"),
     ("a name set inside a sentence does not take over the chain", "(x^3)'=3x^2\n【 t=x^3 とおいた 】\n=3x・x\n",
      "p.txt", 3, "ok"),
 ]

@@ -9,6 +9,8 @@ For a wrong claim  lhs = rhs  with correct value E and written value G:
 - constant_factor: G = c · E for a simple constant c;
 - missing_prime: G is the undifferentiated expression itself, or right with one group's ′ restored;
 - dropped_minus: G is right for the definition written without its leading minus;
+- dropped_index_term: G is E with one term of a written-out index sum (\\sum_k read entry by entry) left
+  out, or the derivative of the expression with its sum taken as one of its terms (the k ≠ i terms dropped);
 - sign_term / tanh_identity / add_subtract_split: one written sign reversed makes the line right (1 + tanh²
   for 1 − tanh²; the same constant added twice where the +c −c split adds and subtracts it), or, after a
   line that adds and subtracts c, one fraction with c as its numerator does (the split's second part).
@@ -25,6 +27,7 @@ from typing import Callable, Iterable, Sequence
 import mpmath
 import sympy as sp
 
+from derivator.check.indices import SIZE
 from derivator.check.report import Note
 from derivator.parse.latex import normalize_latex, tokenize
 from derivator.verify import Domain, check_equal
@@ -33,6 +36,8 @@ MAX_INNER = 12
 MAX_PRIME_VARIANTS = 6
 MAX_TERMS = 8  # terms and powers tried one by one: a bounded cost for one wrong line
 MAX_SIGNS = 10  # written signs reversed one by one: each is one more reading of a line already known to be wrong
+MAX_SUMS = 4  # written-out index sums tried for a dropped term
+_ENTRY = re.compile(r"^(.*_)(\d)$")
 
 
 def equal(a: sp.Expr, b: sp.Expr, domain: Domain) -> bool:
@@ -299,6 +304,10 @@ def diagnose_claim(
         note = _product_or_quotient(f, var, given, domain)
         if note is not None:
             return note
+    if target is not None and target[2] >= 1:
+        note = _dropped_index_term(target, expected, given, domain)
+        if note is not None:
+            return note
     # after the rules: a quotient rule written with + is one sign too
     note = one_sign(expected, signs, domain) or one_split(expected, splits, domain)
     if note is not None:
@@ -335,6 +344,55 @@ def _one_term_or_exponent(given: sp.Expr, expected: sp.Expr, domain: Domain) -> 
             meant = sp.Pow(power.base, power.exp + shift)
             if equal(given.xreplace({power: meant}), expected, domain):
                 return Note("power_exponent", {"power": latex(power), "meant": latex(meant)})
+    return None
+
+
+def _swap_entries(expr: sp.Expr, a: int, b: int) -> sp.Expr:
+    """expr with the entries a and b of every indexed family exchanged (z_1 ↔ z_2)."""
+    mapping = {}
+    for s in expr.free_symbols:
+        m = _ENTRY.match(s.name)
+        if m and int(m.group(2)) in (a, b):
+            other = a if int(m.group(2)) == b else b
+            mapping[s] = sp.Symbol(m.group(1) + str(other), **s.assumptions0)
+    return expr.xreplace(mapping)
+
+
+def written_out_sums(f: sp.Expr) -> list[sp.Add]:
+    """The sums in f that are an index sum read entry by entry: SIZE terms that renumbering the entries
+    maps onto each other (y_1 log p_1 + y_2 log p_2 + y_3 log p_3), not any sum of SIZE terms."""
+    out = []
+    for node in sp.preorder_traversal(f):
+        if not isinstance(node, sp.Add) or len(node.args) != SIZE or node in out:
+            continue
+        terms = set(node.args)
+        if all({_swap_entries(t, 1, v) for t in terms} == terms and
+               any(_swap_entries(t, 1, v) != t for t in terms) for v in range(2, SIZE + 1)):
+            out.append(node)
+        if len(out) >= MAX_SUMS:
+            break
+    return out
+
+
+def _dropped_index_term(target: tuple[sp.Expr, sp.Symbol, int], expected: sp.Expr, given: sp.Expr,
+                        domain: Domain) -> Note | None:
+    """A written-out index sum with one term left out of the right value (2(x_2 + x_3) for 2 Σ_k x_k), or
+    the differentiated expression's sum taken as one of its terms only (the k ≠ i terms dropped): the slip
+    applied gives the written value."""
+    f, var, order = target
+    candidates = [("missing", expected, total, total - term) for total in written_out_sums(expected)
+                  for term in total.args]
+    candidates += [("only", f, total, term) for total in written_out_sums(f) for term in total.args]
+    for variant, whole, total, changed in candidates:
+        try:
+            meant = whole.xreplace({total: changed})
+            if whole is f:
+                meant = sp.diff(meant, var, order)
+        except (TypeError, ValueError, AttributeError):
+            continue
+        if equal(given, meant, domain):
+            term = changed if variant == "only" else total - changed
+            return Note("dropped_index_term", {"variant": variant, "term": latex(term), "sum": latex(total)})
     return None
 
 

@@ -103,6 +103,40 @@ def instantiate(node: Node, values: dict[str, int]) -> Node:
     return dataclasses.replace(node, **changes) if changes else node  # type: ignore[type-var]
 
 
+def replace_node(node: Node, old: Node, new: Node) -> Node:
+    """node with every occurrence of the subtree old replaced by new."""
+    if node == old:
+        return new
+    changes: dict[str, object] = {}
+    for f in dataclasses.fields(node):  # type: ignore[arg-type]  # every Node is a frozen dataclass
+        value = getattr(node, f.name)
+        if isinstance(value, Node):
+            changes[f.name] = replace_node(value, old, new)
+        elif isinstance(value, tuple):
+            changes[f.name] = tuple(replace_node(v, old, new) if isinstance(v, Node) else
+                                    tuple(replace_node(w, old, new) if isinstance(w, Node) else w for w in v)
+                                    if isinstance(v, tuple) else v for v in value)
+    return dataclasses.replace(node, **changes) if changes else node  # type: ignore[type-var]
+
+
+def term_names(before: Node, after: Node, known) -> list[tuple[str, str, Node]]:
+    """`-\\sum_j y_j \\log p_j = -\\sum_j \\ell_j`: a family the text has not defined (`known(name)` false),
+    written as the body of a sum in after where before has the same sum with another body, the two sides
+    otherwise the same — a name for the sum's terms. (name with its index letter, the letter, the term)."""
+    out = []
+    sums_before = [n for n in walk(before) if isinstance(n, Sum)]
+    for s in (n for n in walk(after) if isinstance(n, Sum)):
+        body = s.body
+        m = _SUB.match(body.name) if isinstance(body, Sym) else None
+        if m is None or m.group(2) != s.index or known(m.group(1)) or known(body.name):
+            continue
+        for t in sums_before:
+            if (t.index, t.exclude) == (s.index, s.exclude) and t.body != body and replace_node(after, s, t) == before:
+                out.append((body.name, s.index, t.body))
+                break
+    return out
+
+
 def _instantiate_item(item, values):
     if isinstance(item, Node):
         return instantiate(item, values)

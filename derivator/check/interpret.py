@@ -43,6 +43,8 @@ MAX_FORM_DEPTH = 6
 _POINT = "u__point"  # the argument of a built-in's derivative function (no name a text can write)
 # One-letter names that are functions when called, never products
 FUNCTION_LETTERS = CALL_LETTERS
+# letters that rules of differentiation write for any function (f(g(x)), u/v): free when never defined
+FREE_FUNCTION_LETTERS = frozenset("fghuvt")
 
 
 @dataclass
@@ -199,9 +201,11 @@ class Context:
 class Reader(Builder):
     """A Builder that knows the document's definitions and claimed values."""
 
-    def __init__(self, ctx: Context, *, world: str = "true", mode: str = "chain") -> None:
+    def __init__(self, ctx: Context, *, world: str = "true", mode: str = "chain", free_functions: bool = False) -> None:
         super().__init__(reading_function)
         self.ctx = ctx
+        # f(g(x)), g'(x) with f, g never defined: arbitrary functions (judged by instances, see free.py)
+        self.free_functions = free_functions
         self.world = world  # "true": what the notation means; "author": claimed values substituted
         self.mode = mode  # "chain": f'(u) = df/du, y' w.r.t. its intermediate; "plain": w.r.t. the base variable
         self.used_claims: list[tuple] = []
@@ -272,6 +276,14 @@ class Reader(Builder):
                 value = derivative_at(fn(u), u, node.primes, arg)
                 return self._power(value, node.power)
             return self._power(fn(arg), node.power)
+        if self.free_functions and name in FREE_FUNCTION_LETTERS and len(node.args) == 1 and d is None:
+            arg = self.expr(node.args[0])
+            fn_free = sp.Function(name, real=True)
+            if not node.primes:
+                return self._power(fn_free(arg), node.power)
+            self.uses_derivatives = True
+            u = sp.Dummy("u", real=True)
+            return self._power(sp.Subs(sp.diff(fn_free(u), u, node.primes), u, arg), node.power)
         if len(name) == 1 and name in FUNCTION_LETTERS or name in GREEK or node.primes:
             raise InterpretError(f"{name} is not defined before this line")
         if len(node.args) != 1:

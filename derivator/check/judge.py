@@ -28,6 +28,7 @@ from derivator.check.diagnose import (
     typo_variants,
 )
 from derivator.check import indices
+from derivator.check.free import free_functions, holds_for_any_functions
 from derivator.check.extract import Equation, index_relation_parts, is_index_condition, is_index_relation
 from derivator.check.interpret import (
     Claimed,
@@ -241,6 +242,36 @@ class Judge:
                 return
             self.ctx.define(name, (), expr, eq.sides[1].line)
 
+    def _name_the_terms(self, eq: Equation) -> set[int]:
+        """`L = -\\sum_j y_j \\log p_j = -\\sum_j \\ell_j`: the new family ℓ names the terms of the sum
+        (ℓ_j = y_j log p_j), each entry defined here. The sides (their numbers) that only give the name."""
+        if self.values is None:
+            return set()
+        texts = [(k, side.text) for k, side in enumerate(eq.sides) if k >= 1 or not eq.continuation]
+        if eq.continuation and self.chain is not None and self.chain.last is not None:
+            texts.insert(0, (0, self.chain.last.text))
+        out = set()
+        for (_, before_text), (k, after_text) in zip(texts, texts[1:]):
+            try:
+                before = parse_latex_expression_ast(before_text, reading_function)
+                after = parse_latex_expression_ast(after_text, reading_function)
+            except ParseError:
+                continue
+
+            def known(name: str) -> bool:
+                return name in self.ctx.defs or any(n.startswith(name + "_") for n in self.ctx.defs)
+
+            for name, letter, term in indices.term_names(before, after, known):
+                for v in range(1, indices.SIZE + 1):
+                    values = {**self.values, letter: v}
+                    try:
+                        expr = Reader(self.ctx).expr(indices.instantiate(term, values))
+                    except _FAILURES:
+                        break
+                    self.ctx.define(indices.entry_name(name, values), (), expr, eq.sides[k].line)
+                out.add(k)
+        return out
+
     def _not_read(self, eq: Equation, reason: Note) -> None:
         """Every link of an equation listed as unchecked for one reason; the chain it was in ends."""
         self.results += self._listed(eq, reason)
@@ -351,10 +382,11 @@ class Judge:
                     prev, start = handled, 3
                 else:
                     del self.results[-1]
+        named_terms = self._name_the_terms(eq)
         named = not eq.continuation and self._name_by_derivative(head, nodes[1] if len(nodes) > 1 else None, eq.sides[1].line)
         for k in range(start, len(eq.sides)):
             prev = self.link(eq, k, head, nodes[k], prev, domain)
-            if named and k == start:
+            if (named and k == start) or k in named_terms:
                 self.results[-1].kind = "definition"
         self.chain = Chain(head if isinstance(head, Node) else None, head_text, prev)
         if isinstance(head, Node) and not isinstance(head, _Unreadable) and prev is not None:
@@ -547,6 +579,7 @@ class Judge:
                 expected, given, verification, true_reader = self.compare(head, rhs, domain)
             except _FAILURES as err:
                 result.reason = Note("not_understood", {"detail": _detail(err)})
+                self._judge_for_any_functions(head, rhs, domain, result)
             else:
                 if verification.method is None:
                     result.reason = Note("cannot_evaluate", {})
@@ -611,6 +644,7 @@ class Judge:
         used: list[tuple] = []
         previous_value = None
         follow_check: Verification | None = None
+        free_step: Verification | None = None
         solving = result.reason is not None and result.reason.kind == "equation"
         if prev is not None and prev.node is not None and not solving and not (
                 isinstance(rhs, Cases) or isinstance(prev.node, Cases)):
@@ -636,6 +670,17 @@ class Judge:
                 follow_check = v
             except _FAILURES:
                 result.follows = None
+                follow_check = free_step = self._step_for_any_functions(prev.node, rhs, domain)
+                if follow_check is not None:
+                    result.follows = True
+            # (a head read but not understood, such as Swish's unstated β, keeps its line unchecked)
+            unjudged = isinstance(head, _Unreadable) or (free_step is not None and result.status == "unchecked")
+            if unjudged and result.follows is True and follow_check is not None and prev.status != "wrong":
+                # `①+② = A = B`, or f'(x) = {g(x)t(x)}' = g't + gt' with f, g, t free: the claim is not read,
+                # but each step B from A still is (a verdict on the step, said so in a note)
+                result.status, result.reason, result.method = "ok", None, follow_check.method
+                result.notes.append(Note("step_only", {"line": prev.line}))
+                link.status = "ok"
         if current is None:
             try:
                 reader = Reader(self.ctx, world="author")
@@ -824,6 +869,31 @@ class Judge:
             if not reader.ambiguous:
                 break
         return last
+
+    def _judge_for_any_functions(self, head: Node, rhs: Node, domain: Domain, result: ClaimResult) -> None:
+        """`{f(g(x))}' = f'(g(x))g'(x)` with f, g never defined: ok when it holds for every function (by
+        instances); otherwise the line stays unchecked as it was."""
+        try:
+            reader = Reader(self.ctx, free_functions=True)
+            left, right = reader.read(head), reader.read(rhs)
+            verification = holds_for_any_functions(left, right, domain)
+        except _FAILURES:
+            return
+        if verification is None:
+            return
+        result.status, result.reason, result.method = "ok", None, verification.method
+        result.read_value = right.doit()  # g'(x) as d/dx g(x), not as a derivative at the point x
+        result.read_as = latex(result.read_value)
+        names = ", ".join(f.__name__ for f in free_functions(left, right))
+        result.notes.append(Note("any_function", {"functions": names}))
+
+    def _step_for_any_functions(self, before: Node, after: Node, domain: Domain) -> Verification | None:
+        """B from A where both apply functions the text never defines: the step holds for every function."""
+        try:
+            reader = Reader(self.ctx, world="author", free_functions=True)
+            return holds_for_any_functions(reader.read(before), reader.read(after), domain)
+        except _FAILURES:
+            return None
 
     def author_value(self, link: Link) -> tuple[sp.Expr, list[tuple]]:
         """The previous side re-read with the claims as they stand now (if its names still mean the same)."""

@@ -177,7 +177,7 @@ def note_key(note: Note, section: str) -> str:
     if section == "diag":
         if kind == "sign" and note.params.get("inner"):
             return "diag.sign_inner"
-        if kind in ("product_rule", "quotient_rule"):
+        if kind in ("product_rule", "quotient_rule", "dropped_index_term"):
             return f"diag.{kind}_{note.params.get('variant', 'product')}"
         if kind == "sign_term" and "written" in note.params:
             return "diag.sign_term_written"
