@@ -33,6 +33,7 @@ MESSAGES = {
     "directory": r"is a directory, not a document",
     "write_directory": r"cannot write to '(?P<name>.+)': it is a directory",
     "code_format": r"--format (?P<format>\S+) writes code",
+    "not_ours": r"'(?P<name>.+)' exists and was not made by derivator",
     # typer's (click's) usage errors
     "invalid_choice": r"Invalid value for '(?P<option>[^']+)'(?: / '[^']+')?: '(?P<value>.*)' is not one of (?P<values>.+)",
     "invalid_value": r"Invalid value for '(?P<option>[^']+)'(?: / '[^']+')?: (?P<message>.+)",
@@ -65,6 +66,7 @@ HINTS = {
     "name_a_file": r"name a file",
     "give_a_file": r"give a file, or a shell glob such as (?P<glob>\S+)",
     "text_formats": r"--facts and --expand-lemmas go with text formats",
+    "plot_goes_there": r"the document's plot goes there: move it away, or pass --force to replace it",
 }
 _NESTED = {"message"}
 
