@@ -267,6 +267,9 @@ def test_an_error_nobody_listed_keeps_its_words_and_an_unknown_hint_is_left_out(
     assert error_line("something new went wrong", "ja") == "derivator: エラー: something new went wrong"
     assert error_line("no such file — a hint no one wrote", "ja") == "derivator: エラー: ファイルがありません"
     assert error_line("no such file — a hint", "en") == "derivator: error: no such file — a hint"
+    # a file's name before the message, as `check` of several files writes a limit it hit
+    limit = "post.md: gave up after 4 s of work (time limit) — the input may be too large to work on; raise the limit with --timeout"
+    assert error_line(limit, "ja").startswith("derivator: エラー: post.md: 4 秒計算しても終わらなかったので")
 
 
 # -- titles name the function as a Japanese reader does -----------------------------------------------------

@@ -27,8 +27,7 @@ MESSAGES = {
     "order_range": r"order (?P<order>-?\d+) is out of range",
     "time_limit": r"gave up after (?P<seconds>[\d.]+) s of work \(time limit\)",
     "memory_limit": r"ran out of memory \(limit (?P<limit>[^)]+)\)(?: before an answer)?",
-    "no_such_file_named": r"(?P<name>.+): no such file",
-    "directory_named": r"(?P<name>.+): is a directory",
+    "is_directory": r"is a directory",
     "no_such_file": r"no such file",
     "directory": r"is a directory, not a document",
     "write_directory": r"cannot write to '(?P<name>.+)': it is a directory",
@@ -87,21 +86,31 @@ def said_message(what: str, lang: str) -> str:
     return said if said is not None else detail_text(what, lang)
 
 
+def _placed(what: str, lang: str) -> str:
+    """A message with its place in `lang`: "… at column 3", "… at post.md", or a file's name before it
+    ("post.md: …", as `check` of several files writes it), when what is left is a message a table has."""
+    whole = _said(what, MESSAGES, "message", lang)  # ("Invalid value for '--order': …" has a colon of its own)
+    if whole is not None:
+        return whole
+    named = re.fullmatch(r"(?P<where>[^:\s][^:]*): (?P<what>.+)", what, flags=re.S)
+    if named is not None:
+        rest = _placed(named["what"], lang)
+        if rest != named["what"]:
+            return t("error.where.file", lang, where=named["where"]) + rest
+    at = re.fullmatch(r"(?P<what>.+) at (?:column (?P<column>\d+)|(?P<where>.+))", what, flags=re.S)
+    if at is not None and (said := said_message(at["what"], lang)) != at["what"]:
+        where = (t("error.where.column", lang, column=at["column"]) if at["column"]
+                 else t("error.where.file", lang, where=at["where"]))
+        return where + said
+    return detail_text(what, lang)
+
+
 def error_line(line: str, lang: str) -> str:
     """One error line ("what at where — hint", as DerivatorError prints) in `lang`."""
     if lang == "en":
         return t("error.prefix", lang) + line
     what, _, hint = line.partition(" — ")
-    place = re.fullmatch(r"(?P<what>.+) at (?:column (?P<column>\d+)|(?P<where>.+))", what, flags=re.S)
-    if place is not None and said_message(place["what"], lang) != place["what"]:
-        what = place["what"]
-    else:
-        place = None
-    text = said_message(what, lang)
-    if place is not None:
-        where = (t("error.where.column", lang, column=place["column"]) if place["column"]
-                 else t("error.where.file", lang, where=place["where"]))
-        text = where + text
+    text = _placed(what, lang)
     hinted = _said(hint, HINTS, "hint", lang) if hint else None
     if hinted is not None:
         text = t("error.with_hint", lang, what=text, hint=hinted)
