@@ -204,9 +204,15 @@ def resolve(text: str, var: str = "x", params: dict | None = None,
     if params:
         raise DerivatorError("--param applies to catalog names only", hint="write the values into the expression")
     expr, typed = parse_as_typed(text, functions=catalog.callables(), variables=(var,))
-    if isinstance(expr, sp.Symbol) and expr != x and text.strip().isidentifier():
-        catalog.get(text.strip())  # a bare word that is no catalog name: "did you mean sigmoid?"
+    word = text.strip()
+    if isinstance(expr, sp.Symbol) and expr != x and word.isidentifier() and not _variable_like(word):
+        catalog.get(word)  # a bare word that is no catalog name: "did you mean sigmoid?"
     return _expression(expr, x, var, typed)
+
+
+def _variable_like(word: str) -> bool:
+    """x, t, x1, x_2: a name read as a variable, not as a misspelt catalog name."""
+    return re.fullmatch(r"[^\W\d_](?:_?\d+)?", word) is not None
 
 
 def _expression(expr: sp.Expr, x: sp.Symbol, var: str,
@@ -214,7 +220,9 @@ def _expression(expr: sp.Expr, x: sp.Symbol, var: str,
     """(the expression as typed, as SymPy evaluates it, x, no catalog name)."""
     if not expr.has(x):
         free = sorted(s.name for s in expr.free_symbols)
-        hint = f"use --var {free[0]}" if free else "the expression is a constant; its derivative is 0"
+        # `derivator x --var y` asks for d/dy of x: it is 0, and the likelier wish is d/dx
+        hint = (f"its derivative in {var} is 0; use --var {free[0]}" if free
+                else "the expression is a constant; its derivative is 0")
         raise DerivatorError(f"the expression does not depend on {var}", hint=hint)
     return (expr if typed is None else typed), expr, x, None
 

@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -35,10 +34,10 @@ def docs(tmp_path):
 
 def test_results_in_input_order_each_under_its_own_limit(docs):
     order = [docs[n] for n in ("wrong.md", "hang.tex", "binary.md", "good.md")]
-    start = time.perf_counter()
+    # the hanging file is stopped by its own time limit ("time limit" below), not by the run's; how long the
+    # run takes is a machine's figure, not a unit test's
     results = check_files([str(p) for p in order], format="json", lang="en", jobs=2,
                           limits=Limits(timeout=4, max_memory=1024**3), progress=False)
-    assert time.perf_counter() - start < 20
     assert [Path(r.name).name for r in results] == [p.name for p in order]
     wrong, hang, binary, good = results
     assert (wrong.exit_code, good.exit_code) == (1, 0)

@@ -72,11 +72,17 @@ _OPTION = r"--[a-z][a-z-]*"
 WEB_NAMES = {"SymPy", "sigmoid", "frac", "alpha", "beta", "LaTeX", "JSON", "Markdown", "md", "tex", "txt", "Web"}
 
 
+def _commands_taken_out(text: str) -> str:
+    """A message on stderr without what the reader types: options (--format), a command line quoted in
+    「derivator list」, the values it quotes in 「…」."""
+    return re.sub(_OPTION, " ", re.sub(r"「[^」]*」", " ", text))
+
+
 def test_every_japanese_message_is_japanese():
     leaks = {}
     for key, text in _strings(words_of("ja")):
-        if key in TOOL_HINTS:
-            text = re.sub(_OPTION, " ", text)
+        if key in TOOL_HINTS or key.startswith("error."):
+            text = _commands_taken_out(text)
         found = latin_words(text) - (WEB_NAMES if key.startswith("web.") else set())
         if found:
             leaks[key] = sorted(found)
@@ -197,6 +203,73 @@ def test_each_english_template_says_what_its_pattern_reads():
         values = {"column": "7", "bracket": "(", "command": "\\frob"}
         sample = english.format(**{name: values.get(name, "q") for name in names})
         assert re.fullmatch(pattern, sample), (key, sample)
+
+
+# -- the command line's one-line errors, said in the language asked for ---------------------------------------
+from derivator.present.error_text import HINTS, MESSAGES, error_line  # noqa: E402
+
+CLI_ERRORS = [  # (the command line, what its Japanese line says)
+    (("x+",), "1 文字目: 式として読めません。括弧と演算子を確かめてください"),
+    (("foo(x)",), "「foo」という関数は知りません"),
+    (("sigmoid", "--standalone"), "--standalone は --format latex と一緒にしか使えません"),
+    (("check", "no-such-post.md"), "no-such-post.md: ファイルがありません"),
+    (("sigmoid", "--format", "bogus"), "--format に「bogus」は指定できません"),
+    (("sigmoid", "--bogus"), "--bogus というオプションはありません"),
+    (("sigmoid", "--order", "x"), "「x」は整数ではありません"),
+    (("derive",), "がありません"),
+    (("x", "--var", "y"), "式が y を含んでいません。y で微分すれば 0 です"),
+    (("sigmoid", "--order", "0"), "0 階は扱える範囲の外です。1 から 6 の間で指定してください"),
+    (("elu", "--param", "beta=2"), "elu に「beta」というパラメータはありません"),
+    (("sigmoid", "--param", "alpha"), "名前=値"),
+    (("loss", "nope"), "「nope」という損失関数は知りません"),
+]
+
+
+def _stderr(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "derivator", *args], capture_output=True, text=True, timeout=120,
+                          env={"PATH": "/usr/bin:/bin", "DERIVATOR_NO_CACHE": "1", "NO_COLOR": "1"})
+
+
+@pytest.mark.parametrize("args, japanese", CLI_ERRORS, ids=lambda a: " ".join(a) if isinstance(a, tuple) else "")
+def test_a_command_line_error_is_one_japanese_line_under_lang_ja(args, japanese):
+    done = _stderr(*args, "--lang", "ja")
+    assert done.returncode == 2 and done.stdout == ""
+    line = done.stderr.removesuffix("\n")
+    assert "\n" not in line and line.startswith("derivator: エラー: ") and japanese in line, line
+    users = set().union(*(_WORD.findall(a) for a in args))  # the user's own words: a file's name, a value
+    assert latin_words(_commands_taken_out(line)) - users == set(), line
+    english = _stderr(*args).stderr
+    assert english.startswith("derivator: error: ") and not re.search(r"[ぁ-んァ-ン一-龯]", english), english
+
+
+def test_a_bare_letter_is_a_variable_not_a_misspelt_function_name():
+    # `derivator x --var y` asks for d/dy of x: it says so, never "unknown function 'x'"
+    assert _stderr("x", "--var", "y").stderr.startswith("derivator: error: the expression does not depend on y")
+    assert "did you mean sigmoid" in _stderr("sigmoud").stderr
+
+
+def test_every_error_pattern_has_its_words_and_reads_its_english():
+    import string
+
+    values = {"column": "7", "bracket": "(", "seconds": "5", "order": "0", "low": "1", "high": "6",
+              "option": "--q", "needs": "--q", "example": "--param q", "format": "torch"}
+    for section, table in (("message", MESSAGES), ("hint", HINTS)):
+        assert set(words_of("en")["error"][section]) == set(table), section
+        for key, pattern in table.items():
+            assert words_of("ja")["error"][section][key], key
+            english = words_of("en")["error"][section][key]
+            names = [name for _, name, _, _ in string.Formatter().parse(english) if name]
+            sample = english.format(**{name: values.get(name, "q") for name in names})
+            assert re.fullmatch(pattern, sample, flags=re.S), (key, sample)
+
+
+def test_an_error_nobody_listed_keeps_its_words_and_an_unknown_hint_is_left_out():
+    assert error_line("something new went wrong", "ja") == "derivator: エラー: something new went wrong"
+    assert error_line("no such file — a hint no one wrote", "ja") == "derivator: エラー: ファイルがありません"
+    assert error_line("no such file — a hint", "en") == "derivator: error: no such file — a hint"
+    # a file's name before the message, as `check` of several files writes a limit it hit
+    limit = "post.md: gave up after 4 s of work (time limit) — the input may be too large to work on; raise the limit with --timeout"
+    assert error_line(limit, "ja").startswith("derivator: エラー: post.md: 4 秒計算しても終わらなかったので")
 
 
 # -- titles name the function as a Japanese reader does -----------------------------------------------------

@@ -67,3 +67,15 @@ def test_ordinary_names_stay_plain():
     assert reads_back("x") and reads_back("alpha") and reads_back("y")
     assert builtin_str(parse_text("alpha*x", variables=("x",))) == "alpha*x"
     assert not reads_back("E") and not reads_back("ℌ")
+
+
+def test_a_step_with_no_value_at_zero_reads_back_as_one():
+    # H(x) as the other formats write it: sympify's Heaviside(x) would mean H(0) = 1/2, Heaviside(x, nan) is
+    # no one's notation; both sides of the step, undefined at 0, read back as the same function
+    out = json.loads(render_json(derive("x*Heaviside(x)", "x"), lang="en"))
+    x = sp.Symbol("x")
+    written = [out["definition"], out["derivative"], *(s[side] for s in out["steps"] for side in ("before", "after"))]
+    assert not any("nan" in w for w in written)
+    definition = sp.sympify(out["definition"])
+    assert definition.subs(x, 0) is sp.nan
+    assert (definition.subs(x, 2), definition.subs(x, -2)) == (2, 0)

@@ -15,6 +15,7 @@ import sympy as sp
 from derivator import catalog
 from derivator.pipeline import derive
 from derivator.present.dispatch import render
+from derivator.present.facts_json import facts_dict
 from derivator.verify import check_equal, plain
 
 PARAMETERISED = sorted(e.name for e in catalog.entries() if e.params)
@@ -141,12 +142,36 @@ def test_positive_parameters_are_sampled_positive():
     assert d.final_check.method is not None
 
 
-def test_facts_name_symbolic_parameters_as_the_derivation_writes_them():
+def test_facts_of_an_entry_with_parameters_are_those_at_its_stated_defaults():
+    # (they said "not established — depends on the parameters" for every fact; a lecturer wants SELU's)
     from derivator.analysis.facts import facts
 
     found = facts(derive("selu"))
-    assert found.omitted and all(o.note == "symbolic_parameters" for o in found.omitted)
-    assert {s.name for s in found.omitted[0].params["params"]} == {"alpha", "lambda"}
+    values = {s.name: v for s, v in found.at.values}
+    assert values == {"alpha": sp.Rational("1.6732632423543772848170429916717"),
+                      "lambda": sp.Rational("1.0507009873554804934193349852946")}
+    assert not any(o.note == "symbolic_parameters" for o in found.omitted)
+    # the values are the defaults': f′(0⁺) = λ, SELU's scale
+    assert found.get("kinks").values["kinks"][0]["right"] == values["lambda"]
+
+
+def test_the_facts_say_whose_default_they_are_in_every_format():
+    from derivator.analysis.facts import facts
+    from derivator.present.facts_render import facts_terminal_text, render_facts_latex, render_facts_markdown
+
+    found = facts(derive("elu"))
+    assert (found.at.source, [(s.name, v) for s, v in found.at.values]) == ("PyTorch", [("alpha", 1)])
+    assert "At the PyTorch default α = 1" in facts_terminal_text(found, lang="en")
+    assert r"At the PyTorch default $\alpha = 1$" in render_facts_latex(found, lang="en")
+    assert "PyTorch の既定値 $`\\alpha = 1`$ のとき" in render_facts_markdown(found, lang="ja")
+    assert facts_dict(found, "en")["at_defaults"]["values"] == {"alpha": "1"}
+
+
+def test_facts_of_an_expression_with_its_own_letters_are_not_guessed():
+    from derivator.analysis.facts import facts
+
+    found = facts(derive("a*x**2"))
+    assert found.at is None and found.omitted and all(o.note == "symbolic_parameters" for o in found.omitted)
 
 
 def test_json_of_a_symbolic_entry_reads_back_with_sympify():
@@ -181,3 +206,15 @@ def test_one_bound_of_an_ordered_pair_alone_is_one_clear_error():
     d = derive("hardtanh", params={"min_val": "-2", "max_val": "3"})
     assert [k.at for k in d.kinks] == [-2, 3] and d.verified
 
+
+
+def test_compare_says_which_defaults_its_column_of_facts_is_for():
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "derivator", "compare", "elu", "relu", "--format", "markdown"],
+                          capture_output=True, text=True, timeout=300, env={**os.environ, "DERIVATOR_NO_CACHE": "1"})
+    assert done.returncode == 0, done.stderr
+    assert "- elu: facts at the PyTorch default $`\\alpha = 1`$" in done.stdout
+    assert "not established" not in done.stdout

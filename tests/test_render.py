@@ -147,6 +147,37 @@ def test_unicode_math_as_a_terminal_shows_it(text, shown):
     assert to_unicode(expr) == shown
 
 
+def _kept(expr):
+    import sympy as sp
+
+    return sp.UnevaluatedExpr(expr)
+
+
+NEGATIVE_BASES = [  # (-1)² is 1 and -1² is -1: a negative base keeps its brackets in every printer
+    (lambda sp: 1 - sp.Pow(_kept(-1), 2, evaluate=False), "1 - (-1)²", r"1 - \left(-1\right)^{2}"),
+    (lambda sp: sp.Pow(_kept(sp.Rational(-1, 2)), 3, evaluate=False), "(-1/2)³", r"\left(-\frac{1}{2}\right)^{3}"),
+    (lambda sp: sp.Pow(_kept(-2), -1, evaluate=False), "(-2)⁻¹", r"\left(-2\right)^{-1}"),
+    (lambda sp: sp.Pow(_kept(-_x), 2, evaluate=False), "(-x)²", r"\left(-x\right)^{2}"),
+    (lambda sp: sp.Pow(-3, sp.S.Half, evaluate=False), "√(-3)", r"\sqrt{-3}"),
+    (lambda sp: sp.Add(_x, sp.Mul(-1, _kept(-1), evaluate=False), evaluate=False), "x - (-1)", r"x - \left(-1\right)"),
+]
+
+
+@pytest.mark.parametrize("build, unicode, latex", NEGATIVE_BASES)
+def test_a_negative_base_or_term_keeps_its_brackets(build, unicode, latex):
+    import sympy as sp
+
+    from derivator.core.printing import to_latex, to_unicode
+
+    expr = build(sp)
+    assert (to_unicode(expr), to_latex(expr)) == (unicode, latex)
+
+
+def test_tanh_facts_write_the_limit_as_a_bracketed_power():
+    done = _terminal("tanh", "--facts")
+    assert "1 - (-1)²" in done.stdout and "-1²" not in done.stdout
+
+
 def test_a_name_containing_pi_or_sqrt_is_printed_as_written():
     import sympy as sp
 

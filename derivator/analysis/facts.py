@@ -92,12 +92,23 @@ class Omission:
     params: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class AtDefaults:
+    """The parameters a catalog entry keeps symbolic, given their stated default values for its facts
+    (ELU's α = 1, as PyTorch has it): `source` names whose default it is, when the catalog says."""
+
+    values: tuple[tuple[sp.Symbol, sp.Expr], ...]
+    source: str | None = None
+    given: tuple[tuple[str, str], ...] = ()  # the same as `--param` values: ("alpha", "1")
+
+
 @dataclass
 class Facts:
     derivation: Derivation
     facts: list[Fact]
     omitted: list[Omission]
     names: "Names"
+    at: AtDefaults | None = None  # the facts hold at these parameter values, not for every value
 
     def get(self, key: str) -> Fact | None:
         return next((f for f in self.facts if f.key == key), None)
@@ -1089,6 +1100,24 @@ def _cut_values(f_plain: sp.Expr, pieces: list[Piece], kinks: dict, x: sp.Symbol
     return f_cuts, df_cuts
 
 
+def _at_defaults(name: str | None, symbols: list[sp.Symbol]) -> AtDefaults | None:
+    """The stated defaults of a catalog entry's symbolic parameters, or None (an expression's own letters,
+    an entry without a default for one of them)."""
+    from derivator import catalog
+
+    entry = catalog.lookup(name) if name else None
+    if entry is None:
+        return None
+    by_symbol = {(p.symbol or p.name): p for p in entry.params}
+    if any(s.name not in by_symbol for s in symbols):
+        return None
+    chosen = [by_symbol[s.name] for s in symbols]
+    sources = [p.sources[0][0] for p in chosen if p.sources]
+    source = sources[0] if sources else ("PyTorch" if "PyTorch" in entry.source else None)
+    return AtDefaults(tuple((s, sp.Rational(p.default)) for s, p in zip(symbols, chosen)), source,
+                      tuple((p.name, p.default) for p in chosen))
+
+
 def facts(d: Derivation, second: Derivation | None = None, *, params: dict | None = None) -> Facts:
     """Every fact derivator can establish about f and f′ for a first-order derivation.
 
@@ -1103,8 +1132,17 @@ def facts(d: Derivation, second: Derivation | None = None, *, params: dict | Non
     # (the symbols themselves, so every format prints them as the derivation does: α, not alpha)
     extra = sorted(f_plain.free_symbols - {x}, key=lambda s: s.name)
     if extra:
-        return Facts(d, [], [Omission(k, "symbolic_parameters", {"params": extra}) for k in FACT_KEYS],
-                     names_for(d, d.derivative, None))
+        at = _at_defaults(d.name, extra)
+        if at is None:
+            return Facts(d, [], [Omission(k, "symbolic_parameters", {"params": extra}) for k in FACT_KEYS],
+                         names_for(d, d.derivative, None))
+        # the facts of the function a reader uses: at the defaults its source states, said so
+        from derivator.pipeline import derive
+
+        given = {**(params or {}), **dict(at.given)}
+        found = facts(derive(d.input, x.name, params=given), params=given)
+        found.at = at
+        return found
     regs = regions(f_plain, x)
     if regs is None:
         return Facts(d, [], [Omission(k, "no_regions", {}) for k in FACT_KEYS], names_for(d, d.derivative, None))

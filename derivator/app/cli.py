@@ -374,7 +374,7 @@ def check(
                           limits=limits, to_terminal=to_terminal)
     for report in reports:
         if report.error is not None:
-            say_error(f"derivator: error: {report.error}")
+            say_error(error_line(report.error, lang))
     readable = [r for r in reports if r.error is None]
     if readable:
         if to_terminal:
@@ -603,6 +603,24 @@ def _plot_range(xmin: float, xmax: float) -> None:
         raise DerivatorError(f"empty plot range {xmin:g}..{xmax:g}", hint="--xmin must be smaller than --xmax")
 
 
+def lang_of(args: list[str]) -> str:
+    """The --lang of a command line, read from its words: an error can come before typer has parsed them
+    (a usage error) or from inside any command, and is said in that language all the same."""
+    lang = "en"
+    for i, arg in enumerate(args):
+        if arg in ("--lang", "-l") and i + 1 < len(args):
+            lang = args[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.removeprefix("--lang=")
+    return lang if lang in LANGS else "en"
+
+
+def error_line(line: str, lang: str) -> str:
+    from derivator.present.error_text import error_line as said
+
+    return said(line, lang)
+
+
 def say_error(line: str) -> None:
     """One line on stderr, whatever it quotes: a file name with a newline or an escape sequence stays one
     visible line, and an encoding that cannot show a character shows its escape instead."""
@@ -691,7 +709,7 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(result, int) and result:
             sys.exit(result)
     except DerivatorError as err:
-        say_error(f"derivator: error: {err}")
+        say_error(error_line(str(err), lang_of(args)))
         sys.exit(err.exit_code)
     except typer.Exit as done:
         sys.exit(done.exit_code)
@@ -701,7 +719,7 @@ def main(argv: list[str] | None = None) -> None:
         say_error(f"derivator: stopped by {signal_name(stop.signum)}")
         sys.exit(128 + stop.signum)
     except RecursionError:
-        say_error("derivator: error: expression too deeply nested")
+        say_error(error_line("expression too deeply nested", lang_of(args)))
         sys.exit(2)
     except (BrokenPipeError, SystemExit) as err:
         if not reader_gone(err):
@@ -721,7 +739,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as err:  # never a traceback for users; DERIVATOR_DEBUG=1 shows it
         if hasattr(err, "format_message") and hasattr(err, "exit_code"):
             # typer's (vendored click's) usage errors: bad option, missing argument
-            say_error(f"derivator: error: {err.format_message()}")
+            say_error(error_line(err.format_message(), lang_of(args)))
             sys.exit(2)
         if os.environ.get("DERIVATOR_DEBUG"):
             raise

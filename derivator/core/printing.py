@@ -133,7 +133,7 @@ class TextbookLatexPrinter(LatexPrinter):
             # a rewrite asked for the power form: (1+e^{-x})^{-1}, not a fraction
             inner = base.args[0]
             b = self._print(inner)
-            if not inner.is_Atom:
+            if not _stands_bare(inner):
                 b = rf"\left({b}\right)"
             return f"{b}^{{{self._print(e)}}}"
         if base.is_Function and e.is_Integer and e > 0 and not isinstance(base, sp.exp):
@@ -231,7 +231,9 @@ class TextbookLatexPrinter(LatexPrinter):
             if i == 0:
                 out = text
             elif text.startswith("-"):
-                out += " - " + text[1:].lstrip()
+                rest = text[1:].lstrip()
+                # x - (-1), never x - -1: a negative number after the minus keeps its brackets
+                out += " - " + (rf"\left({rest}\right)" if rest.startswith("-") else rest)
             else:
                 out += " + " + text
         return out
@@ -457,10 +459,10 @@ class UnicodePrinter(StrPrinter):
         if isinstance(base, sp.UnevaluatedExpr):  # a rewrite asked for the power form: (1 + e⁻ˣ)⁻¹
             inner = base.args[0]
             shown = self._print(inner)
-            return self._power(shown if inner.is_Atom else f"({shown})", exponent)
+            return self._power(shown if _stands_bare(inner) else f"({shown})", exponent)
         if exponent is sp.S.Half:
             shown = self._print(base)
-            return "√" + (shown if base.is_Atom else f"({shown})")
+            return "√" + (shown if _stands_bare(base) else f"({shown})")
         if exponent is sp.S.NegativeOne:
             if base.is_Pow and base.exp is sp.S.Half:
                 return "1/" + self._print(base)  # 1/√(2·π): the root is already one unit
@@ -603,6 +605,11 @@ def _as_typed_factors(factors: list[sp.Expr]) -> list[sp.Expr]:
     if len(kept) > 1 and first.is_Mul and first.args[0] == -1 and any(_goes_down(f) for f in kept[1:]):
         kept = [sp.S.NegativeOne, *first.args[1:], *kept[1:]]
     return kept
+
+
+def _stands_bare(base: sp.Expr) -> bool:
+    """Whether a base needs no brackets: x² and e², but (-1)² and √(-2), never -1² (which is -(1²))."""
+    return base.is_Atom and not (base.is_Number and base.is_negative)
 
 
 def _goes_down(f: sp.Expr) -> bool:

@@ -1,8 +1,8 @@
 """Every word derivator says, one folder per language (i18n/en/, i18n/ja/): a new language is one folder.
 
 Each folder holds the same files: narration.toml (steps, facts, documents, plots; keys used as is),
-check.toml (reports of `derivator check`; keys under "check.") and web.toml (the page of `derivator serve`;
-keys under "web."). tests/test_i18n.py fails when a key that one language has is missing in another, or
+check.toml (reports of `derivator check`; keys under "check."), web.toml (the page of `derivator serve`;
+keys under "web.") and errors.toml (the command line's one-line errors; keys under "error."). tests/test_i18n.py fails when a key that one language has is missing in another, or
 when code asks for a key no language has.
 """
 
@@ -14,7 +14,7 @@ from importlib import resources
 from importlib.abc import Traversable
 
 # file -> the key prefix its tables are read under
-_FILES = {"narration.toml": "", "check.toml": "check", "web.toml": "web"}
+_FILES = {"narration.toml": "", "check.toml": "check", "web.toml": "web", "errors.toml": "error"}
 
 
 def _folders() -> dict[str, Traversable]:

@@ -220,10 +220,12 @@ def render_markdown(cols: list[Column], lang: str = "en", flavor: str = "github"
 
 
 def _notes_markdown(cols: list[Column], lang: str, inline: Callable[[str], str]) -> str:
-    from derivator.present.facts_render import _unique, omission_text
+    from derivator.present.facts_render import _unique, at_defaults_text, omission_text
 
     notes = []
     for c in cols:
+        if (at := at_defaults_text(c.facts, lang, lambda e: inline(lmath(e)), short=True)) is not None:
+            notes.append(f"- {c.name}: {at}")
         for o in _unique(c.facts.omitted):
             notes.append(f"- {c.name}: {omission_text(o, lang, lambda e: inline(lmath(e)))}")
         numeric = [t(f"facts.title.{f.key}", lang) for f in c.facts.facts if f.method == "numeric"]
@@ -258,6 +260,11 @@ def render_latex(cols: list[Column], lang: str = "en", *, standalone: bool = Fal
         row = [f"\\textbf{{{latex_prose(label)}}}"] + [_join_latex(c, lambda m: f"${m}$") for c in cells]
         lines.append(" & ".join(row) + " \\\\")
     lines += ["\\hline", "\\end{tabular}}", "\\end{center}"]
+    from derivator.present.facts_render import at_defaults_text
+
+    for c in cols:  # the facts of an entry with parameters are those at its defaults: said under the table
+        if (at := at_defaults_text(c.facts, lang, lambda e: f"${lmath(e)}$", short=True)) is not None:
+            lines.append(f"\\noindent {latex_prose(c.name)}: {latex_prose(at)}\\par")
     body = "\n".join(lines) + "\n"
     if not standalone:
         return body
@@ -282,9 +289,11 @@ def render_terminal(cols: list[Column], lang: str = "en", console=None) -> None:
     for label, cells in table(cols, lang):
         tbl.add_row(*prose_cells(Text(label), *[Text(_unicode_cell(c)) for c in cells]))
     console.print(unclipped(tbl))
-    from derivator.present.facts_render import _unique, omission_text
+    from derivator.present.facts_render import _unique, at_defaults_text, omission_text
 
     for c in cols:
+        if (at := at_defaults_text(c.facts, lang, umath, short=True)) is not None:
+            console.print(Prose(f"{c.name}: {at}"))
         for o in _unique(c.facts.omitted):
             console.print(Prose(f"{c.name}: {omission_text(o, lang, umath)}", style="yellow"))
 

@@ -17,6 +17,7 @@ from derivator.present.facts_render import (
     _unique,
     groups,
     latex_prose,
+    at_defaults_text,
     lmath,
     omission_text,
     render_facts_latex,
@@ -62,6 +63,8 @@ def properties_latex(facts: Facts, lang: str = "en", *, slide: bool = False) -> 
     if not slide:
         return render_facts_latex(facts, lang=lang, heading=False)
     items = []
+    if (at := at_defaults_text(facts, lang, lambda e: f"${lmath(e)}$")) is not None:
+        items.append("    \\item " + latex_prose(at))
     for f in facts.facts:
         for line in headlines(f, facts, lang, lambda m: f"${m}$"):
             items.append("    \\item " + latex_prose(line))
@@ -77,6 +80,14 @@ def properties_markdown(facts: Facts, flavor: str, lang: str = "en") -> str:
 
     fl = flavor_module(flavor).FLAVOR
     blocks: list[str] = []
+    if facts.at is not None:
+        shown: list[str] = []
+
+        def hole_at(e) -> str:
+            shown.append(lmath(e))
+            return f"{HOLE_OPEN}{len(shown) - 1}{HOLE_CLOSE}"
+
+        blocks.append(fill(at_defaults_text(facts, lang, hole_at), shown, fl))
     for f in facts.facts:
         title = t(f"facts.title.{f.key}", lang)
         if f.method == "numeric":

@@ -12,6 +12,7 @@ only), and each fact's checked steps.
       "kinks": [{"at": "0", "left": "0", "right": "1", "value": "0", "convention": "left", "jump": false}],
       "layer_bound": "(1/4)**n",               # bound on |f′(z_1) ⋯ f′(z_n)|
       "numeric": [],                           # facts whose values were located numerically
+      "at_defaults": null,                     # or {"values": {"alpha": "1"}, "source": "PyTorch", "text": …}
       "verified": true,
       "details": [{"key", "method", "verified", "steps": [{"rule", "relation", "before", "after", "latex", "verified", "method", "description"}]}],
       "omitted": [{"key", "note", "text"}]
@@ -24,7 +25,7 @@ import sympy as sp
 
 from derivator.analysis.facts import Facts
 from derivator.present.json import ReadableStrPrinter, sympy_str
-from derivator.present.facts_render import REL_LATEX, _sentence, lmath, omission_text
+from derivator.present.facts_render import REL_LATEX, _sentence, at_defaults_text, lmath, omission_text
 from derivator.verify import plain
 
 
@@ -80,6 +81,10 @@ def facts_dict(facts: Facts, lang: str = "en") -> dict:
         ],
         "layer_bound": sympy_string(get.get("layer_bound", {}).get("bound")),
         "numeric": [f.key for f in facts.facts if f.method == "numeric"],
+        # null, or the parameter values the facts are for ({"alpha": "1"}) and whose default they are
+        "at_defaults": None if facts.at is None else {
+            "values": {sympy_str(sym): sympy_string(v) for sym, v in facts.at.values}, "source": facts.at.source,
+            "text": at_defaults_text(facts, lang, lmath)},
         "verified": facts.verified,
         "details": [
             {

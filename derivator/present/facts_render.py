@@ -222,6 +222,17 @@ def groups(rs: list[Row]) -> list[list[Row]]:
     return out
 
 
+def at_defaults_text(facts: Facts, lang: str, math: Math, *, short: bool = False) -> str | None:
+    """"At the PyTorch default α = 1: …" when the facts are those at a catalog entry's default values
+    (`short`: "facts at the PyTorch default α = 1", for a note beside a table)."""
+    at = facts.at
+    if at is None:
+        return None
+    values = ", ".join(math(sp.Eq(s, v, evaluate=False)) for s, v in at.values)
+    key = "facts.ui.at_defaults" + ("_short" if short else "") + ("_source" if at.source else "")
+    return t(key, lang, source=at.source or "", values=values)
+
+
 def omission_text(o: Omission, lang: str, math: Math) -> str:
     params = {k: _param(k, v, math, lang) for k, v in o.params.items()}
     try:
@@ -265,6 +276,8 @@ def render_facts_latex(facts: Facts, *, lang: str = "en", heading: bool = True) 
     """A LaTeX fragment (a section of an article): each fact as a paragraph of sentences and aligned
     displays, then what could not be established."""
     parts = [f"\\subsection*{{{t('facts.heading_of', lang, f=f'${lmath(facts.names.f(facts.derivation.variable))}$')}}}"] if heading else []
+    if (at := at_defaults_text(facts, lang, lambda e: f"${lmath(e)}$")) is not None:
+        parts.append(latex_prose(at))
     for f in facts.facts:
         title = t(f"facts.title.{f.key}", lang)
         if f.method == "numeric":
@@ -329,6 +342,8 @@ def render_facts_markdown(facts: Facts, *, lang: str = "en", inline: Callable[[s
     inline = inline or gh_inline
     display = display or gh_display
     lines = [f"## {t('facts.heading', lang)}", ""]
+    if (at := at_defaults_text(facts, lang, lambda e: inline(lmath(e)))) is not None:
+        lines += [at, ""]
     for f in facts.facts:
         title = t(f"facts.title.{f.key}", lang)
         if f.method == "numeric":
@@ -364,6 +379,8 @@ def render_facts_flavor(facts: Facts, flavor: "Flavor", *, lang: str = "en") -> 
         return fill(text, formulas, flavor)
 
     lines = [flavor.heading(2, flavor.text(t("facts.heading", lang))), ""]
+    if (at := at_defaults_text(facts, lang, lambda e: hole(lmath(e)))) is not None:
+        lines += [prose(at), ""]
     for f in facts.facts:
         title = t(f"facts.title.{f.key}", lang)
         if f.method == "numeric":
@@ -395,6 +412,8 @@ def render_facts_terminal(facts: Facts, *, lang: str = "en", console=None) -> No
 
     console = console or terminal_console()
     console.print(Prose(t("facts.heading_of", lang, f=umath(facts.names.f(facts.derivation.variable))), style="bold"))
+    if (at := at_defaults_text(facts, lang, umath)) is not None:
+        console.print(Prose(at))
     for f in facts.facts:
         title = t(f"facts.title.{f.key}", lang)
         if f.method == "numeric":

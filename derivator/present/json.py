@@ -44,6 +44,14 @@ class ReadableStrPrinter(StrPrinter):
         name = expr.name
         return name if reads_back(name) else f"Symbol({name!r})"
 
+    def _print_Heaviside(self, expr: sp.Heaviside) -> str:
+        # H(x) with no value at 0 (what the other formats write as H(x)): Heaviside(x) alone would read
+        # back as H(0) = 1/2, so the step is written by its two sides, which sympify leaves undefined at 0
+        arg, at_zero = expr.args
+        if at_zero is not sp.nan:
+            return f"Heaviside({self._print(arg)})" if at_zero == sp.S.Half else self._print_Function(expr)
+        return self._print(sp.Piecewise((0, sp.StrictLessThan(arg, 0)), (1, sp.StrictGreaterThan(arg, 0))))
+
     def _print(self, expr, **kwargs) -> str:
         # Before the objects' own _sympystr, which sympify cannot read back: z[k] (an Indexed), and a loss's
         # ∂L/∂z_i and σ′(z_k) (Derivative subclasses that print as a lecturer writes them)
