@@ -124,3 +124,28 @@ def test_json_of_a_derivation_ending_in_u_k_gives_the_derivative_in_u_k_with_the
         derivative = derivative.subs(sp.Symbol(f["name"]), sp.sympify(f["definition"]))
     x = sp.Symbol("x")
     assert sp.simplify(derivative - sp.diff(sp.sympify(data["definition"]), x)) == 0
+
+
+def test_recognition_samples_a_deep_nest_compiled_not_through_sympy_evalf(monkeypatch):
+    # N(σ(σ(…σ(0.7)))) makes each exp ask whether its argument is positive, evaluating the whole inner
+    # chain again at every level: exponential in the depth (depth 16 took minutes)
+    from derivator.core.functions import NamedFunction
+    from derivator.engine import recognise
+
+    def no_evalf(self, prec):
+        raise AssertionError("sampled through SymPy's evalf")
+
+    monkeypatch.setattr(NamedFunction, "_eval_evalf", no_evalf)
+    x = sp.Symbol("x", real=True)
+    sigma = type(derive("sigmoid").function)
+    nest = x
+    for _ in range(12):
+        nest = sigma(nest)
+    values = recognise._values(nest, x)
+    expected = []
+    for p in recognise.SAMPLES:
+        v = sp.Float(p, 40)
+        for _ in range(12):
+            v = 1 / (1 + sp.exp(-v))
+        expected.append(v)
+    assert values is not None and all(abs(a - b) < 1e-25 for a, b in zip(values, expected))
