@@ -103,3 +103,49 @@ def test_a_derivation_with_named_functions_survives_pickling(nested):
     names = _named_step(back).params["names"]
     assert [type(n.lhs).index for n in names] == [1, 2]
     assert expand_named(names[1].lhs) == expand_named(_named_step(nested).params["names"][1].lhs)
+
+
+def test_json_of_a_derivation_ending_in_u_k_gives_the_derivative_in_u_k_with_their_definitions(nested):
+    from derivator.present.json import to_dict
+
+    assert "inner_functions" not in to_dict(nested)  # written back: the JSON is what it always was
+    deep = copy.deepcopy(nested)
+    # as a deep nest ends (no write-back: the written-out chain would be O(depth²) long)
+    deep.steps = [s for s in deep.steps if s.rule != StepId.CHAIN_WRITE_BACK]
+    assert deep.steps[-1].after.has(InnerFunction)
+    data = to_dict(deep)
+    assert [f["name"] for f in data["inner_functions"]] == ["u_1", "u_2"]
+    assert data["inner_functions"][1]["definition"] == "1/(1 + exp(-u_1))"
+    assert data["inner_functions"][1]["definition_latex"] == "\\sigma(u_{1})"
+    assert "u_{2}" in data["derivative_latex"]
+    derivative = sp.sympify(data["derivative"])
+    assert sp.Symbol("u_2") in derivative.free_symbols and not derivative.has(sp.Function("sigmoid"))
+    for f in reversed(data["inner_functions"]):  # a consumer writes the u_k out, innermost last
+        derivative = derivative.subs(sp.Symbol(f["name"]), sp.sympify(f["definition"]))
+    x = sp.Symbol("x")
+    assert sp.simplify(derivative - sp.diff(sp.sympify(data["definition"]), x)) == 0
+
+
+def test_recognition_samples_a_deep_nest_compiled_not_through_sympy_evalf(monkeypatch):
+    # N(σ(σ(…σ(0.7)))) makes each exp ask whether its argument is positive, evaluating the whole inner
+    # chain again at every level: exponential in the depth (depth 16 took minutes)
+    from derivator.core.functions import NamedFunction
+    from derivator.engine import recognise
+
+    def no_evalf(self, prec):
+        raise AssertionError("sampled through SymPy's evalf")
+
+    monkeypatch.setattr(NamedFunction, "_eval_evalf", no_evalf)
+    x = sp.Symbol("x", real=True)
+    sigma = type(derive("sigmoid").function)
+    nest = x
+    for _ in range(12):
+        nest = sigma(nest)
+    values = recognise._values(nest, x)
+    expected = []
+    for p in recognise.SAMPLES:
+        v = sp.Float(p, 40)
+        for _ in range(12):
+            v = 1 / (1 + sp.exp(-v))
+        expected.append(v)
+    assert values is not None and all(abs(a - b) < 1e-25 for a, b in zip(values, expected))

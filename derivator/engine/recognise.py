@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import mpmath
 import sympy as sp
 
 from derivator.core.budget import attempt
 from derivator.engine.rewrites import Target
+from derivator.verify import DIGITS, compile_expr, plain, value_at
 
 PROVE_SECONDS = 1.0
 _w = sp.Wild("w")
@@ -49,10 +51,16 @@ def _exactly(target: Target, expr: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
 SAMPLES = (sp.Rational(-13, 10), sp.Rational(7, 10), sp.Rational(21, 10))
 
 
-def _values(expr: sp.Expr, x: sp.Symbol) -> list[sp.Expr] | None:
-    """expr at the sample points, or None where one is not a finite number (a pole, a free parameter)."""
-    values = [sp.N(expr.subs(x, point), 30) for point in SAMPLES]
-    return values if all(v.is_number and v.is_finite for v in values) else None
+def _values(expr: sp.Expr, x: sp.Symbol) -> list | None:
+    """expr at the sample points (mpmath numbers, 30 digits), or None where one is not a finite number (a
+    pole, a free parameter). Compiled, not `N(expr.subs(x, point))`: substituting a number into σ(σ(…σ(x)))
+    makes SymPy ask each exp whether its argument is positive, evaluating the inner chain again at every
+    level — exponential in the depth (depth 16 took minutes here)."""
+    f = compile_expr(plain(expr), (x,))
+    with mpmath.workdps(DIGITS):
+        points = [mpmath.mpf(p.p) / p.q for p in SAMPLES]
+    values = [value_at(f, (point,)) for point in points]
+    return values if all(v is not None for v in values) else None
 
 
 def _same_function(target: Target, expr: sp.Expr, x: sp.Symbol, values: list[sp.Expr]) -> sp.Expr | None:

@@ -19,6 +19,7 @@ from sympy.printing.str import StrPrinter
 
 from derivator import __version__
 from derivator.present.narration import say
+from derivator.core.functions import InnerFunction
 from derivator.core.printing import to_latex
 from derivator.core.trace import SCHEMA_VERSION, Derivation, Step
 from derivator.verify import plain
@@ -98,8 +99,32 @@ def _step(step: Step, lang: str) -> dict:
     }
 
 
+def _in_named_functions(d: Derivation) -> tuple[sp.Expr, list[tuple[sp.Symbol, sp.Expr, sp.Expr]]] | None:
+    """(the final line, [(u_k, its one-level definition, the same with σ named)]) in plain symbols u_1, u_2, …, when the derivation
+    ends in named inner functions (a deep nest: σ(σ(…σ(x)))). Written out, each factor σ′(u_k) repeats the
+    whole inner chain, so the derivative's text grows with depth²; in the u_k it grows with the depth, as
+    a lecturer writes it. None when the final line has no u_k (every catalog entry, every shallow nest)."""
+    last = d.steps[-1].after if d.steps else None
+    if last is None or d.partial or not last.has(InnerFunction):
+        return None
+    found: dict[int, InnerFunction] = {}
+    todo = list(last.atoms(InnerFunction))
+    while todo:
+        u = todo.pop()
+        if u.index not in found:
+            found[u.index] = u
+            todo += u.defined().atoms(InnerFunction)
+    taken = {s.name for s in d.definition.free_symbols}
+    names = {u: sp.Symbol(f"u_{k}", real=True) for k, u in found.items()}
+    if taken & {s.name for s in names.values()}:
+        return None  # the input has its own u_k: the written-out derivative is unambiguous
+    definitions = [(names[u], plain(u.defined().xreplace(names)), u.defined()) for _, u in sorted(found.items())]
+    return plain(last.xreplace(names)), definitions
+
+
 def to_dict(d: Derivation, lang: str = "en", facts=None) -> dict:
     """The derivation as JSON values; with `facts` (derivator.analysis.facts.Facts) also a "facts" object."""
+    named = _in_named_functions(d)
     out = {
         "schema": SCHEMA_VERSION,
         "version": __version__,
@@ -108,8 +133,8 @@ def to_dict(d: Derivation, lang: str = "en", facts=None) -> dict:
         "variable": d.variable.name if isinstance(d.variable, sp.Symbol) else sympy_str(d.variable),
         "order": d.order,
         "definition": builtin_str(d.definition),
-        "derivative": builtin_str(d.derivative),
-        "derivative_latex": to_latex(d.derivative),
+        "derivative": builtin_str(d.derivative) if named is None else sympy_str(named[0]),
+        "derivative_latex": to_latex(d.derivative if named is None else d.steps[-1].after),
         "output_form": sympy_str(d.output_form) if d.output_form is not None else None,
         "verified": d.verified,
         "steps": [_step(s, lang) for s in d.steps],
@@ -128,6 +153,10 @@ def to_dict(d: Derivation, lang: str = "en", facts=None) -> dict:
         ],
         "lemmas": [{"name": lm.name, "statement": f"{sympy_str(lm.statement_lhs)} = {sympy_str(lm.statement_rhs)}"} for lm in d.lemmas],
     }
+    if named is not None:
+        # only then, so every other derivation's JSON is exactly what it always was
+        out["inner_functions"] = [{"name": u.name, "definition": sympy_str(body), "definition_latex": to_latex(shown)}
+                                  for u, body, shown in named[1]]
     if d.parameters:
         # machine-readable names (as --param takes them) with the symbol's text and LaTeX; only for an
         # entry with parameters, so every other derivation's JSON is exactly what it always was
