@@ -158,6 +158,18 @@ CASES = [
      "unchecked"),
     ("a name set inside a sentence does not take over the chain", "(x^3)'=3x^2\n【 t=x^3 とおいた 】\n=3x・x\n",
      "p.txt", 3, "ok"),
+    ("∂ with a subscript", "$$L = z^2 + 3z$$\n$$\\partial_{z} L = 2z + 3$$\n", "p.md", 2, "ok"),
+    ("∂ with a subscript, wrong", "$$L = z^2 + 3z$$\n$$\\partial_z L = 2z - 3$$\n", "p.md", 2, "wrong"),
+    ("∂ with a slash in LaTeX", "$$L = z^2 + 3z$$\n$$\\partial L / \\partial z = 2z + 3$$\n", "p.md", 2, "ok"),
+    ("∂ with a slash in plain text, wrong", "L = z^2 + 3z\n∂L/∂z = 2z - 3\n", "p.txt", 2, "wrong"),
+    ("∂ with a slash over a power is not a derivative", "$$y = x^3$$\n$$\\partial y / \\partial x^2 = 3x$$\n",
+     "p.md", 2, "unchecked"),
+    ("a calligraphic letter is a name", "$$\\mathcal{L} = z^2$$\n$$\\frac{\\partial \\mathcal{L}}{\\partial z} = 2z$$\n",
+     "p.md", 2, "ok"),
+    ("a calligraphic letter is a name, wrong",
+     "$$\\mathcal{L} = z^2$$\n$$\\frac{\\partial \\mathcal{L}}{\\partial z} = z$$\n", "p.md", 2, "wrong"),
+    ("letter superscripts in plain text", "y = e⁻ˣ\ndy/dx = -e⁻ˣ\n", "p.txt", 2, "ok"),
+    ("letter superscripts in plain text, wrong", "y = e²ˣ\ndy/dx = e²ˣ\n", "p.txt", 2, "wrong"),
 ]
 
 

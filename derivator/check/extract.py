@@ -394,7 +394,8 @@ def _wordpress(body: str, line: int) -> list[Formula]:
 
 # what a math line of a plain-text post may hold: ASCII math, bare LaTeX (\frac{…}{…}, x_i), and the
 # Unicode people type — – − ー as minus, ・ · × as product, ’ ′ as prime, Greek letters, superscripts
-_PLAIN_CHARS = re.compile(r"^[ \tA-Za-z0-9+\-*/^().,'=<>|!{}\[\]_\\–−ー・·×’′²³⁻¹ⁿˣαβγδλμπσφΦθ①-⑳]+$")
+_PLAIN_CHARS = re.compile(r"^[ \tA-Za-z0-9+\-*/^().,'=<>|!{}\[\]_\\–−ー・·×∗’′⁰¹²³⁴-⁹⁺⁻ⁿˣʸᶻᵗᵃᵇᵏⁱʲ"
+                          r"α-ωΓΔΘΛΞΠΣΦΨΩϕϵ∂∑√∞≤≥≠①-⑳]+$")
 _LATEX_COMMAND = re.compile(r"\\(?:text|mathrm|operatorname)\s*\{[^{}]*\}|\\[A-Za-z]+")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+>]\s+|\d+[.)]\s+)")
 # `h1 = w1*i1 + w2*i2 # weights of the first layer`, `y = x^2  <- the square`: a note after the math;
@@ -438,7 +439,7 @@ def _plain_lines(text: str, lines: _Lines, formulas: list[Formula]) -> list[Form
 # `u = e^x and v = e^{-x}, giving`, `u = x^2 + 1 とおくと`: a one-letter name set equal to a formula that
 # ends at a comma, a full stop, Japanese text or an English joining word
 _PROSE_DEFINITION = re.compile(
-    r"(?<![A-Za-z0-9_\\'])([A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?)\s*=\s*(.+?)"
+    r"(?<![A-Za-z0-9_\\'∂/^])([A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?)\s*=\s*(.+?)"
     r"(?=\s*(?:[,;:、。．，]|\.\s|\.$|$|[\u3040-\u30ff\u4e00-\u9fff]|\s(?:and|then|so|we|giving|gives|where|with|is|for|in|as)\b))")
 
 
