@@ -170,6 +170,12 @@ CASES = [
      "$$\\mathcal{L} = z^2$$\n$$\\frac{\\partial \\mathcal{L}}{\\partial z} = z$$\n", "p.md", 2, "wrong"),
     ("letter superscripts in plain text", "y = e⁻ˣ\ndy/dx = -e⁻ˣ\n", "p.txt", 2, "ok"),
     ("letter superscripts in plain text, wrong", "y = e²ˣ\ndy/dx = e²ˣ\n", "p.txt", 2, "wrong"),
+    # a sentence's math is listed, never judged: even a wrong one is only unchecked
+    ("an equation inside a Japanese sentence", "y=e^x のとき、i=jのとき dy/dx=2e^x となる。\n", "p.txt", 1, "unchecked"),
+    ("an equation among English words", "We get f(x) = x if x ≥ 0 (identity function)\n", "p.txt", 1, "unchecked"),
+    ("a range of an index after a claim", "$$p_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}} \\quad (i=1,2,\\dots,n)$$\n"
+     "$$\\frac{\\partial p_i}{\\partial z_i} = p_i(1-p_i)$$\n", "p.md", 2, "ok"),
+    ("a range of an index on its own line", "\\hspace{2em} (i=0,\\cdots,J-1)\n", "p.md", 1, None),
 ]
 
 
@@ -250,6 +256,21 @@ def test_one_slip_is_named_exactly(line, kind, params):
 def test_no_single_slip_is_claimed_when_two_things_differ():
     (claim,) = check_text("$$\\frac{d}{dx} (x^3 - e^{x}) = 3x^3 + e^{x}$$\n", "p.md").claims
     assert claim.status == "wrong" and (claim.diagnosis is None or claim.diagnosis.kind not in ("sign_term", "power_exponent"))
+
+
+def test_math_in_a_sentence_is_listed_with_its_reason():
+    report = check_text("Σe^xj(jは1からn)=Aとおくと ∂yi/∂xi=e^xiA⁻¹ーe^xie^xiA⁻²=yiーyi²\n", "p.txt")
+    texts = [c.text for c in report.claims if c.line == 1]
+    assert "∂yi/∂xi = e^xiA⁻¹ーe^xie^xiA⁻²" in texts and "= yiーyi²" in texts
+    assert {c.reason.kind for c in report.claims if c.status == "unchecked"} == {"in_sentence"}
+
+
+def test_conditions_next_to_a_claim_are_listed():
+    report = check_text("$$\\frac{\\partial a_j}{\\partial z_i} = a_i(1 - a_i), \\quad i = j$$\n"
+                        "$$y = x^2 \\quad (i=1,2,\\ldots,n)$$\n", "p.md")
+    listed = {(c.line, c.text): c.kind for c in report.claims}
+    assert listed[(1, "i = j")] == "condition"
+    assert listed[(2, "i=1,2,\\ldots,n")] == "condition"
 
 
 def test_conditions_and_values_are_listed_as_conditions():
