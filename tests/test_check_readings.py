@@ -168,6 +168,13 @@ CASES = [
      "p.md", 2, "ok"),
     ("a calligraphic letter is a name, wrong",
      "$$\\mathcal{L} = z^2$$\n$$\\frac{\\partial \\mathcal{L}}{\\partial z} = z$$\n", "p.md", 2, "wrong"),
+    ("∂ over an accented letter", "$$\\hat{y} = z^2$$\n$$L = 3\\hat{y}$$\n$$\\frac{\\partial L}{\\partial \\hat{y}} = 3$$\n",
+     "p.md", 3, "ok"),
+    ("∂ over an accented letter, wrong", "$$L = 3\\hat{y}$$\n$$\\frac{\\partial L}{\\partial \\hat{y}} = 2$$\n",
+     "p.md", 2, "wrong"),
+    ("∂ over a bold letter is a vector's gradient", "$$\\frac{\\partial \\mathbf{x}^2}{\\partial \\mathbf{x}} = 2\\mathbf{x}$$\n",
+     "p.md", 1, "unchecked"),
+    ("∂ with a bold subscript", "$$L = \\mathbf{w}^2$$\n$$\\partial_{\\mathbf{w}} L = 2\\mathbf{w}$$\n", "p.md", 2, "unchecked"),
     ("letter superscripts in plain text", "y = e⁻ˣ\ndy/dx = -e⁻ˣ\n", "p.txt", 2, "ok"),
     ("letter superscripts in plain text, wrong", "y = e²ˣ\ndy/dx = e²ˣ\n", "p.txt", 2, "wrong"),
     # a sentence's math is listed, never judged: even a wrong one is only unchecked

@@ -1066,7 +1066,8 @@ class Parser:
         """`\\partial_{z_i} L`, `\\partial_x (x y)`: ∂/∂z_i applied as \\frac{\\partial}{\\partial z_i} is."""
         self.next()
         var = self.parse_range(*self.braced_raw())
-        if not isinstance(var, Sym):
+        if not isinstance(var, Sym) or var.name.endswith("_bold"):
+            # (a bold letter is a vector: its gradient is no scalar's derivative)
             raise self.fail("∂ with a subscript that is not one variable", t)
         if not self.starts_factor() and not self.is_op("-"):
             raise self.fail("∂ of nothing", t)
@@ -1211,6 +1212,11 @@ class Parser:
             var = vt.value
         elif vt.kind == "cmd" and vt.value in GREEK:
             var = _GREEK_ALIAS.get(vt.value, vt.value)
+        elif (vt.kind == "cmd" and vt.value in _ACCENTS and _ACCENTS[vt.value] != "bold" and len(den) >= k + 4
+              and self.is_op("{", den[k + 1]) and den[k + 2].kind == "letter" and self.is_op("}", den[k + 3])):
+            # \partial \hat{y}, \partial \mathcal{L}: the name the letter gets elsewhere (not a bold one:
+            # a vector or matrix, whose derivative is no scalar's)
+            var, k = f"{den[k + 2].value}_{_ACCENTS[vt.value]}", k + 3
         else:
             return None
         k += 1
