@@ -721,6 +721,8 @@ class Parser:
                 node = Factorial(node)
             elif self.is_op("|") and self.is_op("_", self.peek()) and not self.invisible_open:
                 node = self.evaluation_bar(node)
+            elif self.is_op("_") and isinstance(node, (Apply, Call)):
+                raise self.fail("not supported: entries of vector-valued functions")  # s(x)_i
             else:
                 return node
 
@@ -1067,10 +1069,10 @@ class Parser:
         self.next()
         var = self.parse_range(*self.braced_raw())
         if not isinstance(var, Sym) or var.name.endswith("_bold"):
-            # (a bold letter is a vector: its gradient is no scalar's derivative)
-            raise self.fail("∂ with a subscript that is not one variable", t)
+            # a bold letter is a vector: its gradient is no scalar's derivative
+            raise self.fail(f"not supported: {_UNSUPPORTED['nabla']}", t)
         if not self.starts_factor() and not self.is_op("-"):
-            raise self.fail("∂ of nothing", t)
+            raise self.fail("unexpected end of formula" if self.tok.kind == "eof" else f"unexpected '{self.tok.value}'")
         return Deriv(self.term_operand(), var.name, 1, True)
 
     def index_sum(self, t: Token) -> Node:
