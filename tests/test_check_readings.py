@@ -175,6 +175,12 @@ CASES = [
     ("∂ over a bold letter is a vector's gradient", "$$\\frac{\\partial \\mathbf{x}^2}{\\partial \\mathbf{x}} = 2\\mathbf{x}$$\n",
      "p.md", 1, "unchecked"),
     ("∂ with a bold subscript", "$$L = \\mathbf{w}^2$$\n$$\\partial_{\\mathbf{w}} L = 2\\mathbf{w}$$\n", "p.md", 2, "unchecked"),
+    ("an array that is the whole display", "$$\\begin{array}{ll} \\dfrac{d}{dz} \\sinh z &= \\cosh z \\\\ "
+     "&= \\cosh z \\end{array}$$\n", "p.md", 1, "ok"),
+    ("an array that is the whole display, wrong", "$$\\begin{array}{ll} \\dfrac{d}{dz} z^2 &= 2z \\\\ "
+     "&= 3z, \\end{array}$$ which ends it.\n", "p.md", 1, "wrong"),
+    ("an array inside a display stays unread", "$$f(x) = \\left\\{\\begin{array}{ll} 1 & x > 0 \\\\ 0 & x < 0 "
+     "\\end{array}\\right.$$\n$$f'(x) = 1$$\n", "p.md", 1, None),
     ("letter superscripts in plain text", "y = e⁻ˣ\ndy/dx = -e⁻ˣ\n", "p.txt", 2, "ok"),
     ("letter superscripts in plain text, wrong", "y = e²ˣ\ndy/dx = e²ˣ\n", "p.txt", 2, "wrong"),
     # a sentence's math is listed, never judged: even a wrong one is only unchecked

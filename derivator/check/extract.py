@@ -439,7 +439,9 @@ def _plain_lines(text: str, lines: _Lines, formulas: list[Formula]) -> list[Form
             defined = definitions_in_prose(body)
             out += [Formula(d, number, False, "prose") for d in defined]
             seen = {re.sub(r"\s", "", d) for d in defined}
-            out += [Formula(m, number, False, "text") for m in math_in_sentence(body)
+            # (only where the text marks no math at all: a post that does put its formulas in $…$ writes
+            # `(log u)' = u'/u` in a sentence as words)
+            out += [Formula(m, number, False, "text") for m in (math_in_sentence(body) if not formulas else [])
                     if not any(d in re.sub(r"\s", "", m) for d in seen)]
         del start
     return out
@@ -544,9 +546,20 @@ _NOISE = re.compile(r"\\(?:label|tag\*?|eqref)\{[^{}]*\}|\\(?:nonumber|notag|dis
 _PROSE_TEXT = re.compile(r"\\(?:text|mbox|textrm|mathrm)\s*\{([^{}]*)\}")
 
 
+# `$$\begin{array}{ll} a &= b \\ &= c \end{array}$$`: an array that is the whole display is used as align
+_OUTER_ARRAY = re.compile(r"(\s*\\begin\{array\}\{[lcr|\s]*\})(.*)(\\end\{array\})[\s.,]*", re.S)
+
+
+def _blank_outer_array(text: str) -> str:
+    m = _OUTER_ARRAY.fullmatch(text)
+    if m is None or "\\begin{array}" in m.group(2):
+        return text
+    return " " * m.end(1) + m.group(2) + " " * (len(text) - m.start(3))
+
+
 def split_rows(formula: Formula) -> list[tuple[str, int]]:
     """Rows of a formula (split at \\\\ in aligned/align/…), each with its offset in the formula."""
-    text = formula.text
+    text = _blank_outer_array(formula.text)
     rows: list[tuple[str, int]] = []
     env_stack: list[str] = []
     depth = 0
