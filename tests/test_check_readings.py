@@ -183,6 +183,37 @@ CASES = [
     ("a dropped index term is caught", CROSS_ENTROPY.replace("p_i - y_i", "-y_i (1 - p_i)"), "p.md", 3, "wrong"),
     ("a name set inside a sentence does not take over the chain", "(x^3)'=3x^2\n【 t=x^3 とおいた 】\n=3x・x\n",
      "p.txt", 3, "ok"),
+    ("∂ with a subscript", "$$L = z^2 + 3z$$\n$$\\partial_{z} L = 2z + 3$$\n", "p.md", 2, "ok"),
+    ("∂ with a subscript, wrong", "$$L = z^2 + 3z$$\n$$\\partial_z L = 2z - 3$$\n", "p.md", 2, "wrong"),
+    ("∂ with a slash in LaTeX", "$$L = z^2 + 3z$$\n$$\\partial L / \\partial z = 2z + 3$$\n", "p.md", 2, "ok"),
+    ("∂ with a slash in plain text, wrong", "L = z^2 + 3z\n∂L/∂z = 2z - 3\n", "p.txt", 2, "wrong"),
+    ("∂ with a slash over a power is not a derivative", "$$y = x^3$$\n$$\\partial y / \\partial x^2 = 3x$$\n",
+     "p.md", 2, "unchecked"),
+    ("a calligraphic letter is a name", "$$\\mathcal{L} = z^2$$\n$$\\frac{\\partial \\mathcal{L}}{\\partial z} = 2z$$\n",
+     "p.md", 2, "ok"),
+    ("a calligraphic letter is a name, wrong",
+     "$$\\mathcal{L} = z^2$$\n$$\\frac{\\partial \\mathcal{L}}{\\partial z} = z$$\n", "p.md", 2, "wrong"),
+    ("∂ over an accented letter", "$$\\hat{y} = z^2$$\n$$L = 3\\hat{y}$$\n$$\\frac{\\partial L}{\\partial \\hat{y}} = 3$$\n",
+     "p.md", 3, "ok"),
+    ("∂ over an accented letter, wrong", "$$L = 3\\hat{y}$$\n$$\\frac{\\partial L}{\\partial \\hat{y}} = 2$$\n",
+     "p.md", 2, "wrong"),
+    ("∂ over a bold letter is a vector's gradient", "$$\\frac{\\partial \\mathbf{x}^2}{\\partial \\mathbf{x}} = 2\\mathbf{x}$$\n",
+     "p.md", 1, "unchecked"),
+    ("∂ with a bold subscript", "$$L = \\mathbf{w}^2$$\n$$\\partial_{\\mathbf{w}} L = 2\\mathbf{w}$$\n", "p.md", 2, "unchecked"),
+    ("an array that is the whole display", "$$\\begin{array}{ll} \\dfrac{d}{dz} \\sinh z &= \\cosh z \\\\ "
+     "&= \\cosh z \\end{array}$$\n", "p.md", 1, "ok"),
+    ("an array that is the whole display, wrong", "$$\\begin{array}{ll} \\dfrac{d}{dz} z^2 &= 2z \\\\ "
+     "&= 3z, \\end{array}$$ which ends it.\n", "p.md", 1, "wrong"),
+    ("an array inside a display stays unread", "$$f(x) = \\left\\{\\begin{array}{ll} 1 & x > 0 \\\\ 0 & x < 0 "
+     "\\end{array}\\right.$$\n$$f'(x) = 1$$\n", "p.md", 1, None),
+    ("letter superscripts in plain text", "y = e⁻ˣ\ndy/dx = -e⁻ˣ\n", "p.txt", 2, "ok"),
+    ("letter superscripts in plain text, wrong", "y = e²ˣ\ndy/dx = e²ˣ\n", "p.txt", 2, "wrong"),
+    # a sentence's math is listed, never judged: even a wrong one is only unchecked
+    ("an equation inside a Japanese sentence", "y=e^x のとき、i=jのとき dy/dx=2e^x となる。\n", "p.txt", 1, "unchecked"),
+    ("an equation among English words", "We get f(x) = x if x ≥ 0 (identity function)\n", "p.txt", 1, "unchecked"),
+    ("a range of an index after a claim", "$$p_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}} \\quad (i=1,2,\\dots,n)$$\n"
+     "$$\\frac{\\partial p_i}{\\partial z_i} = p_i(1-p_i)$$\n", "p.md", 2, "ok"),
+    ("a range of an index on its own line", "\\hspace{2em} (i=0,\\cdots,J-1)\n", "p.md", 1, None),
 ]
 
 
@@ -263,6 +294,21 @@ def test_one_slip_is_named_exactly(line, kind, params):
 def test_no_single_slip_is_claimed_when_two_things_differ():
     (claim,) = check_text("$$\\frac{d}{dx} (x^3 - e^{x}) = 3x^3 + e^{x}$$\n", "p.md").claims
     assert claim.status == "wrong" and (claim.diagnosis is None or claim.diagnosis.kind not in ("sign_term", "power_exponent"))
+
+
+def test_math_in_a_sentence_is_listed_with_its_reason():
+    report = check_text("Σe^xj(jは1からn)=Aとおくと ∂yi/∂xi=e^xiA⁻¹ーe^xie^xiA⁻²=yiーyi²\n", "p.txt")
+    texts = [c.text for c in report.claims if c.line == 1]
+    assert "∂yi/∂xi = e^xiA⁻¹ーe^xie^xiA⁻²" in texts and "= yiーyi²" in texts
+    assert {c.reason.kind for c in report.claims if c.status == "unchecked"} == {"in_sentence"}
+
+
+def test_conditions_next_to_a_claim_are_listed():
+    report = check_text("$$\\frac{\\partial a_j}{\\partial z_i} = a_i(1 - a_i), \\quad i = j$$\n"
+                        "$$y = x^2 \\quad (i=1,2,\\ldots,n)$$\n", "p.md")
+    listed = {(c.line, c.text): c.kind for c in report.claims}
+    assert listed[(1, "i = j")] == "condition"
+    assert listed[(2, "i=1,2,\\ldots,n")] == "condition"
 
 
 def test_conditions_and_values_are_listed_as_conditions():

@@ -41,7 +41,8 @@ class Formula:
     text: str
     line: int  # 1-based line where the content starts
     display: bool
-    syntax: str  # "$$", "$", "\\[", "\\(", "env:align", "```math", "$latex", "[tex:", "plain", "prose" (a `u = …` inside a sentence)
+    syntax: str  # "$$", "$", "\\[", "\\(", "env:align", "```math", "$latex", "[tex:", "plain", "prose" (a `u = …` inside a sentence),
+    # "text" (an equation cut out of a sentence: listed, not judged)
     index: int = 0  # position in the document, in reading order
 
 
@@ -394,7 +395,9 @@ def _wordpress(body: str, line: int) -> list[Formula]:
 
 # what a math line of a plain-text post may hold: ASCII math, bare LaTeX (\frac{…}{…}, x_i), and the
 # Unicode people type — – − ー as minus, ・ · × as product, ’ ′ as prime, Greek letters, superscripts
-_PLAIN_CHARS = re.compile(r"^[ \tA-Za-z0-9+\-*/^().,'=<>|!{}\[\]_\\–−ー・·×’′²³⁻¹ⁿˣαβγδλμπσφΦθ①-⑳]+$")
+_MATH_CHARS = (r" \tA-Za-z0-9+\-*/^().,'=<>|!{}\[\]_\\–−ー・·×∗’′⁰¹²³⁴-⁹⁺⁻ⁿˣʸᶻᵗᵃᵇᵏⁱʲ"
+               r"α-ωΓΔΘΛΞΠΣΦΨΩϕϵ∂∑√∞≤≥≠①-⑳")
+_PLAIN_CHARS = re.compile(f"^[{_MATH_CHARS}]+$")
 _LATEX_COMMAND = re.compile(r"\\(?:text|mathrm|operatorname)\s*\{[^{}]*\}|\\[A-Za-z]+")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+>]\s+|\d+[.)]\s+)")
 # `h1 = w1*i1 + w2*i2 # weights of the first layer`, `y = x^2  <- the square`: a note after the math;
@@ -425,20 +428,62 @@ def _plain_lines(text: str, lines: _Lines, formulas: list[Formula]) -> list[Form
         body = _BOLD.sub(r"\1", body)
         label = _LABEL.match(body)
         rest = _LEAD_ON.sub("", body[label.end():]) if label else ""
-        if label and _is_plain_math(rest):
+        bare = re.sub(r"\\[hv]space\*?\{[^{}]*\}", "", body).strip()
+        if is_index_range(bare):
+            out.append(Formula(bare, number, True, "plain"))
+        elif label and _is_plain_math(rest):
             out.append(Formula(rest, number, True, "plain"))
         elif _is_plain_math(body):
             out.append(Formula(body, number, True, "plain"))
         else:
-            out += [Formula(d, number, False, "prose") for d in definitions_in_prose(body)]
+            defined = definitions_in_prose(body)
+            out += [Formula(d, number, False, "prose") for d in defined]
+            seen = {re.sub(r"\s", "", d) for d in defined}
+            # (only where the text marks no math at all: a post that does put its formulas in $…$ writes
+            # `(log u)' = u'/u` in a sentence as words)
+            out += [Formula(m, number, False, "text") for m in (math_in_sentence(body) if not formulas else [])
+                    if not any(d in re.sub(r"\s", "", m) for d in seen)]
         del start
+    return out
+
+
+# what separates the math of a sentence from its words: Japanese text and punctuation (ー and ・ are
+# math there: minus and product), and whole words that are no names of math
+_SENTENCE_BREAK = re.compile(r"[\u3001-\u30fa\u30fd-\u30ff\u4e00-\u9fff\uff01-\uff0f\uff1a-\uff20「」『』【】（）]+")
+_WORD_TOKEN = re.compile(r"^\(?([A-Za-z]{2,})\)?[.,:;!?]?$")
+_TEXT_MATH = re.compile(f"^[{_MATH_CHARS}∇…→]+$")  # and what flattened MathJax leaves
+
+
+def math_in_sentence(line: str) -> list[str]:
+    """The runs of a prose line that hold an equation (`yi=e^xi/Σe^xj(jは1からn)`, `f(x) = x if x ≥ 0`,
+    MathJax flattened to text): listed so nothing is skipped silently, never judged — where a sentence
+    ends its math, and what it says about it, is not certain."""
+    if _CODE_MARKS.search(line) or "://" in line:
+        return []
+    out = []
+    for chunk in _SENTENCE_BREAK.split(line):
+        run: list[str] = []
+        for token in chunk.split() + [""]:
+            word = _WORD_TOKEN.match(token)
+            if token and not (word and word.group(1).lower() not in _PLAIN_WORDS
+                              and not re.fullmatch(r"[A-Z]{2,3}|d[a-z]|e[a-z]", word.group(1))):
+                run.append(token)
+                continue
+            text = " ".join(run).strip(" .,;:")
+            run = []
+            left, eq, right = text.partition("=")
+            # `x = y` among words may be a figure of speech; a digit, bracket or operator makes it math
+            if (eq and _TEXT_MATH.match(text) and len(text) <= 500 and "==" not in text
+                    and re.search(r"[0-9^_/()∂∑Σ√'’′⁰-⁹⁻ˣ]", text)
+                    and re.search(r"[A-Za-z0-9]", left) and re.search(r"[A-Za-z0-9]", right)):
+                out.append(text)
     return out
 
 
 # `u = e^x and v = e^{-x}, giving`, `u = x^2 + 1 とおくと`: a one-letter name set equal to a formula that
 # ends at a comma, a full stop, Japanese text or an English joining word
 _PROSE_DEFINITION = re.compile(
-    r"(?<![A-Za-z0-9_\\'])([A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?)\s*=\s*(.+?)"
+    r"(?<![A-Za-z0-9_\\'∂/^])([A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?)\s*=\s*(.+?)"
     r"(?=\s*(?:[,;:、。．，]|\.\s|\.$|$|[\u3040-\u30ff\u4e00-\u9fff]|\s(?:and|then|so|we|giving|gives|where|with|is|for|in|as)\b))")
 
 
@@ -501,9 +546,20 @@ _NOISE = re.compile(r"\\(?:label|tag\*?|eqref)\{[^{}]*\}|\\(?:nonumber|notag|dis
 _PROSE_TEXT = re.compile(r"\\(?:text|mbox|textrm|mathrm)\s*\{([^{}]*)\}")
 
 
+# `$$\begin{array}{ll} a &= b \\ &= c \end{array}$$`: an array that is the whole display is used as align
+_OUTER_ARRAY = re.compile(r"(\s*\\begin\{array\}\{[lcr|\s]*\})(.*)(\\end\{array\})[\s.,]*", re.S)
+
+
+def _blank_outer_array(text: str) -> str:
+    m = _OUTER_ARRAY.fullmatch(text)
+    if m is None or "\\begin{array}" in m.group(2):
+        return text
+    return " " * m.end(1) + m.group(2) + " " * (len(text) - m.start(3))
+
+
 def split_rows(formula: Formula) -> list[tuple[str, int]]:
     """Rows of a formula (split at \\\\ in aligned/align/…), each with its offset in the formula."""
-    text = formula.text
+    text = _blank_outer_array(formula.text)
     rows: list[tuple[str, int]] = []
     env_stack: list[str] = []
     depth = 0
@@ -579,6 +635,15 @@ def index_relation_parts(text: str) -> tuple[list[str], list[str]]:
 def is_index_condition(text: str) -> bool:
     """Is this condition text (written next to an equation) an index relation such as `i = j`?"""
     return is_index_relation(*_split_sides(text))
+
+
+# `(i=1,2,…,n)`, `i = 0, \cdots, J-1`, `i,i’=0,…,J-1`: the range of an index — a condition, never a claim
+_INDEX_RANGE = re.compile(r"\s*(?:\\q?quad\s*)*[(\[]?\s*[ijklmn](?:\s*,\s*[ijklmn]['’]?)*\s*=\s*"
+                          r"[^()=]*?(?:\\[lc]?dots|\\dots[bc]?|…|\.\.\.?)[^()=]*?\s*[)\]]?[\s.,]*")
+
+
+def is_index_range(text: str) -> bool:
+    return _INDEX_RANGE.fullmatch(text) is not None
 
 
 _GLUED_CONDITION = re.compile(r"(?:\\quad\s*|\s)\(\s*([^()]*(?:<|>|\\le|\\ge|\\ne|\\neq|\\lt|\\gt|≤|≥|≠)[^()]*)\)\s*[.,]?\s*$")
@@ -658,6 +723,9 @@ def split_equations(formula: Formula) -> list[Equation]:
             if len(sides) > 2 and not sides[-1][0].strip():
                 # `= \\frac{…}{…} =` at the end of a display, the next display going on with `= …`
                 sides, ops = sides[:-1], ops[:-1]
+            if equations and is_index_range(clause):
+                conditions.append(clause.strip().strip("()[]., ").strip())
+                continue
             interval = _interval_condition(clause) if not ops and equations else None
             if interval is not None:
                 conditions.append(interval)

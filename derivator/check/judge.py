@@ -29,7 +29,7 @@ from derivator.check.diagnose import (
 )
 from derivator.check import indices
 from derivator.check.free import free_functions, holds_for_any_functions
-from derivator.check.extract import Equation, index_relation_parts, is_index_condition, is_index_relation
+from derivator.check.extract import Equation, index_relation_parts, is_index_condition, is_index_range, is_index_relation
 from derivator.check.interpret import (
     Claimed,
     Context,
@@ -299,7 +299,9 @@ class Judge:
     # -- one equation ----------------------------------------------------------------------------
     def equation(self, eq: Equation) -> None:
         if eq.formula.syntax != "prose":
+            before = len(self.results)
             self._equation(eq)
+            self._list_conditions(eq, before)
             return
         # `t = tan(x) として使う` inside a sentence names a letter; a `= …` line after the sentence still
         # continues the display before it
@@ -307,11 +309,29 @@ class Judge:
         self._equation(eq)
         self.chain, self.pending_head = chain, pending
 
+    def _list_conditions(self, eq: Equation, at: int) -> None:
+        """The conditions written next to a claim (`\\quad i = j`, `(i=1,2,…,n)`) are listed as read,
+        before the claim they qualify."""
+        listed = {(r.line, r.text) for r in self.results}
+        new = []
+        for text in eq.conditions:
+            claim = ClaimResult(eq.line, " ".join(text.split()), "ok", kind="condition")
+            if (claim.line, claim.text) not in listed:
+                new.append(claim)
+                listed.add((claim.line, claim.text))
+        self.results[at:at] = new
+
     def _equation(self, eq: Equation) -> None:
+        if not eq.ops and is_index_range(eq.text):
+            self.results.append(ClaimResult(eq.line, " ".join(eq.text.split()), "ok", kind="condition"))
+            return
         if is_index_relation([(side.text, 0) for side in eq.sides], eq.ops):
             # "For $i = k$:" — the lines after it are about one entry of an indexed formula
             self.index_condition = " ".join(eq.text.split())
             self.results.append(ClaimResult(eq.line, self.index_condition, "ok", kind="condition"))
+            return
+        if eq.formula.syntax == "text":
+            self._not_read(eq, Note("in_sentence", {}))
             return
         lost = _lost_superscript(eq)
         if lost is not None:

@@ -36,7 +36,9 @@ MAX_FACTORIAL = 200
 # ---------------------------------------------------------------------------------------------------
 
 _SUPERSCRIPTS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7",
-                 "⁸": "8", "⁹": "9", "⁻": "-", "⁺": "+", "ⁿ": "n"}
+                 "⁸": "8", "⁹": "9", "⁻": "-", "⁺": "+", "ⁿ": "n",
+                 # the letter superscripts plain text uses for exponents: eˣ, e⁻ˣ, e²ˣ, xʸ
+                 "ˣ": "x", "ʸ": "y", "ᶻ": "z", "ᵗ": "t", "ᵃ": "a", "ᵇ": "b", "ᵏ": "k", "ⁱ": "i", "ʲ": "j"}
 _GREEK_UNICODE = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ϵ": "epsilon", "ζ": "zeta",
     "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi",
@@ -63,6 +65,10 @@ _HTML_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;"
 _DROP_WITH_ARG = re.compile(r"\\(?:label|tag|hspace|vspace|phantom|hphantom|vphantom|color)\*?\{[^{}]*\}")
 # (the name may carry its argument, `dy(z)/dz`, as in \frac{dy(z)}{dz})
 _LEIBNIZ_SLASH = re.compile(r"(?<![A-Za-z\\])d(\^\{?\d\}?)?\s*((?:[A-Za-z]|\\[A-Za-z]+)(?:\([^()]*\))?)?\s*/\s*d([A-Za-z])(\^\{?\d\}?)?(?![A-Za-z])")
+
+# ∂L/∂z, \partial E / \partial w_{1}, ∂σ(z)/∂z written with a slash
+_NAME = r"(?:[A-Za-z]|\\[A-Za-z]+(?:\{[^{}]*\})?)(?:_\{[^{}]*\}|_[A-Za-z0-9])?"
+_PARTIAL_SLASH = re.compile(r"\\partial\s*(" + _NAME + r"(?:\s*\([^()]*\))?)\s*/\s*\\partial\s*(" + _NAME + r")(?![A-Za-z0-9_{(^])")
 
 
 def normalize_latex(text: str) -> str:
@@ -94,6 +100,8 @@ def normalize_latex(text: str) -> str:
     text = text.replace("**", "^")
     # d/dx, dy/dx, d^2y/dx^2 written inline with a slash
     text = _LEIBNIZ_SLASH.sub(_leibniz_slash, text)
+    if "partial" in text:
+        text = _PARTIAL_SLASH.sub(lambda m: r"\frac{\partial " + m.group(1) + r"}{\partial " + m.group(2) + "}", text)
     return text
 
 
@@ -387,7 +395,9 @@ FUNCTIONS = {
 }
 _ACCENTS = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde",
             "widetilde": "tilde", "vec": "vec", "dot": "dot", "ddot": "ddot", "mathbf": "bold",
-            "boldsymbol": "bold", "bm": "bold", "pmb": "bold"}
+            "boldsymbol": "bold", "bm": "bold", "pmb": "bold",
+            # a letter in another typeface is a name of its own: \mathcal{L} (a loss), \Bbb{E}
+            "mathcal": "cal", "mathscr": "scr", "mathfrak": "frak", "mathbb": "bb", "Bbb": "bb"}
 _TEXT_CMDS = {"text", "mathrm", "operatorname", "textrm", "mathit", "textit", "mbox", "rm", "mathsf",
               "textsf", "mathtt", "texttt", "textnormal", "mathop"}
 _UNSUPPORTED = {
@@ -711,6 +721,8 @@ class Parser:
                 node = Factorial(node)
             elif self.is_op("|") and self.is_op("_", self.peek()) and not self.invisible_open:
                 node = self.evaluation_bar(node)
+            elif self.is_op("_") and isinstance(node, (Apply, Call)):
+                raise self.fail("not supported: entries of vector-valued functions")  # s(x)_i
             else:
                 return node
 
@@ -1037,6 +1049,8 @@ class Parser:
             if not isinstance(inner, Sym):
                 raise self.fail(f"\\{name} over more than a symbol", t)
             return self.symbol_tail(f"{inner.name}_{_ACCENTS[name]}")
+        if name == "partial" and self.is_op("_"):
+            return self.partial_operator(t)
         if name == "partial":
             raise self.fail("a lone ∂ outside \\frac{\\partial …}{\\partial …}", t)
         if name == "begin":
@@ -1049,6 +1063,17 @@ class Parser:
         if name in _UNSUPPORTED:
             raise self.fail(f"not supported: {_UNSUPPORTED[name]}", t)
         raise self.fail(f"unknown command \\{name}", t)
+
+    def partial_operator(self, t: Token) -> Node:
+        """`\\partial_{z_i} L`, `\\partial_x (x y)`: ∂/∂z_i applied as \\frac{\\partial}{\\partial z_i} is."""
+        self.next()
+        var = self.parse_range(*self.braced_raw())
+        if not isinstance(var, Sym) or var.name.endswith("_bold"):
+            # a bold letter is a vector: its gradient is no scalar's derivative
+            raise self.fail(f"not supported: {_UNSUPPORTED['nabla']}", t)
+        if not self.starts_factor() and not self.is_op("-"):
+            raise self.fail("unexpected end of formula" if self.tok.kind == "eof" else f"unexpected '{self.tok.value}'")
+        return Deriv(self.term_operand(), var.name, 1, True)
 
     def index_sum(self, t: Token) -> Node:
         """`\\sum_k`, `\\sum_{k=1}^{K}`, `\\sum_j^C`, `\\sum_{j \\ne i}`, `\\sum x_d` (the one index its
@@ -1189,6 +1214,11 @@ class Parser:
             var = vt.value
         elif vt.kind == "cmd" and vt.value in GREEK:
             var = _GREEK_ALIAS.get(vt.value, vt.value)
+        elif (vt.kind == "cmd" and vt.value in _ACCENTS and _ACCENTS[vt.value] != "bold" and len(den) >= k + 4
+              and self.is_op("{", den[k + 1]) and den[k + 2].kind == "letter" and self.is_op("}", den[k + 3])):
+            # \partial \hat{y}, \partial \mathcal{L}: the name the letter gets elsewhere (not a bold one:
+            # a vector or matrix, whose derivative is no scalar's)
+            var, k = f"{den[k + 2].value}_{_ACCENTS[vt.value]}", k + 3
         else:
             return None
         k += 1
