@@ -151,6 +151,8 @@ CASES = [
     ("a bare σ stays unread where the text writes no σ(x)", "$$\\frac{d\\sigma}{dx} = \\sigma(1+\\sigma)$$\n",
      "p.md", 1, "unchecked"),
     ("a boxed result", "$$\\frac{d}{dx} x^2 = \\boxed{2x}$$\n", "p.md", 1, "ok"),
+    ("a parameter stated positive", "Here $a > 0$.\n$$\\frac{d}{dx} (|a| x) = a$$\n", "p.md", 2, "ok"),
+    ("a parameter not stated positive", "$$\\frac{d}{dx} (|a| x) = a$$\n", "p.md", 1, "wrong"),
     ("letters given one value are a condition", "$$f(x) = a x + b$$\nWith $a=c=d=0$, the fit gives $b$.\n",
      "p.md", 2, "ok"),
     ("a number where the value still has letters is a point value",

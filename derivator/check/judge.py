@@ -347,6 +347,7 @@ class Judge:
             return
         if any(op not in ("=", "def") for op in eq.ops):
             if all(op in CONDITION_OPS for op in eq.ops):
+                self._assume_positive(eq)
                 return  # a condition such as x > 0, not a claim
             self.results.append(ClaimResult(eq.line, eq.text, "unchecked",
                                             reason=Note("not_equation", {"op": next(o for o in eq.ops if o not in ("=", "def"))})))
@@ -992,6 +993,15 @@ class Judge:
                 label = rf"\frac{{d{_tex_name(name)}}}{{d{_tex_name(var)}}}"
                 out.append((label, lambda name=name, var=var: self.ctx.expand(self.ctx.derivative_of_name(name, var))))
         return out
+
+    def _assume_positive(self, eq: Equation) -> None:
+        """`$\\lambda > 0$` stated on its own before a letter is used: the letter is a positive parameter,
+        and claims are judged for its positive values only (softshrink's cases hold for λ > 0, not λ < 0)."""
+        if len(eq.sides) != 2 or eq.ops != [">"] or eq.sides[1].text.strip() != "0":
+            return
+        node = self.parse(eq.sides[0].text)
+        if isinstance(node, Sym) and node.name not in self.ctx.defs and node.name not in self.ctx._symbols:
+            self.ctx._symbols[node.name] = sp.Symbol(node.name, positive=True)
 
     def _values_given(self, eq: Equation, nodes: list) -> bool:
         """`a = c = d = 0`: several letters the text has not defined, set to one number — values given (a
