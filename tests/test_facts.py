@@ -359,9 +359,17 @@ def test_omissions_carry_notes():
     assert {o["key"] for o in data["omitted"]} >= {"max", "range"}
 
 
-def test_symbolic_parameters_are_not_guessed():
+def test_symbolic_catalog_parameters_give_facts_at_the_stated_defaults():
+    # β kept symbolic: the facts are those at the source's default β = 1, and say so (never a guess)
     d = derive("swish", params={"beta": "beta"})
     F = facts(d)
+    assert F.at is not None and dict(F.at.given) == {"beta": "1"}
+    top = next(f for f in F.facts if f.key == "max")
+    assert abs(float(top.values["max"]) - 1.0998393) < 1e-6
+
+
+def test_letters_of_an_expression_are_not_guessed():
+    F = facts(derive("a*x**2"))
     assert not F.facts
     assert {o.note for o in F.omitted} == {"symbolic_parameters"}
 

@@ -1140,9 +1140,9 @@ def facts(d: Derivation, second: Derivation | None = None, *, params: dict | Non
         from derivator.pipeline import derive
 
         given = {**(params or {}), **dict(at.given)}
-        found = facts(derive(d.input, x.name, params=given), params=given)
-        found.at = at
-        return found
+        at_defaults = facts(derive(d.input, x.name, params=given), params=given)
+        at_defaults.at = at
+        return at_defaults
     regs = regions(f_plain, x)
     if regs is None:
         return Facts(d, [], [Omission(k, "no_regions", {}) for k in FACT_KEYS], names_for(d, d.derivative, None))

@@ -119,7 +119,7 @@ def sign_variants(text: str) -> list[tuple[str, str, bool, str]]:
     with a sign (`1 + e^{-x} + 1`), the +c −c split."""
     norm = normalize_latex(text)
     tokens = tokenize(norm)
-    terms = []
+    terms: list[tuple[str, str, int, str]] = []
     for i, tok in enumerate(tokens):
         if tok.kind != "op" or tok.value not in "+-" or len(terms) >= MAX_SIGNS:
             continue
@@ -182,7 +182,7 @@ def split_variants(text: str, previous: str) -> list[tuple[str, str, str]]:
     for m in _FRACTION.finditer(norm):
         num_end = _group_end(norm, m.end())
         den_end = _group_end(norm, num_end) if num_end is not None else None
-        if den_end is None:
+        if num_end is None or den_end is None:
             continue
         for c in sorted(constants):
             if norm[m.end() + 1:num_end - 1].strip() == c:
@@ -284,7 +284,7 @@ def diagnose_claim(
     if equal(given, -expected, domain):
         params = {}
         for inner in inners:
-            if sp.diff(inner, target[1]) == -1:
+            if target is not None and sp.diff(inner, target[1]) == -1:
                 params["inner"] = latex(inner)
                 break
         return Note("sign", params)

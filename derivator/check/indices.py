@@ -127,7 +127,9 @@ def term_names(before: Node, after: Node, known) -> list[tuple[str, str, Node]]:
     sums_before = [n for n in walk(before) if isinstance(n, Sum)]
     for s in (n for n in walk(after) if isinstance(n, Sum)):
         body = s.body
-        m = _SUB.match(body.name) if isinstance(body, Sym) else None
+        if not isinstance(body, Sym):
+            continue
+        m = _SUB.match(body.name)
         if m is None or m.group(2) != s.index or known(m.group(1)) or known(body.name):
             continue
         for t in sums_before:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -368,9 +369,10 @@ class Judge:
             else:
                 head, head_text, prev = None, "", None
         else:
-            head, head_text = nodes[0], eq.sides[0].text.strip()
-            if isinstance(head, ParseError):
-                head = _Unreadable(head)
+            first, head_text = nodes[0], eq.sides[0].text.strip()
+            head = _Unreadable(first) if isinstance(first, ParseError) else first
+            if isinstance(first, ParseError):
+                pass
             elif isinstance(head, Node) and _writes_d(head) and any(isinstance(n, Node) and _writes_d(n) for n in nodes[1:]):
                 self._not_read(eq, Note("differentials", {}))  # dy = 2x\,dx: differentials, not values
                 return
@@ -379,7 +381,7 @@ class Judge:
             if self._values_given(eq, nodes):
                 return
             prev = self.by_head.get(head) if isinstance(head, Node) else None
-            if prev is not None and self.head_domains.get(head) != (domain.low, domain.high):
+            if prev is not None and isinstance(head, Node) and self.head_domains.get(head) != (domain.low, domain.high):
                 prev = None  # the same left side on another stated domain: another case, not a next step
             chained = self.definition_chain(eq, head, nodes) if isinstance(head, Node) else None
             if chained is not None:
@@ -956,10 +958,10 @@ class Judge:
         except _FAILURES:
             return None
 
-    def _without_leading_minus(self, head: Node) -> list[tuple[str, int, object]]:
+    def _without_leading_minus(self, head: Node) -> list[tuple[str, int, Callable[..., sp.Expr | None]]]:
         """(name, line, the head's value) for each definition the head uses that the text wrote with a
         leading minus (`L = -y \\log p`), the head read as if that minus had not been written."""
-        out = []
+        out: list[tuple[str, int, Callable[..., sp.Expr | None]]] = []
         for name in sorted(names_in([head])):
             d, text = self.ctx.defs.get(name), self.def_texts.get(name)
             if d is None or text is None or not normalize_latex(text).lstrip().startswith("-"):
@@ -1112,7 +1114,7 @@ def _definition_target(head: Node) -> tuple[str, tuple[str, ...]] | None:
         return head.name, ()
     if isinstance(head, Apply) and not head.primes and head.power is None:
         if all(isinstance(a, Sym) for a in head.args):
-            names = tuple(a.name for a in head.args)
+            names = tuple(a.name for a in head.args if isinstance(a, Sym))
             if len(set(names)) == len(names) and head.name not in names:
                 return head.name, names
     return None

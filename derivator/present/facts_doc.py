@@ -87,7 +87,7 @@ def properties_markdown(facts: Facts, flavor: str, lang: str = "en") -> str:
             shown.append(lmath(e))
             return f"{HOLE_OPEN}{len(shown) - 1}{HOLE_CLOSE}"
 
-        blocks.append(fill(at_defaults_text(facts, lang, hole_at), shown, fl))
+        blocks.append(fill(at_defaults_text(facts, lang, hole_at) or "", shown, fl))
     for f in facts.facts:
         title = t(f"facts.title.{f.key}", lang)
         if f.method == "numeric":
