@@ -47,8 +47,10 @@ def test_both_curves_are_f_and_its_derivative(derivations, name):
     f_line, df_line = list(drawn.values())[:2]  # drawn first: f, then f'
     assert "'" not in f_line.get_label() and "'" in df_line.get_label()
     x = d.variable
-    f = sp.lambdify(x, expand_named(d.definition), modules="mpmath")
-    kinks = [float(k.at) for k in d.kinks]
+    # a symbolic catalog parameter is drawn at its source's default (Swish's β = 1)
+    at = {p.symbol: p.default_value for p in d.parameters if p.value is None and p.default_value is not None}
+    f = sp.lambdify(x, expand_named(d.definition).xreplace(at), modules="mpmath")
+    kinks = [float(sp.sympify(k.at).xreplace(at)) for k in d.kinks]
     xs, fs = f_line.get_data()
     _, dfs = df_line.get_data()
     for i in range(0, len(xs), 97):

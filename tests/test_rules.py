@@ -47,8 +47,11 @@ CASES = [
     ("(x**2 + 3*x + 1)**4", 4 * (x**2 + 3 * x + 1) ** 3 * (2 * x + 3), "chain"),
     ("exp(-x)", -E(-x), "chain"),
     ("1/(1+exp(-x))", E(-x) / (1 + E(-x)) ** 2, "rewrite.negative_power"),
-    ("log(1+exp(x))", E(x) / (1 + E(x)), "chain"),
-    ("x/(1+exp(-x))", 1 / (1 + E(-x)) + x * E(-x) / (1 + E(-x)) ** 2, "quotient"),
+    # written-out softplus and x·σ(x) are recognised, then derived through the lemmas softplus′ = σ, σ′
+    ("log(1+exp(x))", E(x) / (1 + E(x)), "rewrite.recognise"),
+    ("x/(1+exp(-x))", 1 / (1 + E(-x)) + x * E(-x) / (1 + E(-x)) ** 2, "rewrite.recognise"),
+    ("log(1+exp(x**2))", 2 * x * E(x**2) / (1 + E(x**2)), "chain"),
+    ("x/(2+exp(-x))", 1 / (2 + E(-x)) + x * E(-x) / (2 + E(-x)) ** 2, "quotient"),
     ("x*sigmoid(x)", 1 / (1 + E(-x)) + x * E(-x) / (1 + E(-x)) ** 2, "lemma"),
     ("x*tanh(log(1+exp(x)))", sp.tanh(sp.log(1 + E(x))) + x * (1 - sp.tanh(sp.log(1 + E(x))) ** 2) * E(x) / (1 + E(x)), "chain"),
     ("x*(1+erf(x/sqrt(2)))/2", (1 + sp.erf(x / sp.sqrt(2))) / 2 + x * E(-(x**2) / 2) / sp.sqrt(2 * sp.pi), "erf"),
@@ -172,10 +175,18 @@ def test_heaviside_written_with_nan_is_sympys_undecided_value():
         ("relu6", 6, 0),
         ("hardtanh", -1, 0),
         ("hardshrink", sp.Rational(1, 2), 0),  # f jumps; PyTorch still returns 0, stated as a convention
+        ("hardtanh", "b", 0),  # the same, with the bounds kept symbolic (a < 0 < b)
+        ("hardshrink", "lambda", 0),
     ],
 )
 def test_conventions_are_per_point(name, at, value):
-    kink = next(k for k in derive(name).kinks if k.at == at)
+    # a number: the kink at the source's default values; a name: the kink at that symbolic parameter
+    d = derive(name)
+    if isinstance(at, str):
+        kink = next(k for k in d.kinks if str(k.at) == at)
+    else:
+        d = derive(name, params={p.name: p.default for p in d.parameters})
+        kink = next(k for k in d.kinks if k.at == at)
     assert kink.value == value and kink.source
 
 

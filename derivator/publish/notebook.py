@@ -12,6 +12,7 @@ import base64
 from pathlib import Path
 
 import nbformat
+import sympy as sp
 from nbformat import v4
 
 from derivator import __version__
@@ -59,9 +60,12 @@ def build_notebook(d: Derivation, *, lang: str = "en", with_plot: bool = True,
         cells.append(_md("## " + f.text(t("doc.properties", lang)) + "\n\n" + properties))
     cells.append(_md("## " + f.text(t("doc.code", lang)) + "\n\n" + f.text(t("doc.code_intro", lang, format="numpy"))))
     cells.append(v4.new_code_cell(render(d, "numpy", lang).strip()))
-    if not n.params:  # with free parameters the user must choose values first
+    # with a parameter of the user's own, the user must choose its value first; a catalog parameter
+    # has its source's default in the exported code, so the cells run at that default
+    defaults = {p.symbol: p.default_value for p in d.parameters if p.value is None and p.default_value is not None}
+    if len(n.params) <= len(defaults) and set(n.params) <= {s.name for s in defaults}:
         cells.append(v4.new_code_cell(_redraw(n, f_name, df_name)))
-        cells.append(v4.new_code_cell(_check(n, [float(k.at) for k in d.kinks])))
+        cells.append(v4.new_code_cell(_check(n, [float(sp.sympify(k.at).xreplace(defaults)) for k in d.kinks])))
     nb = v4.new_notebook(cells=cells)
     nb.metadata.update({
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
