@@ -35,7 +35,9 @@ and therefore $\sigma'(x) = \sigma(x)(1-\sigma(x))$.
 WRONG_LINE = 6
 
 # hostile inputs: a power tower (SymPy works on it for a long time), a deep nest (refused by the parser)
-TOWER = "x**x**x**x**x**x**x**x**x**x**x**x**x**x**x**x**x"
+# work that outlasts the 5 s limit on any machine: σ nested 40 deep (a power tower x**x**… now runs out of
+# memory within a second, which ends the request too soon for the tests that need a busy worker)
+TOWER = "sigmoid(" * 40 + "x" + ")" * 40
 DEEP = "(" * 1_999 + "x" + ")" * 1_999
 
 
