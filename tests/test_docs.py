@@ -45,9 +45,10 @@ def test_latex_document_compiles(name, template, lang, tmp_path):
     ok, log = latex_compile(source, engine, tmp_path, extra_files=extra)
     assert ok, log
     if template == "beamer":
-        # title, definition, graph, one overlay per step, result, [kinks], [lemmas], code
+        # title, definition, graph, one overlay per step, result, [kinks], [lemmas], then the code, which
+        # breaks over as many frames as it needs (one to three for these entries)
         expected = 3 + len(d.steps) + 1 + bool(d.kinks) + bool(d.lemmas) + 1
-        assert pages(tmp_path) == expected
+        assert expected <= pages(tmp_path) <= expected + 2
 
 
 @pytest.mark.parametrize("name", NAMES)
