@@ -618,7 +618,13 @@ def lang_of(args: list[str]) -> str:
 def error_line(line: str, lang: str) -> str:
     from derivator.present.error_text import error_line as said
 
-    return said(line, lang)
+    translated = said(line, lang)
+    encoding = getattr(sys.stderr, "encoding", None) or "ascii"
+    try:
+        translated.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return line  # a terminal that cannot show the language gets derivator's own words, hint and all
+    return translated
 
 
 def say_error(line: str) -> None:
