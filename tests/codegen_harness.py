@@ -244,8 +244,7 @@ def exports(d) -> dict[str, str]:
 
 def at_defaults(d, expr) -> sp.Expr:
     """expr with the catalog parameters kept symbolic at their source's defaults (a kink at x = a)."""
-    return sp.sympify(expr).xreplace({p.symbol: p.default_value for p in d.parameters
-                                      if p.value is None and p.default_value is not None})
+    return sp.sympify(expr).xreplace(d.default_values)
 
 
 def references(d, params: dict | None = None):
@@ -255,7 +254,7 @@ def references(d, params: dict | None = None):
     x = parts.variable
     definition = expand_named(parts.definition)
     derivative = sp.diff(definition, x, parts.order)
-    at = {p.symbol: p.default_value for p in d.parameters if p.value is None and p.default_value is not None}
+    at = dict(d.default_values)
     at.update(params or {})
     return mp_function(definition, x, at), mp_function(derivative, x, at)
 

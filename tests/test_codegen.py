@@ -189,7 +189,7 @@ def test_code_from_the_engine_matches_numerical_derivative(name, fmt):
     d = derive(name)
     ns = load(export_code(d, fmt), fmt)
     # at the source's defaults, as the exported functions' parameters default to them (Swish's β = 1)
-    at = {p.symbol: p.default_value for p in d.parameters if p.value is None and p.default_value is not None}
+    at = d.default_values
     f = sp.lambdify(d.variable, expand_named(d.definition).xreplace(at), modules="mpmath")
     fname = [k for k in ns if k.endswith("_grad")][0][: -len("_grad")]
     from_output = ns.get(f"{fname}_grad_from_output")

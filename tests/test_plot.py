@@ -48,7 +48,7 @@ def test_both_curves_are_f_and_its_derivative(derivations, name):
     assert "'" not in f_line.get_label() and "'" in df_line.get_label()
     x = d.variable
     # a symbolic catalog parameter is drawn at its source's default (Swish's β = 1)
-    at = {p.symbol: p.default_value for p in d.parameters if p.value is None and p.default_value is not None}
+    at = d.default_values
     f = sp.lambdify(x, expand_named(d.definition).xreplace(at), modules="mpmath")
     kinks = [float(sp.sympify(k.at).xreplace(at)) for k in d.kinks]
     xs, fs = f_line.get_data()

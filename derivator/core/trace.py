@@ -125,6 +125,12 @@ class Derivation:
         return self.steps + self.output_steps
 
     @property
+    def default_values(self) -> dict[sp.Symbol, sp.Expr]:
+        """Each parameter kept symbolic → its source's default: where a number is needed (a plot, code's
+        default arguments, a numeric reference), the derivation is taken there."""
+        return {p.symbol: p.default_value for p in self.parameters if p.value is None and p.default_value is not None}
+
+    @property
     def verified(self) -> bool:
         return all(s.verified for s in self.all_steps) and bool(self.final_check and self.final_check.ok)
 

@@ -62,7 +62,7 @@ def build_notebook(d: Derivation, *, lang: str = "en", with_plot: bool = True,
     cells.append(v4.new_code_cell(render(d, "numpy", lang).strip()))
     # with a parameter of the user's own, the user must choose its value first; a catalog parameter
     # has its source's default in the exported code, so the cells run at that default
-    defaults = {p.symbol: p.default_value for p in d.parameters if p.value is None and p.default_value is not None}
+    defaults = d.default_values
     if len(n.params) <= len(defaults) and set(n.params) <= {s.name for s in defaults}:
         cells.append(v4.new_code_cell(_redraw(n, f_name, df_name)))
         cells.append(v4.new_code_cell(_check(n, [float(sp.sympify(k.at).xreplace(defaults)) for k in d.kinks])))

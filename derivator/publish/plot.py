@@ -181,7 +181,7 @@ def curves(d: Derivation, *, xrange: tuple[float, float] = DEFAULT_RANGE,
     if not lo < hi:
         raise DerivatorError(f"empty plot range {lo}..{hi}", hint="the first bound must be the smaller")
     # a curve needs numbers: parameters kept symbolic are drawn at the source's defaults
-    at_defaults = {p.symbol: p.default_value for p in d.parameters if p.value is None and p.default_value is not None}
+    at_defaults = d.default_values
     definition, derivative = d.definition.xreplace(at_defaults), d.derivative.xreplace(at_defaults)
     kinks = tuple(replace(k, at=k.at.xreplace(at_defaults), left=k.left.xreplace(at_defaults),
                           right=k.right.xreplace(at_defaults),

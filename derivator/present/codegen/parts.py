@@ -69,8 +69,7 @@ def code_parts(d: Derivation) -> CodeParts:
     derivative = display_free(d.derivative)
     output_form = display_free(d.output_form) if d.output_form is not None else None
     free = definition.free_symbols | derivative.free_symbols
-    defaults = {p.symbol: repr(float(p.default_value)) for p in d.parameters
-                if p.value is None and p.default_value is not None and p.symbol in free}
+    defaults = {s: repr(float(v)) for s, v in d.default_values.items() if s in free}
     # the arguments without a default first: Python and C# want the defaulted ones last
     params = tuple(sorted(free - {x}, key=lambda s: (s in defaults, s.name, sp.default_sort_key(s))))
     fn = d.function
