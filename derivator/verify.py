@@ -18,6 +18,7 @@ import mpmath
 import sympy as sp
 
 from derivator.core.budget import attempt
+from derivator.core.evaluate import compile_mpmath
 from derivator.core.functions import InnerFunction, NamedFunction, expand_named
 from derivator.core.step_ids import StepId
 from derivator.core.trace import Derivation, Step, Verification
@@ -69,6 +70,9 @@ def _compile(expr: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> Callable:
     # cached: a step's "after" is the next step's "before", so each line is compiled once
     # sampling stays away from kinks, where DiracDelta (the derivative of a step) is 0
     expr = expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
+    walked = compile_mpmath(expr, symbols)
+    if walked is not None:
+        return walked
     # lambdify prints derivator's own expression tree (never user text) to mpmath code
     try:
         return lambdify_safe(symbols, expr, modules="mpmath")
@@ -119,6 +123,9 @@ def _compile_named(expr: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> Callable | 
     body = body.xreplace(dict(zip(symbols, dummies)))
     if body.free_symbols - set(dummies):
         return None
+    walked = compile_mpmath(body, dummies, namespace)
+    if walked is not None:
+        return walked
     try:
         return sp.lambdify(dummies, body, modules=[namespace, "mpmath"], cse=True)
     except Exception:  # noqa: BLE001 - a node the printer lacks: the written-out form is compiled instead

@@ -14,6 +14,7 @@ from derivator.core.budget import attempt
 from derivator.core.step_ids import StepId
 from derivator.core.trace import Step
 from derivator.engine.inversion import cannot_invert
+from derivator.engine.tree_inverse import invert_by_tree
 from derivator.verify import Domain, check_equal, plain
 
 MAX_OPS = 60
@@ -76,6 +77,13 @@ def by_inversion(
         return None
     if cannot_invert(plain(definition), plain(derivative), x, domain):
         return None  # solve would search for seconds; no candidate could pass the check below
+    by_hand = invert_by_tree(plain(definition), x, y)
+    # the inverse found by undoing f's operations is used only once g(f(x)) = x is checked; solve is
+    # the fallback where the walk stops (x in two places) or its inverse or form does not hold
+    if by_hand is not None and check_equal(by_hand.subs(y, plain(definition)), x, None, domain).ok:
+        steps = _through_inverse(by_hand, definition, derivative, x, y, domain)
+        if steps:
+            return steps
     try:
         # σ and friends written out: solve knows exp and log, not derivator's named functions
         # every candidate is verified numerically below: SymPy's own checks and simplification are redundant
@@ -83,16 +91,26 @@ def by_inversion(
     except (NotImplementedError, ValueError, TypeError, sp.PolynomialError):
         return None
     for inverse in inverses:
-        if inverse.has(sp.I):
+        if inverse.has(sp.I) or inverse == by_hand:
             continue
-        substituted = plain(derivative).subs(x, inverse)
-        candidate = sp.simplify(substituted)
-        if _accept(candidate, plain(derivative), definition, x, y, domain=domain):
-            return [
-                Step(StepId.OUTPUT_INVERT, derivative, substituted, {"x": inverse, "y": y}),
-                Step(StepId.OUTPUT_SIMPLIFY, substituted, candidate, {}),
-            ]
+        steps = _through_inverse(inverse, definition, derivative, x, y, domain)
+        if steps:
+            return steps
     return None
+
+
+def _through_inverse(
+    inverse: sp.Expr, definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp.Symbol, domain: Domain
+) -> list[Step] | None:
+    """The steps 'substitute x = g(y), simplify', when the simplified form passes the check."""
+    substituted = plain(derivative).subs(x, inverse)
+    candidate = sp.simplify(substituted)
+    if not _accept(candidate, plain(derivative), definition, x, y, domain=domain):
+        return None
+    return [
+        Step(StepId.OUTPUT_INVERT, derivative, substituted, {"x": inverse, "y": y}),
+        Step(StepId.OUTPUT_SIMPLIFY, substituted, candidate, {}),
+    ]
 
 
 def by_elimination(definition: sp.Expr, derivative: sp.Expr, x: sp.Symbol, y: sp.Symbol) -> list[Step] | None:
