@@ -50,6 +50,9 @@ SITE: list[str] = []  # --site: directories put first on every process's path
 def _env(**extra: str) -> dict:
     """The environment of every measured process: this checkout (and --site) first on the path."""
     env = dict(os.environ, **extra)
+    # an installed copy runs from its compiled bytecode (pip writes it); an environment that forbids
+    # writing .pyc files would have every measured process compile derivator's sources again
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPATH"] = os.pathsep.join([*SITE, str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
     return env
 

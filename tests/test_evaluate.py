@@ -53,6 +53,18 @@ def test_named_implementations_are_called() -> None:
     assert f(mpmath.mpf(3)) == 8
 
 
-@pytest.mark.parametrize("expr", [sp.Heaviside(x), sp.Derivative(sp.Function("g")(x), x), x + sp.oo, x * a])
+def test_nested_cases_written_as_if_then_else() -> None:
+    f = compile_mpmath(sp.Piecewise((1, sp.ITE(x > 0, a > x, a < -x)), (0, True)), (x, a))
+    values = [f(mpmath.mpf(u), mpmath.mpf(1)) for u in ("0.5", "2", "-0.5", "-2")]
+    assert values == [1, 0, 0, 1]
+
+
+def test_a_free_parameter_makes_the_call_fail_as_lambdify_does() -> None:
+    f = compile_mpmath(x * a, (x,))
+    with pytest.raises(NameError):
+        f(mpmath.mpf(1))
+
+
+@pytest.mark.parametrize("expr", [sp.Heaviside(x), sp.Derivative(sp.Function("g")(x), x), x + sp.oo])
 def test_what_it_does_not_cover_it_declines(expr: sp.Expr) -> None:
-    assert compile_mpmath(expr, (x,)) is None  # (x·a: a is not among the symbols)
+    assert compile_mpmath(expr, (x,)) is None

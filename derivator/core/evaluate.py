@@ -25,7 +25,7 @@ _FUNCTIONS = {
         (sp.acot, "acot"), (sp.sinh, "sinh"), (sp.cosh, "cosh"), (sp.tanh, "tanh"), (sp.coth, "coth"),
         (sp.sech, "sech"), (sp.csch, "csch"), (sp.asinh, "asinh"), (sp.acosh, "acosh"), (sp.atanh, "atanh"),
         (sp.erf, "erf"), (sp.erfc, "erfc"), (sp.erfinv, "erfinv"), (sp.gamma, "gamma"), (sp.loggamma, "loggamma"),
-        (sp.sign, "sign"), (sp.atan2, "atan2"),
+        (sp.sign, "sign"), (sp.atan2, "atan2"), (sp.LambertW, "lambertw"),
     )
 } | {sp.Abs: abs, sp.Max: max, sp.Min: min}
 _CONSTANTS = {sp.pi: "pi", sp.E: "e", sp.EulerGamma: "euler", sp.Catalan: "catalan", sp.GoldenRatio: "phi"}
@@ -51,7 +51,11 @@ def compile_mpmath(
     source += f"    return {result}\n"
     namespace = {"mpf": mpmath.mpf, "mpc": mpmath.mpc, "abs": abs, "max": max, "min": min, **writer.bound}
     namespace.update({name: getattr(mpmath, name) for name in _CONSTANTS.values()})
-    exec(compile(source, "<derivator.evaluate>", "exec"), namespace)  # our own tree's code, never user text
+    try:
+        code = compile(source, "<derivator.evaluate>", "exec")  # our own tree's code, never user text
+    except (SyntaxError, RecursionError, MemoryError):  # cases nested past Python's indentation limit
+        return None
+    exec(code, namespace)
     return namespace["_f"]
 
 
@@ -98,8 +102,14 @@ class _Writer:
             return "mpc(0, 1)"
         if e is sp.true or e is sp.false:
             return str(bool(e))
+        if isinstance(e, sp.Symbol):
+            # a symbol that is not an argument (a free parameter) makes each call fail, as lambdify's
+            # code does: no value is made up for it
+            return f"_unbound_{self._name()}"
         if isinstance(e, sp.Piecewise):
-            return self._piecewise(e, lines, seen, indent)
+            return self._cases(e.args, lines, seen, indent)
+        if isinstance(e, sp.ITE):  # (if, then, else), a condition SymPy writes for nested cases
+            return self._cases(((e.args[1], e.args[0]), (e.args[2], sp.true)), lines, seen, indent)
         args = [self.value(a, lines, seen, indent) for a in e.args] if e.args else []
         if isinstance(e, sp.Add):
             return " + ".join(args)
@@ -129,12 +139,12 @@ class _Writer:
             raise _Uncovered(type(e).__name__)
         return f"{self._bind(function)}({', '.join(args)})"
 
-    def _piecewise(self, e: sp.Piecewise, lines: list[str], seen: dict, indent: str) -> str:
+    def _cases(self, cases: tuple, lines: list[str], seen: dict, indent: str) -> str:
         """Nested if/else blocks: a condition is evaluated only when the ones before it failed, and a
         branch only when chosen, as the printer's conditional expression does (an unused branch may
         divide by zero at this point). What a block computes is known only inside it (`seen` copied)."""
         result = self._name()
-        for branch, condition in e.args:
+        for branch, condition in cases:
             test = self.value(condition, lines, seen, indent)
             lines.append(f"{indent}if {test}:\n")
             block: list[str] = []
