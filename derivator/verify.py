@@ -88,10 +88,14 @@ _U = sp.Symbol("u", real=True)
 
 
 @lru_cache(maxsize=256)
-def _named_implementation(application: sp.Expr) -> Callable:
+def _named_implementation(application: sp.Expr) -> Callable | None:
     """A named function f, given as f(u), evaluated with mpmath through its definition (SymPy built-ins).
     A named inner function u_k is evaluated through its one-level definition, which calls u_{k-1}: the
-    u_k of a nested chain are evaluated in order, each once per point, not written out again each."""
+    u_k of a nested chain are evaluated in order, each once per point, not written out again each.
+    None when the definition holds a parameter that is not among f's arguments (squareplus(x) is
+    (x + √(x² + b))/2): a function of u alone cannot evaluate it, the written-out form can."""
+    if plain(application).free_symbols - {_U}:
+        return None
     if isinstance(application, InnerFunction):
         one_level = _compile_named(application.defined(), (_U,))
         if one_level is not None:
@@ -119,6 +123,8 @@ def _compile_named(expr: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> Callable | 
     heads = {cls: sp.Function(f"_named{i}") for i, cls in enumerate(classes)}
     body = body.replace(lambda e: isinstance(e, NamedFunction), lambda e: heads[type(e)](*e.args))
     namespace = {f"_named{i}": _named_implementation(cls(_U)) for i, cls in enumerate(classes)}
+    if any(f is None for f in namespace.values()):
+        return None
     dummies = tuple(sp.Dummy(f"v{i}") for i in range(len(symbols)))
     body = body.xreplace(dict(zip(symbols, dummies)))
     if body.free_symbols - set(dummies):

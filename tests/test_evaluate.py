@@ -68,3 +68,11 @@ def test_a_free_parameter_makes_the_call_fail_as_lambdify_does() -> None:
 @pytest.mark.parametrize("expr", [sp.Heaviside(x), sp.Derivative(sp.Function("g")(x), x), x + sp.oo])
 def test_what_it_does_not_cover_it_declines(expr: sp.Expr) -> None:
     assert compile_mpmath(expr, (x,)) is None
+
+
+def test_a_repeated_subtree_is_computed_once_per_call() -> None:
+    calls = []
+    head = sp.Function("_named0")
+    f = compile_mpmath(head(x) * (1 - head(x)) + sp.exp(head(x)), (x,), {"_named0": lambda u: calls.append(u) or u})
+    f(mpmath.mpf(2))
+    assert len(calls) == 1
