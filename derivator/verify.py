@@ -122,8 +122,9 @@ def _compile_named(expr: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> Callable | 
     # fresh names: a named function called like an mpmath one (sin, exp) must not shadow it
     heads = {cls: sp.Function(f"_named{i}") for i, cls in enumerate(classes)}
     body = body.replace(lambda e: isinstance(e, NamedFunction), lambda e: heads[type(e)](*e.args))
-    namespace = {f"_named{i}": _named_implementation(cls(_U)) for i, cls in enumerate(classes)}
-    if any(f is None for f in namespace.values()):
+    implementations = [_named_implementation(cls(_U)) for cls in classes]
+    namespace: dict[str, Callable] = {f"_named{i}": f for i, f in enumerate(implementations) if f is not None}
+    if len(namespace) < len(classes):
         return None
     dummies = tuple(sp.Dummy(f"v{i}") for i in range(len(symbols)))
     body = body.xreplace(dict(zip(symbols, dummies)))
