@@ -216,6 +216,21 @@ CASES = [
     ("a range of an index after a claim", "$$p_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}} \\quad (i=1,2,\\dots,n)$$\n"
      "$$\\frac{\\partial p_i}{\\partial z_i} = p_i(1-p_i)$$\n", "p.md", 2, "ok"),
     ("a range of an index on its own line", "\\hspace{2em} (i=0,\\cdots,J-1)\n", "p.md", 1, None),
+    # `a = b \ \ \ c = d`: claims spaced apart on one line are separate claims, not one chain
+    ("claims spaced apart by explicit spaces", "$\\frac{d}{dx} x^2 = 2x\\ \\ \\ \\frac{d}{dx} x^3 = 3x^2$\n",
+     "p.md", 1, "ok"),
+    ("claims spaced apart by explicit spaces, wrong", "$\\frac{d}{dx} x^2 = 2x\\ \\ \\ \\frac{d}{dx} x^3 = 2x^2$\n",
+     "p.md", 1, "wrong"),
+    ("a superscript T is a transpose, not a power", "$$\\frac{\\partial s(w^Tx_i)}{\\partial w} = x_i(1 - s(w^Tx_i))s(w^Tx_i)$$\n", "p.md", 1,
+     "unchecked"),
+    ("a superscript (i) labels a sample", "$$z = w x + b$$\n$$z^{(i)} = w x^{(i)} + b$$\n",
+     "p.md", 2, "unchecked"),
+    ("an exponent in brackets on e is still a power", "$$\\frac{d}{dx} e^{(2x)} = 2e^{2x}$$\n", "p.md", 1, "ok"),
+    ("a name the text never defines under a derivative may depend on the variable",
+     "$$\\frac{\\partial y}{\\partial a} = \\frac{\\partial}{\\partial a} \\frac{e^{a}}{u}$$\n"
+     "$$= \\frac{e^{a} u - e^{2a}}{u^2}$$\n", "p.md", 2, None),
+    ("an exponent a text layer put on the next line", "g(x) = (x-1)\n2\n= 10\n= 2x-2\n", "p.txt", 4, None),
+    ("a square flattened after a bracket", "g(x) = (x-1)2\ng'(x) = 2\n", "p.txt", 1, "unchecked"),
 ]
 
 

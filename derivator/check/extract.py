@@ -44,6 +44,7 @@ class Formula:
     syntax: str  # "$$", "$", "\\[", "\\(", "env:align", "```math", "$latex", "[tex:", "plain", "prose" (a `u = …` inside a sentence),
     # "text" (an equation cut out of a sentence: listed, not judged)
     index: int = 0  # position in the document, in reading order
+    dropped_script: str = ""  # `(x-1)` over a line `2`: the exponent a text layer put on its own line
 
 
 @dataclass
@@ -409,6 +410,7 @@ _LABEL = re.compile(r"^(?:(?:[A-Z][a-z]+(?: [a-z]+){0,3}|[\u3040-\u30ff\u4e00-\u
                     r"(?:With|Using|Since|As|Because|Where|Hence|Thus|So|Then|And|Note that)\s)\s*")
 # `… = 2cosh(x) here:`: the words that lead on to the next line
 _LEAD_ON = re.compile(r"\s+(?:here|below|so|then|we get|gives)\s*[:.,]?$|\s*:$")
+_LONE_EXPONENT = re.compile(r"[2-9]|-?[1-9]|[⁰¹²³⁴-⁹]")  # a line holding only a small number, under a math line
 _PLAIN_WORDS = set(FUNCTIONS) | reading_function.words | set(GREEK) | {"e", "pi"}
 
 
@@ -419,7 +421,8 @@ def _plain_lines(text: str, lines: _Lines, formulas: list[Formula]) -> list[Form
             math_lines.add(f.line + k)
     out = []
     offset = 0
-    for number, raw in enumerate(text.split("\n"), start=1):
+    raw_lines = text.split("\n")
+    for number, raw in enumerate(raw_lines, start=1):
         start = offset
         offset += len(raw) + 1
         if number in math_lines or "=" not in raw:
@@ -434,7 +437,8 @@ def _plain_lines(text: str, lines: _Lines, formulas: list[Formula]) -> list[Form
         elif label and _is_plain_math(rest):
             out.append(Formula(rest, number, True, "plain"))
         elif _is_plain_math(body):
-            out.append(Formula(body, number, True, "plain"))
+            below = raw_lines[number].strip() if number < len(raw_lines) else ""
+            out.append(Formula(body, number, True, "plain", dropped_script=below if _LONE_EXPONENT.fullmatch(below) else ""))
         else:
             defined = definitions_in_prose(body)
             out += [Formula(d, number, False, "prose") for d in defined]
@@ -847,6 +851,7 @@ def _split_annotation(row: str) -> tuple[str, str]:
     return row, ""
 
 
+_SPACE_RUN = re.compile(r"(?:\\ \s*){2,}|\\hspace\*?\{[^{}]*\}")  # explicit spaces that separate, as \quad does
 _RELATION_ALONE = re.compile(r"=|<|>|\\(?:le|leq|ge|geq|ne|neq|approx|equiv)|≤|≥|≠|≈")
 
 
@@ -877,6 +882,11 @@ def _split_clauses(row: str) -> list[tuple[str, int]]:
                               or t.group(1).strip().lower() in ("for", "if", "where", "and", "when", "with")):
                         cuts.append((i, t.end()))
                 i += m.end()
+                continue
+            spaces = _SPACE_RUN.match(row, i)
+            if spaces and depth == 0 and envs == 0:
+                cuts.append((i, spaces.end()))  # `a = b \ \ \ c = d`: spaced apart like \quad
+                i = spaces.end()
                 continue
             if row.startswith("\\{", i) or row.startswith("\\}", i):
                 depth += 1 if row[i + 1] == "{" else -1

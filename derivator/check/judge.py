@@ -684,6 +684,8 @@ class Judge:
                     result.follows = True
                 elif result.follows is False and self._stray_symbol(previous_value, current) is not None:
                     result.follows = None  # a letter the text never defines: no transition to judge
+                elif result.follows is False and self._undefined_under_derivative(prev.node):
+                    result.follows = None  # d/da (e^a/u) with u never defined: u may depend on a
                 elif result.follows is False and self._holds_at_stated_values(previous_value, current, line, domain):
                     result.follows = True
                 elif result.follows is False and (family := self._holds_summing_to_one(previous_value, current, domain)):
@@ -869,6 +871,17 @@ class Judge:
             if sym.name not in known:
                 return sym.name
         return None
+
+    def _undefined_under_derivative(self, node: Node) -> bool:
+        """Does a derivative in `node` act on a name the text never defines (so whether it depends on the
+        variable, as a softmax's denominator u does, is not known)?"""
+        known = {s.name for s in self.ctx.base_symbols()} | set(self.ctx.defs)
+        for sub in walk(node):
+            if isinstance(sub, Deriv):
+                names = {n for n in names_in([sub.of]) if n != sub.var}
+                if any(n not in known and Reader(self.ctx).catalog(n) is None for n in names):
+                    return True
+        return False
 
     def _index_condition(self, eq: Equation) -> str | None:
         for text in eq.conditions:
@@ -1122,12 +1135,15 @@ def _definition_target(head: Node) -> tuple[str, tuple[str, ...]] | None:
 
 # `1/(1+e-x)`, `α.ex`: plain text that lost the superscript of e^{-x}, e^{x} when it was copied
 _LOST_SUPERSCRIPT = re.compile(r"(?<![A-Za-z\\_])e(?:[-–−ー][A-Za-z]|[a-z])(?![A-Za-z(_])"
-                               r"|(?:σ|φ|\\sigma|\\phi|\b[a-z])[23](?=\s*\()")  # σ2(x): σ²(x) flattened
+                               r"|(?:σ|φ|\\sigma|\\phi|\b[a-z])[23](?=\s*\()"  # σ2(x): σ²(x) flattened
+                               r"|\)[23](?![\d.])")  # (x-1)2: (x-1)² flattened
 
 
 def _lost_superscript(eq: Equation) -> str | None:
     if eq.formula.syntax not in ("plain", "prose"):
         return None  # in LaTeX, e-x is what it shows
+    if eq.formula.dropped_script:
+        return f"{eq.sides[-1].text.strip()} {eq.formula.dropped_script}"
     for side in eq.sides:
         m = _LOST_SUPERSCRIPT.search(side.text)
         if m:

@@ -662,6 +662,7 @@ class Parser:
             if primes:
                 base = self.postfix_after_primes(base, primes)
                 continue
+            self.refuse_label_superscript(base)
             exponent = self.script_arg()
             if base is self.brace_group:
                 # TeX sets a brace group's superscript after its last symbol: `{ 1+e }^{ -x }` shows
@@ -748,6 +749,20 @@ class Parser:
             self.next()
             return inner
         raise self.fail("\\left. without a matching \\right")
+
+    def refuse_label_superscript(self, base: Node) -> None:
+        """`w^T x`, `x^{\\mathsf{T}}`: a transpose; `y^{(i)}`: the i-th sample (or derivative) — labels,
+        not powers, so a formula with them is not read as one (never judged on a power it does not hold)."""
+        script = [t.value for t in self.tokens[self.i:self.i + 8] if t.kind != "eof"]
+        if script[:1] == ["{"]:
+            script = script[1:script.index("}")] if "}" in script else []
+        else:
+            script = script[:1]
+        letters = [v for v in script if v not in ("{", "}", "mathsf", "mathrm", "rm", "sf")]
+        if letters == ["T"] and len(script) <= 4:
+            raise self.fail(f"not supported: {_UNSUPPORTED['top']}")
+        if len(script) == 3 and script[0] == "(" and script[2] == ")" and not (isinstance(base, Sym) and base.name == "e"):
+            raise self.fail("not supported: a superscript label such as y^{(i)} (a sample, a layer or a derivative)")
 
     def script_arg(self) -> Node:
         """The argument of ^ or _: a braced group, or one character / command."""
