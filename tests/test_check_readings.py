@@ -216,6 +216,20 @@ CASES = [
     ("a range of an index after a claim", "$$p_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}} \\quad (i=1,2,\\dots,n)$$\n"
      "$$\\frac{\\partial p_i}{\\partial z_i} = p_i(1-p_i)$$\n", "p.md", 2, "ok"),
     ("a range of an index on its own line", "\\hspace{2em} (i=0,\\cdots,J-1)\n", "p.md", 1, None),
+    # programmers' names in plain text: a family w1, w2 of subscripted names, a_h1, dET/da_o1
+    ("names with digits in plain text", "h1 = w1*i1 + w2*i2\ndh1/dw1 = i1\n", "p.txt", 2, "ok"),
+    ("names with digits in plain text, wrong", "h1 = w1*i1 + w2*i2\ndh1/dw1 = i2\n", "p.txt", 2, "wrong"),
+    ("a subscript of several characters in plain text", "a_h1 = x^3\nda_h1/dx = 3x^2\n", "p.txt", 2, "ok"),
+    ("a subscript of several characters in plain text, wrong", "a_h1 = x^3\nda_h1/dx = 3x\n", "p.txt", 2, "wrong"),
+    ("a Leibniz fraction over a name of several letters", "E1 = (t1 - y)^2/2\nE2 = (t2 - y)^2/2\nET = E1 + E2\n"
+     "dET/dy = 2*y - t1 - t2\n", "p.txt", 4, "ok"),
+    ("a Leibniz fraction over a name of several letters, wrong", "E1 = (t1 - y)^2/2\nE2 = (t2 - y)^2/2\n"
+     "ET = E1 + E2\ndET/dy = y - t1\n", "p.txt", 4, "wrong"),
+    ("a lone x2 beside x is no name", "f(x) = (x^2+3x+1)^4\nf'(x) = 4(x2+3x+1)^3 (2x+3)\n", "p.txt", 2, "wrong"),
+    ("a definition chain through the same function again", "a = sigmoid(h) = 1/(1+exp(-h))\n"
+     "b = sigmoid(g) = 1/(1+exp(-g))\n", "p.txt", 2, "ok"),
+    ("a definition chain through another function of the same name", "a = sigmoid(h) = 1/(1+exp(-h))\n"
+     "b = sigmoid(g) = 1/(1+exp(-2*g))\n", "p.txt", 2, "unchecked"),
 ]
 
 
@@ -320,3 +334,10 @@ def test_conditions_and_values_are_listed_as_conditions():
     assert listed[(2, "i = j")] == "condition"
     assert listed[(4, "x = 0.5")] == "condition"
     assert not any(c.is_error for c in report.claims)
+
+
+def test_plain_names_are_shown_as_written():
+    # the reader gets w_{1}, \frac{d h_{1}}{d w_{1}}; the report shows the post's own text
+    report = check_text("h1 = w1*i1 + w2*i2\ndh1/dw1 = i1\n", "p.txt")
+    assert [c.text for c in report.claims] == ["h1 = w1*i1 + w2*i2", "dh1/dw1 = i1"]
+    assert report.claims[1].status == "ok"

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from derivator.catalog import reading_function
+from derivator.check.plain import PlainNames
 from derivator.parse.latex import FUNCTIONS, GREEK
 
 # Top-level environments that are display math in LaTeX (and in MathJax/KaTeX Markdown)
@@ -52,6 +53,7 @@ class Side:
 
     text: str
     line: int
+    written: str | None = None  # the side as the post wrote it, when `text` spells its names for the reader
 
 
 @dataclass
@@ -999,6 +1001,33 @@ def _line_of(pattern: re.Pattern, text: str) -> int | None:
 def extract_equations(text: str, name: str = "") -> list[Equation]:
     """All equations (and lone display expressions, kept as heads of continued chains), in order."""
     out = []
-    for formula in extract_formulas(text, name):
-        out += split_equations(formula)
+    formulas = extract_formulas(text, name)
+    names = PlainNames.of(f.text for f in formulas if f.syntax in _PLAIN_SYNTAX)
+    for formula in formulas:
+        equations = split_equations(formula)
+        if formula.syntax in _PLAIN_SYNTAX:
+            _spell_names(equations, names)
+        out += equations
     return out
+
+
+_PLAIN_SYNTAX = ("plain", "prose")
+
+
+def _spell_names(equations: list[Equation], names: PlainNames) -> None:
+    """Plain-text names (`w1`, `a_h1`, `dET/da_o1`) as the LaTeX reader reads them (see check.plain); each
+    side keeps what the post wrote, to be shown."""
+    for eq in equations:
+        for side in eq.sides:
+            spelled = names.as_latex(side.text)
+            if spelled != side.text:
+                side.written, side.text = side.text, spelled
+
+
+def as_written(claim_text: str, line: int, equations: list[Equation]) -> str:
+    """A claim's text with every side that was spelled for the reader shown as the post wrote it."""
+    for eq in equations:
+        for side in eq.sides:
+            if side.written is not None and line in (side.line, eq.line):
+                claim_text = claim_text.replace(side.text.strip(), side.written.strip())
+    return claim_text
