@@ -210,9 +210,29 @@ CASES = [
      "\\end{array}\\right.$$\n$$f'(x) = 1$$\n", "p.md", 1, None),
     ("letter superscripts in plain text", "y = e⁻ˣ\ndy/dx = -e⁻ˣ\n", "p.txt", 2, "ok"),
     ("letter superscripts in plain text, wrong", "y = e²ˣ\ndy/dx = e²ˣ\n", "p.txt", 2, "wrong"),
-    # a sentence's math is listed, never judged: even a wrong one is only unchecked
+    # a sentence's math is judged only where both its ends are certain: after Japanese text (or a colon) up
+    # to the end of the line, or up to Japanese that says it holds (となる, とおくと, なので); English words
+    # around it may belong to it
+    # (`i=jのとき`: about one entry of an indexed formula, which this is not)
     ("an equation inside a Japanese sentence", "y=e^x のとき、i=jのとき dy/dx=2e^x となる。\n", "p.txt", 1, "unchecked"),
+    ("an equation inside a Japanese sentence, wrong", "y=e^x のとき、dy/dx=2e^x となる。\n", "p.txt", 1, "wrong"),
+    ("an equation inside a Japanese sentence, right", "y=e^x のとき、dy/dx=e^x となる。\n", "p.txt", 1, "ok"),
+    ("an equation after Japanese text to the end of the line", "(3x – 4)^50 の微分は 50(3x – 4)^49 * 3 = 150(3x – 4)^49\n",
+     "p.txt", 1, "ok"),
+    ("an equation after Japanese text to the end of the line, wrong", "(3x – 4)^50 の微分は 50(3x – 4)^49 * 3 = 150(3x – 4)^50\n",
+     "p.txt", 1, "wrong"),
+    ("a whole line of math with a Japanese tail", "tan(x)=sin(x)/cos(x) なので\n", "p.txt", 1, "ok"),
+    ("a whole line of math with a Japanese tail, wrong", "tan(x)=cos(x)/sin(x) なので\n", "p.txt", 1, "wrong"),
+    ("an equation after a colon", "f(x) = x^3 + x\nso we have: f'(x) = 3x^2 + 1\n", "p.txt", 2, "ok"),
+    ("an equation after a colon, wrong", "f(x) = x^3 + x\nso we have: f'(x) = 3x^2\n", "p.txt", 2, "wrong"),
     ("an equation among English words", "We get f(x) = x if x ≥ 0 (identity function)\n", "p.txt", 1, "unchecked"),
+    ("a bracket cut by Japanese text is not delimited", "yi=e^xi/Σe^xj(jは1からn)をxjで微分する\n", "p.txt", 1, "unchecked"),
+    ("two definitions side by side in a sentence", "f(x)=(1/3)x^3 g(x)=tan(x) とすると\n", "p.txt", 1, "unchecked"),
+    ("a plain exponent of several digits", "y = (3x - 4)^50\ndy/dx = 150(3x - 4)^49\n", "p.txt", 2, "ok"),
+    ("a plain exponent of several digits, wrong", "y = (3x - 4)^50\ndy/dx = 50(3x - 4)^49\n", "p.txt", 2, "wrong"),
+    ("plain cases after the last =", "f(x) = {x(x > 0), 0(x <= 0)\nf'(x) = 1 (x > 0), 0 (x < 0)\n", "p.txt", 2, "ok"),
+    ("plain cases after the last =, wrong", "max(0, x) = {x(x > 0), 0(x <= 0)\n= 1(x > 0), 0(x < 0)\n", "p.txt", 2,
+     "wrong"),
     ("a range of an index after a claim", "$$p_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}} \\quad (i=1,2,\\dots,n)$$\n"
      "$$\\frac{\\partial p_i}{\\partial z_i} = p_i(1-p_i)$$\n", "p.md", 2, "ok"),
     ("a range of an index on its own line", "\\hspace{2em} (i=0,\\cdots,J-1)\n", "p.md", 1, None),

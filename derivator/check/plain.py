@@ -14,6 +14,9 @@ would be w·1 and `a_h1` a_h·1. A plain formula (one with no backslash: not bar
   `d(E1+E2)/da_h1`); a name of several letters read there (ET, MSE) is one name wherever the document
   writes it.
 
+- a power's exponent of several digits is the whole number (`(3x – 4)^49` is (3x−4)^{49}, `x^10` x^{10}:
+  in LaTeX only the first digit would be raised).
+
 Left alone: `e` (e2 is no name), names of known functions, and a name with digits right before a bracket
 (h2(x) may be h²(x) flattened).
 """
@@ -29,6 +32,7 @@ from derivator.parse.latex import FUNCTIONS, GREEK
 
 _KNOWN_WORDS = frozenset(w.lower() for w in (set(FUNCTIONS) | reading_function.words | set(GREEK))) | {"pi"}
 _NAME = r"[A-Za-z]+\d*(?:_[A-Za-z0-9]+)?"
+_EXPONENT = re.compile(r"\^(\d+(?:\.\d+)?)")
 _TOKEN = re.compile(rf"(?<![A-Za-z_\\])({_NAME})")
 _PARTS = re.compile(r"([A-Za-z]+)(\d*)(?:_([A-Za-z0-9]+))?")
 _LEIBNIZ = re.compile(rf"(?<![A-Za-z0-9_\\])d({_NAME}|\([^()]*\))\s*/\s*d({_NAME})(?![A-Za-z0-9_(])")
@@ -48,6 +52,7 @@ class PlainNames:
         """`text` with its plain names spelled for the LaTeX reader (unchanged when it holds none)."""
         if "\\" in text:
             return text
+        text = _EXPONENT.sub(lambda m: m.group() if len(m.group(1)) == 1 else "^{" + m.group(1) + "}", text)
         out = []
         pos = 0
         for m in _LEIBNIZ.finditer(text):
@@ -128,3 +133,29 @@ class PlainNames:
 def _simple(name: str) -> bool:
     """One letter, maybe with a one-character subscript: what the LaTeX reader already reads as a name."""
     return re.fullmatch(r"[A-Za-z](?:_[A-Za-z0-9])?", name) is not None
+
+
+# `= {x(x > 0), 0(x <= 0)`, `= 1 (x > 0), 0 (x < 0)`: a plain-text case split after the last `=`, each
+# value followed by its condition in brackets (an opening brace, and its closing one, optional)
+_VALUE = r"[^,(){}=<>]*?[^,(){}=<>\s]"
+_CONDITION = r"\(\s*([^()]*?(?:<|>|≤|≥|≦|≧)[^()]*?)\s*\)"
+_CASE = re.compile(rf"\s*({_VALUE})\s*{_CONDITION}\s*")
+_CASES = re.compile(rf"(?<==)(\s*\{{?)((?:{_CASE.pattern},)+{_CASE.pattern})(\}}?\s*)$")
+
+
+def plain_cases(text: str) -> tuple[str, str] | None:
+    """(the case split as written, as LaTeX `cases`) when a plain formula ends in one; else None."""
+    if "\\" in text:
+        return None
+    m = _CASES.search(text)
+    if m is None:
+        return None
+    rows = [_CASE.fullmatch(part) for part in m.group(2).split(",")]
+    if any(r is None for r in rows):
+        return None
+    cases = r" \begin{cases} " + r" \\ ".join(f"{r.group(1)} & {_relations(r.group(2))}" for r in rows if r) + r" \end{cases}"
+    return m.group(), cases
+
+
+def _relations(condition: str) -> str:
+    return condition.replace("<=", r" \le ").replace(">=", r" \ge ")
