@@ -361,3 +361,14 @@ def test_plain_names_are_shown_as_written():
     report = check_text("h1 = w1*i1 + w2*i2\ndh1/dw1 = i1\n", "p.txt")
     assert [c.text for c in report.claims] == ["h1 = w1*i1 + w2*i2", "dh1/dw1 = i1"]
     assert report.claims[1].status == "ok"
+
+
+def test_plain_lines_with_unknown_names_are_listed():
+    # a `= …` line of its own with names the reader does not know (Sum_k, D_ij), and a doubled `==` in a
+    # Japanese sentence: listed with a reason, never skipped, never wrong
+    report = check_text("p_j = exp(o_j) / Sum_k(exp(o_k))\n第1項を書く。\n= D_ij * exp(o_j) / Sum_k(exp(o_k))\n"
+                        "i≠jのとき ∂yi/∂xj=ーe^xie^xjA⁻²==ーyiyj\n", "p.txt")
+    listed = {(c.line, c.text) for c in report.claims}
+    assert (3, "= D_ij * exp(o_j) / Sum_k(exp(o_k))") in listed
+    assert (4, "= ーyiyj") in listed
+    assert not any(c.is_error for c in report.claims)

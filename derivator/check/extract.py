@@ -479,7 +479,7 @@ def math_in_sentence(line: str) -> list[SentenceMath]:
     of the line, or it ends in Japanese that says it holds (`u = x^2 + 1 とおくと`, `… となる。`); and it
     reads as plain math on its own, brackets balanced. English words around it (`f(x) = x if x ≥ 0`)
     may belong to it: never certain."""
-    if _CODE_MARKS.search(line) or "://" in line:
+    if _is_code(line) or "://" in line:
         return []
     out = []
     bounds = [0] + [k for m in _SENTENCE_BREAK.finditer(line) for k in (m.start(), m.end())] + [len(line)]
@@ -502,10 +502,11 @@ def math_in_sentence(line: str) -> list[SentenceMath]:
             run = []
             left_certain = token.endswith((":", "："))  # `…, so we have: f(x) = …`
             left, eq, right = text.partition("=")
+            # (`= D_ij * p_j`, a line of its own continuing the one before: listed)
+            continued = not left.strip() and chunk_start == 0 and not out and line.lstrip().startswith("=")
             # `x = y` among words may be a figure of speech; a digit, bracket or operator makes it math
-            if (eq and _TEXT_MATH.match(text) and len(text) <= 500 and "==" not in text
-                    and re.search(r"[0-9^_/()∂∑Σ√'’′⁰-⁹⁻ˣ]", text)
-                    and re.search(r"[A-Za-z0-9]", left) and re.search(r"[A-Za-z0-9]", right)):
+            if (eq and _TEXT_MATH.match(text) and len(text) <= 500 and re.search(r"[0-9^_/()∂∑Σ√'’′⁰-⁹⁻ˣ]", text)
+                    and (continued or re.search(r"[A-Za-z0-9]", left)) and re.search(r"[A-Za-z0-9]", right)):
                 out.append(SentenceMath(text, delimited and _balanced(text) and _is_plain_math(text)
                                         and not _glued_middle(text)))
     return out
@@ -542,9 +543,21 @@ _PROSE_DEFINITION = re.compile(
 _CODE_MARKS = re.compile(r"\b(?:import|def|return|print|lambda|np|torch|tf|math)\b[ .(]|==|;|\bself\.")
 
 
+def _is_code(line: str) -> bool:
+    """Flattened code (`import numpy as np x = np.arange(…)`, `if a == b`) — but a doubled `==` in a
+    Japanese sentence (`ーe^xie^xjA⁻²==ーyiyj`) is a slip of the keyboard, not code."""
+    m = _CODE_MARKS.search(line)
+    if m is not None and m.group() == "==" and _JAPANESE.search(line):
+        return _CODE_MARKS.search(line.replace("==", "=")) is not None
+    return m is not None
+
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
 def definitions_in_prose(line: str) -> list[str]:
     """The `name = formula` pieces of a prose line whose formula is plain math on its own."""
-    if _CODE_MARKS.search(line):
+    if _is_code(line):
         return []  # flattened code (`import numpy as np x = np.arange(…)`), not a sentence
     out = []
     for m in _PROSE_DEFINITION.finditer(line):
@@ -567,9 +580,15 @@ def _is_plain_math(line: str) -> bool:
     continuation = not left.strip()  # `= swish(x) + …` under the line it continues
     if not (continuation or re.search(r"[A-Za-z0-9①-⑳]", left)) or not re.search(r"[A-Za-z0-9]", right):
         return False
-    for word in re.findall(r"[A-Za-z]{2,}", _LEIBNIZ_WORD.sub(" ", _LATEX_COMMAND.sub(" ", line))):
+    bare = _LEIBNIZ_WORD.sub(" ", _LATEX_COMMAND.sub(" ", line))
+    for m in re.finditer(r"[A-Za-z]{2,}", bare):
+        word = m.group()
         # ET, MSE: an upper-case name of a quantity (prose has no short capitalised words next to "=")
         if word.lower() in _PLAIN_WORDS or re.fullmatch(r"d[a-z]?|d[a-z]?d[a-z]|d|[A-Z]{2,3}", word):
+            continue
+        # `= D_ij * exp(o_j) / Sum_k(exp(o_k))` on a line of its own: names the reader may not know, but
+        # written as names (a subscript, a call) on a line that is math from its first character
+        if continuation and (bare[m.end():m.end() + 1] in ("_", "(") or bare[m.start() - 1:m.start()] == "_"):
             continue
         return False
     # a line of prose such as "a = b" with nothing mathematical is still accepted: it parses or is ignored
