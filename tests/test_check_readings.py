@@ -230,6 +230,11 @@ CASES = [
     ("two definitions side by side in a sentence", "f(x)=(1/3)x^3 g(x)=tan(x) とすると\n", "p.txt", 1, "unchecked"),
     ("a plain exponent of several digits", "y = (3x - 4)^50\ndy/dx = 150(3x - 4)^49\n", "p.txt", 2, "ok"),
     ("a plain exponent of several digits, wrong", "y = (3x - 4)^50\ndy/dx = 50(3x - 4)^49\n", "p.txt", 2, "wrong"),
+    # `1 / 1 + exp(-x)`: read as written it is 1 + e^{-x}, and the derivative after it would be called wrong
+    ("a denominator without its brackets", "f(x) = 1 / 1 + exp(-x)\nf'(x) = exp(-x)/(1+exp(-x))^2\n", "p.txt", 1,
+     "unchecked"),
+    ("a function's name with its argument glued on", "u = cosx\ndu/dx = -sinx\n", "p.txt", 2, "ok"),
+    ("a function's name with its argument glued on, wrong", "u = cosx\ndu/dx = sinx\n", "p.txt", 2, "wrong"),
     ("plain cases after the last =", "f(x) = {x(x > 0), 0(x <= 0)\nf'(x) = 1 (x > 0), 0 (x < 0)\n", "p.txt", 2, "ok"),
     ("plain cases after the last =, wrong", "max(0, x) = {x(x > 0), 0(x <= 0)\n= 1(x > 0), 0(x < 0)\n", "p.txt", 2,
      "wrong"),

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from derivator.catalog import reading_function
-from derivator.check.plain import PlainNames, plain_cases
+from derivator.check.plain import PlainNames, glued_argument, plain_cases
 from derivator.parse.latex import FUNCTIONS, GREEK
 
 # Top-level environments that are display math in LaTeX (and in MathJax/KaTeX Markdown)
@@ -586,6 +586,8 @@ def _is_plain_math(line: str) -> bool:
         # ET, MSE: an upper-case name of a quantity (prose has no short capitalised words next to "=")
         if word.lower() in _PLAIN_WORDS or re.fullmatch(r"d[a-z]?|d[a-z]?d[a-z]|d|[A-Z]{2,3}", word):
             continue
+        if glued_argument(word, bare[m.end():m.end() + 1]):
+            continue  # sinx (see check.plain)
         # `= D_ij * exp(o_j) / Sum_k(exp(o_k))` on a line of its own: names the reader may not know, but
         # written as names (a subscript, a call) on a line that is math from its first character
         if continuation and (bare[m.end():m.end() + 1] in ("_", "(") or bare[m.start() - 1:m.start()] == "_"):
@@ -1097,6 +1099,21 @@ def _spell_names(equations: list[Equation], names: PlainNames) -> None:
             spelled = names.as_latex(side.text)
             if spelled != side.text:
                 side.written, side.text = side.text, spelled
+
+
+# `1 / 1 + exp(-ax)`, `1-sinx/1+sinx`: a division by 1 that goes on with + or −, pointless as written
+_LOST_BRACKET = re.compile(r"[^\s=]*\s*/\s*1\s*[-+–−ー]\s*[^\s=]+")
+
+
+def lost_bracket(eq: Equation) -> str | None:
+    """In plain text, where a denominator seems to have lost its brackets (what was written), or None."""
+    if eq.formula.syntax not in _PLAIN_SYNTAX:
+        return None
+    for side in eq.sides:
+        m = _LOST_BRACKET.search(side.written or side.text)
+        if m is not None:
+            return m.group()
+    return None
 
 
 def as_written(claim_text: str, line: int, equations: list[Equation]) -> str:

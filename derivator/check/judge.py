@@ -30,7 +30,8 @@ from derivator.check.diagnose import (
 )
 from derivator.check import indices
 from derivator.check.free import free_functions, holds_for_any_functions
-from derivator.check.extract import Equation, index_relation_parts, is_index_condition, is_index_range, is_index_relation
+from derivator.check.extract import (Equation, index_relation_parts, is_index_condition, is_index_range, is_index_relation,
+                                     lost_bracket)
 from derivator.check.interpret import (
     Claimed,
     Context,
@@ -339,6 +340,10 @@ class Judge:
         lost = _lost_superscript(eq)
         if lost is not None:
             self._not_read(eq, Note("lost_superscript", {"text": lost}))
+            return
+        lost = lost_bracket(eq)
+        if lost is not None:
+            self._not_read(eq, Note("lost_bracket", {"text": lost}))
             return
         if eq.formula.syntax == "prose" and (self.ctx.defs.get(eq.sides[0].text.strip()) or len(eq.sides) != 2):
             return  # a prose line's `u = …` only ever introduces a name; it restates nothing to judge

@@ -14,6 +14,8 @@ would be w·1 and `a_h1` a_h·1. A plain formula (one with no backslash: not bar
   `d(E1+E2)/da_h1`); a name of several letters read there (ET, MSE) is one name wherever the document
   writes it.
 
+- a function's name with its one-letter argument glued on is the function applied (`1-sinx` is
+  1 − sin x), unless a `/`, `^` or bracket follows (`tanx/2` may be tan(x/2));
 - a power's exponent of several digits is the whole number (`(3x – 4)^49` is (3x−4)^{49}, `x^10` x^{10}:
   in LaTeX only the first digit would be raised).
 
@@ -32,6 +34,9 @@ from derivator.parse.latex import FUNCTIONS, GREEK
 
 _KNOWN_WORDS = frozenset(w.lower() for w in (set(FUNCTIONS) | reading_function.words | set(GREEK))) | {"pi"}
 _NAME = r"[A-Za-z]+\d*(?:_[A-Za-z0-9]+)?"
+# `1-sinx`, `cosx`: a function's name with its one-letter argument glued on (not before / ^ or a bracket:
+# `tanx/2` may be tan(x/2))
+_GLUED_ARGUMENT = re.compile(r"(sinh|cosh|tanh|sin|cos|tan|log|ln|exp)([a-z])")
 _EXPONENT = re.compile(r"\^(\d+(?:\.\d+)?)")
 _TOKEN = re.compile(rf"(?<![A-Za-z_\\])({_NAME})")
 _PARTS = re.compile(r"([A-Za-z]+)(\d*)(?:_([A-Za-z0-9]+))?")
@@ -106,6 +111,8 @@ class PlainNames:
     def _names(self, text: str) -> str:
         def one(m: re.Match) -> str:
             after = text[m.end():m.end() + 1]
+            if glued_argument(m.group(), after):
+                return re.sub(_GLUED_ARGUMENT, r"\1 \2", m.group())  # sinx: sin x
             return m.group() if after == "(" else self._name(m.group())
         return _TOKEN.sub(one, text)
 
@@ -159,3 +166,9 @@ def plain_cases(text: str) -> tuple[str, str] | None:
 
 def _relations(condition: str) -> str:
     return condition.replace("<=", r" \le ").replace(">=", r" \ge ")
+
+
+def glued_argument(word: str, after: str) -> bool:
+    """Is `word` (followed by the character `after`) a function's name with its argument glued on?"""
+    return (_GLUED_ARGUMENT.fullmatch(word) is not None and word.lower() not in _KNOWN_WORDS
+            and (not after or after in " )+-–−*,=。、"))
