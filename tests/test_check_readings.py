@@ -231,6 +231,10 @@ CASES = [
     ("a plain exponent of several digits", "y = (3x - 4)^50\ndy/dx = 150(3x - 4)^49\n", "p.txt", 2, "ok"),
     ("a plain exponent of several digits, wrong", "y = (3x - 4)^50\ndy/dx = 50(3x - 4)^49\n", "p.txt", 2, "wrong"),
     # `1 / 1 + exp(-x)`: read as written it is 1 + e^{-x}, and the derivative after it would be called wrong
+    ("a product raised in plain text after a label", "公式: (x^n)' = nx^(n-1)\n", "p.txt", 1, "ok"),
+    ("a product raised in plain text after a label, wrong", "公式: (x^3)' = 2xx^1\n", "p.txt", 1, "wrong"),
+    ("a definition ending in として", "ここでは g(x) = x^2 + 1 として\ng'(x) = 2x\n", "p.txt", 2, "ok"),
+    ("a definition ending in として, wrong", "ここでは g(x) = x^2 + 1 として\ng'(x) = 2x + 1\n", "p.txt", 2, "wrong"),
     ("a denominator without its brackets", "f(x) = 1 / 1 + exp(-x)\nf'(x) = exp(-x)/(1+exp(-x))^2\n", "p.txt", 1,
      "unchecked"),
     ("a function's name with its argument glued on", "u = cosx\ndu/dx = -sinx\n", "p.txt", 2, "ok"),

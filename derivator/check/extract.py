@@ -466,9 +466,9 @@ class SentenceMath:
 
 
 # the Japanese that ends a line of math and says it holds: `… とおくと`, `… となる。`, `… です`
-# (`… なので`, `… より`: since; `… を使う`: using; `… は既知`: is known; `… を整理すると`: rearranging)
+# (`… なので`, `… より`: since; `… を使う`, `… として`: using, taking; `… は既知`: is known; `… を整理すると`: rearranging)
 _AFFIRMING_TAIL = re.compile(r"(?:とおく|と置く|とする|となり|となる|になる|となります|になります|です|である|が成り立つ"
-                             r"|を得る|なので|ので|より|から|を使|として使|は既知|を整理)")
+                             r"|を得る|なので|ので|より|から|を使|として|は既知|を整理)")
 _BRACKETS = {"(": ")", "[": "]", "{": "}"}
 
 
@@ -588,6 +588,8 @@ def _is_plain_math(line: str) -> bool:
             continue
         if glued_argument(word, bare[m.end():m.end() + 1]):
             continue  # sinx (see check.plain)
+        if re.match(r"\^|['’′](?![A-Za-z])", bare[m.end():]):
+            continue  # nx^(n-1), uv': a product raised or differentiated — no word of prose takes ^ or ′
         # `= D_ij * exp(o_j) / Sum_k(exp(o_k))` on a line of its own: names the reader may not know, but
         # written as names (a subscript, a call) on a line that is math from its first character
         if continuation and (bare[m.end():m.end() + 1] in ("_", "(") or bare[m.start() - 1:m.start()] == "_"):
