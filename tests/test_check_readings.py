@@ -237,6 +237,8 @@ CASES = [
     ("a definition ending in として, wrong", "ここでは g(x) = x^2 + 1 として\ng'(x) = 2x + 1\n", "p.txt", 2, "wrong"),
     ("a denominator without its brackets", "f(x) = 1 / 1 + exp(-x)\nf'(x) = exp(-x)/(1+exp(-x))^2\n", "p.txt", 1,
      "unchecked"),
+    ("a glued argument before / is left unread", "y = tanx/2\ndy/dx = 1/(2cos^2(x/2))\n", "p.txt", 2, "unchecked"),
+    ("a denominator without its brackets, glued arguments", "f(x) = 1-sinx/1+sinx\n", "p.txt", 1, "unchecked"),
     ("a function's name with its argument glued on", "u = cosx\ndu/dx = -sinx\n", "p.txt", 2, "ok"),
     ("a function's name with its argument glued on, wrong", "u = cosx\ndu/dx = sinx\n", "p.txt", 2, "wrong"),
     ("plain cases after the last =", "f(x) = {x(x > 0), 0(x <= 0)\nf'(x) = 1 (x > 0), 0 (x < 0)\n", "p.txt", 2, "ok"),

@@ -586,8 +586,8 @@ def _is_plain_math(line: str) -> bool:
         # ET, MSE: an upper-case name of a quantity (prose has no short capitalised words next to "=")
         if word.lower() in _PLAIN_WORDS or re.fullmatch(r"d[a-z]?|d[a-z]?d[a-z]|d|[A-Z]{2,3}", word):
             continue
-        if glued_argument(word, bare[m.end():m.end() + 1]):
-            continue  # sinx (see check.plain)
+        if glued_argument(word):
+            continue  # sinx (see check.plain; before / or ^ it is left for the reader to refuse: tanx/2)
         if re.match(r"\^|['’′](?![A-Za-z])", bare[m.end():]):
             continue  # nx^(n-1), uv': a product raised or differentiated — no word of prose takes ^ or ′
         # `= D_ij * exp(o_j) / Sum_k(exp(o_k))` on a line of its own: names the reader may not know, but

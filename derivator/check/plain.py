@@ -168,7 +168,8 @@ def _relations(condition: str) -> str:
     return condition.replace("<=", r" \le ").replace(">=", r" \ge ")
 
 
-def glued_argument(word: str, after: str) -> bool:
-    """Is `word` (followed by the character `after`) a function's name with its argument glued on?"""
+def glued_argument(word: str, after: str | None = None) -> bool:
+    """Is `word` a function's name with its argument glued on — and, when the character `after` it is
+    given, one that is certainly applied to that letter alone?"""
     return (_GLUED_ARGUMENT.fullmatch(word) is not None and word.lower() not in _KNOWN_WORDS
-            and (not after or after in " )+-–−*,=。、"))
+            and (after is None or not after or after in " )+-–−*,=。、"))
