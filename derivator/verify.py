@@ -58,11 +58,14 @@ def lambdify_safe(symbols, expr: sp.Expr, modules) -> Callable:
     many = isinstance(symbols, (tuple, list))
     given = tuple(symbols) if many else (symbols,)
     dummies = tuple(sp.Dummy(f"v{i}") for i in range(len(given)))
-    renamed = expr.xreplace(dict(zip(given, dummies)))
-    others = {s: sp.Dummy(f"p{i}") for i, s in enumerate(sorted(renamed.free_symbols - set(dummies), key=str))}
-    if others:  # free parameters stay free (they make the call fail, as before), under safe names
-        renamed = renamed.xreplace(others)
-    return sp.lambdify(dummies if many else dummies[0], renamed, modules=modules)
+    # renamed without re-evaluating: rebuilding a large tree of real symbols (a network's nested
+    # sigmoids) asks SymPy's assumptions at every node, seconds for the same numbers
+    with sp.evaluate(False):
+        renamed = expr.xreplace(dict(zip(given, dummies)))
+        others = {s: sp.Dummy(f"p{i}") for i, s in enumerate(sorted(renamed.free_symbols - set(dummies), key=str))}
+        if others:  # free parameters stay free (they make the call fail, as before), under safe names
+            renamed = renamed.xreplace(others)
+        return sp.lambdify(dummies if many else dummies[0], renamed, modules=modules)
 
 
 @lru_cache(maxsize=1024)

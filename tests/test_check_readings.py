@@ -210,9 +210,40 @@ CASES = [
      "\\end{array}\\right.$$\n$$f'(x) = 1$$\n", "p.md", 1, None),
     ("letter superscripts in plain text", "y = e⁻ˣ\ndy/dx = -e⁻ˣ\n", "p.txt", 2, "ok"),
     ("letter superscripts in plain text, wrong", "y = e²ˣ\ndy/dx = e²ˣ\n", "p.txt", 2, "wrong"),
-    # a sentence's math is listed, never judged: even a wrong one is only unchecked
+    # a sentence's math is judged only where both its ends are certain: after Japanese text (or a colon) up
+    # to the end of the line, or up to Japanese that says it holds (となる, とおくと, なので); English words
+    # around it may belong to it
+    # (`i=jのとき`: about one entry of an indexed formula, which this is not)
     ("an equation inside a Japanese sentence", "y=e^x のとき、i=jのとき dy/dx=2e^x となる。\n", "p.txt", 1, "unchecked"),
+    ("an equation inside a Japanese sentence, wrong", "y=e^x のとき、dy/dx=2e^x となる。\n", "p.txt", 1, "wrong"),
+    ("an equation inside a Japanese sentence, right", "y=e^x のとき、dy/dx=e^x となる。\n", "p.txt", 1, "ok"),
+    ("an equation after Japanese text to the end of the line", "(3x – 4)^50 の微分は 50(3x – 4)^49 * 3 = 150(3x – 4)^49\n",
+     "p.txt", 1, "ok"),
+    ("an equation after Japanese text to the end of the line, wrong", "(3x – 4)^50 の微分は 50(3x – 4)^49 * 3 = 150(3x – 4)^50\n",
+     "p.txt", 1, "wrong"),
+    ("a whole line of math with a Japanese tail", "tan(x)=sin(x)/cos(x) なので\n", "p.txt", 1, "ok"),
+    ("a whole line of math with a Japanese tail, wrong", "tan(x)=cos(x)/sin(x) なので\n", "p.txt", 1, "wrong"),
+    ("an equation after a colon", "f(x) = x^3 + x\nso we have: f'(x) = 3x^2 + 1\n", "p.txt", 2, "ok"),
+    ("an equation after a colon, wrong", "f(x) = x^3 + x\nso we have: f'(x) = 3x^2\n", "p.txt", 2, "wrong"),
     ("an equation among English words", "We get f(x) = x if x ≥ 0 (identity function)\n", "p.txt", 1, "unchecked"),
+    ("a bracket cut by Japanese text is not delimited", "yi=e^xi/Σe^xj(jは1からn)をxjで微分する\n", "p.txt", 1, "unchecked"),
+    ("two definitions side by side in a sentence", "f(x)=(1/3)x^3 g(x)=tan(x) とすると\n", "p.txt", 1, "unchecked"),
+    ("a plain exponent of several digits", "y = (3x - 4)^50\ndy/dx = 150(3x - 4)^49\n", "p.txt", 2, "ok"),
+    ("a plain exponent of several digits, wrong", "y = (3x - 4)^50\ndy/dx = 50(3x - 4)^49\n", "p.txt", 2, "wrong"),
+    # `1 / 1 + exp(-x)`: read as written it is 1 + e^{-x}, and the derivative after it would be called wrong
+    ("a product raised in plain text after a label", "公式: (x^n)' = nx^(n-1)\n", "p.txt", 1, "ok"),
+    ("a product raised in plain text after a label, wrong", "公式: (x^3)' = 2xx^1\n", "p.txt", 1, "wrong"),
+    ("a definition ending in として", "ここでは g(x) = x^2 + 1 として\ng'(x) = 2x\n", "p.txt", 2, "ok"),
+    ("a definition ending in として, wrong", "ここでは g(x) = x^2 + 1 として\ng'(x) = 2x + 1\n", "p.txt", 2, "wrong"),
+    ("a denominator without its brackets", "f(x) = 1 / 1 + exp(-x)\nf'(x) = exp(-x)/(1+exp(-x))^2\n", "p.txt", 1,
+     "unchecked"),
+    ("a glued argument before / is left unread", "y = tanx/2\ndy/dx = 1/(2cos^2(x/2))\n", "p.txt", 2, "unchecked"),
+    ("a denominator without its brackets, glued arguments", "f(x) = 1-sinx/1+sinx\n", "p.txt", 1, "unchecked"),
+    ("a function's name with its argument glued on", "u = cosx\ndu/dx = -sinx\n", "p.txt", 2, "ok"),
+    ("a function's name with its argument glued on, wrong", "u = cosx\ndu/dx = sinx\n", "p.txt", 2, "wrong"),
+    ("plain cases after the last =", "f(x) = {x(x > 0), 0(x <= 0)\nf'(x) = 1 (x > 0), 0 (x < 0)\n", "p.txt", 2, "ok"),
+    ("plain cases after the last =, wrong", "max(0, x) = {x(x > 0), 0(x <= 0)\n= 1(x > 0), 0(x < 0)\n", "p.txt", 2,
+     "wrong"),
     ("a range of an index after a claim", "$$p_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}} \\quad (i=1,2,\\dots,n)$$\n"
      "$$\\frac{\\partial p_i}{\\partial z_i} = p_i(1-p_i)$$\n", "p.md", 2, "ok"),
     ("a range of an index on its own line", "\\hspace{2em} (i=0,\\cdots,J-1)\n", "p.md", 1, None),
@@ -231,6 +262,20 @@ CASES = [
      "$$= \\frac{e^{a} u - e^{2a}}{u^2}$$\n", "p.md", 2, None),
     ("an exponent a text layer put on the next line", "g(x) = (x-1)\n2\n= 10\n= 2x-2\n", "p.txt", 4, None),
     ("a square flattened after a bracket", "g(x) = (x-1)2\ng'(x) = 2\n", "p.txt", 1, "unchecked"),
+    # programmers' names in plain text: a family w1, w2 of subscripted names, a_h1, dET/da_o1
+    ("names with digits in plain text", "h1 = w1*i1 + w2*i2\ndh1/dw1 = i1\n", "p.txt", 2, "ok"),
+    ("names with digits in plain text, wrong", "h1 = w1*i1 + w2*i2\ndh1/dw1 = i2\n", "p.txt", 2, "wrong"),
+    ("a subscript of several characters in plain text", "a_h1 = x^3\nda_h1/dx = 3x^2\n", "p.txt", 2, "ok"),
+    ("a subscript of several characters in plain text, wrong", "a_h1 = x^3\nda_h1/dx = 3x\n", "p.txt", 2, "wrong"),
+    ("a Leibniz fraction over a name of several letters", "E1 = (t1 - y)^2/2\nE2 = (t2 - y)^2/2\nET = E1 + E2\n"
+     "dET/dy = 2*y - t1 - t2\n", "p.txt", 4, "ok"),
+    ("a Leibniz fraction over a name of several letters, wrong", "E1 = (t1 - y)^2/2\nE2 = (t2 - y)^2/2\n"
+     "ET = E1 + E2\ndET/dy = y - t1\n", "p.txt", 4, "wrong"),
+    ("a lone x2 beside x is no name", "f(x) = (x^2+3x+1)^4\nf'(x) = 4(x2+3x+1)^3 (2x+3)\n", "p.txt", 2, "wrong"),
+    ("a definition chain through the same function again", "a = sigmoid(h) = 1/(1+exp(-h))\n"
+     "b = sigmoid(g) = 1/(1+exp(-g))\n", "p.txt", 2, "ok"),
+    ("a definition chain through another function of the same name", "a = sigmoid(h) = 1/(1+exp(-h))\n"
+     "b = sigmoid(g) = 1/(1+exp(-2*g))\n", "p.txt", 2, "unchecked"),
 ]
 
 
@@ -334,4 +379,22 @@ def test_conditions_and_values_are_listed_as_conditions():
     listed = {(c.line, c.text): c.kind for c in report.claims}
     assert listed[(2, "i = j")] == "condition"
     assert listed[(4, "x = 0.5")] == "condition"
+    assert not any(c.is_error for c in report.claims)
+
+
+def test_plain_names_are_shown_as_written():
+    # the reader gets w_{1}, \frac{d h_{1}}{d w_{1}}; the report shows the post's own text
+    report = check_text("h1 = w1*i1 + w2*i2\ndh1/dw1 = i1\n", "p.txt")
+    assert [c.text for c in report.claims] == ["h1 = w1*i1 + w2*i2", "dh1/dw1 = i1"]
+    assert report.claims[1].status == "ok"
+
+
+def test_plain_lines_with_unknown_names_are_listed():
+    # a `= …` line of its own with names the reader does not know (Sum_k, D_ij), and a doubled `==` in a
+    # Japanese sentence: listed with a reason, never skipped, never wrong
+    report = check_text("p_j = exp(o_j) / Sum_k(exp(o_k))\n第1項を書く。\n= D_ij * exp(o_j) / Sum_k(exp(o_k))\n"
+                        "i≠jのとき ∂yi/∂xj=ーe^xie^xjA⁻²==ーyiyj\n", "p.txt")
+    listed = {(c.line, c.text) for c in report.claims}
+    assert (3, "= D_ij * exp(o_j) / Sum_k(exp(o_k))") in listed
+    assert (4, "= ーyiyj") in listed
     assert not any(c.is_error for c in report.claims)

@@ -34,7 +34,7 @@ sys.modules[__name__].__class__ = _CallablePackage
 
 def check_text(text: str, name: str = "<text>") -> CheckReport:
     """Judge every equation of a document given as text. Never raises for bad math: see ClaimResult."""
-    from derivator.check.extract import extract_equations, one_hot_line, standard_normal_line
+    from derivator.check.extract import as_written, extract_equations, one_hot_line, standard_normal_line
     from derivator.check.judge import Judge
 
     if "\x00" in text:
@@ -42,7 +42,10 @@ def check_text(text: str, name: str = "<text>") -> CheckReport:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     equations = extract_equations(text, name)
     judge = Judge(one_hot=one_hot_line(text), standard_normal=standard_normal_line(text))
-    return CheckReport(file=name, claims=judge.run(equations))
+    claims = judge.run(equations)
+    for claim in claims:
+        claim.text = as_written(claim.text, claim.line, equations)
+    return CheckReport(file=name, claims=claims)
 
 
 def read_source(path: str) -> str:

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from derivator.catalog import reading_function
+from derivator.check.plain import PlainNames, glued_argument, plain_cases
 from derivator.parse.latex import FUNCTIONS, GREEK
 
 # Top-level environments that are display math in LaTeX (and in MathJax/KaTeX Markdown)
@@ -53,6 +54,7 @@ class Side:
 
     text: str
     line: int
+    written: str | None = None  # the side as the post wrote it, when `text` spells its names for the reader
 
 
 @dataclass
@@ -445,8 +447,9 @@ def _plain_lines(text: str, lines: _Lines, formulas: list[Formula]) -> list[Form
             seen = {re.sub(r"\s", "", d) for d in defined}
             # (only where the text marks no math at all: a post that does put its formulas in $…$ writes
             # `(log u)' = u'/u` in a sentence as words)
-            out += [Formula(m, number, False, "text") for m in (math_in_sentence(body) if not formulas else [])
-                    if not any(d in re.sub(r"\s", "", m) for d in seen)]
+            for m in math_in_sentence(body) if not formulas else []:
+                if not any(d in re.sub(r"\s", "", m.text) for d in seen):
+                    out.append(Formula(m.text, number, False, "plain" if m.delimited else "text"))
         del start
     return out
 
@@ -458,14 +461,36 @@ _WORD_TOKEN = re.compile(r"^\(?([A-Za-z]{2,})\)?[.,:;!?]?$")
 _TEXT_MATH = re.compile(f"^[{_MATH_CHARS}∇…→]+$")  # and what flattened MathJax leaves
 
 
-def math_in_sentence(line: str) -> list[str]:
+@dataclass
+class SentenceMath:
+    """An equation cut out of a prose line; `delimited`: where it starts and ends is certain."""
+
+    text: str
+    delimited: bool
+
+
+# the Japanese that ends a line of math and says it holds: `… とおくと`, `… となる。`, `… です`
+# (`… なので`, `… より`: since; `… を使う`, `… として`: using, taking; `… は既知`: is known; `… を整理すると`: rearranging)
+_AFFIRMING_TAIL = re.compile(r"(?:とおく|と置く|とする|となり|となる|になる|となります|になります|です|である|が成り立つ"
+                             r"|を得る|なので|ので|より|から|を使|として|は既知|を整理)")
+_BRACKETS = {"(": ")", "[": "]", "{": "}"}
+
+
+def math_in_sentence(line: str) -> list[SentenceMath]:
     """The runs of a prose line that hold an equation (`yi=e^xi/Σe^xj(jは1からn)`, `f(x) = x if x ≥ 0`,
-    MathJax flattened to text): listed so nothing is skipped silently, never judged — where a sentence
-    ends its math, and what it says about it, is not certain."""
-    if _CODE_MARKS.search(line) or "://" in line:
+    MathJax flattened to text), each listed so nothing is skipped silently. A run is judged only when
+    both its ends are certain (`delimited`): it starts after Japanese text or a colon and runs to the end
+    of the line, or it ends in Japanese that says it holds (`u = x^2 + 1 とおくと`, `… となる。`); and it
+    reads as plain math on its own, brackets balanced. English words around it (`f(x) = x if x ≥ 0`)
+    may belong to it: never certain."""
+    if _is_code(line) or "://" in line:
         return []
     out = []
-    for chunk in _SENTENCE_BREAK.split(line):
+    bounds = [0] + [k for m in _SENTENCE_BREAK.finditer(line) for k in (m.start(), m.end())] + [len(line)]
+    for chunk_start, chunk_end in zip(bounds[::2], bounds[1::2]):
+        chunk = line[chunk_start:chunk_end]
+        tail = line[chunk_end:]
+        left_certain = chunk_start > 0  # after Japanese text (at the line's start it would be a plain line)
         run: list[str] = []
         for token in chunk.split() + [""]:
             word = _WORD_TOKEN.match(token)
@@ -474,14 +499,42 @@ def math_in_sentence(line: str) -> list[str]:
                 run.append(token)
                 continue
             text = " ".join(run).strip(" .,;:")
+            at_end = not token  # the run reaches the end of the chunk
+            right_certain = at_end and (not tail.strip(" 。．.") or _AFFIRMING_TAIL.match(tail) is not None)
+            delimited = left_certain and right_certain or (at_end and _AFFIRMING_TAIL.match(tail) is not None
+                                                           and chunk_start == 0 and not out)
             run = []
+            left_certain = token.endswith((":", "："))  # `…, so we have: f(x) = …`
             left, eq, right = text.partition("=")
+            # (`= D_ij * p_j`, a line of its own continuing the one before: listed)
+            continued = not left.strip() and chunk_start == 0 and not out and line.lstrip().startswith("=")
             # `x = y` among words may be a figure of speech; a digit, bracket or operator makes it math
-            if (eq and _TEXT_MATH.match(text) and len(text) <= 500 and "==" not in text
-                    and re.search(r"[0-9^_/()∂∑Σ√'’′⁰-⁹⁻ˣ]", text)
-                    and re.search(r"[A-Za-z0-9]", left) and re.search(r"[A-Za-z0-9]", right)):
-                out.append(text)
+            if (eq and _TEXT_MATH.match(text) and len(text) <= 500 and re.search(r"[0-9^_/()∂∑Σ√'’′⁰-⁹⁻ˣ]", text)
+                    and (continued or re.search(r"[A-Za-z0-9]", left)) and re.search(r"[A-Za-z0-9]", right)):
+                out.append(SentenceMath(text, delimited and _balanced(text) and _is_plain_math(text)
+                                        and not _glued_middle(text)))
     return out
+
+
+def _glued_middle(text: str) -> bool:
+    """`f(x)=(1/3)x^3 g(x)=tan(x)`: a middle side ending, after a space, in a function's head — two
+    definitions side by side, or a product (x^3·g(x)): not certain which."""
+    sides, _ = _split_sides(text)
+    for side, _offset in sides[1:-1]:
+        gap = _last_top_level_space(side.rstrip())
+        if gap is not None and re.fullmatch(r"[A-Za-z]\w*\([^()]*\)", side[gap:].strip()):
+            return True
+    return False
+
+
+def _balanced(text: str) -> bool:
+    opened: list[str] = []
+    for ch in text:
+        if ch in _BRACKETS:
+            opened.append(_BRACKETS[ch])
+        elif ch in _BRACKETS.values() and (not opened or opened.pop() != ch):
+            return False
+    return not opened
 
 
 # `u = e^x and v = e^{-x}, giving`, `u = x^2 + 1 とおくと`: a one-letter name set equal to a formula that
@@ -494,9 +547,21 @@ _PROSE_DEFINITION = re.compile(
 _CODE_MARKS = re.compile(r"\b(?:import|def|return|print|lambda|np|torch|tf|math)\b[ .(]|==|;|\bself\.")
 
 
+def _is_code(line: str) -> bool:
+    """Flattened code (`import numpy as np x = np.arange(…)`, `if a == b`) — but a doubled `==` in a
+    Japanese sentence (`ーe^xie^xjA⁻²==ーyiyj`) is a slip of the keyboard, not code."""
+    m = _CODE_MARKS.search(line)
+    if m is not None and m.group() == "==" and _JAPANESE.search(line):
+        return _CODE_MARKS.search(line.replace("==", "=")) is not None
+    return m is not None
+
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
 def definitions_in_prose(line: str) -> list[str]:
     """The `name = formula` pieces of a prose line whose formula is plain math on its own."""
-    if _CODE_MARKS.search(line):
+    if _is_code(line):
         return []  # flattened code (`import numpy as np x = np.arange(…)`), not a sentence
     out = []
     for m in _PROSE_DEFINITION.finditer(line):
@@ -519,9 +584,19 @@ def _is_plain_math(line: str) -> bool:
     continuation = not left.strip()  # `= swish(x) + …` under the line it continues
     if not (continuation or re.search(r"[A-Za-z0-9①-⑳]", left)) or not re.search(r"[A-Za-z0-9]", right):
         return False
-    for word in re.findall(r"[A-Za-z]{2,}", _LEIBNIZ_WORD.sub(" ", _LATEX_COMMAND.sub(" ", line))):
+    bare = _LEIBNIZ_WORD.sub(" ", _LATEX_COMMAND.sub(" ", line))
+    for m in re.finditer(r"[A-Za-z]{2,}", bare):
+        word = m.group()
         # ET, MSE: an upper-case name of a quantity (prose has no short capitalised words next to "=")
         if word.lower() in _PLAIN_WORDS or re.fullmatch(r"d[a-z]?|d[a-z]?d[a-z]|d|[A-Z]{2,3}", word):
+            continue
+        if glued_argument(word):
+            continue  # sinx (see check.plain; before / or ^ it is left for the reader to refuse: tanx/2)
+        if re.match(r"\^|['’′](?![A-Za-z])", bare[m.end():]):
+            continue  # nx^(n-1), uv': a product raised or differentiated — no word of prose takes ^ or ′
+        # `= D_ij * exp(o_j) / Sum_k(exp(o_k))` on a line of its own: names the reader may not know, but
+        # written as names (a subscript, a call) on a line that is math from its first character
+        if continuation and (bare[m.end():m.end() + 1] in ("_", "(") or bare[m.start() - 1:m.start()] == "_"):
             continue
         return False
     # a line of prose such as "a = b" with nothing mathematical is still accepted: it parses or is ignored
@@ -1009,6 +1084,55 @@ def _line_of(pattern: re.Pattern, text: str) -> int | None:
 def extract_equations(text: str, name: str = "") -> list[Equation]:
     """All equations (and lone display expressions, kept as heads of continued chains), in order."""
     out = []
-    for formula in extract_formulas(text, name):
-        out += split_equations(formula)
+    formulas = extract_formulas(text, name)
+    names = PlainNames.of(f.text for f in formulas if f.syntax in _PLAIN_SYNTAX)
+    for formula in formulas:
+        cases = plain_cases(formula.text) if formula.syntax in _PLAIN_SYNTAX else None
+        if cases is not None:
+            formula.text = formula.text.replace(*cases)
+        equations = split_equations(formula)
+        if cases is not None:
+            for side in (s for eq in equations for s in eq.sides if cases[1] in s.text):
+                side.written = side.text.replace(cases[1], cases[0])
+        if formula.syntax in _PLAIN_SYNTAX:
+            _spell_names(equations, names)
+        out += equations
     return out
+
+
+_PLAIN_SYNTAX = ("plain", "prose")
+
+
+def _spell_names(equations: list[Equation], names: PlainNames) -> None:
+    """Plain-text names (`w1`, `a_h1`, `dET/da_o1`) as the LaTeX reader reads them (see check.plain); each
+    side keeps what the post wrote, to be shown."""
+    for eq in equations:
+        for side in eq.sides:
+            spelled = names.as_latex(side.text)
+            if spelled != side.text:
+                side.written, side.text = side.text, spelled
+
+
+# `1 / 1 + exp(-ax)`, `1-sinx/1+sinx`: a division by 1 that goes on with + or −, pointless as written
+_LOST_BRACKET = re.compile(r"[^\s=]*\s*/\s*1\s*[-+–−ー]\s*[^\s=]+")
+
+
+def lost_bracket(eq: Equation) -> str | None:
+    """In plain text, where a denominator seems to have lost its brackets (what was written), or None."""
+    if eq.formula.syntax not in _PLAIN_SYNTAX:
+        return None
+    for side in eq.sides:
+        m = _LOST_BRACKET.search(side.written or side.text)
+        if m is not None:
+            return m.group()
+    return None
+
+
+def as_written(claim_text: str, line: int, equations: list[Equation]) -> str:
+    """A claim's text with every side that was spelled for the reader shown as the post wrote it."""
+    for eq in equations:
+        for side in eq.sides:
+            if side.written is not None and line in (side.line, eq.line):
+                for read in (side.text.strip(), " ".join(side.text.split())):
+                    claim_text = claim_text.replace(read, side.written.strip())
+    return claim_text
