@@ -216,6 +216,32 @@ CASES = [
     ("a range of an index after a claim", "$$p_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}} \\quad (i=1,2,\\dots,n)$$\n"
      "$$\\frac{\\partial p_i}{\\partial z_i} = p_i(1-p_i)$$\n", "p.md", 2, "ok"),
     ("a range of an index on its own line", "\\hspace{2em} (i=0,\\cdots,J-1)\n", "p.md", 1, None),
+    ("an entry of a function of a vector", "$$\\sigma(\\mathbf{z})_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}$$\n"
+     "$$\\frac{\\partial[\\sigma(\\mathbf{a})]_i}{\\partial a_j} = \\sigma(\\mathbf{a})_i(\\delta_{ij} - \\sigma(\\mathbf{a})_j)$$\n",
+     "p.md", 2, "ok"),
+    ("an entry of a function of a vector, wrong", "$$\\sigma(\\mathbf{z})_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}$$\n"
+     "$$\\frac{\\partial[\\sigma(\\mathbf{a})]_i}{\\partial a_j} = \\sigma(\\mathbf{a})_i(\\delta_{ij} + \\sigma(\\mathbf{a})_j)$$\n",
+     "p.md", 2, "wrong"),
+    ("an upright softmax(x) and the max over an index", "$$\\textrm{softmax(x)}_i = \\frac{e^{x_i}}{\\sum_j e^{x_j}}"
+     " = \\frac{e^{x_i - \\max_k x_k}}{\\sum_j e^{x_j - \\max_k x_k}}$$\n", "p.md", 1, "ok"),
+    ("the max over an index, summed over the wrong letter", "$$\\textrm{softmax(x)}_i = \\frac{e^{x_i}}{\\sum_j e^{x_j}}"
+     " = \\frac{e^{x_i - \\max_k x_k}}{\\sum_i e^{x_j - \\max_k x_k}}$$\n", "p.md", 1, "wrong"),
+    ("an indicator 1_{i=j}", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n"
+     "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(1_{i=j} - p_j)$$\n", "p.md", 2, "ok"),
+    ("an indicator 1_{i \\ne j}, wrong", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n"
+     "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(1_{i \\ne j} - p_j)$$\n", "p.md", 2, "wrong"),
+    ("a double sum", "$$\\sum_{i, j} x_i y_j = \\sum_i x_i \\sum_j y_j$$\n", "p.md", 1, "ok"),
+    ("a double sum, wrong", "$$\\sum_{i, j} x_i y_j = \\sum_i x_i y_i$$\n", "p.md", 1, "wrong"),
+    ("an entry of a function of listed entries, with a primed index",
+     "$$f_i(y_1,\\cdots,y_J) = \\frac{\\exp(y_i)}{\\sum_{k} \\exp(y_k)}$$\n"
+     "$$\\frac{\\partial f_i(y_1,\\cdots,y_J)}{\\partial y_{i'}} = f_i(y_1,\\cdots,y_J)(\\delta_{ii'} - f_{i'}(y_1,\\cdots,y_J))$$\n",
+     "p.md", 2, "ok"),
+    ("an entry of a function of listed entries, wrong",
+     "$$f_i(y_1,\\cdots,y_J) = \\frac{\\exp(y_i)}{\\sum_{k} \\exp(y_k)}$$\n"
+     "$$\\frac{\\partial f_i(y_1,\\cdots,y_J)}{\\partial y_{i'}} = f_i(y_1,\\cdots,y_J)(\\delta_{ii'} - f_i(y_1,\\cdots,y_J))$$\n",
+     "p.md", 2, "wrong"),
+    ("θ_{t-1} is no index", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n$$\\theta_t = \\theta_{t-1} + a_{jk}$$\n"
+     "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(\\delta_{ij} - p_j)$$\n", "p.md", 3, "ok"),
 ]
 
 

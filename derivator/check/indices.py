@@ -15,32 +15,41 @@ import dataclasses
 import itertools
 import re
 
-from derivator.parse.latex import Add, Apply, At, Deriv, Node, Num, Sum, Sym, walk
+from derivator.parse.latex import PRIMED_INDEX, Add, Apply, At, Call, Deriv, Entry, Extremum, Node, Num, Sum, Sym, walk
 
 SIZE = 3  # entries per indexed family: enough for i, j and a third entry a sum runs over
-INDEX_LETTERS = frozenset("ijklmn")
+INDEX_LETTERS = frozenset("ijklmn") | frozenset(PRIMED_INDEX.values())
 MAX_FREE = 3  # more free index letters than this: not judged entry by entry
 MAX_RUNS = 9  # nor when that needs more passes over the document than this
-_SUB = re.compile(r"^(.*?)_([A-Za-z0-9]{1,3})$")
+_OFFSET = re.compile(r"(?<=.)[mp](?=\d)")  # θ_{t-1} is read θ_tm1: its m is a minus, not an index
+_SUB = re.compile(r"^(.*?)_([A-Za-z0-9%s]{1,3})$" % "".join(PRIMED_INDEX.values()))
 
 
 def is_indexed(node: Node) -> bool:
     """Does the formula sum over an index or use a Kronecker delta?"""
-    return any(isinstance(n, Sum) or (isinstance(n, Sym) and n.name.startswith("delta_")) for n in walk(node))
+    return any(isinstance(n, (Sum, Entry, Extremum)) or (isinstance(n, Sym) and n.name.startswith("delta_"))
+               for n in walk(node))
 
 
 def free_letters(node: Node, bound: frozenset[str] = frozenset()) -> set[str]:
     """Index letters in subscripts (and bare, in `i = j`) that no sum around them binds."""
     if isinstance(node, Sum):
         return free_letters(node.body, bound | {node.index}) | ({node.exclude} - bound if node.exclude else set())
+    if isinstance(node, Extremum):
+        return free_letters(node.body, bound | {node.index})
     out: set[str] = set()
     for name in _own_names(node):
         m = _SUB.match(name)
-        letters = m.group(2) if m else (name if name in INDEX_LETTERS else "")
+        letters = _OFFSET.sub("", m.group(2)) if m else (name if name in INDEX_LETTERS else "")
         out |= {c for c in letters if c in INDEX_LETTERS and c not in bound}
     for child in _children(node):
         out |= free_letters(child, bound)
     return out
+
+
+def family_name(head: Sym | Entry) -> str:
+    """The indexed name a definition's head gives: p_i, or softmax_i for softmax(x)_i."""
+    return f"{head.name}_{head.index}" if isinstance(head, Entry) else head.name
 
 
 def names_an_entry(nodes: list[Node]) -> bool:
@@ -49,7 +58,10 @@ def names_an_entry(nodes: list[Node]) -> bool:
     by_letter: set[str] = set()
     for node in nodes:
         for m in filter(None, (_SUB.match(n) for n in _all_names(node))):
-            (by_digit if m.group(2).isdigit() else by_letter).add(m.group(1))
+            if m.group(2).isdigit():
+                by_digit.add(m.group(1))
+            elif set(m.group(2)) <= INDEX_LETTERS:  # (L_2 beside L_{CE} names no entry of a family)
+                by_letter.add(m.group(1))
     return bool(by_digit & by_letter)
 
 
@@ -83,6 +95,12 @@ def instantiate(node: Node, values: dict[str, int]) -> Node:
         skip = values.get(node.exclude) if node.exclude else None
         terms = [instantiate(node.body, {**values, node.index: v}) for v in range(1, SIZE + 1) if v != skip]
         return terms[0] if len(terms) == 1 else Add(tuple(terms))
+    if isinstance(node, Extremum):
+        return Call(node.fn, tuple(instantiate(node.body, {**values, node.index: v}) for v in range(1, SIZE + 1)))
+    if isinstance(node, Entry):
+        # entry i of f(x) is a function of every entry of x: softmax(x)_1 = softmax_1(x_1, x_2, x_3)
+        family = tuple(Sym(f"{node.vector}_{k}") for k in range(1, SIZE + 1))
+        return Apply(entry_name(f"{node.name}_{node.index}", values), family)
     if isinstance(node, Sym):
         name = entry_name(node.name, values)
         if name.startswith("delta_") and len(name) == 8 and name[6:].isdigit():
@@ -163,6 +181,8 @@ def _own_names(node: Node) -> list[str]:
         return [node.name]
     if isinstance(node, (Deriv, At)):
         return [node.var]
+    if isinstance(node, Entry):
+        return [f"{node.name}_{node.index}"]
     return []
 
 

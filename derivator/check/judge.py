@@ -47,6 +47,7 @@ from derivator.parse.latex import (
     Cases,
     Builder,
     Deriv,
+    Entry,
     Mul,
     Neg,
     Node,
@@ -211,37 +212,38 @@ class Judge:
 
     def _define_family(self, eq: Equation) -> None:
         """`p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}` defines every entry p_1, p_2, …, not only the one being
-        judged: the other entries are defined here, quietly (the line itself is judged as usual)."""
-        try:
-            head = parse_latex_expression_ast(eq.sides[0].text, reading_function)
-        except ParseError:
+        judged: the other entries are defined here, quietly (the line itself is judged as usual). So does
+        each name of a chain before its formula: `y_i = \\text{softmax}(\\textbf{x})_i = \\frac{…}{…}`."""
+        if self.values is None:
             return
-        rhs = None
-        for side in eq.sides[1:3]:  # (the first form that reads: see the unread middle form in equation())
+        heads: list[Node] = []
+        for side in eq.sides[:3]:
             try:
-                rhs = parse_latex_expression_ast(side.text, reading_function)
-                break
+                node = parse_latex_expression_ast(side.text, reading_function)
             except ParseError:
-                continue
-        if rhs is None:
+                continue  # (the first form that reads: see the unread middle form in equation())
+            letters = indices.free_letters(node)
+            if not (isinstance(node, Sym) and "_" in node.name or isinstance(node, Entry)) or len(letters) != 1:
+                break
+            if heads and letters != indices.free_letters(heads[0]):
+                return
+            heads.append(node)
+        formula = None if len(heads) == len(eq.sides) or not heads else node
+        if formula is None or len(heads) == 3 or {indices.family_name(h) for h in heads} & names_in([formula]):
             return
-        letters = sorted(indices.free_letters(head))
-        if (not isinstance(head, Sym) or "_" not in head.name or len(letters) != 1 or head.name in names_in([rhs])
-                or self.values is None):
-            return
-        letter = letters[0]
+        letter = next(iter(indices.free_letters(heads[0])))
         for v in range(1, indices.SIZE + 1):
             if v == self.values.get(letter):
                 continue
             values = {**self.values, letter: v}
-            name = indices.entry_name(head.name, values)
-            if name in self.ctx.defs:
-                continue
             try:
-                expr = Reader(self.ctx).expr(indices.instantiate(rhs, values))
+                expr = Reader(self.ctx).expr(indices.instantiate(formula, values))
             except _FAILURES:
                 return
-            self.ctx.define(name, (), expr, eq.sides[1].line)
+            for head in heads:
+                target = _definition_target(indices.instantiate(head, values))
+                if target is not None and target[0] not in self.ctx.defs:
+                    self.ctx.define(target[0], tuple(self.ctx.symbol(p) for p in target[1]), expr, eq.sides[1].line)
 
     def _name_the_terms(self, eq: Equation) -> set[int]:
         """`L = -\\sum_j y_j \\log p_j = -\\sum_j \\ell_j`: the new family ℓ names the terms of the sum

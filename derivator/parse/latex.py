@@ -302,8 +302,36 @@ class Sum(Node):
 
 
 @dataclass(frozen=True)
+class Entry(Node):
+    """`softmax(x)_i`, `\\sigma(\\mathbf{z})_i`, `[\\sigma(\\mathbf{a})]_i`, `f_i(y_0,\\cdots,y_{J-1})`: entry `index`
+    of a function of a whole vector, the family `vector` (z for z_1, z_2, …); like a sum, only the reader
+    that instantiates the indices reads it (as a function of every entry of the family)."""
+
+    name: str
+    vector: str
+    index: str
+
+
+@dataclass(frozen=True)
+class Extremum(Node):
+    """`\\max_k x_k`: the largest (or, Min, smallest) entry over an index (read entry by entry, as a sum is)."""
+
+    fn: str  # "Max", "Min"
+    body: Node
+    index: str
+
+
+@dataclass(frozen=True)
 class Cases(Node):
     pieces: tuple[tuple[Node, Node], ...]  # (value, condition)
+
+
+def _family(node: Node) -> str | None:
+    """The family a vector argument names: x, \\mathbf{z}, \\boldsymbol{x}, \\vec{x} (entries x_1, x_2, …)."""
+    if not isinstance(node, Sym):
+        return None
+    base, _, mark = node.name.partition("_")
+    return base if mark in ("", "bold", "vec") and base.isalpha() and base != "e" else None
 
 
 def _braced_variable(tokens: list[Token]) -> str | None:
@@ -395,7 +423,7 @@ FUNCTIONS = {
 }
 _ACCENTS = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde",
             "widetilde": "tilde", "vec": "vec", "dot": "dot", "ddot": "ddot", "mathbf": "bold",
-            "boldsymbol": "bold", "bm": "bold", "pmb": "bold",
+            "textbf": "bold", "boldsymbol": "bold", "bm": "bold", "pmb": "bold",
             # a letter in another typeface is a name of its own: \mathcal{L} (a loss), \Bbb{E}
             "mathcal": "cal", "mathscr": "scr", "mathfrak": "frak", "mathbb": "bb", "Bbb": "bb"}
 _TEXT_CMDS = {"text", "mathrm", "operatorname", "textrm", "mathit", "textit", "mbox", "rm", "mathsf",
@@ -411,6 +439,9 @@ _UNSUPPORTED = {
     "renewcommand": "macro definitions", "input": "\\input", "include": "\\include",
     "underbrace": "braces with notes", "overbrace": "braces with notes",
 }
+# a primed index letter (`y_{i'}`, `\\delta_{ii'}`) is an index of its own: one character, so that a
+# subscript stays a string of index letters
+PRIMED_INDEX = {c: chr(ord(c) - ord("a") + ord("ａ")) for c in "ijklmn"}
 # one-letter names that are functions when a bracket follows, even inside a bare argument
 CALL_LETTERS = set("fghFGHpqPQ")
 
@@ -722,9 +753,47 @@ class Parser:
             elif self.is_op("|") and self.is_op("_", self.peek()) and not self.invisible_open:
                 node = self.evaluation_bar(node)
             elif self.is_op("_") and isinstance(node, (Apply, Call)):
-                raise self.fail("not supported: entries of vector-valued functions")  # s(x)_i
+                node = self.vector_entry(node)
             else:
                 return node
+
+    def vector_entry(self, node: Apply | Call) -> Node:
+        """`s(\\mathbf x)_i`, `softmax(x)_i`: entry i of a function applied to a whole vector (a bare or
+        bold letter); of anything else (`s(\\mathbf x + c)_i`) it is not read."""
+        family = _family(node.args[0]) if isinstance(node, Apply) and len(node.args) == 1 else None
+        if family is None or node.primes or node.power is not None:
+            raise self.fail("not supported: entries of vector-valued functions")
+        self.next()
+        return Entry(node.name, family, self.subscript_text())
+
+    def family_arguments(self) -> str | None:
+        """`(y_0,\\cdots,y_{J-1})`, `(x_1, x_2, \\dots, x_n)`: the entries of one family listed with an
+        ellipsis, consumed (its name); None, nothing consumed, for any other bracket."""
+        start = self.i
+        names: list[str] = []
+        ellipsis = False
+        try:
+            self.expect_op("(")
+            while True:
+                if self.tok.kind == "cmd" and self.tok.value in ("cdots", "dots", "ldots"):
+                    self.next()
+                    ellipsis = True
+                else:
+                    arg = self.atom()
+                    if not isinstance(arg, Sym) or "_" not in arg.name:
+                        raise self.fail("not a family")
+                    names.append(arg.name.split("_", 1)[0])
+                if self.is_op(")"):
+                    self.next()
+                    break
+                self.expect_op(",")
+        except ParseError:
+            self.i = start
+            return None
+        if ellipsis and len(names) >= 2 and len(set(names)) == 1:
+            return names[0]
+        self.i = start
+        return None
 
     def evaluation_bar(self, node: Node) -> Node:
         """`… |_{x=0}`: the value at a point."""
@@ -839,7 +908,8 @@ class Parser:
     def atom(self) -> Node:
         t = self.tok
         if t.kind == "digit" or (self.is_op(".") and self.peek().kind == "digit"):
-            return self.number()
+            node = self.number()
+            return self.indicator() if node == Num("1") and self.is_op("_") else node
         if t.kind == "letter":
             return self.letters()
         if t.kind == "op":
@@ -873,6 +943,17 @@ class Parser:
         if t.kind == "cmd":
             return self.command()
         raise self.fail("unexpected end of formula")
+
+    def indicator(self) -> Node:
+        """`1_{i=j}` (1 when i = j, else 0): Kronecker's δ_ij; `1_{i \\ne j}` is 1 − δ_ij."""
+        self.next()
+        start, end = self.braced_raw()
+        spec = self.tokens[start:end]
+        if not (len(spec) == 3 and spec[0].kind == spec[2].kind == "letter"
+                and (self.is_op("=", spec[1]) or (spec[1].kind == "cmd" and spec[1].value in ("ne", "neq")))):
+            raise self.fail("an indicator 1_{…} other than 1_{i=j}", spec[0] if spec else None)
+        delta = Sym(f"delta_{spec[0].value}{spec[2].value}")
+        return delta if self.is_op("=", spec[1]) else Add((Num("1"), Neg(delta)))
 
     def number(self) -> Node:
         digits = []
@@ -912,6 +993,9 @@ class Parser:
         if self.is_op("_"):
             self.next()
             name = name + "_" + self.subscript_text()
+        if "_" in name and self.is_op("(") and (family := self.family_arguments()) is not None:
+            base, index = name.split("_", 1)
+            return Entry(base, family, index)  # f_i(y_0, \\cdots, y_{J-1}): entry i of f(y)
         if self.is_op("(") and (not self.no_call or name in CALL_LETTERS or len(name) > 1):
             # in a bare argument (\sinh x(\cosh x)') only function-like names call: \log f(x), \log \sigma(z)
             return Apply(name, self.call_args())
@@ -941,6 +1025,8 @@ class Parser:
                 continue
             elif tok.kind == "op" and tok.value in (",", "+", "-"):
                 parts.append({",": "", "+": "p", "-": "m"}[tok.value])
+            elif tok.kind == "op" and tok.value == "'" and parts and parts[-1] in PRIMED_INDEX:
+                parts[-1] = PRIMED_INDEX[parts[-1]]  # y_{i'}: another index, i′
             else:
                 raise self.fail("subscript too complex", tok)
         if not parts:
@@ -961,6 +1047,8 @@ class Parser:
         base = None
         if name == "sqrt":
             return self.sqrt()
+        if name in ("Max", "Min") and self.is_op("_"):
+            return self.extremum(name)
         while self.is_op("^") or self.is_op("_"):
             if self.next().value == "^":
                 power = self.script_arg()
@@ -997,6 +1085,15 @@ class Parser:
         if power is not None and isinstance(power, Neg) and power.arg == Num("1") and name in _INVERSE:
             return Call(_INVERSE[name], args)
         return Call(name, args, power)
+
+    def extremum(self, name: str) -> Node:
+        """`\\max_k x_k`, `\\max_{k} (x_k)`: over an index letter, its body the factor that follows."""
+        self.next()
+        start, end = self.braced_raw()
+        spec = self.tokens[start:end]
+        if len(spec) != 1 or spec[0].kind != "letter":
+            raise self.fail(f"\\{name.lower()} over something other than an index")
+        return Extremum(name, self.factor(), spec[0].value)
 
     def bare_argument(self) -> Node:
         """`\\sin 2x`, `\\log x^2`, `\\exp -x` (no brackets): the following product of plain factors.
@@ -1080,6 +1177,7 @@ class Parser:
         summand carries), then the summand: the product that follows, up to the next + or −."""
         index = exclude = None
         lower = upper = None
+        outer: list[str] = []
         while self.is_op("_") or self.is_op("^"):
             if self.next().value == "^":
                 upper = self.script_arg()  # the upper end: the family's size, whatever its name
@@ -1090,6 +1188,10 @@ class Parser:
                 raise self.fail("a sum's index is not a letter", t)
             index = spec[0].value
             rest = spec[1:]
+            if len(rest) >= 2 and all(self.is_op(",", a) and b.kind == "letter" for a, b in zip(rest[::2], rest[1::2])) \
+                    and len(rest) % 2 == 0:
+                outer = [index] + [b.value for b in rest[1::2]]  # \\sum_{i, j}: a sum over i of a sum over j
+                index, rest = outer.pop(), []
             if rest and rest[0].kind == "cmd" and rest[0].value in ("ne", "neq") and len(rest) == 2 and rest[1].kind == "letter":
                 exclude = rest[1].value
             elif rest and not (self.is_op("=", rest[0]) and len(rest) == 2 and rest[1].kind == "digit"):
@@ -1115,7 +1217,10 @@ class Parser:
         # other than 1 where the index itself is a number in the summand, asks for more than that
         if isinstance(upper, Num) or (lower not in (None, "1") and Sym(index) in walk(body)):
             raise self.fail("a sum over fixed bounds is not read", t)
-        return Sum(body, index, exclude)
+        node = Sum(body, index, exclude)
+        for letter in reversed(outer):
+            node = Sum(node, letter)
+        return node
 
     def text_command(self, t: Token) -> Node:
         """\\mathrm{d} → d; \\operatorname{ReLU} → a function name; \\text{ for } → nothing."""
@@ -1129,6 +1234,9 @@ class Parser:
         others = [tok for tok in raw_tokens if tok.kind not in ("letter", "digit")]
         if not raw_tokens:
             raise self.fail("empty text", t)
+        if (others and raw_tokens[0].kind == "letter" and not spaced and self.is_op("(", others[0])
+                and self.is_op(")", raw_tokens[-1]) and {o.value for o in others} <= {"(", ")"}):
+            return self.parse_range(start, end)  # \\textrm{softmax(x)}_i: the call typeset upright
         if others or spaced:
             raise self.fail("text inside a formula", t)
         if len(content) == 1 and content.isalpha():
@@ -1534,6 +1642,12 @@ class Builder:
     def build_Sum(self, node: Sum) -> sp.Expr:
         # only `check` reads a sum, entry by entry (derivator.check.indices writes it out first)
         raise InterpretError(f"not supported: sums (over {node.index})")
+
+    def build_Entry(self, node: Entry) -> sp.Expr:
+        raise InterpretError(f"not supported: entries of vector-valued functions ({node.name}(…)_{node.index})")
+
+    def build_Extremum(self, node: Extremum) -> sp.Expr:
+        raise InterpretError(f"not supported: the {node.fn.lower()} over an index ({node.index})")
 
     def build_Cases(self, node: Cases) -> sp.Expr:
         pieces = []
