@@ -15,7 +15,9 @@ import dataclasses
 import itertools
 import re
 
-from derivator.parse.latex import PRIMED_INDEX, Add, Apply, At, Call, Deriv, Entry, Extremum, Node, Num, Sum, Sym, walk
+import sympy as sp
+
+from derivator.parse.latex import PRIMED_INDEX, Add, Apply, At, Call, Deriv, Entry, Extremum, Mul, Node, Num, Sum, Sym, walk
 
 SIZE = 3  # entries per indexed family: enough for i, j and a third entry a sum runs over
 INDEX_LETTERS = frozenset("ijklmn") | frozenset(PRIMED_INDEX.values())
@@ -34,7 +36,8 @@ def is_indexed(node: Node) -> bool:
 def free_letters(node: Node, bound: frozenset[str] = frozenset()) -> set[str]:
     """Index letters in subscripts (and bare, in `i = j`) that no sum around them binds."""
     if isinstance(node, Sum):
-        return free_letters(node.body, bound | {node.index}) | ({node.exclude} - bound if node.exclude else set())
+        # (the letter of its size, `\\sum_{j=1}^{n}`, is no index either)
+        return free_letters(node.body, bound | {node.index} | {node.size} - {None}) | ({node.exclude} - bound if node.exclude else set())
     if isinstance(node, Extremum):
         return free_letters(node.body, bound | {node.index})
     out: set[str] = set()
@@ -45,6 +48,34 @@ def free_letters(node: Node, bound: frozenset[str] = frozenset()) -> set[str]:
     for child in _children(node):
         out |= free_letters(child, bound)
     return out
+
+
+def known_entry(name: str, args: list[sp.Expr]) -> sp.Expr | None:
+    """Entry k of a vector function every reader knows, where the text does not define it:
+    softmax_k(x_1, …, x_n) = e^{x_k} / (e^{x_1} + … + e^{x_n})."""
+    base, _, k = name.rpartition("_")
+    if base != "softmax" or not k.isdigit() or not 1 <= int(k) <= len(args) or len(args) != SIZE:
+        return None
+    return sp.exp(args[int(k) - 1]) / sp.Add(*(sp.exp(a) for a in args))
+
+
+def index_free_sum(node: Node) -> Sum | None:
+    """A sum whose term does not use its index (`\\sum_j e^{x_i}`, most often a slip for e^{x_j})."""
+    return next((n for n in walk(node) if isinstance(n, Sum) and not _uses(n.body, n.index)), None)
+
+
+def sizes(node: Node) -> set[str]:
+    """The letters instantiate() writes for the size of a family (a sum whose term lacks its index)."""
+    return {n.size or "n" for n in walk(node) if isinstance(n, Sum) and not _uses(n.body, n.index)}
+
+
+def _uses(node: Node, letter: str) -> bool:
+    """Does the letter stand in the formula, bare or in a subscript?"""
+    for name in _all_names(node):
+        m = _SUB.match(name)
+        if name == letter or (m and letter in _OFFSET.sub("", m.group(2))):
+            return True
+    return False
 
 
 def family_name(head: Sym | Entry) -> str:
@@ -91,6 +122,11 @@ def holds(condition: tuple[list[str], list[str]], values: dict[str, int]) -> boo
 
 def instantiate(node: Node, values: dict[str, int]) -> Node:
     """The formula for one entry: index letters replaced by their values, sums written out, deltas as 0 or 1."""
+    if isinstance(node, Sum) and not _uses(node.body, node.index):
+        # `\\sum_{j=1}^{n} e^{x_i}`: a term without its index, n times over — n, the family's size, not
+        # the number of entries it is judged with
+        size = node.size or "n"
+        return Mul((Sym(size), instantiate(node.body, {k: v for k, v in values.items() if k != size})))  # (see sizes())
     if isinstance(node, Sum):
         skip = values.get(node.exclude) if node.exclude else None
         terms = [instantiate(node.body, {**values, node.index: v}) for v in range(1, SIZE + 1) if v != skip]

@@ -23,7 +23,9 @@ from typing import Iterable
 import sympy as sp
 
 from derivator.catalog import reading_function
+from derivator.check.indices import known_entry
 from derivator.parse.latex import (
+    VECTOR_WORDS,
     CALL_LETTERS,
     FUNCTIONS,
     GREEK,
@@ -263,6 +265,11 @@ class Reader(Builder):
                 return self._power(self.derivative_call(node, d), node.power)
             args = [self.expr(a) for a in node.args]
             return self._power(d.value.xreplace(dict(zip(d.params, args))), node.power)
+        if d is None and not node.primes and name.rpartition("_")[0] in VECTOR_WORDS:
+            known = known_entry(name, [self.expr(a) for a in node.args])  # softmax(x)_i, the text not defining it
+            if known is not None:
+                self.uses_definitions = True  # (it stands for its formula, as a defined name does)
+                return self._power(known, node.power)
         fn = self.catalog(name)
         if fn is not None and len(node.args) == 1:
             arg = self.expr(node.args[0])

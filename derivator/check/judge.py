@@ -120,6 +120,7 @@ class Judge:
         self.by_head: dict[Node, Link] = {}
         self.pending_head: tuple[Node, str] | None = None
         self._parsed: dict[str, Node | ParseError] = {}
+        self.sizes: set[str] = set()  # the letters standing for a family's size (\\sum_{j=1}^{n} e^{x_i} is n e^{x_i})
         self.index_condition: str | None = None  # the latest "i = j" the text stated
         self.point_values: dict[str, tuple[int, sp.Expr]] = {}  # a = 1, with the line it was set on
         self.def_texts: dict[str, str | None] = {}  # each definition's right side as written
@@ -295,6 +296,8 @@ class Judge:
             try:
                 node = parse_latex_expression_ast(text, reading_function)
                 self._parsed[text] = indices.instantiate(node, self.values) if self.values is not None else node
+                if self.values is not None:
+                    self.sizes |= indices.sizes(node)
             except ParseError as err:
                 self._parsed[text] = err
         return self._parsed[text]
@@ -302,9 +305,8 @@ class Judge:
     # -- one equation ----------------------------------------------------------------------------
     def equation(self, eq: Equation) -> None:
         if eq.formula.syntax != "prose":
-            before = len(self.results)
             self._equation(eq)
-            self._list_conditions(eq, before)
+            self._list_conditions(eq)
             return
         # `t = tan(x) として使う` inside a sentence names a letter; a `= …` line after the sentence still
         # continues the display before it
@@ -312,9 +314,9 @@ class Judge:
         self._equation(eq)
         self.chain, self.pending_head = chain, pending
 
-    def _list_conditions(self, eq: Equation, at: int) -> None:
+    def _list_conditions(self, eq: Equation) -> None:
         """The conditions written next to a claim (`\\quad i = j`, `(i=1,2,…,n)`) are listed as read,
-        before the claim they qualify."""
+        after the claim they qualify, where the text writes them."""
         listed = {(r.line, r.text) for r in self.results}
         new = []
         for text in eq.conditions:
@@ -322,7 +324,7 @@ class Judge:
             if (claim.line, claim.text) not in listed:
                 new.append(claim)
                 listed.add((claim.line, claim.text))
-        self.results[at:at] = new
+        self.results += new
 
     def _equation(self, eq: Equation) -> None:
         if not eq.ops and is_index_range(eq.text):
@@ -449,6 +451,12 @@ class Judge:
             return None
         forced = eq.ops[0] == "def"
         text = eq.sides[0].text.strip() + " = " + eq.sides[1].text.strip()
+        if self.values is not None and (slip := self._index_free_sum(eq.sides[1].text)) is not None:
+            # `Z = \\sum_{j=1}^{n} e^{x_i}`: defined as written, every line using Z would be judged against a
+            # slip the reader corrects without a thought — so it defines nothing
+            self.results.append(ClaimResult(line, " ".join(text.split()), "unchecked", kind="definition",
+                                            reason=Note("index_free_sum", slip)))
+            return Link(rhs, eq.sides[1].text, line, "unchecked")
         reader = Reader(self.ctx)
         param_symbols = tuple(self.ctx.symbol(p) for p in params)
         if name not in self.ctx.defs or forced:
@@ -613,8 +621,9 @@ class Judge:
                     result.method = verification.method
                     if true_reader.mode == "plain":
                         result.notes.append(Note("read_plain", {}))
-                elif (solving := _equation_to_solve(expected, given, true_reader) or _a_value_at_a_point(expected, given) or (
-                        len(eq.sides) == 2 and not eq.continuation and _set_to_a_number(expected, given, head))) and (
+                elif (solving := not _constant_with_letters(given, rhs) and (
+                        _equation_to_solve(expected, given, true_reader) or _a_value_at_a_point(expected, given) or (
+                        len(eq.sides) == 2 and not eq.continuation and _set_to_a_number(expected, given, head)))) and (
                         at := self._holds_at_stated_values(expected, given, line, domain, side.text)) is not None:
                     # `at $x = 0.5$, $e^{-x} = 0.6065$`: the value the line itself gives makes it true
                     result.status, result.method = "ok", "numeric"
@@ -761,6 +770,22 @@ class Judge:
             self.ctx.claims[key] = Claimed(current, line, result.status == "wrong", link.origin)
         return link
 
+    @staticmethod
+    def _index_free_sum(text: str) -> dict[str, str] | None:
+        """The index and the term (as LaTeX) of a sum in the text whose term does not use its index."""
+        try:
+            node = parse_latex_expression_ast(text, reading_function)
+        except ParseError:
+            return None
+        found = indices.index_free_sum(node)
+        if found is None:
+            return None
+        try:
+            term = latex(Builder(reading_function).expr(found.body))
+        except _FAILURES:
+            term = "…"
+        return {"index": found.index, "term": term}
+
     def _named_standard(self, name: str, params: tuple, expr: sp.Expr, domain: Domain) -> sp.Expr | None:
         """The standard function (φ, Φ of N(0, 1)) a definition should equal because the text names it so,
         when the definition differs from it; None otherwise."""
@@ -866,7 +891,7 @@ class Judge:
 
     def _stray_symbol(self, expected: sp.Expr, given: sp.Expr) -> str | None:
         one_sided = expected.free_symbols ^ given.free_symbols
-        known = {s.name for s in self.ctx.base_symbols()} | set(self.ctx.defs)
+        known = {s.name for s in self.ctx.base_symbols()} | set(self.ctx.defs) | self.sizes
         for sym in sorted(one_sided, key=str):
             if sym.name not in known:
                 return sym.name
@@ -1205,6 +1230,12 @@ def _rounded_equal(a: sp.Expr, b: sp.Expr, side: str, other: str) -> bool:
         return False
     # rounded or cut at the last digit written: within one unit of it, relative to the size
     return abs(va - vb) <= 10.0 ** (1 - digits) * max(abs(va), abs(vb))
+
+
+def _constant_with_letters(given: sp.Expr, rhs: Node) -> bool:
+    """`softmax(x_i) = \\frac{e^{x_i}}{\\sum_j e^{x_i}}` (= 1/n): a side written with letters that comes out a
+    number still claims an identity — no equation to solve, no value at a point."""
+    return not given.free_symbols and any(isinstance(n, Sym) and n.name != "e" for n in walk(rhs))
 
 
 def _a_value_at_a_point(expected: sp.Expr, given: sp.Expr) -> bool:

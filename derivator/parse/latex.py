@@ -95,7 +95,7 @@ def normalize_latex(text: str) -> str:
         else:
             out.append(c)
         i += 1
-    text = _proofwiki_macros("".join(out))
+    text = _derivative_macros(_proofwiki_macros("".join(out)))
     text = _DROP_WITH_ARG.sub(" ", text)
     text = text.replace("**", "^")
     # d/dx, dy/dx, d^2y/dx^2 written inline with a slash
@@ -131,10 +131,7 @@ def _proofwiki_macros(text: str) -> str:
             out.append("(" + _proofwiki_macros(text[m.end():first]) + ")")
             pos = first + 1
             continue
-        j = first + 1
-        while j < len(text) and text[j].isspace():
-            j += 1
-        second = _brace_end(text, j + 1) if j < len(text) and text[j] == "{" else -1
+        j, second = _next_group(text, first + 1)
         if second < 0:
             out.append(m.group())
             continue
@@ -142,6 +139,40 @@ def _proofwiki_macros(text: str) -> str:
         pos = second + 1
     out.append(text[pos:])
     return "".join(out)
+
+
+# the physics package's \pdv{f}{x} and \dv{f}{x}, and the same macro under names sites define for it
+_DERIVATIVE_MACRO = re.compile(r"\\(pdv|PartialDiff|partialdiff|dv|odv)\s*\{")
+
+
+def _derivative_macros(text: str) -> str:
+    """`\\pdv{f}{x}` is \\frac{\\partial f}{\\partial x}, `\\dv{f}{x}` is \\frac{d f}{d x}; with one argument,
+    `\\pdv{x}` is the operator ∂/∂x."""
+    if "\\" not in text:
+        return text
+    out = []
+    pos = 0
+    for m in _DERIVATIVE_MACRO.finditer(text):
+        if m.start() < pos:
+            continue
+        first = _brace_end(text, m.end())
+        if first < 0:
+            continue
+        j, second = _next_group(text, first + 1)
+        d = r"\partial " if "p" in m.group(1).lower()[:2] else "d "
+        num, var = ("", text[m.end():first]) if second < 0 else (text[m.end():first], text[j + 1:second])
+        out.append(text[pos:m.start()] + r"\frac{" + d + _derivative_macros(num) + "}{" + d + var + "}")
+        pos = (first if second < 0 else second) + 1
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _next_group(text: str, start: int) -> tuple[int, int]:
+    """A second braced argument after blanks from `start`: (its `{`, its `}`), the `}` -1 when there is none."""
+    j = start
+    while j < len(text) and text[j].isspace():
+        j += 1
+    return j, _brace_end(text, j + 1) if j < len(text) and text[j] == "{" else -1
 
 
 def _brace_end(text: str, start: int) -> int:
@@ -299,6 +330,7 @@ class Sum(Node):
     body: Node
     index: str
     exclude: str | None = None  # the index letter left out (`j \\ne i`)
+    size: str | None = None  # the upper end when it is a letter (`\\sum_{j=1}^{n}`): the family's size
 
 
 @dataclass(frozen=True)
@@ -332,6 +364,18 @@ def _family(node: Node) -> str | None:
         return None
     base, _, mark = node.name.partition("_")
     return base if mark in ("", "bold", "vec") and base.isalpha() and base != "e" else None
+
+
+# functions only ever of a whole vector: `softmax(x_i)` can only mean entry i of softmax(x)
+VECTOR_WORDS = frozenset({"softmax"})
+
+
+def _vector_word_entry(node: Apply) -> Node:
+    if node.name.lower() in VECTOR_WORDS and len(node.args) == 1 and isinstance(node.args[0], Sym):
+        family, _, index = node.args[0].name.partition("_")
+        if index.isalpha() and len(index) == 1 and _family(Sym(family)) is not None:
+            return Entry(node.name.lower(), family, index)
+    return node
 
 
 def _braced_variable(tokens: list[Token]) -> str | None:
@@ -764,7 +808,8 @@ class Parser:
         if family is None or node.primes or node.power is not None:
             raise self.fail("not supported: entries of vector-valued functions")
         self.next()
-        return Entry(node.name, family, self.subscript_text())
+        name = node.name.lower() if node.name.lower() in VECTOR_WORDS else node.name
+        return Entry(name, family, self.subscript_text())
 
     def family_arguments(self) -> str | None:
         """`(y_0,\\cdots,y_{J-1})`, `(x_1, x_2, \\dots, x_n)`: the entries of one family listed with an
@@ -951,7 +996,7 @@ class Parser:
         spec = self.tokens[start:end]
         if not (len(spec) == 3 and spec[0].kind == spec[2].kind == "letter"
                 and (self.is_op("=", spec[1]) or (spec[1].kind == "cmd" and spec[1].value in ("ne", "neq")))):
-            raise self.fail("an indicator 1_{…} other than 1_{i=j}", spec[0] if spec else None)
+            raise self.fail("not supported: indicators other than 1_{i=j}", spec[0] if spec else None)
         delta = Sym(f"delta_{spec[0].value}{spec[2].value}")
         return delta if self.is_op("=", spec[1]) else Add((Num("1"), Neg(delta)))
 
@@ -998,7 +1043,7 @@ class Parser:
             return Entry(base, family, index)  # f_i(y_0, \\cdots, y_{J-1}): entry i of f(y)
         if self.is_op("(") and (not self.no_call or name in CALL_LETTERS or len(name) > 1):
             # in a bare argument (\sinh x(\cosh x)') only function-like names call: \log f(x), \log \sigma(z)
-            return Apply(name, self.call_args())
+            return _vector_word_entry(Apply(name, self.call_args()))
         if self.is_op("'"):
             # f'(x) or y'
             n = 0
@@ -1092,7 +1137,7 @@ class Parser:
         start, end = self.braced_raw()
         spec = self.tokens[start:end]
         if len(spec) != 1 or spec[0].kind != "letter":
-            raise self.fail(f"\\{name.lower()} over something other than an index")
+            raise self.fail("not supported: maxima over anything but one index")
         return Extremum(name, self.factor(), spec[0].value)
 
     def bare_argument(self) -> Node:
@@ -1188,6 +1233,8 @@ class Parser:
                 raise self.fail("a sum's index is not a letter", t)
             index = spec[0].value
             rest = spec[1:]
+            if rest and self.is_op("'", rest[0]) and index in PRIMED_INDEX:
+                index, rest = PRIMED_INDEX[index], rest[1:]  # \\sum_{i'=0}^{J-1}
             if len(rest) >= 2 and all(self.is_op(",", a) and b.kind == "letter" for a, b in zip(rest[::2], rest[1::2])) \
                     and len(rest) % 2 == 0:
                 outer = [index] + [b.value for b in rest[1::2]]  # \\sum_{i, j}: a sum over i of a sum over j
@@ -1217,7 +1264,8 @@ class Parser:
         # other than 1 where the index itself is a number in the summand, asks for more than that
         if isinstance(upper, Num) or (lower not in (None, "1") and Sym(index) in walk(body)):
             raise self.fail("a sum over fixed bounds is not read", t)
-        node = Sum(body, index, exclude)
+        size = upper.name if isinstance(upper, Sym) and "_" not in upper.name else None
+        node = Sum(body, index, exclude, size)
         for letter in reversed(outer):
             node = Sum(node, letter)
         return node
@@ -1644,10 +1692,10 @@ class Builder:
         raise InterpretError(f"not supported: sums (over {node.index})")
 
     def build_Entry(self, node: Entry) -> sp.Expr:
-        raise InterpretError(f"not supported: entries of vector-valued functions ({node.name}(…)_{node.index})")
+        raise InterpretError("not supported: entries of vector-valued functions")
 
     def build_Extremum(self, node: Extremum) -> sp.Expr:
-        raise InterpretError(f"not supported: the {node.fn.lower()} over an index ({node.index})")
+        raise InterpretError("not supported: maxima over an index")
 
     def build_Cases(self, node: Cases) -> sp.Expr:
         pieces = []
