@@ -253,6 +253,14 @@ CASES = [
      "$$\\pdv{f_i}{y_i} = f_i(1 - f_i)$$\n", "p.md", 2, "ok"),
     ("\\pdv, wrong", "$$f_i = \\frac{\\exp(y_i)}{u}, \\hspace{1em} u = \\sum_k \\exp(y_k)$$\n"
      "$$\\pdv{f_i}{y_i} = f_i(1 + f_i)$$\n", "p.md", 2, "wrong"),
+    ("a column of a family's entries", "$$\\begin{pmatrix} y_1 \\\\ y_2 \\\\ \\vdots \\\\ y_n \\end{pmatrix} = "
+     "\\frac{1}{\\sum_{j=1}^n e^{x_j}} \\begin{pmatrix} e^{x_1} \\\\ e^{x_2} \\\\ \\vdots \\\\ e^{x_n} \\end{pmatrix}$$\n"
+     "$$\\frac{\\partial y_i}{\\partial x_j} = -y_i y_j \\quad (i \\ne j)$$\n", "p.md", 2, "ok"),
+    ("a column of a family's entries, wrong", "$$\\begin{pmatrix} y_1 \\\\ y_2 \\\\ \\vdots \\\\ y_n \\end{pmatrix} = "
+     "\\frac{1}{\\sum_{j=1}^n e^{x_j}} \\begin{pmatrix} e^{x_1} \\\\ e^{x_2} \\\\ \\vdots \\\\ e^{x_n} \\end{pmatrix}$$\n"
+     "$$\\frac{\\partial y_i}{\\partial x_j} = y_i y_j \\quad (i \\ne j)$$\n", "p.md", 2, "wrong"),
+    ("a matrix that is no column of entries", "$$\\begin{pmatrix} 1 \\\\ x \\end{pmatrix} = \\begin{pmatrix} 1 \\\\ x \\end{pmatrix}$$\n",
+     "p.md", 1, "unchecked"),
     ("θ_{t-1} is no index", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n$$\\theta_t = \\theta_{t-1} + a_{jk}$$\n"
      "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(\\delta_{ij} - p_j)$$\n", "p.md", 3, "ok"),
 ]

@@ -17,14 +17,14 @@ import re
 
 import sympy as sp
 
-from derivator.parse.latex import PRIMED_INDEX, Add, Apply, At, Call, Deriv, Entry, Extremum, Mul, Node, Num, Sum, Sym, walk
+from derivator.parse.latex import PRIMED_INDEX, ROW_INDEX, Add, Apply, At, Call, Deriv, Entry, Extremum, Mul, Node, Num, Sum, Sym, walk
 
 SIZE = 3  # entries per indexed family: enough for i, j and a third entry a sum runs over
-INDEX_LETTERS = frozenset("ijklmn") | frozenset(PRIMED_INDEX.values())
+INDEX_LETTERS = frozenset("ijklmn") | frozenset(PRIMED_INDEX.values()) | {ROW_INDEX}
 MAX_FREE = 3  # more free index letters than this: not judged entry by entry
 MAX_RUNS = 9  # nor when that needs more passes over the document than this
 _OFFSET = re.compile(r"(?<=.)[mp](?=\d)")  # θ_{t-1} is read θ_tm1: its m is a minus, not an index
-_SUB = re.compile(r"^(.*?)_([A-Za-z0-9%s]{1,3})$" % "".join(PRIMED_INDEX.values()))
+_SUB = re.compile(r"^(.*?)_([A-Za-z0-9%s]{1,3})$" % ("".join(PRIMED_INDEX.values()) + ROW_INDEX))
 
 
 def is_indexed(node: Node) -> bool:

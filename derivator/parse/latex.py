@@ -15,6 +15,7 @@ Pipeline: `normalize_latex` (Unicode and notation quirks of real posts, see shar
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass
@@ -376,6 +377,25 @@ def _vector_word_entry(node: Apply) -> Node:
         if index.isalpha() and len(index) == 1 and _family(Sym(family)) is not None:
             return Entry(node.name.lower(), family, index)
     return node
+
+
+# the index of the rows of a column of entries (a character no text writes as an index)
+ROW_INDEX = "ｒ"
+_LETTER_ENTRY = re.compile(r"^[A-Za-z]+_([A-Za-z])$")
+
+
+def _at_row(node: Node, sub: str) -> Node:
+    """node with every name's subscript `sub` (y_2, e^{x_2}) made the row index (y_ｒ, e^{x_ｒ})."""
+    if isinstance(node, (Sym, Apply)) and node.name.endswith("_" + sub):
+        node = dataclasses.replace(node, name=node.name[: -len(sub)] + ROW_INDEX)
+    changes = {}
+    for f in dataclasses.fields(node):  # type: ignore[arg-type]  # every Node is a frozen dataclass
+        value = getattr(node, f.name)
+        if isinstance(value, Node):
+            changes[f.name] = _at_row(value, sub)
+        elif isinstance(value, tuple):
+            changes[f.name] = tuple(_at_row(v, sub) if isinstance(v, Node) else v for v in value)
+    return dataclasses.replace(node, **changes) if changes else node  # type: ignore[type-var]
 
 
 def _braced_variable(tokens: list[Token]) -> str | None:
@@ -1406,12 +1426,37 @@ class Parser:
         env = "".join(tok.value for tok in self.tokens[start:end])
         if env in ("cases", "dcases", "rcases"):
             return self.cases(env)
+        if env in ("pmatrix", "bmatrix"):
+            return self.entry_vector(env, t)
         if env in ("aligned", "gathered", "split", "align", "align*"):
             # one row left after the reader split the rows: parse it as the expression it is
             node = self.relation()
             self.end_environment(env)
             return node
         raise self.fail(f"environment '{env}' is not supported", t)
+
+    def entry_vector(self, env: str, t: Token) -> Node:
+        """`\\begin{pmatrix} y_1 \\\\ y_2 \\\\ \\vdots \\\\ y_n \\end{pmatrix}`: the column of every entry of a family,
+        read as its entry at a row index (ROW_INDEX) — entries 1 and 2, an ellipsis, the last one n, each
+        the same formula in its own entry. Any other matrix is not read."""
+        rows: list[Node | None] = []  # None: the ellipsis
+        while True:
+            if self.tok.kind == "cmd" and self.tok.value in ("vdots", "cdots", "dots", "ldots"):
+                self.next()
+                rows.append(None)
+            else:
+                rows.append(self.expr())
+            if self.tok.kind == "cmd" and self.tok.value == "\\":
+                self.next()
+                continue
+            break
+        self.end_environment(env)
+        if len(rows) == 4 and rows[2] is None and None not in (rows[0], rows[1], rows[3]):
+            last = [m.group(1) for m in map(_LETTER_ENTRY.match, _names(rows[3])) if m]
+            first = _at_row(rows[0], "1")
+            if len(set(last)) == 1 and first == _at_row(rows[1], "2") == _at_row(rows[3], last[0]) and first != rows[0]:
+                return first
+        raise self.fail("not supported: matrices other than a column of a family's entries", t)
 
     def end_environment(self, env: str) -> None:
         if not (self.tok.kind == "cmd" and self.tok.value == "end"):
