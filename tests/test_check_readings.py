@@ -261,6 +261,11 @@ CASES = [
      "$$\\frac{\\partial y_i}{\\partial x_j} = y_i y_j \\quad (i \\ne j)$$\n", "p.md", 2, "wrong"),
     ("a matrix that is no column of entries", "$$\\begin{pmatrix} 1 \\\\ x \\end{pmatrix} = \\begin{pmatrix} 1 \\\\ x \\end{pmatrix}$$\n",
      "p.md", 1, "unchecked"),
+    ("a new letter at the end of a definition names its value", "$$h_i = \\sum_k e^{a_k} = \\Sigma$$\n"
+     "$$\\frac{\\partial \\Sigma}{\\partial a_j} = e^{a_j}$$\n", "p.md", 2, "ok"),
+    ("a new letter at the end of a definition names its value, wrong", "$$h_i = \\sum_k e^{a_k} = \\Sigma$$\n"
+     "$$\\frac{\\partial \\Sigma}{\\partial a_j} = 2 e^{a_j}$$\n", "p.md", 2, "wrong"),
+    ("a letter used before is not a name for the value", "$$y = x^2$$\n$$u = 2x = y$$\n", "p.md", 2, "wrong"),
     ("θ_{t-1} is no index", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n$$\\theta_t = \\theta_{t-1} + a_{jk}$$\n"
      "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(\\delta_{ij} - p_j)$$\n", "p.md", 3, "ok"),
 ]

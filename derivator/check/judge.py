@@ -276,6 +276,19 @@ class Judge:
                 out.add(k)
         return out
 
+    def _name_the_value(self, eq: Equation, k: int, node, prev: Link | None) -> bool:
+        """`h_i = \\sum_k e^{a_k} = \\Sigma`: a letter the text has not used yet, at the end of a definition,
+        names the value just defined (Σ, Z, u); it is defined here."""
+        if not (isinstance(node, Sym) and prev is not None and prev.status == "ok" and prev.author is not None):
+            return False
+        name = node.name
+        if (name == "e" or name in self.ctx.defs or name in indices.INDEX_LETTERS or "_" in name
+                or self.ctx.symbol(name) in self.ctx.base_symbols() or Reader(self.ctx).catalog(name) is not None):
+            return False
+        self._define(name, (), prev.author, eq.sides[k].line, eq.sides[k].text)
+        self.results.append(ClaimResult(eq.sides[k].line, f"= {eq.sides[k].text.strip()}", "ok", kind="definition"))
+        return True
+
     def _not_read(self, eq: Equation, reason: Note) -> None:
         """Every link of an equation listed as unchecked for one reason; the chain it was in ends."""
         self.results += self._listed(eq, reason)
@@ -412,6 +425,8 @@ class Judge:
         named_terms = self._name_the_terms(eq)
         named = not eq.continuation and self._name_by_derivative(head, nodes[1] if len(nodes) > 1 else None, eq.sides[1].line)
         for k in range(start, len(eq.sides)):
+            if k == len(eq.sides) - 1 and start >= 2 and self._name_the_value(eq, k, nodes[k], prev):
+                break
             prev = self.link(eq, k, head, nodes[k], prev, domain)
             if (named and k == start) or k in named_terms:
                 self.results[-1].kind = "definition"

@@ -1440,23 +1440,27 @@ class Parser:
         read as its entry at a row index (ROW_INDEX) — entries 1 and 2, an ellipsis, the last one n, each
         the same formula in its own entry. Any other matrix is not read."""
         rows: list[Node | None] = []  # None: the ellipsis
-        while True:
-            if self.tok.kind == "cmd" and self.tok.value in ("vdots", "cdots", "dots", "ldots"):
-                self.next()
-                rows.append(None)
-            else:
-                rows.append(self.expr())
-            if self.tok.kind == "cmd" and self.tok.value == "\\":
-                self.next()
-                continue
-            break
-        self.end_environment(env)
+        unread = self.fail("not supported: matrices other than a column of a family's entries", t)
+        try:
+            while True:
+                if self.tok.kind == "cmd" and self.tok.value in ("vdots", "cdots", "dots", "ldots"):
+                    self.next()
+                    rows.append(None)
+                else:
+                    rows.append(self.expr())
+                if self.tok.kind == "cmd" and self.tok.value == "\\":
+                    self.next()
+                    continue
+                break
+            self.end_environment(env)
+        except ParseError:
+            raise unread from None
         if len(rows) == 4 and rows[2] is None and None not in (rows[0], rows[1], rows[3]):
             last = [m.group(1) for m in map(_LETTER_ENTRY.match, _names(rows[3])) if m]
             first = _at_row(rows[0], "1")
             if len(set(last)) == 1 and first == _at_row(rows[1], "2") == _at_row(rows[3], last[0]) and first != rows[0]:
                 return first
-        raise self.fail("not supported: matrices other than a column of a family's entries", t)
+        raise unread
 
     def end_environment(self, env: str) -> None:
         if not (self.tok.kind == "cmd" and self.tok.value == "end"):
