@@ -266,6 +266,12 @@ CASES = [
     ("a new letter at the end of a definition names its value, wrong", "$$h_i = \\sum_k e^{a_k} = \\Sigma$$\n"
      "$$\\frac{\\partial \\Sigma}{\\partial a_j} = 2 e^{a_j}$$\n", "p.md", 2, "wrong"),
     ("a letter used before is not a name for the value", "$$y = x^2$$\n$$u = 2x = y$$\n", "p.md", 2, "wrong"),
+    ("a bare entry of a function of one vector only", "$$s(\\mathbf x)_i = \\frac{e^{x_i}}{\\sum_j e^{x_j}}$$\n"
+     "$$\\frac{\\partial s(\\mathbf x)_i}{\\partial x_i} = s_i(1 - s_i)$$\n", "p.md", 2, "ok"),
+    ("a bare entry of a function of one vector only, wrong", "$$s(\\mathbf x)_i = \\frac{e^{x_i}}{\\sum_j e^{x_j}}$$\n"
+     "$$\\frac{\\partial s(\\mathbf x)_i}{\\partial x_i} = s_i(1 + s_i)$$\n", "p.md", 2, "wrong"),
+    ("a bare entry of a function of two vectors stays unread", "$$\\sigma(\\mathbf z)_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}$$\n"
+     "$$\\frac{\\partial \\sigma(\\mathbf a)_i}{\\partial a_i} = \\sigma_i(1 - \\sigma_i)$$\n", "p.md", 2, "unchecked"),
     ("θ_{t-1} is no index", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n$$\\theta_t = \\theta_{t-1} + a_{jk}$$\n"
      "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(\\delta_{ij} - p_j)$$\n", "p.md", 3, "ok"),
 ]

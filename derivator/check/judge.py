@@ -129,10 +129,11 @@ class Judge:
     # -- entry -----------------------------------------------------------------------------------
     def run(self, equations: list[Equation]) -> list[ClaimResult]:
         self.ctx.bare_calls = self._bare_calls(equations)
+        self.ctx.entry_vectors = self._entry_vectors(equations)
         plan = self._index_plan(equations) if self.values is None else None
         if plan is not None:
             stated = indices.stated_sums_to_one(equations, self.parse)
-            runs = [Judge(values, stated, self.one_hot, self.standard_normal).by_equation(equations, self.ctx.bare_calls)
+            runs = [Judge(values, stated, self.one_hot, self.standard_normal).by_equation(equations, self.ctx)
                     for values in plan]
             return _merge_entries(runs, plan)
         for eq in equations:
@@ -148,10 +149,10 @@ class Judge:
         except Exception as err:  # noqa: BLE001 — SymPy can raise anything on odd input; never crash, never "wrong"
             self._give_up(eq, before, f"{type(err).__name__}: {str(err)[:80]}")
 
-    def by_equation(self, equations: list[Equation], bare_calls: dict[str, str]) -> list[tuple[list[ClaimResult], bool]]:
+    def by_equation(self, equations: list[Equation], whole: Context) -> list[tuple[list[ClaimResult], bool]]:
         """Each equation's results for this entry, and whether its index condition lets it speak for
         the entry; an equation about another entry (`i \\ne j` while i = j) leaves no trace behind."""
-        self.ctx.bare_calls = bare_calls
+        self.ctx.bare_calls, self.ctx.entry_vectors = whole.bare_calls, whole.entry_vectors
         out = []
         for eq in equations:
             if not self._applies(eq):
@@ -178,6 +179,21 @@ class Judge:
                         arg = sub.args[0]
                         seen.setdefault(sub.name, set()).add(arg.name if isinstance(arg, Sym) else "")
         return {name: next(iter(args)) for name, args in seen.items() if len(args) == 1 and "" not in args}
+
+    def _entry_vectors(self, equations: list[Equation]) -> dict[str, str]:
+        """Functions of a vector the text applies to one vector only (s(\\mathbf x)_i): a bare s_i then
+        means s(\\mathbf x)_i."""
+        seen: dict[str, set[str]] = {}
+        for eq in equations:
+            for side in eq.sides:
+                try:
+                    node = parse_latex_expression_ast(side.text, reading_function) if side.text.strip() else None
+                except ParseError:
+                    continue
+                for sub in walk(node) if node is not None else ():
+                    if isinstance(sub, Entry):
+                        seen.setdefault(sub.name, set()).add(sub.vector)
+        return {name: next(iter(vectors)) for name, vectors in seen.items() if len(vectors) == 1}
 
     def _index_plan(self, equations: list[Equation]) -> list[dict[str, int]] | None:
         """The entries to judge an indexed document at (None: the document is not indexed)."""
