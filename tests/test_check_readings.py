@@ -272,6 +272,12 @@ CASES = [
      "$$\\frac{\\partial s(\\mathbf x)_i}{\\partial x_i} = s_i(1 + s_i)$$\n", "p.md", 2, "wrong"),
     ("a bare entry of a function of two vectors stays unread", "$$\\sigma(\\mathbf z)_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}$$\n"
      "$$\\frac{\\partial \\sigma(\\mathbf a)_i}{\\partial a_i} = \\sigma_i(1 - \\sigma_i)$$\n", "p.md", 2, "unchecked"),
+    ("a sum written out with an ellipsis", "$$Z = \\sum_k e^{x_k}$$\n"
+     "$$\\frac{\\partial Z}{\\partial x_j} = \\frac{\\partial}{\\partial x_j}(e^{x_1} + e^{x_2} + \\dots + e^{x_j} + \\dots + e^{x_n})"
+     " = e^{x_j}$$\n", "p.md", 2, "ok"),
+    ("a sum written out with an ellipsis, wrong", "$$Z = e^{x_1} + e^{x_2} + \\cdots + e^{x_n}$$\n"
+     "$$\\frac{\\partial Z}{\\partial x_j} = 2 e^{x_j}$$\n", "p.md", 2, "wrong"),
+    ("an ellipsis that is no pattern stays unread", "$$x_1 + x_3 + \\dots + x_n = y$$\n", "p.md", 1, "unchecked"),
     ("θ_{t-1} is no index", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n$$\\theta_t = \\theta_{t-1} + a_{jk}$$\n"
      "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(\\delta_{ij} - p_j)$$\n", "p.md", 3, "ok"),
 ]

@@ -384,17 +384,21 @@ ROW_INDEX = "ｒ"
 _LETTER_ENTRY = re.compile(r"^[A-Za-z]+_([A-Za-z])$")
 
 
-def _at_row(node: Node, sub: str) -> Node:
-    """node with every name's subscript `sub` (y_2, e^{x_2}) made the row index (y_ｒ, e^{x_ｒ})."""
-    if isinstance(node, (Sym, Apply)) and node.name.endswith("_" + sub):
-        node = dataclasses.replace(node, name=node.name[: -len(sub)] + ROW_INDEX)
+_ELLIPSES = ("dots", "cdots", "ldots")
+_ELLIPSIS = Sym("…")  # a term written as an ellipsis, in a sum being read
+
+
+def _resubscript(node: Node, old: str, new: str) -> Node:
+    """node with every name's subscript `old` made `new`: y_2, e^{x_2} → y_ｒ, e^{x_ｒ} (the row index) and back."""
+    if isinstance(node, (Sym, Apply)) and node.name.endswith("_" + old):
+        node = dataclasses.replace(node, name=node.name[: -len(old)] + new)
     changes = {}
     for f in dataclasses.fields(node):  # type: ignore[arg-type]  # every Node is a frozen dataclass
         value = getattr(node, f.name)
         if isinstance(value, Node):
-            changes[f.name] = _at_row(value, sub)
+            changes[f.name] = _resubscript(value, old, new)
         elif isinstance(value, tuple):
-            changes[f.name] = tuple(_at_row(v, sub) if isinstance(v, Node) else v for v in value)
+            changes[f.name] = tuple(_resubscript(v, old, new) if isinstance(v, Node) else v for v in value)
     return dataclasses.replace(node, **changes) if changes else node  # type: ignore[type-var]
 
 
@@ -684,12 +688,34 @@ class Parser:
             sign = -1 if self.next().value == "-" else 1
         term = self.term()
         terms.append(Neg(term) if sign < 0 else term)
+        ellipsis = None
         while self.is_op("+") or self.is_op("-"):
             sign = -1 if self.next().value == "-" else 1
+            if self.tok.kind == "cmd" and self.tok.value in _ELLIPSES and sign > 0:
+                dots = self.next()
+                ellipsis = ellipsis or dots
+                terms.append(_ELLIPSIS)
+                continue
             term = self.term()
             terms.append(Neg(term) if sign < 0 else term)
         self.leave()
+        if ellipsis is not None:
+            return self.written_out_sum(terms, ellipsis)
         return terms[0] if len(terms) == 1 else Add(tuple(terms))
+
+    def written_out_sum(self, terms: list[Node], at: Token) -> Node:
+        """`e^{x_1} + e^{x_2} + \\dots + e^{x_n}` (and `+ e^{x_j} + \\dots` between): the sum over every entry
+        of a family, each term the same formula in its own entry."""
+        first = _resubscript(terms[0], "1", ROW_INDEX) if len(terms) >= 4 else None
+        ends = [m.group(1) for m in map(_LETTER_ENTRY.match, _names(terms[-1])) if m]
+        if (first is None or first == terms[0] or terms[1] != _resubscript(first, ROW_INDEX, "2") or len(set(ends)) != 1
+                or terms[-1] != _resubscript(first, ROW_INDEX, ends[0]) or terms[2] is not _ELLIPSIS or terms[-2] is not _ELLIPSIS):
+            raise self.fail("not supported: ellipses", at)
+        for middle in terms[3:-2]:
+            letters = [m.group(1) for m in map(_LETTER_ENTRY.match, _names(middle)) if m]
+            if middle is not _ELLIPSIS and (len(set(letters)) != 1 or middle != _resubscript(first, ROW_INDEX, letters[0])):
+                raise self.fail("not supported: ellipses", at)
+        return Sum(first, ROW_INDEX, None, ends[0])
 
     def starts_factor(self) -> bool:
         t = self.tok
@@ -1457,8 +1483,8 @@ class Parser:
             raise unread from None
         if len(rows) == 4 and rows[2] is None and None not in (rows[0], rows[1], rows[3]):
             last = [m.group(1) for m in map(_LETTER_ENTRY.match, _names(rows[3])) if m]
-            first = _at_row(rows[0], "1")
-            if len(set(last)) == 1 and first == _at_row(rows[1], "2") == _at_row(rows[3], last[0]) and first != rows[0]:
+            first = _resubscript(rows[0], "1", ROW_INDEX)
+            if len(set(last)) == 1 and first == _resubscript(rows[1], "2", ROW_INDEX) == _resubscript(rows[3], last[0], ROW_INDEX) and first != rows[0]:
                 return first
         raise unread
 
