@@ -278,6 +278,12 @@ CASES = [
     ("a sum written out with an ellipsis, wrong", "$$Z = e^{x_1} + e^{x_2} + \\cdots + e^{x_n}$$\n"
      "$$\\frac{\\partial Z}{\\partial x_j} = 2 e^{x_j}$$\n", "p.md", 2, "wrong"),
     ("an ellipsis that is no pattern stays unread", "$$x_1 + x_3 + \\dots + x_n = y$$\n", "p.md", 1, "unchecked"),
+    ("subscripts p, q are indices, a bare m a size", "$$L = \\frac{1}{m} \\sum_{i, j} t_{ij} x_{ij}$$\n"
+     "$$\\frac{\\partial L}{\\partial x_{pq}} = \\frac{1}{m} t_{pq}$$\n", "p.md", 2, "ok"),
+    ("subscripts p, q are indices, wrong", "$$L = \\frac{1}{m} \\sum_{i, j} t_{ij} x_{ij}$$\n"
+     "$$\\frac{\\partial L}{\\partial x_{pq}} = \\frac{1}{m} t_{qp}$$\n", "p.md", 2, "wrong"),
+    ("a bare p stays a quantity", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n$$\\frac{d}{dp} \\log p = \\frac{1}{p}$$\n",
+     "p.md", 2, "ok"),
     ("θ_{t-1} is no index", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n$$\\theta_t = \\theta_{t-1} + a_{jk}$$\n"
      "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(\\delta_{ij} - p_j)$$\n", "p.md", 3, "ok"),
 ]

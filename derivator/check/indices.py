@@ -21,6 +21,10 @@ from derivator.parse.latex import PRIMED_INDEX, ROW_INDEX, Add, Apply, At, Call,
 
 SIZE = 3  # entries per indexed family: enough for i, j and a third entry a sum runs over
 INDEX_LETTERS = frozenset("ijklmn") | frozenset(PRIMED_INDEX.values()) | {ROW_INDEX}
+# letters that are an index only in a subscript (x_{pq}, y_n): bare, p and q are quantities (a
+# probability), m and n sizes (\\frac{1}{m}, an m × n matrix)
+SUBSCRIPT_LETTERS = INDEX_LETTERS | {"p", "q"}
+BARE_LETTERS = INDEX_LETTERS - {"m", "n"}
 MAX_FREE = 3  # more free index letters than this: not judged entry by entry
 MAX_RUNS = 9  # nor when that needs more passes over the document than this
 _OFFSET = re.compile(r"(?<=.)[mp](?=\d)")  # θ_{t-1} is read θ_tm1: its m is a minus, not an index
@@ -43,8 +47,8 @@ def free_letters(node: Node, bound: frozenset[str] = frozenset()) -> set[str]:
     out: set[str] = set()
     for name in _own_names(node):
         m = _SUB.match(name)
-        letters = _OFFSET.sub("", m.group(2)) if m else (name if name in INDEX_LETTERS else "")
-        out |= {c for c in letters if c in INDEX_LETTERS and c not in bound}
+        letters = _OFFSET.sub("", m.group(2)) if m else (name if name in BARE_LETTERS else "")
+        out |= {c for c in letters if c in SUBSCRIPT_LETTERS and c not in bound}
     for child in _children(node):
         out |= free_letters(child, bound)
     return out
@@ -141,7 +145,7 @@ def instantiate(node: Node, values: dict[str, int]) -> Node:
         name = entry_name(node.name, values)
         if name.startswith("delta_") and len(name) == 8 and name[6:].isdigit():
             return Num("1" if name[6] == name[7] else "0")
-        if name in values:
+        if name in values and name in BARE_LETTERS:
             return Num(str(values[name]))
         return Sym(name) if name != node.name else node
     changes: dict[str, object] = {}
