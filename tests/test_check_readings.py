@@ -284,6 +284,12 @@ CASES = [
      "$$\\frac{\\partial L}{\\partial x_{pq}} = \\frac{1}{m} t_{qp}$$\n", "p.md", 2, "wrong"),
     ("a bare p stays a quantity", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n$$\\frac{d}{dp} \\log p = \\frac{1}{p}$$\n",
      "p.md", 2, "ok"),
+    ("a vector set to the softmax of a vector", "$\\mathbf{p} = \\text{softmax}(\\mathbf{z})$, with one-hot labels.\n"
+     "$$\\mathcal{L} = -\\sum_k y_k \\log p_k$$\n$$\\frac{\\partial \\mathcal{L}}{\\partial z_k} = p_k - y_k$$\n", "p.md", 3, "ok"),
+    ("a vector set to the softmax of a vector, wrong", "$\\mathbf{p} = \\text{softmax}(\\mathbf{z})$, with one-hot labels.\n"
+     "$$\\mathcal{L} = -\\sum_k y_k \\log p_k$$\n$$\\frac{\\partial \\mathcal{L}}{\\partial z_k} = y_k - p_k$$\n", "p.md", 3, "wrong"),
+    ("a bold letter on its own is a name", "Let $\\mathbf{A}$ be given.\n$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n"
+     "$$\\theta_t = a_{jk} + b_{ij}$$\n$$\\frac{\\partial p_i}{\\partial z_j} = p_i(\\delta_{ij} - p_j)$$\n", "p.md", 4, "ok"),
     ("θ_{t-1} is no index", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n$$\\theta_t = \\theta_{t-1} + a_{jk}$$\n"
      "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(\\delta_{ij} - p_j)$$\n", "p.md", 3, "ok"),
 ]

@@ -17,7 +17,7 @@ import re
 
 import sympy as sp
 
-from derivator.parse.latex import PRIMED_INDEX, ROW_INDEX, Add, Apply, At, Call, Deriv, Entry, Extremum, Mul, Node, Num, Sum, Sym, walk
+from derivator.parse.latex import PRIMED_INDEX, ROW_INDEX, VECTOR_WORDS, vector_family, Add, Apply, At, Call, Deriv, Entry, Extremum, Mul, Node, Num, Sum, Sym, walk
 
 SIZE = 3  # entries per indexed family: enough for i, j and a third entry a sum runs over
 INDEX_LETTERS = frozenset("ijklmn") | frozenset(PRIMED_INDEX.values()) | {ROW_INDEX}
@@ -47,6 +47,8 @@ def free_letters(node: Node, bound: frozenset[str] = frozenset()) -> set[str]:
     out: set[str] = set()
     for name in _own_names(node):
         m = _SUB.match(name)
+        if m and m.group(2) in _ACCENT_SUBSCRIPTS:
+            continue  # \\mathcal{L} is L_cal, \\tilde{y} y_tilde: a name, no indices
         letters = _OFFSET.sub("", m.group(2)) if m else (name if name in BARE_LETTERS else "")
         out |= {c for c in letters if c in SUBSCRIPT_LETTERS and c not in bound}
     for child in _children(node):
@@ -61,6 +63,18 @@ def known_entry(name: str, args: list[sp.Expr]) -> sp.Expr | None:
     if base != "softmax" or not k.isdigit() or not 1 <= int(k) <= len(args) or len(args) != SIZE:
         return None
     return sp.exp(args[int(k) - 1]) / sp.Add(*(sp.exp(a) for a in args))
+
+
+def whole_vector(node: Node) -> Node:
+    """A side that is a whole vector, `\\mathbf{p}` or `\\text{softmax}(\\mathbf{z})`, as its entry at the row index:
+    `\\mathbf{p} = \\text{softmax}(\\mathbf{z})` says p_k = softmax(z)_k for every k. Only a side that is
+    exactly that: any other algebra of vectors (products, transposes) is not entry-wise."""
+    if isinstance(node, Sym) and node.name.endswith(("_bold", "_vec")) and vector_family(node) is not None:
+        return Sym(f"{vector_family(node)}_{ROW_INDEX}")
+    if (isinstance(node, Apply) and node.name.lower() in VECTOR_WORDS and len(node.args) == 1 and not node.primes
+            and node.power is None and (family := vector_family(node.args[0])) is not None):
+        return Entry(node.name.lower(), family, ROW_INDEX)
+    return node
 
 
 def index_free_sum(node: Node) -> Sum | None:
@@ -205,7 +219,7 @@ def _instantiate_item(item, values):
     return item
 
 
-_ACCENT_SUBSCRIPTS = {"hat", "bar", "dot", "vec"}  # y_hat: a name, not indices
+_ACCENT_SUBSCRIPTS = {"hat", "bar", "dot", "vec", "tilde", "ddot", "bold", "cal", "scr", "frak", "bb"}  # y_hat: a name
 
 
 def entry_name(name: str, values: dict[str, int]) -> str:

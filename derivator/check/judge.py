@@ -108,7 +108,9 @@ class Chain:
 
 class Judge:
     def __init__(self, values: dict[str, int] | None = None, sums_to_one: dict[str, int] | None = None,
-                 one_hot: int | None = None, standard_normal: int | None = None) -> None:
+                 one_hot: int | None = None, standard_normal: int | None = None,
+                 vector_sides: frozenset[str] = frozenset()) -> None:
+        self.vector_sides = vector_sides  # the sides of `\\mathbf{p} = \\text{softmax}(\\mathbf{z})`, read entry-wise
         self.one_hot = one_hot  # the line where the text says its labels are one-hot
         self.standard_normal = standard_normal  # the line where it names φ, Φ of the standard normal
         self.values = values  # judging one entry of the indexed formulas (see check/indices.py)
@@ -128,12 +130,13 @@ class Judge:
 
     # -- entry -----------------------------------------------------------------------------------
     def run(self, equations: list[Equation]) -> list[ClaimResult]:
+        self.vector_sides = _vector_sides(equations)
         self.ctx.bare_calls = self._bare_calls(equations)
         self.ctx.entry_vectors = self._entry_vectors(equations)
         plan = self._index_plan(equations) if self.values is None else None
         if plan is not None:
             stated = indices.stated_sums_to_one(equations, self.parse)
-            runs = [Judge(values, stated, self.one_hot, self.standard_normal).by_equation(equations, self.ctx)
+            runs = [Judge(values, stated, self.one_hot, self.standard_normal, self.vector_sides).by_equation(equations, self.ctx)
                     for values in plan]
             return _merge_entries(runs, plan)
         for eq in equations:
@@ -239,12 +242,16 @@ class Judge:
                 node = parse_latex_expression_ast(side.text, reading_function)
             except ParseError:
                 continue  # (the first form that reads: see the unread middle form in equation())
+            if side.text in self.vector_sides:
+                node = indices.whole_vector(node)
             letters = indices.free_letters(node)
             if not (isinstance(node, Sym) and "_" in node.name or isinstance(node, Entry)) or len(letters) != 1:
                 break
             if heads and letters != indices.free_letters(heads[0]):
                 return
             heads.append(node)
+        if len(heads) >= 2 and len(heads) == len(eq.sides[:3]):
+            heads.pop()  # `\\mathbf{p} = \\text{softmax}(\\mathbf{z})`: the last one is the formula
         formula = None if len(heads) == len(eq.sides) or not heads else node
         if formula is None or len(heads) == 3 or {indices.family_name(h) for h in heads} & names_in([formula]):
             return
@@ -324,6 +331,8 @@ class Judge:
         if text not in self._parsed:
             try:
                 node = parse_latex_expression_ast(text, reading_function)
+                if text in self.vector_sides:
+                    node = indices.whole_vector(node)
                 self._parsed[text] = indices.instantiate(node, self.values) if self.values is not None else node
                 if self.values is not None:
                     self.sizes |= indices.sizes(node)
@@ -1165,6 +1174,23 @@ class _Unreadable(Node):
 
 class _Mismatch(Exception):
     pass
+
+
+def _vector_sides(equations: list[Equation]) -> frozenset[str]:
+    """The sides of the equations between whole vectors, `\\mathbf{p} = \\text{softmax}(\\mathbf{z})`: each side a
+    bold letter or softmax of one, at least one of them softmax (a bold letter on its own elsewhere stays a name)."""
+    out: set[str] = set()
+    for eq in equations:
+        if len(eq.sides) < 2 or any(op != "=" for op in eq.ops):
+            continue
+        try:
+            nodes = [parse_latex_expression_ast(side.text, reading_function) for side in eq.sides]
+        except ParseError:
+            continue
+        read = [indices.whole_vector(n) for n in nodes]
+        if all(r != n for r, n in zip(read, nodes)) and any(isinstance(r, Entry) for r in read):
+            out |= {side.text for side in eq.sides}
+    return frozenset(out)
 
 
 def _definition_target(head: Node) -> tuple[str, tuple[str, ...]] | None:

@@ -359,7 +359,7 @@ class Cases(Node):
     pieces: tuple[tuple[Node, Node], ...]  # (value, condition)
 
 
-def _family(node: Node) -> str | None:
+def vector_family(node: Node) -> str | None:
     """The family a vector argument names: x, \\mathbf{z}, \\boldsymbol{x}, \\vec{x} (entries x_1, x_2, …)."""
     if not isinstance(node, Sym):
         return None
@@ -374,7 +374,7 @@ VECTOR_WORDS = frozenset({"softmax"})
 def _vector_word_entry(node: Apply) -> Node:
     if node.name.lower() in VECTOR_WORDS and len(node.args) == 1 and isinstance(node.args[0], Sym):
         family, _, index = node.args[0].name.partition("_")
-        if index.isalpha() and len(index) == 1 and _family(Sym(family)) is not None:
+        if index.isalpha() and len(index) == 1 and vector_family(Sym(family)) is not None:
             return Entry(node.name.lower(), family, index)
     return node
 
@@ -850,7 +850,7 @@ class Parser:
     def vector_entry(self, node: Apply | Call) -> Node:
         """`s(\\mathbf x)_i`, `softmax(x)_i`: entry i of a function applied to a whole vector (a bare or
         bold letter); of anything else (`s(\\mathbf x + c)_i`) it is not read."""
-        family = _family(node.args[0]) if isinstance(node, Apply) and len(node.args) == 1 else None
+        family = vector_family(node.args[0]) if isinstance(node, Apply) and len(node.args) == 1 else None
         if family is None or node.primes or node.power is not None:
             raise self.fail("not supported: entries of vector-valued functions")
         self.next()
