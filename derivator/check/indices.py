@@ -41,7 +41,8 @@ def free_letters(node: Node, bound: frozenset[str] = frozenset()) -> set[str]:
     """Index letters in subscripts (and bare, in `i = j`) that no sum around them binds."""
     if isinstance(node, Sum):
         # (the letter of its size, `\\sum_{j=1}^{n}`, is no index either)
-        return free_letters(node.body, bound | {node.index} | {node.size} - {None}) | ({node.exclude} - bound if node.exclude else set())
+        inner = bound | {node.index} | ({node.size} if node.size else set())
+        return free_letters(node.body, inner) | ({node.exclude} - bound if node.exclude else set())
     if isinstance(node, Extremum):
         return free_letters(node.body, bound | {node.index})
     out: set[str] = set()

@@ -236,7 +236,7 @@ class Judge:
         each name of a chain before its formula: `y_i = \\text{softmax}(\\textbf{x})_i = \\frac{…}{…}`."""
         if self.values is None:
             return
-        heads: list[Node] = []
+        heads: list[Sym | Entry] = []
         for side in eq.sides[:3]:
             try:
                 node = parse_latex_expression_ast(side.text, reading_function)
@@ -245,7 +245,7 @@ class Judge:
             if side.text in self.vector_sides:
                 node = indices.whole_vector(node)
             letters = indices.free_letters(node)
-            if not (isinstance(node, Sym) and "_" in node.name or isinstance(node, Entry)) or len(letters) != 1:
+            if not isinstance(node, (Sym, Entry)) or (isinstance(node, Sym) and "_" not in node.name) or len(letters) != 1:
                 break
             if heads and letters != indices.free_letters(heads[0]):
                 return

@@ -392,7 +392,7 @@ def _resubscript(node: Node, old: str, new: str) -> Node:
     """node with every name's subscript `old` made `new`: y_2, e^{x_2} → y_ｒ, e^{x_ｒ} (the row index) and back."""
     if isinstance(node, (Sym, Apply)) and node.name.endswith("_" + old):
         node = dataclasses.replace(node, name=node.name[: -len(old)] + new)
-    changes = {}
+    changes: dict[str, object] = {}
     for f in dataclasses.fields(node):  # type: ignore[arg-type]  # every Node is a frozen dataclass
         value = getattr(node, f.name)
         if isinstance(value, Node):
@@ -851,7 +851,7 @@ class Parser:
         """`s(\\mathbf x)_i`, `softmax(x)_i`: entry i of a function applied to a whole vector (a bare or
         bold letter); of anything else (`s(\\mathbf x + c)_i`) it is not read."""
         family = vector_family(node.args[0]) if isinstance(node, Apply) and len(node.args) == 1 else None
-        if family is None or node.primes or node.power is not None:
+        if family is None or not isinstance(node, Apply) or node.primes or node.power is not None:
             raise self.fail("not supported: entries of vector-valued functions")
         self.next()
         name = node.name.lower() if node.name.lower() in VECTOR_WORDS else node.name
@@ -1481,10 +1481,12 @@ class Parser:
             self.end_environment(env)
         except ParseError:
             raise unread from None
-        if len(rows) == 4 and rows[2] is None and None not in (rows[0], rows[1], rows[3]):
-            last = [m.group(1) for m in map(_LETTER_ENTRY.match, _names(rows[3])) if m]
-            first = _resubscript(rows[0], "1", ROW_INDEX)
-            if len(set(last)) == 1 and first == _resubscript(rows[1], "2", ROW_INDEX) == _resubscript(rows[3], last[0], ROW_INDEX) and first != rows[0]:
+        one, two, gap, end = rows if len(rows) == 4 else (None, None, None, None)
+        if one is not None and two is not None and gap is None and end is not None:
+            last = [m.group(1) for m in map(_LETTER_ENTRY.match, _names(end)) if m]
+            first = _resubscript(one, "1", ROW_INDEX)
+            if (len(set(last)) == 1 and first != one
+                    and first == _resubscript(two, "2", ROW_INDEX) == _resubscript(end, last[0], ROW_INDEX)):
                 return first
         raise unread
 
