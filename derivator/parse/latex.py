@@ -1183,7 +1183,7 @@ class Parser:
         start, end = self.braced_raw()
         spec = self.tokens[start:end]
         if len(spec) != 1 or spec[0].kind != "letter":
-            raise self.fail("not supported: maxima over anything but one index")
+            raise self.fail("not supported: a max or min over anything but one index letter")
         return Extremum(name, self.factor(), spec[0].value)
 
     def bare_argument(self) -> Node:
@@ -1772,7 +1772,7 @@ class Builder:
         raise InterpretError("not supported: entries of vector-valued functions")
 
     def build_Extremum(self, node: Extremum) -> sp.Expr:
-        raise InterpretError("not supported: maxima over an index")
+        raise InterpretError("not supported: a max or min over an index outside an indexed formula")
 
     def build_Cases(self, node: Cases) -> sp.Expr:
         pieces = []
