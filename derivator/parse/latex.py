@@ -1727,7 +1727,12 @@ class Builder:
             # \sin^{-1} x, \cosh^{-1} x: the inverse function, as textbooks mean it (never 1/\sin x)
             return inverse(*args)
         try:
-            value = _SYMPY_FUNCTIONS[node.name](*args)
+            if node.name in ("Max", "Min") and len(args) > 2:
+                # \\max_k x_k over a family: SymPy's pairwise comparison of the entries costs seconds
+                # a line, and decides nothing the sampled check needs
+                value = _SYMPY_FUNCTIONS[node.name](*args, evaluate=False)
+            else:
+                value = _SYMPY_FUNCTIONS[node.name](*args)
         except (TypeError, ValueError) as err:
             raise InterpretError(f"cannot apply {node.name}: {err}") from None
         return self._power(value, node.power)
