@@ -1771,7 +1771,7 @@ class Builder:
 
     def build_Sum(self, node: Sum) -> sp.Expr:
         # only `check` reads a sum, entry by entry (derivator.check.indices writes it out first)
-        raise InterpretError(f"not supported: sums (over {node.index})")
+        raise InterpretError("not supported: sums")  # (the same words as the parser's, said in every language)
 
     def build_Entry(self, node: Entry) -> sp.Expr:
         raise InterpretError("not supported: entries of vector-valued functions")
