@@ -276,6 +276,82 @@ CASES = [
      "b = sigmoid(g) = 1/(1+exp(-g))\n", "p.txt", 2, "ok"),
     ("a definition chain through another function of the same name", "a = sigmoid(h) = 1/(1+exp(-h))\n"
      "b = sigmoid(g) = 1/(1+exp(-2*g))\n", "p.txt", 2, "unchecked"),
+    ("an entry of a function of a vector", "$$\\sigma(\\mathbf{z})_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}$$\n"
+     "$$\\frac{\\partial[\\sigma(\\mathbf{a})]_i}{\\partial a_j} = \\sigma(\\mathbf{a})_i(\\delta_{ij} - \\sigma(\\mathbf{a})_j)$$\n",
+     "p.md", 2, "ok"),
+    ("an entry of a function of a vector, wrong", "$$\\sigma(\\mathbf{z})_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}$$\n"
+     "$$\\frac{\\partial[\\sigma(\\mathbf{a})]_i}{\\partial a_j} = \\sigma(\\mathbf{a})_i(\\delta_{ij} + \\sigma(\\mathbf{a})_j)$$\n",
+     "p.md", 2, "wrong"),
+    ("an upright softmax(x) and the max over an index", "$$\\textrm{softmax(x)}_i = \\frac{e^{x_i}}{\\sum_j e^{x_j}}"
+     " = \\frac{e^{x_i - \\max_k x_k}}{\\sum_j e^{x_j - \\max_k x_k}}$$\n", "p.md", 1, "ok"),
+    ("the max over an index, summed over the wrong letter", "$$\\textrm{softmax(x)}_i = \\frac{e^{x_i}}{\\sum_j e^{x_j}}"
+     " = \\frac{e^{x_i - \\max_k x_k}}{\\sum_i e^{x_j - \\max_k x_k}}$$\n", "p.md", 1, "wrong"),
+    ("an indicator 1_{i=j}", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n"
+     "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(1_{i=j} - p_j)$$\n", "p.md", 2, "ok"),
+    ("an indicator 1_{i \\ne j}, wrong", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n"
+     "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(1_{i \\ne j} - p_j)$$\n", "p.md", 2, "wrong"),
+    ("a double sum", "$$\\sum_{i, j} x_i y_j = \\sum_i x_i \\sum_j y_j$$\n", "p.md", 1, "ok"),
+    ("a double sum, wrong", "$$\\sum_{i, j} x_i y_j = \\sum_i x_i y_i$$\n", "p.md", 1, "wrong"),
+    ("an entry of a function of listed entries, with a primed index",
+     "$$f_i(y_1,\\cdots,y_J) = \\frac{\\exp(y_i)}{\\sum_{k} \\exp(y_k)}$$\n"
+     "$$\\frac{\\partial f_i(y_1,\\cdots,y_J)}{\\partial y_{i'}} = f_i(y_1,\\cdots,y_J)(\\delta_{ii'} - f_{i'}(y_1,\\cdots,y_J))$$\n",
+     "p.md", 2, "ok"),
+    ("an entry of a function of listed entries, wrong",
+     "$$f_i(y_1,\\cdots,y_J) = \\frac{\\exp(y_i)}{\\sum_{k} \\exp(y_k)}$$\n"
+     "$$\\frac{\\partial f_i(y_1,\\cdots,y_J)}{\\partial y_{i'}} = f_i(y_1,\\cdots,y_J)(\\delta_{ii'} - f_i(y_1,\\cdots,y_J))$$\n",
+     "p.md", 2, "wrong"),
+    ("softmax of one entry is that entry of the softmax", "$$f(x_i) = softmax(x_i) = \\frac{e^{x_i}}{\\sum_{j=1}^{n} e^{x_j}}$$\n"
+     "$$\\frac{\\partial f(x_i)}{\\partial x_i} = f(x_i)(1 - f(x_i))$$\n", "p.md", 1, "ok"),
+    ("softmax summing a term without its index, wrong", "$$f(x_i) = softmax(x_i) = \\frac{e^{x_i}}{\\sum_{j=1}^{n} e^{x_i}}$$\n",
+     "p.md", 1, "wrong"),
+    ("a definition summing a term without its index defines nothing", "$$Z = \\sum_{j=1}^{n} e^{x_i}$$\n"
+     "$$Z = e^{x_1} + e^{x_2} + e^{x_3}$$\n", "p.md", 1, "unchecked"),
+    ("a sum of a constant term is n times it", "$$\\sum_{j=1}^{n} \\frac{y_i}{n} = y_i$$\n", "p.md", 1, "ok"),
+    ("an index range glued on without a space command", "$$p_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}} (i=1,2,\\dots,n)$$\n"
+     "$$\\frac{\\partial p_i}{\\partial z_i} = p_i(1+p_i)$$\n", "p.md", 2, "wrong"),
+    ("\\hspace between clauses", "$$f_i = \\frac{\\exp(y_i)}{u}, \\hspace{1em} u = \\sum_k \\exp(y_k) \\hspace{2em} (i=1,\\cdots,J)$$\n"
+     "$$\\pdv{f_i}{y_i} = f_i(1 - f_i)$$\n", "p.md", 2, "ok"),
+    ("\\pdv, wrong", "$$f_i = \\frac{\\exp(y_i)}{u}, \\hspace{1em} u = \\sum_k \\exp(y_k)$$\n"
+     "$$\\pdv{f_i}{y_i} = f_i(1 + f_i)$$\n", "p.md", 2, "wrong"),
+    ("a column of a family's entries", "$$\\begin{pmatrix} y_1 \\\\ y_2 \\\\ \\vdots \\\\ y_n \\end{pmatrix} = "
+     "\\frac{1}{\\sum_{j=1}^n e^{x_j}} \\begin{pmatrix} e^{x_1} \\\\ e^{x_2} \\\\ \\vdots \\\\ e^{x_n} \\end{pmatrix}$$\n"
+     "$$\\frac{\\partial y_i}{\\partial x_j} = -y_i y_j \\quad (i \\ne j)$$\n", "p.md", 2, "ok"),
+    ("a column of a family's entries, wrong", "$$\\begin{pmatrix} y_1 \\\\ y_2 \\\\ \\vdots \\\\ y_n \\end{pmatrix} = "
+     "\\frac{1}{\\sum_{j=1}^n e^{x_j}} \\begin{pmatrix} e^{x_1} \\\\ e^{x_2} \\\\ \\vdots \\\\ e^{x_n} \\end{pmatrix}$$\n"
+     "$$\\frac{\\partial y_i}{\\partial x_j} = y_i y_j \\quad (i \\ne j)$$\n", "p.md", 2, "wrong"),
+    ("a matrix that is no column of entries", "$$\\begin{pmatrix} 1 \\\\ x \\end{pmatrix} = \\begin{pmatrix} 1 \\\\ x \\end{pmatrix}$$\n",
+     "p.md", 1, "unchecked"),
+    ("a new letter at the end of a definition names its value", "$$h_i = \\sum_k e^{a_k} = \\Sigma$$\n"
+     "$$\\frac{\\partial \\Sigma}{\\partial a_j} = e^{a_j}$$\n", "p.md", 2, "ok"),
+    ("a new letter at the end of a definition names its value, wrong", "$$h_i = \\sum_k e^{a_k} = \\Sigma$$\n"
+     "$$\\frac{\\partial \\Sigma}{\\partial a_j} = 2 e^{a_j}$$\n", "p.md", 2, "wrong"),
+    ("a letter used before is not a name for the value", "$$y = x^2$$\n$$u = 2x = y$$\n", "p.md", 2, "wrong"),
+    ("a bare entry of a function of one vector only", "$$s(\\mathbf x)_i = \\frac{e^{x_i}}{\\sum_j e^{x_j}}$$\n"
+     "$$\\frac{\\partial s(\\mathbf x)_i}{\\partial x_i} = s_i(1 - s_i)$$\n", "p.md", 2, "ok"),
+    ("a bare entry of a function of one vector only, wrong", "$$s(\\mathbf x)_i = \\frac{e^{x_i}}{\\sum_j e^{x_j}}$$\n"
+     "$$\\frac{\\partial s(\\mathbf x)_i}{\\partial x_i} = s_i(1 + s_i)$$\n", "p.md", 2, "wrong"),
+    ("a bare entry of a function of two vectors stays unread", "$$\\sigma(\\mathbf z)_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}$$\n"
+     "$$\\frac{\\partial \\sigma(\\mathbf a)_i}{\\partial a_i} = \\sigma_i(1 - \\sigma_i)$$\n", "p.md", 2, "unchecked"),
+    ("a sum written out with an ellipsis", "$$Z = \\sum_k e^{x_k}$$\n"
+     "$$\\frac{\\partial Z}{\\partial x_j} = \\frac{\\partial}{\\partial x_j}(e^{x_1} + e^{x_2} + \\dots + e^{x_j} + \\dots + e^{x_n})"
+     " = e^{x_j}$$\n", "p.md", 2, "ok"),
+    ("a sum written out with an ellipsis, wrong", "$$Z = e^{x_1} + e^{x_2} + \\cdots + e^{x_n}$$\n"
+     "$$\\frac{\\partial Z}{\\partial x_j} = 2 e^{x_j}$$\n", "p.md", 2, "wrong"),
+    ("an ellipsis that is no pattern stays unread", "$$x_1 + x_3 + \\dots + x_n = y$$\n", "p.md", 1, "unchecked"),
+    ("subscripts p, q are indices, a bare m a size", "$$L = \\frac{1}{m} \\sum_{i, j} t_{ij} x_{ij}$$\n"
+     "$$\\frac{\\partial L}{\\partial x_{pq}} = \\frac{1}{m} t_{pq}$$\n", "p.md", 2, "ok"),
+    ("subscripts p, q are indices, wrong", "$$L = \\frac{1}{m} \\sum_{i, j} t_{ij} x_{ij}$$\n"
+     "$$\\frac{\\partial L}{\\partial x_{pq}} = \\frac{1}{m} t_{qp}$$\n", "p.md", 2, "wrong"),
+    ("a bare p stays a quantity", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n$$\\frac{d}{dp} \\log p = \\frac{1}{p}$$\n",
+     "p.md", 2, "ok"),
+    ("a vector set to the softmax of a vector", "$\\mathbf{p} = \\text{softmax}(\\mathbf{z})$, with one-hot labels.\n"
+     "$$\\mathcal{L} = -\\sum_k y_k \\log p_k$$\n$$\\frac{\\partial \\mathcal{L}}{\\partial z_k} = p_k - y_k$$\n", "p.md", 3, "ok"),
+    ("a vector set to the softmax of a vector, wrong", "$\\mathbf{p} = \\text{softmax}(\\mathbf{z})$, with one-hot labels.\n"
+     "$$\\mathcal{L} = -\\sum_k y_k \\log p_k$$\n$$\\frac{\\partial \\mathcal{L}}{\\partial z_k} = y_k - p_k$$\n", "p.md", 3, "wrong"),
+    ("a bold letter on its own is a name", "Let $\\mathbf{A}$ be given.\n$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n"
+     "$$\\theta_t = a_{jk} + b_{ij}$$\n$$\\frac{\\partial p_i}{\\partial z_j} = p_i(\\delta_{ij} - p_j)$$\n", "p.md", 4, "ok"),
+    ("θ_{t-1} is no index", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n$$\\theta_t = \\theta_{t-1} + a_{jk}$$\n"
+     "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(\\delta_{ij} - p_j)$$\n", "p.md", 3, "ok"),
 ]
 
 
@@ -287,7 +363,7 @@ def test_reading(label, text, name, line, verdict):
         assert not any(c.is_error for c in report.claims), [(c.line, c.text, c.status) for c in report.claims]
         return
     assert at, [(c.line, c.text, c.status) for c in report.claims]
-    claim = at[-1]
+    claim = ([c for c in at if c.kind != "condition"] or at)[-1]  # (a condition is listed after its claim)
     if verdict == "wrong":
         assert claim.is_error, (claim.text, claim.status, claim.reason)
     else:

@@ -173,6 +173,11 @@ PARSER_SAYS = [  # as derivator/parse and derivator/check/interpret word them, w
     ("unclosed '(' at column 2", "「(」が閉じていません"),
     ("function f used without an argument", "関数 f に引数がありません"),
     ("division by zero", "0 で割っています"),
+    ("a sum over fixed bounds is not read at column 1", "範囲が数で決まった和"),
+    ("a sum's range is not read at column 1", "和の範囲"),
+    ("not supported: indicators other than 1_{i=j} at column 4", "指示関数"),
+    ("not supported: matrices other than a column of a family's entries at column 1", "列ベクトル"),
+    ("not supported: a max or min over anything but one index letter at column 6", "添字 1 文字以外"),
 ]
 
 

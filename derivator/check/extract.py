@@ -619,6 +619,7 @@ _REL_CHARS = {"=": "=", "＝": "=", "<": "<", ">": ">", "＜": "<", "＞": ">", 
               "≥": "ge", "≧": "ge", "≠": "ne", "≈": "approx", "≒": "approx", "→": "to", "⇒": "to",
               "≡": "def", "≔": "def"}
 _SEPARATOR_CMDS = ("quad", "qquad")
+_HSPACE = re.compile(r"\\hspace\*?\s*\{[^{}]*\}")
 _CONTINUED_ROW = re.compile(r"\s*&\s*(?:\\q?quad(?![A-Za-z])\s*)*(?=[+\-])")
 _NOISE = re.compile(r"\\(?:label|tag\*?|eqref)\{[^{}]*\}|\\(?:nonumber|notag|displaystyle|ds|textstyle|scriptstyle"
                    r"|tiny|small|normalsize|large|Large|LARGE|huge|Huge)(?![A-Za-z])")
@@ -725,6 +726,14 @@ def is_index_range(text: str) -> bool:
     return _INDEX_RANGE.fullmatch(text) is not None
 
 
+def _trailing_index_range(clause: str) -> int | None:
+    """Where a bracketed index range `(i=1,2,\\dots,n)` at the end of an equation starts (None: no such)."""
+    for m in reversed(list(re.finditer(r"[(\[]", clause))):
+        if re.search(r"=\s*\S", clause[:m.start()]) and is_index_range(clause[m.start():]):
+            return m.start()
+    return None
+
+
 _GLUED_CONDITION = re.compile(r"(?:\\quad\s*|\s)\(\s*([^()]*(?:<|>|\\le|\\ge|\\ne|\\neq|\\lt|\\gt|≤|≥|≠)[^()]*)\)\s*[.,]?\s*$")
 
 
@@ -798,6 +807,11 @@ def split_equations(formula: Formula) -> list[Equation]:
                 if inner_ops and all(op in ("<", ">", "le", "ge", "ne") for op in inner_ops):
                     conditions.append(glued.group(1).strip())
                     clause = clause[:glued.start()] + " " * (len(clause) - glued.start())
+            at = _trailing_index_range(clause)
+            if at is not None:
+                # `\\frac{e^{x_i}}{\\sum_j e^{x_j}} (i=1,2,\\dots,n)`: the range of the index, glued on
+                conditions.append(clause[at:].strip().strip("()[]., ").strip())
+                clause = clause[:at] + " " * (len(clause) - at)
             sides, ops = _split_sides(clause)
             if len(sides) > 2 and not sides[-1][0].strip():
                 # `= \\frac{…}{…} =` at the end of a display, the next display going on with `= …`
@@ -951,6 +965,10 @@ def _split_clauses(row: str) -> list[tuple[str, int]]:
                     envs = max(0, envs - 1)
                 elif depth == 0 and envs == 0 and name in _SEPARATOR_CMDS:
                     cuts.append((i, i + m.end()))
+                elif depth == 0 and envs == 0 and name == "hspace" and (space := _HSPACE.match(row, i)):
+                    cuts.append((i, space.end()))  # `u = … \\hspace{2em} (i=0,\\cdots,J-1)`: a gap between clauses
+                    i = space.end()
+                    continue
                 elif depth == 0 and envs == 0 and name in ("text", "mbox", "textrm", "mathrm"):
                     t = _PROSE_TEXT.match(row, i)
                     if t and (" " in t.group(1).strip() or not t.group(1).strip().isascii()

@@ -23,7 +23,9 @@ from typing import Iterable
 import sympy as sp
 
 from derivator.catalog import reading_function
+from derivator.check.indices import known_entry
 from derivator.parse.latex import (
+    VECTOR_WORDS,
     CALL_LETTERS,
     FUNCTIONS,
     GREEK,
@@ -73,6 +75,8 @@ class Context:
     _symbols: dict[str, sp.Symbol] = field(default_factory=dict)
     # catalog functions the text writes applied to one variable only (σ(x)): a bare σ then means σ(x)
     bare_calls: dict[str, str] = field(default_factory=dict)
+    # functions of a vector the text applies to one vector only (s(x)_i): a bare s_i then means s(x)_i
+    entry_vectors: dict[str, str] = field(default_factory=dict)
 
     def symbol(self, name: str) -> sp.Symbol:
         s = self._symbols.get(name)
@@ -223,6 +227,9 @@ class Reader(Builder):
             if d.params:
                 if len(d.params) == 1 and not isinstance(d.params[0], sp.Dummy):
                     return d.value  # f' = f(1-f) after f(x) = …: f for f(x)
+                vector = self.ctx.entry_vectors.get(name.rpartition("_")[0])
+                if vector is not None and all(p.name.rpartition("_")[0] == vector for p in d.params):
+                    return d.value  # s_i after s(\\mathbf x)_i = …, s applied to x only
                 raise InterpretError(f"function {name} used without an argument")
         elif (bare := self.bare_call(name)) is not None:
             return bare
@@ -263,6 +270,11 @@ class Reader(Builder):
                 return self._power(self.derivative_call(node, d), node.power)
             args = [self.expr(a) for a in node.args]
             return self._power(d.value.xreplace(dict(zip(d.params, args))), node.power)
+        if d is None and not node.primes and name.rpartition("_")[0] in VECTOR_WORDS:
+            known = known_entry(name, [self.expr(a) for a in node.args])  # softmax(x)_i, the text not defining it
+            if known is not None:
+                self.uses_definitions = True  # (it stands for its formula, as a defined name does)
+                return self._power(known, node.power)
         fn = self.catalog(name)
         if fn is not None and len(node.args) == 1:
             arg = self.expr(node.args[0])

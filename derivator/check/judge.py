@@ -49,6 +49,7 @@ from derivator.parse.latex import (
     Cases,
     Builder,
     Deriv,
+    Entry,
     Mul,
     Neg,
     Node,
@@ -110,7 +111,9 @@ class Chain:
 
 class Judge:
     def __init__(self, values: dict[str, int] | None = None, sums_to_one: dict[str, int] | None = None,
-                 one_hot: int | None = None, standard_normal: int | None = None) -> None:
+                 one_hot: int | None = None, standard_normal: int | None = None,
+                 vector_sides: frozenset[str] = frozenset()) -> None:
+        self.vector_sides = vector_sides  # the sides of `\\mathbf{p} = \\text{softmax}(\\mathbf{z})`, read entry-wise
         self.one_hot = one_hot  # the line where the text says its labels are one-hot
         self.standard_normal = standard_normal  # the line where it names φ, Φ of the standard normal
         self.values = values  # judging one entry of the indexed formulas (see check/indices.py)
@@ -122,6 +125,7 @@ class Judge:
         self.by_head: dict[Node, Link] = {}
         self.pending_head: tuple[Node, str] | None = None
         self._parsed: dict[str, Node | ParseError] = {}
+        self.sizes: set[str] = set()  # the letters standing for a family's size (\\sum_{j=1}^{n} e^{x_i} is n e^{x_i})
         self.index_condition: str | None = None  # the latest "i = j" the text stated
         self.point_values: dict[str, tuple[int, sp.Expr]] = {}  # a = 1, with the line it was set on
         self.def_texts: dict[str, str | None] = {}  # each definition's right side as written
@@ -129,11 +133,13 @@ class Judge:
 
     # -- entry -----------------------------------------------------------------------------------
     def run(self, equations: list[Equation]) -> list[ClaimResult]:
+        self.vector_sides = _vector_sides(equations)
         self.ctx.bare_calls = self._bare_calls(equations)
+        self.ctx.entry_vectors = self._entry_vectors(equations)
         plan = self._index_plan(equations) if self.values is None else None
         if plan is not None:
             stated = indices.stated_sums_to_one(equations, self.parse)
-            runs = [Judge(values, stated, self.one_hot, self.standard_normal).by_equation(equations, self.ctx.bare_calls)
+            runs = [Judge(values, stated, self.one_hot, self.standard_normal, self.vector_sides).by_equation(equations, self.ctx)
                     for values in plan]
             return _merge_entries(runs, plan)
         for eq in equations:
@@ -149,10 +155,10 @@ class Judge:
         except Exception as err:  # noqa: BLE001 — SymPy can raise anything on odd input; never crash, never "wrong"
             self._give_up(eq, before, f"{type(err).__name__}: {str(err)[:80]}")
 
-    def by_equation(self, equations: list[Equation], bare_calls: dict[str, str]) -> list[tuple[list[ClaimResult], bool]]:
+    def by_equation(self, equations: list[Equation], whole: Context) -> list[tuple[list[ClaimResult], bool]]:
         """Each equation's results for this entry, and whether its index condition lets it speak for
         the entry; an equation about another entry (`i \\ne j` while i = j) leaves no trace behind."""
-        self.ctx.bare_calls = bare_calls
+        self.ctx.bare_calls, self.ctx.entry_vectors = whole.bare_calls, whole.entry_vectors
         out = []
         for eq in equations:
             if not self._applies(eq):
@@ -179,6 +185,21 @@ class Judge:
                         arg = sub.args[0]
                         seen.setdefault(sub.name, set()).add(arg.name if isinstance(arg, Sym) else "")
         return {name: next(iter(args)) for name, args in seen.items() if len(args) == 1 and "" not in args}
+
+    def _entry_vectors(self, equations: list[Equation]) -> dict[str, str]:
+        """Functions of a vector the text applies to one vector only (s(\\mathbf x)_i): a bare s_i then
+        means s(\\mathbf x)_i."""
+        seen: dict[str, set[str]] = {}
+        for eq in equations:
+            for side in eq.sides:
+                try:
+                    node = parse_latex_expression_ast(side.text, reading_function) if side.text.strip() else None
+                except ParseError:
+                    continue
+                for sub in walk(node) if node is not None else ():
+                    if isinstance(sub, Entry):
+                        seen.setdefault(sub.name, set()).add(sub.vector)
+        return {name: next(iter(vectors)) for name, vectors in seen.items() if len(vectors) == 1}
 
     def _index_plan(self, equations: list[Equation]) -> list[dict[str, int]] | None:
         """The entries to judge an indexed document at (None: the document is not indexed)."""
@@ -214,37 +235,42 @@ class Judge:
 
     def _define_family(self, eq: Equation) -> None:
         """`p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}` defines every entry p_1, p_2, …, not only the one being
-        judged: the other entries are defined here, quietly (the line itself is judged as usual)."""
-        try:
-            head = parse_latex_expression_ast(eq.sides[0].text, reading_function)
-        except ParseError:
+        judged: the other entries are defined here, quietly (the line itself is judged as usual). So does
+        each name of a chain before its formula: `y_i = \\text{softmax}(\\textbf{x})_i = \\frac{…}{…}`."""
+        if self.values is None:
             return
-        rhs = None
-        for side in eq.sides[1:3]:  # (the first form that reads: see the unread middle form in equation())
+        heads: list[Sym | Entry] = []
+        for side in eq.sides[:3]:
             try:
-                rhs = parse_latex_expression_ast(side.text, reading_function)
-                break
+                node = parse_latex_expression_ast(side.text, reading_function)
             except ParseError:
-                continue
-        if rhs is None:
+                continue  # (the first form that reads: see the unread middle form in equation())
+            if side.text in self.vector_sides:
+                node = indices.whole_vector(node)
+            letters = indices.free_letters(node)
+            if not isinstance(node, (Sym, Entry)) or (isinstance(node, Sym) and "_" not in node.name) or len(letters) != 1:
+                break
+            if heads and letters != indices.free_letters(heads[0]):
+                return
+            heads.append(node)
+        if len(heads) >= 2 and len(heads) == len(eq.sides[:3]):
+            heads.pop()  # `\\mathbf{p} = \\text{softmax}(\\mathbf{z})`: the last one is the formula
+        formula = None if len(heads) == len(eq.sides) or not heads else node
+        if formula is None or len(heads) == 3 or {indices.family_name(h) for h in heads} & names_in([formula]):
             return
-        letters = sorted(indices.free_letters(head))
-        if (not isinstance(head, Sym) or "_" not in head.name or len(letters) != 1 or head.name in names_in([rhs])
-                or self.values is None):
-            return
-        letter = letters[0]
+        letter = next(iter(indices.free_letters(heads[0])))
         for v in range(1, indices.SIZE + 1):
             if v == self.values.get(letter):
                 continue
             values = {**self.values, letter: v}
-            name = indices.entry_name(head.name, values)
-            if name in self.ctx.defs:
-                continue
             try:
-                expr = Reader(self.ctx).expr(indices.instantiate(rhs, values))
+                expr = Reader(self.ctx).expr(indices.instantiate(formula, values))
             except _FAILURES:
                 return
-            self.ctx.define(name, (), expr, eq.sides[1].line)
+            for head in heads:
+                target = _definition_target(indices.instantiate(head, values))
+                if target is not None and target[0] not in self.ctx.defs:
+                    self.ctx.define(target[0], tuple(self.ctx.symbol(p) for p in target[1]), expr, eq.sides[1].line)
 
     def _name_the_terms(self, eq: Equation) -> set[int]:
         """`L = -\\sum_j y_j \\log p_j = -\\sum_j \\ell_j`: the new family ℓ names the terms of the sum
@@ -276,6 +302,19 @@ class Judge:
                 out.add(k)
         return out
 
+    def _name_the_value(self, eq: Equation, k: int, node, prev: Link | None) -> bool:
+        """`h_i = \\sum_k e^{a_k} = \\Sigma`: a letter the text has not used yet, at the end of a definition,
+        names the value just defined (Σ, Z, u); it is defined here."""
+        if not (isinstance(node, Sym) and prev is not None and prev.status == "ok" and prev.author is not None):
+            return False
+        name = node.name
+        if (name == "e" or name in self.ctx.defs or name in indices.INDEX_LETTERS or "_" in name
+                or self.ctx.symbol(name) in self.ctx.base_symbols() or Reader(self.ctx).catalog(name) is not None):
+            return False
+        self._define(name, (), prev.author, eq.sides[k].line, eq.sides[k].text)
+        self.results.append(ClaimResult(eq.sides[k].line, f"= {eq.sides[k].text.strip()}", "ok", kind="definition"))
+        return True
+
     def _not_read(self, eq: Equation, reason: Note) -> None:
         """Every link of an equation listed as unchecked for one reason; the chain it was in ends."""
         self.results += self._listed(eq, reason)
@@ -295,7 +334,11 @@ class Judge:
         if text not in self._parsed:
             try:
                 node = parse_latex_expression_ast(text, reading_function)
+                if text in self.vector_sides:
+                    node = indices.whole_vector(node)
                 self._parsed[text] = indices.instantiate(node, self.values) if self.values is not None else node
+                if self.values is not None:
+                    self.sizes |= indices.sizes(node)
             except ParseError as err:
                 self._parsed[text] = err
         return self._parsed[text]
@@ -303,9 +346,8 @@ class Judge:
     # -- one equation ----------------------------------------------------------------------------
     def equation(self, eq: Equation) -> None:
         if eq.formula.syntax != "prose":
-            before = len(self.results)
             self._equation(eq)
-            self._list_conditions(eq, before)
+            self._list_conditions(eq)
             return
         # `t = tan(x) として使う` inside a sentence names a letter; a `= …` line after the sentence still
         # continues the display before it
@@ -313,9 +355,9 @@ class Judge:
         self._equation(eq)
         self.chain, self.pending_head = chain, pending
 
-    def _list_conditions(self, eq: Equation, at: int) -> None:
+    def _list_conditions(self, eq: Equation) -> None:
         """The conditions written next to a claim (`\\quad i = j`, `(i=1,2,…,n)`) are listed as read,
-        before the claim they qualify."""
+        after the claim they qualify, where the text writes them."""
         listed = {(r.line, r.text) for r in self.results}
         new = []
         for text in eq.conditions:
@@ -323,7 +365,7 @@ class Judge:
             if (claim.line, claim.text) not in listed:
                 new.append(claim)
                 listed.add((claim.line, claim.text))
-        self.results[at:at] = new
+        self.results += new
 
     def _equation(self, eq: Equation) -> None:
         if not eq.ops and is_index_range(eq.text):
@@ -415,6 +457,8 @@ class Judge:
         named_terms = self._name_the_terms(eq)
         named = not eq.continuation and self._name_by_derivative(head, nodes[1] if len(nodes) > 1 else None, eq.sides[1].line)
         for k in range(start, len(eq.sides)):
+            if k == len(eq.sides) - 1 and start >= 2 and self._name_the_value(eq, k, nodes[k], prev):
+                break
             prev = self.link(eq, k, head, nodes[k], prev, domain)
             if (named and k == start) or k in named_terms:
                 self.results[-1].kind = "definition"
@@ -454,6 +498,12 @@ class Judge:
             return None
         forced = eq.ops[0] == "def"
         text = eq.sides[0].text.strip() + " = " + eq.sides[1].text.strip()
+        if self.values is not None and (slip := self._index_free_sum(eq.sides[1].text)) is not None:
+            # `Z = \\sum_{j=1}^{n} e^{x_i}`: defined as written, every line using Z would be judged against a
+            # slip the reader corrects without a thought — so it defines nothing
+            self.results.append(ClaimResult(line, " ".join(text.split()), "unchecked", kind="definition",
+                                            reason=Note("index_free_sum", slip)))
+            return Link(rhs, eq.sides[1].text, line, "unchecked")
         reader = Reader(self.ctx)
         param_symbols = tuple(self.ctx.symbol(p) for p in params)
         if name not in self.ctx.defs or forced:
@@ -634,8 +684,9 @@ class Judge:
                     result.method = verification.method
                     if true_reader.mode == "plain":
                         result.notes.append(Note("read_plain", {}))
-                elif (solving := _equation_to_solve(expected, given, true_reader) or _a_value_at_a_point(expected, given) or (
-                        len(eq.sides) == 2 and not eq.continuation and _set_to_a_number(expected, given, head))) and (
+                elif (solving := not _constant_with_letters(given, rhs) and (
+                        _equation_to_solve(expected, given, true_reader) or _a_value_at_a_point(expected, given) or (
+                        len(eq.sides) == 2 and not eq.continuation and _set_to_a_number(expected, given, head)))) and (
                         at := self._holds_at_stated_values(expected, given, line, domain, side.text)) is not None:
                     # `at $x = 0.5$, $e^{-x} = 0.6065$`: the value the line itself gives makes it true
                     result.status, result.method = "ok", "numeric"
@@ -784,6 +835,22 @@ class Judge:
             self.ctx.claims[key] = Claimed(current, line, result.status == "wrong", link.origin)
         return link
 
+    @staticmethod
+    def _index_free_sum(text: str) -> dict[str, str] | None:
+        """The index and the term (as LaTeX) of a sum in the text whose term does not use its index."""
+        try:
+            node = parse_latex_expression_ast(text, reading_function)
+        except ParseError:
+            return None
+        found = indices.index_free_sum(node)
+        if found is None:
+            return None
+        try:
+            term = latex(Builder(reading_function).expr(found.body))
+        except _FAILURES:
+            term = "…"
+        return {"index": found.index, "term": term}
+
     def _named_standard(self, name: str, params: tuple, expr: sp.Expr, domain: Domain) -> sp.Expr | None:
         """The standard function (φ, Φ of N(0, 1)) a definition should equal because the text names it so,
         when the definition differs from it; None otherwise."""
@@ -889,7 +956,7 @@ class Judge:
 
     def _stray_symbol(self, expected: sp.Expr, given: sp.Expr) -> str | None:
         one_sided = expected.free_symbols ^ given.free_symbols
-        known = {s.name for s in self.ctx.base_symbols()} | set(self.ctx.defs)
+        known = {s.name for s in self.ctx.base_symbols()} | set(self.ctx.defs) | self.sizes
         for sym in sorted(one_sided, key=str):
             if sym.name not in known:
                 return sym.name
@@ -1147,6 +1214,23 @@ class _Mismatch(Exception):
     pass
 
 
+def _vector_sides(equations: list[Equation]) -> frozenset[str]:
+    """The sides of the equations between whole vectors, `\\mathbf{p} = \\text{softmax}(\\mathbf{z})`: each side a
+    bold letter or softmax of one, at least one of them softmax (a bold letter on its own elsewhere stays a name)."""
+    out: set[str] = set()
+    for eq in equations:
+        if len(eq.sides) < 2 or any(op != "=" for op in eq.ops):
+            continue
+        try:
+            nodes = [parse_latex_expression_ast(side.text, reading_function) for side in eq.sides]
+        except ParseError:
+            continue
+        read = [indices.whole_vector(n) for n in nodes]
+        if all(r != n for r, n in zip(read, nodes)) and any(isinstance(r, Entry) for r in read):
+            out |= {side.text for side in eq.sides}
+    return frozenset(out)
+
+
 def _definition_target(head: Node) -> tuple[str, tuple[str, ...]] | None:
     if isinstance(head, Sym) and head.name != "e":
         return head.name, ()
@@ -1244,6 +1328,12 @@ def _rounded_equal(a: sp.Expr, b: sp.Expr, side: str, other: str) -> bool:
         return False
     # rounded or cut at the last digit written: within one unit of it, relative to the size
     return abs(va - vb) <= 10.0 ** (1 - digits) * max(abs(va), abs(vb))
+
+
+def _constant_with_letters(given: sp.Expr, rhs: Node) -> bool:
+    """`softmax(x_i) = \\frac{e^{x_i}}{\\sum_j e^{x_i}}` (= 1/n): a side written with letters that comes out a
+    number still claims an identity — no equation to solve, no value at a point."""
+    return not given.free_symbols and any(isinstance(n, Sym) and n.name != "e" for n in walk(rhs))
 
 
 def _a_value_at_a_point(expected: sp.Expr, given: sp.Expr) -> bool:

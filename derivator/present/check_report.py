@@ -150,6 +150,10 @@ DETAILS = {
     "kink_convention": r"the derivative at a kink is a convention, not a value to check",
     "comparison_inside": r"unexpected comparison inside an expression",
     "orders_differ": r"the orders of d in the numerator and denominator differ",
+    "sum_fixed_bounds": r"a sum over fixed bounds is not read",
+    "sum_range": r"a sum's range is not read",
+    "sum_without_index": r"a sum without its index \(write \\sum_k\)",
+    "sum_index_letter": r"a sum's index is not a letter",
 }
 # the pieces of a message that are messages themselves, and the one that names a construct
 _NESTED_PARTS = {"what", "hint"}
