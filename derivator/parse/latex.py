@@ -510,6 +510,7 @@ _UNSUPPORTED = {
 # a primed index letter (`y_{i'}`, `\\delta_{ii'}`) is an index of its own: one character, so that a
 # subscript stays a string of index letters
 PRIMED_INDEX = {c: chr(ord(c) - ord("a") + ord("ａ")) for c in "ijklmn"}
+_GLUED_FUNCTIONS = ("sin", "cos", "tan", "sinh", "cosh", "tanh", "log", "exp", "sec", "csc", "cot")
 # one-letter names that are functions when a bracket follows, even inside a bare argument
 CALL_LETTERS = set("fghFGHpqPQ")
 
@@ -1087,6 +1088,11 @@ class Parser:
                 # but "exp(" after letters is not; only accept a prefix if a bracket follows
                 if len(run) >= 4:
                     word = run
+                if any(lower == f + lower[-1] for f in _GLUED_FUNCTIONS):
+                    # `tanx/2`: tan(x/2) or tan(x)/2 — one name "tanx" it is not (plain text's certain
+                    # `1-sinx` reaches here already spaced as sin x)
+                    raise self.fail(f"'{run}' is a function's name glued to its argument; write brackets, "
+                                    f"such as {run[:-1]}({run[-1]})", self.tokens[start])
         if word is not None:
             self.i = j
             return self.named(word, self.tokens[start])
