@@ -32,7 +32,7 @@ LANGS = ("en", "ja")
 # reads, so check judges the output form and the facts for every real α and calls them wrong. Strict: each
 # case fails as soon as it checks clean, so the list only shrinks.
 SYMBOLIC_PARAMETER_GAP = {
-    "every_format": {"leaky_relu", "softplus"},
+    "every_format": set(),
     "facts": {"leaky_relu", "celu", "softplus", "hardtanh", "softshrink", "hardshrink", "threshold", "isrlu"},
     "documents": {"leaky_relu", "softshrink", "hardshrink"},
 }

@@ -14,7 +14,7 @@ import sympy as sp
 
 from derivator.i18n import rule_name, t
 from derivator.present.narration import convention_label
-from derivator.present.narration import lhs_latex, parameters_line, say, status
+from derivator.present.narration import lhs_latex, parameter_note, parameter_statement, parameters_line, say, status
 from derivator.present.tex import math_text_escape, tex_sentence
 from derivator.present.tex_lines import aligned_rhs, width
 from derivator.core.printing import to_latex
@@ -119,12 +119,27 @@ def rows(d: Derivation, lang: str = "en") -> list[str]:
     return _annotated(d, lambda step: _tag(step, lang), aligned_rhs)
 
 
+def _parameter_rows(d: Derivation, lang: str) -> list[str]:
+    """A derivation with parameters opens as a textbook does: each parameter stated in the math column
+    (`\\alpha &> 0`, `\\alpha &= \\frac{1}{5}`), then the definition it is in. Both where a reader and
+    `derivator check` read them: the cases of LeakyReLU′ in y hold for α > 0 only, and softplus with β is
+    not the β-less softplus a post means by the bare name."""
+    if not d.parameters:
+        return []
+    out = []
+    for i, p in enumerate(d.parameters):
+        symbol, statement = to_latex(p.symbol), to_latex(parameter_statement(p))
+        hole, formulas = _holes()
+        note = (f"{t('ui.parameters', lang)}: " if i == 0 else "") + parameter_note(p, lang, hole)
+        out.append(f"{symbol} &{statement.removeprefix(symbol).lstrip()} && {_in_math(note, formulas)}")
+    definition = rf"\text{{({rule_name('definition', lang)})}}"
+    return out + [f"{to_latex(d.function)} &= {to_latex(d.definition)} && {definition}"]
+
+
 def block_rows(d: Derivation, lang: str = "en") -> list[str]:
     """The `aligned` block's rows: `lhs &= after && narration` — for KaTeX, MathJax and pasting; the
-    parameters' line first, in the narration column."""
-    said = _parameters_said(d, lang)
-    first = [f"& && {_in_math(*said)}"] if said is not None else []
-    return first + _annotated(d, lambda step: _narrated(step, lang), lambda tex: tex)
+    parameters and the definition first."""
+    return _parameter_rows(d, lang) + _annotated(d, lambda step: _narrated(step, lang), lambda tex: tex)
 
 
 def intertext_rows(d: Derivation, lang: str = "en") -> list[str]:
