@@ -18,7 +18,7 @@ from derivator.present.narration import lhs_latex, parameter_note, parameter_sta
 from derivator.present.tex import math_text_escape, tex_sentence
 from derivator.present.tex_lines import aligned_rhs, width
 from derivator.core.printing import to_latex
-from derivator.core.trace import Derivation, Step
+from derivator.core.trace import Derivation, Parameter, Step
 
 _HOLE = re.compile("\uE000(\\d+)\uE001")
 
@@ -119,6 +119,12 @@ def rows(d: Derivation, lang: str = "en") -> list[str]:
     return _annotated(d, lambda step: _tag(step, lang), aligned_rhs)
 
 
+def parameter_row(p: Parameter) -> str:
+    """An align row stating a parameter, aligned at its relation: `\\alpha &> 0`, `\\alpha &= \\frac{1}{5}`."""
+    symbol, statement = to_latex(p.symbol), to_latex(parameter_statement(p))
+    return f"{symbol} &{statement.removeprefix(symbol).lstrip()}"
+
+
 def _parameter_rows(d: Derivation, lang: str) -> list[str]:
     """A derivation with parameters opens as a textbook does: each parameter stated in the math column
     (`\\alpha &> 0`, `\\alpha &= \\frac{1}{5}`), then the definition it is in. Both where a reader and
@@ -128,10 +134,9 @@ def _parameter_rows(d: Derivation, lang: str) -> list[str]:
         return []
     out = []
     for i, p in enumerate(d.parameters):
-        symbol, statement = to_latex(p.symbol), to_latex(parameter_statement(p))
         hole, formulas = _holes()
         note = (f"{t('ui.parameters', lang)}: " if i == 0 else "") + parameter_note(p, lang, hole)
-        out.append(f"{symbol} &{statement.removeprefix(symbol).lstrip()} && {_in_math(note, formulas)}")
+        out.append(f"{parameter_row(p)} && {_in_math(note, formulas)}")
     definition = rf"\text{{({rule_name('definition', lang)})}}"
     return out + [f"{to_latex(d.function)} &= {to_latex(d.definition)} && {definition}"]
 

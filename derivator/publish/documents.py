@@ -32,7 +32,7 @@ from derivator.present.tex import tex_escape, tex_sentence
 from derivator.i18n import rule_name, t
 from derivator.present.flavors import FLAVORS, flavor_module
 from derivator.present.flavors import _base
-from derivator.present.latex import parameters_tex, rows as latex_rows, tex_say
+from derivator.present.latex import parameter_row, parameters_tex, rows as latex_rows, tex_say
 from derivator.present.tex_lines import LINE_BUDGET, aligned_rhs, break_tex
 from derivator.present.narration import convention_label, lhs_latex, reader_name
 from derivator.present.prose import close_up
@@ -182,7 +182,8 @@ def markdown_context(d: Derivation, flavor: str, lang: str = "en", *, plot: str 
         "name": reader_name(d, lang),
         "title": close_up(t("doc.title", lang, name=reader_name(d, lang))),
         "function": f.inline(to_latex(d.function)),
-        "definition": f.display([f"{_f_tex(d)} &= {to_latex(d.definition)}"]),
+        # the parameters stated above the definition they are in (λ > 0: softshrink's cases hold for it)
+        "definition": f.display([*map(parameter_row, d.parameters), f"{_f_tex(d)} &= {to_latex(d.definition)}"]),
         "derivation": render(d, "markdown", lang, flavor=flavor),
         "result": f.display([f"{lhs} &= {to_latex(d.derivative)}"]),
         "output_form": (f.display([f"{lhs} &= {to_latex(d.output_form)}"])
