@@ -679,17 +679,32 @@ def serve(
                  access_log=not quiet))
 
 
-def command() -> Any:
+def command(lang: str = "en") -> Any:
     """The click command typer builds from `app`, with each argument's help showing its name only: typer
-    writes the Python type beside it (NAME_OR_EXPR <str>, FILE... <list[str]>), which says nothing to a user."""
+    writes the Python type beside it (NAME_OR_EXPR <str>, FILE... <list[str]>), which says nothing to a user;
+    its help in `lang`."""
     import typer.main
+
+    from derivator.app.help_text import localise
 
     built = typer.main.get_command(app)
     for sub in getattr(built, "commands", {}).values():
         for param in sub.params:
             if param.param_type_name == "argument":
                 setattr(param, "display_type_rich", lambda ctx: None)  # (this object only; typer is untouched)
+    localise(built, lang)
     return built
+
+
+def _root_help(args: list[str]) -> bool:
+    """`derivator --help --lang ja`: the top-level help asked for in a language (the top level has no
+    --lang of its own; the word is read for the help and dropped)."""
+    rest = [a for a in args if not a.startswith("--lang=")]
+    for flag in ("--lang", "-l"):
+        if flag in rest and rest.index(flag) + 1 < len(rest):
+            at = rest.index(flag)
+            rest = rest[:at] + rest[at + 2:]
+    return bool(rest) and all(a in ("--help", "-h") for a in rest) and rest != args
 
 
 COMMANDS = {"derive", "list", "check", "doc", "plot", "compare", "loss", "serve"}
@@ -699,6 +714,9 @@ PASSTHROUGH = {"--help", "-h", "--version", "--install-completion", "--show-comp
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: default to `derive`, and turn every input error into one line, exit 2."""
     args = list(sys.argv[1:] if argv is None else argv)
+    lang = lang_of(args)
+    if _root_help(args):
+        args = ["--help"]
     if args and args[0] not in COMMANDS and args[0] not in PASSTHROUGH:
         args = ["derive", *args]
     from derivator.app.sandbox import Terminated, end_on_signals, one_blas_thread, reader_gone
@@ -711,7 +729,7 @@ def main(argv: list[str] | None = None) -> None:
 
         if cache.serve(args):  # a repeated command line, answered before typer parses it (and imports pydantic)
             return
-        result = command()(args=args, prog_name="derivator", standalone_mode=False)
+        result = command(lang)(args=args, prog_name="derivator", standalone_mode=False)
         if isinstance(result, int) and result:
             sys.exit(result)
     except DerivatorError as err:
