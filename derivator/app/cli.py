@@ -289,7 +289,7 @@ def list_(
         table.add_row(*prose_cells(
             Text.assemble((e.name, "bold"), "\n", (title, "dim")),
             Text(formula),
-            Text(", ".join(e.aliases[:3]) + (" …" if len(e.aliases) > 3 else "")),
+            Text(", ".join(e.aliases)),  # every alias, wrapped in its column: a cut list hides names that work
             Text(to_unicode(form) if form is not None else "—"),
             Text(kinks or "—"),
         ))
