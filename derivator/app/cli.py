@@ -115,7 +115,7 @@ def derive(
     format: str = typer.Option("terminal", "--format", "-f", **choose(CHOICES["DeriveFormat"]), help="Output format; numpy, torch, python, jax, csharp: code for f and f′."
     ),
     flavor: str = typer.Option("github", "--flavor", **choose(CHOICES["Flavor"]), help="With --format markdown: the platform it is pasted into."),
-    lang: str = typer.Option("en", "--lang", "-l", **choose(CHOICES["Lang"]), help="Language of the narration."),
+    lang: str = typer.Option("en", "--lang", "-l", **choose(CHOICES["Lang"]), help="Language of the narration (generated code stays in English)."),
     var: str = typer.Option("x", "--var", metavar="NAME", help="The variable to differentiate by."),
     order: int = typer.Option(1, "--order", "-n", metavar="N", help="Order of the derivative."),
     param: Optional[List[str]] = typer.Option(None, "--param", "-p", metavar="NAME=VALUE", help="Catalog parameter, name=value (repeatable)."),
