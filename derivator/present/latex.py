@@ -16,7 +16,7 @@ from derivator.i18n import rule_name, t
 from derivator.present.narration import convention_label
 from derivator.present.narration import lhs_latex, parameter_note, parameter_statement, parameters_line, say, status
 from derivator.present.tex import math_text_escape, tex_sentence
-from derivator.present.tex_lines import aligned_rhs, width
+from derivator.present.tex_lines import LINE_BUDGET, aligned_rhs, width
 from derivator.core.printing import to_latex
 from derivator.core.trace import Derivation, Parameter, Step
 
@@ -113,10 +113,17 @@ def _annotated(d: Derivation, note: Callable[[Step], str], rhs: Callable[[str], 
     return out
 
 
+# the share of a rule's tag the line budget gives up for it: align* sets every tag in one column, so
+# the widest tag narrows every row (GELU-tanh's "(multiply out)" ran 12 pt past an article's width)
+TAG_SHARE = 0.5
+
+
 def rows(d: Derivation, lang: str = "en") -> list[str]:
-    """Align rows for documents: `lhs &= after && (rule)`, a long right side broken at + or · (the
-    sentences stand in the document's list of steps)."""
-    return _annotated(d, lambda step: _tag(step, lang), aligned_rhs)
+    """Align rows for documents: `lhs &= after && (rule)`, a long right side broken at + or · to fit
+    beside the widest tag (the sentences stand in the document's list of steps)."""
+    widest = max((len(rule_name(step.rule, lang)) for step in d.steps), default=0)
+    budget = LINE_BUDGET - TAG_SHARE * widest
+    return _annotated(d, lambda step: _tag(step, lang), lambda tex: aligned_rhs(tex, budget))
 
 
 def parameter_row(p: Parameter) -> str:
