@@ -27,10 +27,11 @@ from derivator.publish.documents import render_document
 NAMES = [e.name for e in entries()]
 LANGS = ("en", "ja")
 
-# Known gap (issue 12/13): the facts are computed at the source's defaults (CELU's α = 1) and the LaTeX
-# block now states the definition with α kept symbolic, so check judges the second derivative at α = 1
-# (e^x) against CELU with every α and calls it wrong; the Markdown facts check clean. Strict: each case
-# fails as soon as it checks clean, so the list only shrinks.
+# Known gap (issue 12/13): the facts are computed at the source's defaults (CELU's α = 1) while the
+# derivation above them defines the function with α kept symbolic; the facts' "At the PyTorch default
+# α = 1" sentence is not read as holding for the lines below it, so check judges CELU″ = e^x (its value at
+# α = 1) for every α and calls it wrong, in every format. Strict: each case fails as soon as it checks
+# clean, so the list only shrinks.
 SYMBOLIC_PARAMETER_GAP = {
     "every_format": set(),
     "facts": {"celu", "isrlu"},
