@@ -126,3 +126,19 @@ def test_bad_input_is_one_line_exit_2(args, message):
     assert done.returncode == 2, (done.stdout, done.stderr)
     assert message in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert "Traceback" not in done.stderr
+
+
+def _alias_column(table: str) -> str:
+    """The aliases column top to bottom, its wrapped lines joined (spaces dropped: a fold may cut anywhere)."""
+    return "".join(parts[3].replace(" ", "") for line in table.splitlines() if len(parts := line.split("│")) >= 6)
+
+
+@pytest.mark.parametrize("columns", ["60", "100", "200"])
+def test_list_shows_every_alias_at_any_width(columns):
+    done = subprocess.run([sys.executable, "-m", "derivator", "list"], capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "COLUMNS": columns})
+    assert done.returncode == 0, done.stderr
+    assert "…" not in done.stdout
+    column = _alias_column(done.stdout)
+    missing = [e.name for e in catalog.entries() if ",".join(e.aliases).replace(" ", "") not in column]
+    assert not missing

@@ -49,14 +49,16 @@ def test_engine_derivation_checks_clean(name):
     assert {i + 1 for i in rows(doc)} <= judged
 
 
-def test_parameterised_catalog_head_is_unchecked_but_every_step_follows():
-    # Swish has a parameter β (the engine uses β = 1): without a definition in the text check does not
-    # guess it, so the head is unchecked, while each step is still judged against the one before
+def test_parameterised_catalog_block_states_its_definition_and_every_step_is_judged():
+    # Swish has a parameter β kept symbolic: the block states it and the definition it is in before the
+    # steps, so check judges every line for every β (it never guesses a default) and each step follows
     doc = document("swish")
     report = check_text(doc, "swish.md")
     assert report.exit_code == 0
-    assert all(c.status == "unchecked" for c in report.claims)
-    assert [c.follows for c in report.claims[1:]] == [True] * (len(report.claims) - 1)
+    definition, *steps = report.claims
+    assert definition.kind == "definition" and "beta" in definition.text
+    assert steps and all(c.status == "ok" for c in steps)
+    assert [c.follows for c in steps[1:]] == [True] * (len(steps) - 1)
 
 
 def negate(rhs: str) -> str:

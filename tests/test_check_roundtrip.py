@@ -27,14 +27,15 @@ from derivator.publish.documents import render_document
 NAMES = [e.name for e in entries()]
 LANGS = ("en", "ja")
 
-# Known gap (issue 12/13): where a catalog parameter is kept symbolic, the bare LaTeX block and the facts
-# (computed at the source's defaults) do not state the parameter's assumption (α > 0, λ > 0) in a form check
-# reads, so check judges the output form and the facts for every real α and calls them wrong. Strict: each
-# case fails as soon as it checks clean, so the list only shrinks.
+# Known gap (issue 12/13): the facts are computed at the source's defaults (CELU's α = 1) while the
+# derivation above them defines the function with α kept symbolic; the facts' "At the PyTorch default
+# α = 1" sentence is not read as holding for the lines below it, so check judges CELU″ = e^x (its value at
+# α = 1) for every α and calls it wrong, in every format. Strict: each case fails as soon as it checks
+# clean, so the list only shrinks.
 SYMBOLIC_PARAMETER_GAP = {
-    "every_format": {"leaky_relu", "softplus"},
-    "facts": {"leaky_relu", "celu", "softplus", "hardtanh", "softshrink", "hardshrink", "threshold", "isrlu"},
-    "documents": {"leaky_relu", "softshrink", "hardshrink"},
+    "every_format": set(),
+    "facts": {"celu", "isrlu"},
+    "documents": set(),
 }
 
 
@@ -186,3 +187,15 @@ def _nonzero(value) -> bool:
         return False
     points = ({s: sp.Float(v) for s in value.free_symbols} for v in (0.37, -0.41, 1.3))
     return any(complex(sp.sympify(value.xreplace(p)).evalf()) != 0 for p in points)
+
+
+def test_a_point_named_in_a_sentence_does_not_define_the_variable():
+    # derivator's kink sentences say "At $x = a$ the left derivative is …": x stays the variable, so a
+    # flipped claim after it is still caught (read as x := a, every later line held at that one point)
+    text = ("$$\nf(x) = \\begin{cases} a & (x < a) \\\\ x & (a \\leq x \\leq b) \\\\ b & (x > b) \\end{cases}\n$$\n\n"
+            "At $x = a$ the function has a kink.\n\n"
+            "$$\nf'(x) = \\begin{cases} 0 & (x < a) \\\\ 1 & (a < x < b) \\\\ 0 & (x > b) \\end{cases}\n$$\n\n"
+            "$$\nf'(x) = -\\left(\\begin{cases} 0 & (x < a) \\\\ 1 & (a < x < b) \\\\ 0 & (x > b) \\end{cases}\\right)\n$$\n")
+    report = check_text(text, "post.md")
+    statuses = {c.line: c.status for c in report.claims}
+    assert statuses[5] == "ok" and statuses[8] == "ok" and statuses[12] == "wrong", report.claims

@@ -241,3 +241,18 @@ def test_a_symbolic_parameter_is_an_argument_with_the_sources_default(fmt):
     for t in (-2.0, -0.3, 0.7):
         assert math.isclose(as_float(ns["elu_grad"](as_input(fmt, t), 0.5)), float(grad(t)), rel_tol=1e-12)
         assert math.isclose(as_float(ns["elu_grad"](as_input(fmt, t))), math.exp(t) if t < 0 else 1.0, rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("fmt", ["numpy", "torch", "python", "jax", "csharp"])
+def test_code_is_the_same_in_every_language(fmt):
+    # generated code stays in English (README, "Exported code"): --lang changes the narration only
+    import re
+
+    from derivator.i18n import LANGS
+    from derivator.pipeline import derive
+    from derivator.present.dispatch import render
+
+    d = derive("softplus")
+    codes = {lang: render(d, fmt, lang) for lang in LANGS}
+    assert len(set(codes.values())) == 1
+    assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", codes["ja"])

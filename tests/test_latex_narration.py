@@ -81,14 +81,7 @@ def test_standalone_has_no_overfull_line(name, order, lang, tmp_path):
 @pytest.mark.parametrize("lang", ["en", "ja"])
 @pytest.mark.parametrize("template", ["article", "beamer"])
 @pytest.mark.parametrize("name", ["sigmoid", "gelu_tanh", "swish", "selu", "relu"])
-def test_documents_have_no_overfull_line(name, template, lang, tmp_path, request):
-    if (name, template) == ("gelu_tanh", "beamer"):
-        # known: GELU-tanh's derivation slides run 40 pt off the slide's bottom (\vbox); strict
-        request.applymarker(pytest.mark.xfail(strict=True, reason="gelu_tanh's derivation slides are too tall"))
-    if (name, template, lang) == ("gelu_tanh", "article", "en"):
-        # known: one row with its rule's tag runs 12 pt past the text width (the width estimate of
-        # tex_lines does not count the tag); strict, so it fails here once it fits
-        request.applymarker(pytest.mark.xfail(strict=True, reason="gelu_tanh's article row with its tag is 12 pt too wide"))
+def test_documents_have_no_overfull_line(name, template, lang, tmp_path):
     # this tree's templates, whichever derivator the interpreter has installed
     write_document(derive(name), tmp_path / "doc.tex", template, lang=lang, template_dir=TEMPLATES)
     source = (tmp_path / "doc.tex").read_text(encoding="utf-8")

@@ -180,3 +180,28 @@ def test_smooth_joins_are_no_kinks_in_the_list_and_identity_has_an_output_form()
 def test_a_number_before_a_fraction_is_never_read_as_a_mixed_number():
     split = derive("1/(1+exp(-2*x))").steps[3]  # 2 · 1/(1+e^{-2x}) · e^{-2x}/(1+e^{-2x})
     assert to_latex(split.after).startswith(r"2 \cdot \frac{1}{1 + e^{-2 x}}")
+
+
+# (input, its derivative as the last step shows it): cases that agree on every region are that value
+ONE_VALUE = [
+    ("x*Heaviside(x)", "Heaviside(x)"),
+    ("Heaviside(x)", "0"),
+    ("3*x + sign(x)", "3"),
+]
+
+
+@pytest.mark.parametrize("text, final", ONE_VALUE, ids=[c[0] for c in ONE_VALUE])
+def test_cases_with_one_value_are_that_value(text, final):
+    d = derive(text)
+    x = d.variable
+    step = next(s for s in d.steps if s.rule == "rewrite.one_value")
+    assert step.verified and d.verified
+    assert not any(isinstance(p, sp.Piecewise) and len({v for v, _ in p.args}) == 1 for p in d.derivative.atoms(sp.Piecewise))
+    for point in (-1.5, 0.7, 2.0):  # away from the kink at 0
+        assert sp.N(d.derivative.subs(x, point) - sp.sympify(final, locals={"x": x}).subs(x, point)) == 0
+
+
+def test_cases_that_differ_are_kept():
+    d = derive("Max(0, x)")
+    assert not any(s.rule == "rewrite.one_value" for s in d.steps)
+    assert d.derivative.has(sp.Piecewise)

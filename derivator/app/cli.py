@@ -115,7 +115,7 @@ def derive(
     format: str = typer.Option("terminal", "--format", "-f", **choose(CHOICES["DeriveFormat"]), help="Output format; numpy, torch, python, jax, csharp: code for f and f′."
     ),
     flavor: str = typer.Option("github", "--flavor", **choose(CHOICES["Flavor"]), help="With --format markdown: the platform it is pasted into."),
-    lang: str = typer.Option("en", "--lang", "-l", **choose(CHOICES["Lang"]), help="Language of the narration."),
+    lang: str = typer.Option("en", "--lang", "-l", **choose(CHOICES["Lang"]), help="Language of the narration (generated code stays in English)."),
     var: str = typer.Option("x", "--var", metavar="NAME", help="The variable to differentiate by."),
     order: int = typer.Option(1, "--order", "-n", metavar="N", help="Order of the derivative."),
     param: Optional[List[str]] = typer.Option(None, "--param", "-p", metavar="NAME=VALUE", help="Catalog parameter, name=value (repeatable)."),
@@ -289,7 +289,7 @@ def list_(
         table.add_row(*prose_cells(
             Text.assemble((e.name, "bold"), "\n", (title, "dim")),
             Text(formula),
-            Text(", ".join(e.aliases[:3]) + (" …" if len(e.aliases) > 3 else "")),
+            Text(", ".join(e.aliases)),  # every alias, wrapped in its column: a cut list hides names that work
             Text(to_unicode(form) if form is not None else "—"),
             Text(kinks or "—"),
         ))
@@ -679,17 +679,32 @@ def serve(
                  access_log=not quiet))
 
 
-def command() -> Any:
+def command(lang: str = "en") -> Any:
     """The click command typer builds from `app`, with each argument's help showing its name only: typer
-    writes the Python type beside it (NAME_OR_EXPR <str>, FILE... <list[str]>), which says nothing to a user."""
+    writes the Python type beside it (NAME_OR_EXPR <str>, FILE... <list[str]>), which says nothing to a user;
+    its help in `lang`."""
     import typer.main
+
+    from derivator.app.help_text import localise
 
     built = typer.main.get_command(app)
     for sub in getattr(built, "commands", {}).values():
         for param in sub.params:
             if param.param_type_name == "argument":
                 setattr(param, "display_type_rich", lambda ctx: None)  # (this object only; typer is untouched)
+    localise(built, lang)
     return built
+
+
+def _root_help(args: list[str]) -> bool:
+    """`derivator --help --lang ja`: the top-level help asked for in a language (the top level has no
+    --lang of its own; the word is read for the help and dropped)."""
+    rest = [a for a in args if not a.startswith("--lang=")]
+    for flag in ("--lang", "-l"):
+        if flag in rest and rest.index(flag) + 1 < len(rest):
+            at = rest.index(flag)
+            rest = rest[:at] + rest[at + 2:]
+    return bool(rest) and all(a in ("--help", "-h") for a in rest) and rest != args
 
 
 COMMANDS = {"derive", "list", "check", "doc", "plot", "compare", "loss", "serve"}
@@ -699,6 +714,9 @@ PASSTHROUGH = {"--help", "-h", "--version", "--install-completion", "--show-comp
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: default to `derive`, and turn every input error into one line, exit 2."""
     args = list(sys.argv[1:] if argv is None else argv)
+    lang = lang_of(args)
+    if _root_help(args):
+        args = ["--help"]
     if args and args[0] not in COMMANDS and args[0] not in PASSTHROUGH:
         args = ["derive", *args]
     from derivator.app.sandbox import Terminated, end_on_signals, one_blas_thread, reader_gone
@@ -711,7 +729,7 @@ def main(argv: list[str] | None = None) -> None:
 
         if cache.serve(args):  # a repeated command line, answered before typer parses it (and imports pydantic)
             return
-        result = command()(args=args, prog_name="derivator", standalone_mode=False)
+        result = command(lang)(args=args, prog_name="derivator", standalone_mode=False)
         if isinstance(result, int) and result:
             sys.exit(result)
     except DerivatorError as err:

@@ -620,7 +620,8 @@ _REL_CHARS = {"=": "=", "＝": "=", "<": "<", ">": ">", "＜": "<", "＞": ">", 
               "≡": "def", "≔": "def"}
 _SEPARATOR_CMDS = ("quad", "qquad")
 _HSPACE = re.compile(r"\\hspace\*?\s*\{[^{}]*\}")
-_CONTINUED_ROW = re.compile(r"\s*&\s*(?:\\q?quad(?![A-Za-z])\s*)*(?=[+\-])")
+# (a product broken before its \cdot continues the row as a sum broken before its + does)
+_CONTINUED_ROW = re.compile(r"\s*&\s*(?:\\q?quad(?![A-Za-z])\s*)*(?=[+\-]|\\(?:cdot|times)(?![A-Za-z]))")
 _NOISE = re.compile(r"\\(?:label|tag\*?|eqref)\{[^{}]*\}|\\(?:nonumber|notag|displaystyle|ds|textstyle|scriptstyle"
                    r"|tiny|small|normalsize|large|Large|LARGE|huge|Huge)(?![A-Za-z])")
 _PROSE_TEXT = re.compile(r"\\(?:text|mbox|textrm|mathrm)\s*\{([^{}]*)\}")

@@ -389,6 +389,10 @@ class Judge:
             return
         if eq.formula.syntax == "prose" and (self.ctx.defs.get(eq.sides[0].text.strip()) or len(eq.sides) != 2):
             return  # a prose line's `u = …` only ever introduces a name; it restates nothing to judge
+        if not eq.formula.display and eq.ops == ["="] and self._names_an_argument(eq.sides[0].text):
+            # "At $x = a$ the left derivative is …": a point the sentence speaks of, not x defined as a
+            self.results.append(ClaimResult(eq.line, " ".join(eq.text.split()), "ok", kind="condition"))
+            return
         if not eq.ops:
             self.pending_head = None
             if eq.formula.display and eq.alone:
@@ -1100,6 +1104,12 @@ class Judge:
                 label = rf"\frac{{d{_tex_name(name)}}}{{d{_tex_name(var)}}}"
                 out.append((label, lambda name=name, var=var: self.ctx.expand(self.ctx.derivative_of_name(name, var))))
         return out
+
+    def _names_an_argument(self, text: str) -> bool:
+        """`x` where the text defined f(x): the letter is the functions' argument, not a quantity."""
+        node = self.parse(text)
+        return isinstance(node, Sym) and node.name not in self.ctx.defs and any(
+            p.name == node.name for d in self.ctx.defs.values() for p in d.params)
 
     def _assume_positive(self, eq: Equation) -> None:
         """`$\\lambda > 0$` stated on its own before a letter is used: the letter is a positive parameter,

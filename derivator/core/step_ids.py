@@ -56,6 +56,7 @@ class StepId(StrEnum):
     REWRITE_DEFINITION = "rewrite.definition"
 
     # -- rewrites after the rules (engine/rewrites) ----------------------------------------------------------
+    REWRITE_ONE_VALUE = "rewrite.one_value"
     REWRITE_MULTIPLY = "rewrite.multiply"
     REWRITE_SPLIT_PRODUCT = "rewrite.split_product"
     REWRITE_ADD_SUBTRACT = "rewrite.add_subtract"

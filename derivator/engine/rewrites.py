@@ -59,6 +59,27 @@ def multiply(expr: sp.Expr) -> list[Proposal] | None:
     return [Proposal(StepId.REWRITE_MULTIPLY, after, {})] if after != expr else None
 
 
+def one_value(expr: sp.Expr, x: sp.Symbol) -> list[Proposal] | None:
+    """Cases with one value on every region are that value: x·H(x)′ = H(x) + x·{0 (x < 0); 0 (x > 0)} is
+    H(x) + x·0. The cases leave out only the points where the regions meet: the kinks, recorded with their
+    one-sided derivatives, where the cases said nothing either."""
+    found = {pw: pw.args[0][0] for pw in expr.atoms(sp.Piecewise) if _one_valued(pw, x)}
+    if not found:
+        return None
+    (value, *_) = found.values()
+    return [Proposal(StepId.REWRITE_ONE_VALUE, expr.xreplace(found), {"value": value})]
+
+
+def _one_valued(pw: sp.Piecewise, x: sp.Symbol) -> bool:
+    if len({value for value, _ in pw.args}) != 1 or len(pw.args) < 2:
+        return False
+    try:
+        covered = sp.Union(*(sp.S(condition).as_set() for _, condition in pw.args))
+    except (NotImplementedError, TypeError, ValueError):
+        return False
+    return isinstance(sp.S.Reals - covered, sp.FiniteSet) and covered.free_symbols <= {x}
+
+
 _w = sp.Wild("w")
 
 
@@ -288,11 +309,16 @@ def fold_known(expr: sp.Expr, x: sp.Symbol, known: list[Target]) -> list[Proposa
 def simplify_steps(
     expr: sp.Expr, x: sp.Symbol, targets: list[Target], known: list[Target] | Callable[[], list[Target]] | None = None
 ) -> list[Proposal]:
-    """The rewrites after differentiation, in order: multiply out, fold into targets, factor.
+    """The rewrites after differentiation, in order: one value for cases that agree, multiply out, fold
+    into targets, factor.
 
     `known` may be a function giving the list: building it defines every catalog entry (a quarter of a
     second at start-up), and a derivation that folds into its own target never needs it."""
     proposals: list[Proposal] = []
+    same = one_value(expr, x)
+    if same:
+        proposals += same
+        expr = same[-1].after
     first = multiply(expr)
     if first:
         proposals += first

@@ -2,7 +2,8 @@
 
 Each folder holds the same files: narration.toml (steps, facts, documents, plots; keys used as is),
 check.toml (reports of `derivator check`; keys under "check."), web.toml (the page of `derivator serve`;
-keys under "web.") and errors.toml (the command line's one-line errors; keys under "error."). tests/test_i18n.py fails when a key that one language has is missing in another, or
+keys under "web.") and errors.toml (the command line's one-line errors; keys under "error."). A language other than English
+may also hold help.toml, its `--help` (derivator/app/help_text.py; English help stands beside each option). tests/test_i18n.py fails when a key that one language has is missing in another, or
 when code asks for a key no language has.
 """
 

@@ -14,11 +14,11 @@ import sympy as sp
 
 from derivator.i18n import rule_name, t
 from derivator.present.narration import convention_label
-from derivator.present.narration import lhs_latex, parameters_line, say, status
+from derivator.present.narration import lhs_latex, parameter_note, parameter_statement, parameters_line, say, status
 from derivator.present.tex import math_text_escape, tex_sentence
-from derivator.present.tex_lines import aligned_rhs, width
+from derivator.present.tex_lines import LINE_BUDGET, aligned_rhs, width
 from derivator.core.printing import to_latex
-from derivator.core.trace import Derivation, Step
+from derivator.core.trace import Derivation, Parameter, Step
 
 _HOLE = re.compile("\uE000(\\d+)\uE001")
 
@@ -113,18 +113,45 @@ def _annotated(d: Derivation, note: Callable[[Step], str], rhs: Callable[[str], 
     return out
 
 
+# the share of a rule's tag the line budget gives up for it: align* sets every tag in one column, so
+# the widest tag narrows every row (GELU-tanh's "(multiply out)" ran 12 pt past an article's width)
+TAG_SHARE = 0.5
+
+
 def rows(d: Derivation, lang: str = "en") -> list[str]:
-    """Align rows for documents: `lhs &= after && (rule)`, a long right side broken at + or · (the
-    sentences stand in the document's list of steps)."""
-    return _annotated(d, lambda step: _tag(step, lang), aligned_rhs)
+    """Align rows for documents: `lhs &= after && (rule)`, a long right side broken at + or · to fit
+    beside the widest tag (the sentences stand in the document's list of steps)."""
+    widest = max((len(rule_name(step.rule, lang)) for step in d.steps), default=0)
+    budget = LINE_BUDGET - TAG_SHARE * widest
+    return _annotated(d, lambda step: _tag(step, lang), lambda tex: aligned_rhs(tex, budget))
+
+
+def parameter_row(p: Parameter) -> str:
+    """An align row stating a parameter, aligned at its relation: `\\alpha &> 0`, `\\alpha &= \\frac{1}{5}`."""
+    symbol, statement = to_latex(p.symbol), to_latex(parameter_statement(p))
+    return f"{symbol} &{statement.removeprefix(symbol).lstrip()}"
+
+
+def _parameter_rows(d: Derivation, lang: str) -> list[str]:
+    """A derivation with parameters opens as a textbook does: each parameter stated in the math column
+    (`\\alpha &> 0`, `\\alpha &= \\frac{1}{5}`), then the definition it is in. Both where a reader and
+    `derivator check` read them: the cases of LeakyReLU′ in y hold for α > 0 only, and softplus with β is
+    not the β-less softplus a post means by the bare name."""
+    if not d.parameters:
+        return []
+    out = []
+    for i, p in enumerate(d.parameters):
+        hole, formulas = _holes()
+        note = (f"{t('ui.parameters', lang)}: " if i == 0 else "") + parameter_note(p, lang, hole)
+        out.append(f"{parameter_row(p)} && {_in_math(note, formulas)}")
+    definition = rf"\text{{({rule_name('definition', lang)})}}"
+    return out + [f"{to_latex(d.function)} &= {to_latex(d.definition)} && {definition}"]
 
 
 def block_rows(d: Derivation, lang: str = "en") -> list[str]:
     """The `aligned` block's rows: `lhs &= after && narration` — for KaTeX, MathJax and pasting; the
-    parameters' line first, in the narration column."""
-    said = _parameters_said(d, lang)
-    first = [f"& && {_in_math(*said)}"] if said is not None else []
-    return first + _annotated(d, lambda step: _narrated(step, lang), lambda tex: tex)
+    parameters and the definition first."""
+    return _parameter_rows(d, lang) + _annotated(d, lambda step: _narrated(step, lang), lambda tex: tex)
 
 
 def intertext_rows(d: Derivation, lang: str = "en") -> list[str]:

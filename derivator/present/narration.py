@@ -157,16 +157,27 @@ def _assumption(symbol: sp.Symbol) -> sp.Basic:
     return Formula(rf"{to_latex(symbol)} \in \mathbb{{R}}", f"{to_unicode(symbol)} ∈ ℝ")
 
 
-def _parameter_row(p: Parameter, lang: str, math: Math, escape: Callable[[str], str]) -> str:
-    default = math(_equation(p.symbol, p.default))
+def parameter_statement(p: Parameter) -> sp.Basic:
+    """What a parameter is in this derivation: its assumption kept symbolic (α > 0), or its value given
+    (α = 0.2 = 1/5: the value as typed, as PyTorch's documentation writes it, and the exact one every
+    formula uses — the fraction only where it is short: 34 digits over 10^31 say nothing the decimal does not)."""
     if p.value is None:
-        return t("ui.param_symbolic", lang, symbol=math(_assumption(p.symbol)), source=escape(p.source), default=default)
-    # the value as typed (0.2, as PyTorch's documentation writes it) and the exact one every formula uses (1/5)
+        return _assumption(p.symbol)
     typed = p.given.strip()
-    # (the fraction only where it is short: 34 digits over 10^31 say nothing the decimal does not)
     short = isinstance(p.value, sp.Rational) and p.value.q < 1000
     shown = [typed, p.value] if typed and typed != to_unicode(p.value) and _is_decimal(typed) and short else [p.value]
-    return t("ui.param_given", lang, value=math(_equation(p.symbol, *shown)), source=escape(p.source), default=default)
+    return _equation(p.symbol, *shown)
+
+
+def parameter_note(p: Parameter, lang: str, math: Math, escape: Callable[[str], str] = str) -> str:
+    """The words after a parameter's statement: "kept as a symbol (PyTorch default: α = 0.01)"."""
+    key = "ui.param_kept" if p.value is None else "ui.param_as_given"
+    return t(key, lang, source=escape(p.source), default=math(_equation(p.symbol, p.default)))
+
+
+def _parameter_row(p: Parameter, lang: str, math: Math, escape: Callable[[str], str]) -> str:
+    key = "ui.param_symbolic" if p.value is None else "ui.param_given"
+    return t(key, lang, statement=math(parameter_statement(p)), note=parameter_note(p, lang, math, escape))
 
 
 def _is_decimal(text: str) -> bool:

@@ -32,7 +32,7 @@ from derivator.present.tex import tex_escape, tex_sentence
 from derivator.i18n import rule_name, t
 from derivator.present.flavors import FLAVORS, flavor_module
 from derivator.present.flavors import _base
-from derivator.present.latex import parameters_tex, rows as latex_rows, tex_say
+from derivator.present.latex import parameter_row, parameters_tex, rows as latex_rows, tex_say
 from derivator.present.tex_lines import LINE_BUDGET, aligned_rhs, break_tex
 from derivator.present.narration import convention_label, lhs_latex, reader_name
 from derivator.present.prose import close_up
@@ -46,6 +46,7 @@ _FILES = {"article": "article.tex", "beamer": "beamer.tex"}
 SLIDE_BUDGET = 0.75 * LINE_BUDGET
 STEPS_PER_SLIDE = 3  # a slide holds three displayed steps and the rule block below them
 ROWS_PER_SLIDE = 4  # … or fewer, when their lines are broken: four rows of math leave room for the block
+SMALL_FONT = 0.9  # \small's size against the slide's own (10 pt against 11 pt)
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def latex_context(d: Derivation, lang: str = "en", *, plot: str | None = None, c
             "sentence": tex_say(step, lang, display_over=1.5 * LINE_BUDGET),
             "slide_sentence": tex_say(step, lang, display_over=SLIDE_BUDGET),
             "after": to_latex(step.after),
-            "lines": break_tex(to_latex(step.after), SLIDE_BUDGET),  # a slide's rows, the first after "="
+            **_slide_lines(to_latex(step.after)),
             "verified": step.verified,
             "status": tex_escape(t("ui.verified" if step.verified else "ui.unverified", lang)),
         })
@@ -143,6 +144,15 @@ def _broken(d: Derivation, budget: float) -> dict[str, str | None]:
     }
 
 
+def _slide_lines(tex: str) -> dict:
+    """A step's rows on a slide, the first after "=": at the slide's size, or in \\small (a line holds a
+    tenth more) when they would not fit one slide otherwise (GELU-tanh's last line took six rows)."""
+    lines = break_tex(tex, SLIDE_BUDGET)
+    if len(lines) <= ROWS_PER_SLIDE:
+        return {"lines": lines, "small": False}
+    return {"lines": break_tex(tex, SLIDE_BUDGET / SMALL_FONT), "small": True}
+
+
 def _slides(steps: list[dict]) -> list[dict]:
     """Steps in groups that fit a slide; each group restates the expression it starts from."""
     groups: list[list[dict]] = []
@@ -155,8 +165,18 @@ def _slides(steps: list[dict]) -> list[dict]:
             rows = previous
         groups[-1].append(step)
         rows += len(step["lines"])
-    return [{"steps": g, "index": i + 1, "count": len(groups), "previous": groups[i - 1][-1] if i else None}
+    return [{"steps": g, "index": i + 1, "count": len(groups), "previous": _restated(groups, i),
+             "small": any(step["small"] for step in g)}
             for i, g in enumerate(groups)]
+
+
+def _restated(groups: list[list[dict]], i: int) -> dict | None:
+    """The step a slide restates before its own, if the two fit the slide together; else None, and the
+    slide starts at its first step, `f′(x) = …` (GELU-tanh's four-row lines ran off the slide's bottom)."""
+    if not i:
+        return None
+    previous = groups[i - 1][-1]
+    return previous if len(previous["lines"]) + len(groups[i][0]["lines"]) <= ROWS_PER_SLIDE else None
 
 
 def _kink_row(d: Derivation, k, lang: str, value: str) -> str:
@@ -182,7 +202,8 @@ def markdown_context(d: Derivation, flavor: str, lang: str = "en", *, plot: str 
         "name": reader_name(d, lang),
         "title": close_up(t("doc.title", lang, name=reader_name(d, lang))),
         "function": f.inline(to_latex(d.function)),
-        "definition": f.display([f"{_f_tex(d)} &= {to_latex(d.definition)}"]),
+        # the parameters stated above the definition they are in (λ > 0: softshrink's cases hold for it)
+        "definition": f.display([*map(parameter_row, d.parameters), f"{_f_tex(d)} &= {to_latex(d.definition)}"]),
         "derivation": render(d, "markdown", lang, flavor=flavor),
         "result": f.display([f"{lhs} &= {to_latex(d.derivative)}"]),
         "output_form": (f.display([f"{lhs} &= {to_latex(d.output_form)}"])
