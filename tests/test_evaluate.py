@@ -65,7 +65,22 @@ def test_a_free_parameter_makes_the_call_fail_as_lambdify_does() -> None:
         f(mpmath.mpf(1))
 
 
-@pytest.mark.parametrize("expr", [sp.Heaviside(x), sp.Derivative(sp.Function("g")(x), x), x + sp.oo])
+@pytest.mark.parametrize(
+    "expr",
+    [
+        sp.Heaviside(x),
+        sp.Heaviside(x, sp.S.Half),  # its value at 0 is lambdify's to give
+        sp.Derivative(sp.Function("g")(x), x),
+        sp.Subs(sp.Function("g")(x), x, 1),
+        sp.Integral(sp.exp(-(x**2)), (x, 0, 1)),
+        sp.UnevaluatedExpr(x) + 1,
+        x + sp.oo,
+        sp.exp(x) + sp.zoo,
+        sp.nan * x,
+        sp.floor(x),
+        sp.Piecewise((x, sp.Xor(x > 0, x < 2)), (0, True)),
+    ],
+)
 def test_what_it_does_not_cover_it_declines(expr: sp.Expr) -> None:
     assert compile_mpmath(expr, (x,)) is None
 
