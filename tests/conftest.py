@@ -24,6 +24,7 @@ QUICK_ENTRIES = {"sigmoid", "tanh", "relu", "gelu"}
 FAMILY_FILES = {"test_hostile_scenarios.py"}
 HEAVY = {
     "test_property.py::test_random_trees_derive_verified",
+    "test_evaluate_property.py::test_the_walk_gives_sympys_values",
     "test_hostile.py::test_parsers_on_the_whole_expression_corpus",
     "test_hostile.py::test_check_reads_hostile_documents",
     "test_hostile.py::test_known_slow_inputs_are_stopped_by_the_limit",

@@ -65,7 +65,22 @@ def test_a_free_parameter_makes_the_call_fail_as_lambdify_does() -> None:
         f(mpmath.mpf(1))
 
 
-@pytest.mark.parametrize("expr", [sp.Heaviside(x), sp.Derivative(sp.Function("g")(x), x), x + sp.oo])
+@pytest.mark.parametrize(
+    "expr",
+    [
+        sp.Heaviside(x),
+        sp.Heaviside(x, sp.S.Half),  # its value at 0 is lambdify's to give
+        sp.Derivative(sp.Function("g")(x), x),
+        sp.Subs(sp.Function("g")(x), x, 1),
+        sp.Integral(sp.exp(-(x**2)), (x, 0, 1)),
+        sp.UnevaluatedExpr(x) + 1,
+        x + sp.oo,
+        sp.exp(x) + sp.zoo,
+        sp.nan * x,
+        sp.floor(x),
+        sp.Piecewise((x, sp.Xor(x > 0, x < 2)), (0, True)),
+    ],
+)
 def test_what_it_does_not_cover_it_declines(expr: sp.Expr) -> None:
     assert compile_mpmath(expr, (x,)) is None
 
@@ -76,3 +91,16 @@ def test_a_repeated_subtree_is_computed_once_per_call() -> None:
     f = compile_mpmath(head(x) * (1 - head(x)) + sp.exp(head(x)), (x,), {"_named0": lambda u: calls.append(u) or u})
     f(mpmath.mpf(2))
     assert len(calls) == 1
+
+
+def test_a_condition_is_decided_by_any_part_that_decides_it() -> None:
+    # √x < 2 has no truth value at x < 0, but x > 0 is false there: the case is decided, as SymPy decides
+    # it (and as lambdify's `and` did); a walk that compared √x first made both sides of a step undefined
+    # for every x < 0, so a wrong "otherwise" branch was never sampled
+    inside, outside = (x > 0) & (sp.sqrt(x) < 2), (x < 0) | (sp.log(x) > 5)
+    f = compile_mpmath(sp.Piecewise((1, inside), (x**2, True)) + sp.Piecewise((x, outside), (7, True)), (x,))
+    assert f(mpmath.mpf(-3)) == 9 - 3
+    assert f(mpmath.mpf(1)) == 1 + 7
+    undecided = compile_mpmath(sp.Piecewise((1, (x < 0) | (sp.sqrt(x - 5) > 1)), (0, True)), (x,))
+    with pytest.raises(TypeError):  # at x = 1 no part decides it and √(x − 5) > 1 has no truth value
+        undecided(mpmath.mpf(1))

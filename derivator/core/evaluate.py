@@ -6,7 +6,9 @@ largest part of verifying a derivation), while this walk writes one line of Pyth
 A subtree that occurs twice is computed once per call (common subexpressions come free with the walk).
 The values are the printer's: the same mpmath functions, constants evaluated at the caller's precision,
 Piecewise branches evaluated only when chosen. A node outside the table gives None, and the caller uses
-lambdify, so coverage never changes a value, only the time it takes.
+lambdify, so coverage never changes a value, only the time it takes. One deliberate difference: And/Or are
+decided as SymPy decides them (one false part makes an And false), where the printer's left-to-right
+`and` fails on a part with no truth value and leaves the point unsampled.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ _FUNCTIONS = {
 _CONSTANTS = {sp.pi: "pi", sp.E: "e", sp.EulerGamma: "euler", sp.Catalan: "catalan", sp.GoldenRatio: "phi"}
 _COMPARISONS = {sp.StrictLessThan: "<", sp.LessThan: "<=", sp.StrictGreaterThan: ">", sp.GreaterThan: ">=",
                 sp.Equality: "==", sp.Unequality: "!="}
+# what a part of a condition raises where it has no value; a free parameter's NameError is not among them
+_UNDEFINED = (TypeError, ValueError, ZeroDivisionError, OverflowError)
 
 
 class _Uncovered(Exception):
@@ -49,7 +53,7 @@ def compile_mpmath(
         return None
     source = f"def _f({', '.join(f'a{i}' for i in range(len(symbols)))}):\n" + "".join(writer.lines)
     source += f"    return {result}\n"
-    namespace = {"mpf": mpmath.mpf, "mpc": mpmath.mpc, "abs": abs, "max": max, "min": min, **writer.bound}
+    namespace = {"_UNDEFINED": _UNDEFINED, "mpf": mpmath.mpf, "mpc": mpmath.mpc, "abs": abs, "max": max, "min": min, **writer.bound}
     namespace.update({name: getattr(mpmath, name) for name in _CONSTANTS.values()})
     try:
         code = compile(source, "<derivator.evaluate>", "exec")  # our own tree's code, never user text
@@ -110,6 +114,8 @@ class _Writer:
             return self._cases(e.args, lines, seen, indent)
         if isinstance(e, sp.ITE):  # (if, then, else), a condition SymPy writes for nested cases
             return self._cases(((e.args[1], e.args[0]), (e.args[2], sp.true)), lines, seen, indent)
+        if isinstance(e, (sp.And, sp.Or)):
+            return self._connective(e, lines, seen, indent)
         args = [self.value(a, lines, seen, indent) for a in e.args] if e.args else []
         if isinstance(e, sp.Add):
             return " + ".join(args)
@@ -126,10 +132,6 @@ class _Writer:
             return f"{args[0]} ** {args[1]}"
         if type(e) in _COMPARISONS:
             return f"({args[0]} {_COMPARISONS[type(e)]} {args[1]})"
-        if isinstance(e, sp.And):
-            return "(" + " and ".join(args) + ")"
-        if isinstance(e, sp.Or):
-            return "(" + " or ".join(args) + ")"
         if isinstance(e, sp.Not):
             return f"(not {args[0]})"
         function = _FUNCTIONS.get(type(e))
@@ -139,6 +141,23 @@ class _Writer:
             raise _Uncovered(type(e).__name__)
         return f"{self._bind(function)}({', '.join(args)})"
 
+    def _connective(self, e: sp.Basic, lines: list[str], seen: dict, indent: str) -> str:
+        """And/Or as SymPy decides them: one false part makes an And false (one true part an Or true)
+        whatever the others are, even a part with no truth value (√x < 2 at x < 0, a comparison of
+        complex numbers); only when no part decides does such a part leave the whole undefined. Each
+        part is computed in its own block (`seen` copied), after the parts before it left it open."""
+        decisive = isinstance(e, sp.Or)
+        result, undefined = self._name(), self._name()
+        lines.append(f"{indent}{result} = {not decisive}\n{indent}{undefined} = False\n")
+        for part in e.args:
+            lines.append(f"{indent}if {result} is {not decisive}:\n{indent}    try:\n")
+            name = self.value(part, lines, dict(seen), indent + "        ")
+            lines.append(f"{indent}        if bool({name}) is {decisive}:\n{indent}            {result} = {decisive}\n")
+            lines.append(f"{indent}    except _UNDEFINED:\n{indent}        {undefined} = True\n")
+        lines.append(f"{indent}if {undefined} and {result} is {not decisive}:\n")
+        lines.append(f"{indent}    raise TypeError('no part decides the condition')\n")
+        return result
+
     def _cases(self, cases: tuple, lines: list[str], seen: dict, indent: str) -> str:
         """Nested if/else blocks: a condition is evaluated only when the ones before it failed, and a
         branch only when chosen, as the printer's conditional expression does (an unused branch may
@@ -147,9 +166,7 @@ class _Writer:
         for branch, condition in cases:
             test = self.value(condition, lines, seen, indent)
             lines.append(f"{indent}if {test}:\n")
-            block: list[str] = []
-            name = self.value(branch, block, dict(seen), indent + "    ")
-            lines.extend(block)
+            name = self.value(branch, lines, dict(seen), indent + "    ")
             lines.append(f"{indent}    {result} = {name}\n")
             lines.append(f"{indent}else:\n")
             indent, seen = indent + "    ", dict(seen)

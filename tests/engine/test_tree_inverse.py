@@ -65,3 +65,32 @@ def test_solve_is_still_the_fallback() -> None:
     assert steps is not None
     for value in (sp.Rational(-1, 2), sp.Rational(9, 10)):  # f′ = (1 − y²)^{3/2} for |y| < 1
         assert abs(complex((steps[-1].after - (1 - y**2) ** sp.Rational(3, 2)).subs(y, value).evalf(30))) < 1e-20
+
+
+def test_an_inverse_that_does_not_undo_f_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the walk's answer is a candidate like solve's: one that fails g(f(x)) = x never reaches the output
+    f = sp.log(1 + sp.exp(x))
+    monkeypatch.setattr(output_form, "invert_by_tree", lambda *args: sp.log(sp.exp(y) + 1))
+    steps = output_form.by_inversion(f, sp.diff(f, x), x, y)
+    assert steps is not None and steps[0].params["x"] == sp.log(sp.exp(y) - 1)
+
+
+@pytest.mark.parametrize(
+    "f, low, high, form",
+    [
+        (x**2, -4.0, 0.0, -2 * sp.sqrt(y)),  # x = −√y on x < 0, not the +√y a naive root takes
+        (x**2, 0.0, 4.0, 2 * sp.sqrt(y)),
+        (sp.tanh(x), -4.0, 4.0, 1 - y**2),  # atanh is tanh's inverse on all of (−1, 1)
+    ],
+)
+def test_the_form_holds_on_the_branch_it_is_checked_on(f: sp.Expr, low: float, high: float, form: sp.Expr) -> None:
+    steps = output_form.by_inversion(f, sp.diff(f, x), x, y, output_form.Domain(low=low, high=high, avoid=(low, high)))
+    assert steps is not None
+    for value in (sp.Rational(1, 10), sp.Rational(1, 2), sp.Rational(99, 100)):
+        assert abs(complex((steps[-1].after - form).subs(y, value).evalf(30))) < 1e-20
+
+
+def test_swish_has_no_inverse_by_the_walk_and_no_form_by_inversion() -> None:
+    f = x / (1 + sp.exp(-x))  # not injective (a minimum at x ≈ −1.28): no single-valued x(y)
+    assert invert_by_tree(f, x, y) is None
+    assert output_form.by_inversion(f, sp.diff(f, x), x, y) is None
