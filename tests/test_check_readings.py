@@ -261,6 +261,10 @@ CASES = [
      "$$\\frac{\\partial y}{\\partial a} = \\frac{\\partial}{\\partial a} \\frac{e^{a}}{u}$$\n"
      "$$= \\frac{e^{a} u - e^{2a}}{u^2}$$\n", "p.md", 2, None),
     ("an exponent a text layer put on the next line", "g(x) = (x-1)\n2\n= 10\n= 2x-2\n", "p.txt", 4, None),
+    ("a name set by a formula not read is not a free letter", "y = tan^-1(1/2tanx/2)\nいま、 f(x)=y とおくと\n"
+     "{log|f(x)|}'=d(log|y|)/dx\n=(1/y)*y'\n={1/f(x)}*f'(x)\n", "p.txt", 5, None),
+    ("a name set by a formula not read, then set again", "y = tan^-1(1/2tanx/2)\ny = x^2\ndy/dx = x\n", "p.txt", 3, "wrong"),
+    ("a function's name glued to an argument before /", "y = tanx/2\ndy/dx = 1/2\n", "p.txt", 2, "unchecked"),
     ("a square flattened after a bracket", "g(x) = (x-1)2\ng'(x) = 2\n", "p.txt", 1, "unchecked"),
     # programmers' names in plain text: a family w1, w2 of subscripted names, a_h1, dET/da_o1
     ("names with digits in plain text", "h1 = w1*i1 + w2*i2\ndh1/dw1 = i1\n", "p.txt", 2, "ok"),

@@ -130,6 +130,7 @@ class Judge:
         self.point_values: dict[str, tuple[int, sp.Expr]] = {}  # a = 1, with the line it was set on
         self.def_texts: dict[str, str | None] = {}  # each definition's right side as written
         self.head_domains: dict[Node, tuple[float, float]] = {}  # where the last line of each left side was stated
+        self.unread: dict[str, int] = {}  # names whose defining line was not read, with that line
 
     # -- entry -----------------------------------------------------------------------------------
     def run(self, equations: list[Equation]) -> list[ClaimResult]:
@@ -424,6 +425,8 @@ class Judge:
         else:
             first, head_text = nodes[0], eq.sides[0].text.strip()
             head = _Unreadable(first) if isinstance(first, ParseError) else first
+            if isinstance(head, Sym) and head.name not in self.ctx.defs and isinstance(nodes[1], ParseError):
+                self.unread.setdefault(head.name, eq.line)  # `y = tan^-1(1/2tanx/2)`: y is something, not a letter
             if isinstance(first, ParseError):
                 pass
             elif isinstance(head, Node) and _writes_d(head) and any(isinstance(n, Node) and _writes_d(n) for n in nodes[1:]):
@@ -657,6 +660,10 @@ class Judge:
         link = Link(rhs if isinstance(rhs, Node) else None, side.text, line, "unchecked")
         if isinstance(rhs, ParseError) or rhs is None:
             result.reason = Note("unreadable", {"detail": _detail(rhs) if rhs is not None else "empty"})
+            return link
+        unread = self._unread_name([n for n in (head, rhs, prev.node if prev else None) if isinstance(n, Node)])
+        if unread is not None:
+            result.reason = Note("unread_definition", {"symbol": _tex_name(unread), "line": self.unread[unread]})
             return link
 
         if self._name_the_function(head, rhs, line):
@@ -964,6 +971,20 @@ class Judge:
         for sym in sorted(one_sided, key=str):
             if sym.name not in known:
                 return sym.name
+        return None
+
+    def _unread_name(self, nodes: list[Node]) -> str | None:
+        """A name these nodes use, directly or through a definition, whose own defining line was not read:
+        whatever it stands for, it is not the free letter a reading would take it for."""
+        if not self.unread:
+            return None
+        names = names_in(nodes)
+        for name in sorted(names):
+            d = self.ctx.defs.get(name)
+            inner = {s.name for s in d.value.free_symbols} if d is not None else set()
+            for n in sorted({name} | inner):
+                if n in self.unread and n not in self.ctx.defs:
+                    return n
         return None
 
     def _undefined_under_derivative(self, node: Node) -> bool:

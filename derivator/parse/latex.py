@@ -923,7 +923,7 @@ class Parser:
         if letters == ["T"] and len(script) <= 4:
             raise self.fail(f"not supported: {_UNSUPPORTED['top']}")
         if len(script) == 3 and script[0] == "(" and script[2] == ")" and not (isinstance(base, Sym) and base.name == "e"):
-            raise self.fail("not supported: a superscript label such as y^{(i)} (a sample, a layer or a derivative)")
+            raise self.fail("not supported: superscript labels such as y^(i)")
 
     def script_arg(self) -> Node:
         """The argument of ^ or _: a braced group, or one character / command."""
@@ -1091,8 +1091,8 @@ class Parser:
                 if any(lower == f + lower[-1] for f in _GLUED_FUNCTIONS):
                     # `tanx/2`: tan(x/2) or tan(x)/2 — one name "tanx" it is not (plain text's certain
                     # `1-sinx` reaches here already spaced as sin x)
-                    raise self.fail(f"'{run}' is a function's name glued to its argument; write brackets, "
-                                    f"such as {run[:-1]}({run[-1]})", self.tokens[start])
+                    raise self.fail(f"'{run}' is a function's name glued to its argument (write brackets)",
+                                    self.tokens[start])
         if word is not None:
             self.i = j
             return self.named(word, self.tokens[start])

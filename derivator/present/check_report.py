@@ -154,6 +154,7 @@ DETAILS = {
     "sum_range": r"a sum's range is not read",
     "sum_without_index": r"a sum without its index \(write \\sum_k\)",
     "sum_index_letter": r"a sum's index is not a letter",
+    "glued_name": r"'(?P<name>[^']+)' is a function's name glued to its argument \(write brackets\)",
 }
 # the pieces of a message that are messages themselves, and the one that names a construct
 _NESTED_PARTS = {"what", "hint"}
