@@ -175,13 +175,26 @@ CASES = [
     ("no name for the terms when the sides differ elsewhere", "$$L = -\\sum_j y_j \\log p_j = \\sum_j \\ell_j$$\n"
      "$$\\frac{\\partial \\ell_j}{\\partial p_j} = -\\frac{y_j}{p_j}$$\n", "p.md", 2, "unchecked"),
     ("the chain rule for any functions f, g", "{f(g(x))}' = f'(g(x)) g'(x)\n", "p.txt", 1, "ok"),
-    # fails for concrete f, g — but free functions may be tied by prose, so no verdict from here
-    ("a wrong chain rule for free functions is not called right", "{f(g(x))}' = f'(g(x))\n", "p.txt", 1, "unchecked"),
+    # a rule (the derivative of a combination of functions) that fails for every concrete f, g: wrong
+    ("a wrong chain rule for free functions is wrong", "{f(g(x))}' = f'(g(x))\n", "p.txt", 1, "wrong"),
+    # about one function the text means (defined later, or in prose): not a rule, so no verdict
+    ("a relation for one free function is not a rule", "f'(x) = (1 -f(x))f(x)\n", "p.txt", 1, "unchecked"),
+    ("a difference of one free function is not a rule", "Δf(x) = f(x + Δx) – f(x)\n", "p.txt", 1, "unchecked"),
+    ("the quotient rule with bare letters", "$$\\left( \\frac{g}{h} \\right)' = \\frac{g' \\cdot h - g \\cdot h'}{h^2}$$\n",
+     "p.md", 1, "ok"),
+    ("the quotient rule with bare letters, wrong sign",
+     "$$\\left( \\frac{g}{h} \\right)' = \\frac{g' \\cdot h + g \\cdot h'}{h^2}$$\n", "p.md", 1, "wrong"),
+    ("the product rule with dots for times", "(f . g)’ = f’.g + f.g’\n", "p.txt", 1, "ok"),
+    ("the product rule with dots for times, wrong", "(f . g)’ = f’.g’\n", "p.txt", 1, "wrong"),
+    # f' then a bracket is f' at a point, not a product: the bare reading is not certain
+    ("a prime before a bracket is not a bare function", "$$\\frac{d}{dx} \\left[ f(g(x)) \\right] = "
+     "f'\\left[g(x) \\right] + g'(x)$$\n", "p.md", 1, "unchecked"),
     ("the quotient rule for any functions u, v",
      "$$\\left(\\frac{u(x)}{v(x)}\\right)' = \\frac{u'(x)v(x) - u(x)v'(x)}{v(x)^2}$$\n", "p.md", 1, "ok"),
     ("a step between free functions", "f'(x) = {g(x)t(x)}'\n= g'(x)t(x)+g(x)t'(x)\n", "p.txt", 2, "ok"),
-    ("a wrong step between free functions is not called right", "f'(x) = {g(x)t(x)}'\n= g'(x)t(x)-g(x)t'(x)\n",
-     "p.txt", 2, "unchecked"),
+    # the step from a rule's left side fails for every concrete g, t: it does not follow
+    ("a wrong step between free functions does not follow", "f'(x) = {g(x)t(x)}'\n= g'(x)t(x)-g(x)t'(x)\n",
+     "p.txt", 2, "wrong"),
     ("a dropped index term is caught", CROSS_ENTROPY.replace("p_i - y_i", "-y_i (1 - p_i)"), "p.md", 3, "wrong"),
     ("a name set inside a sentence does not take over the chain", "(x^3)'=3x^2\n【 t=x^3 とおいた 】\n=3x・x\n",
      "p.txt", 3, "ok"),

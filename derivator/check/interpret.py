@@ -17,6 +17,7 @@ Anything this cannot decide raises InterpretError: the judge reports the line as
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -41,6 +42,8 @@ from derivator.parse.latex import (
 
 MAX_FORM_DEPTH = 6
 _POINT = "u__point"  # the argument of a built-in's derivative function (no name a text can write)
+# a letter's prime and then a bracket: the derivative at a point (f'[g(x)]), not a product
+_PRIME_THEN_BRACKET = re.compile(r"([A-Za-z])\s*(?:'|’|′|\^\{?\\prime\}?)+\s*(?:\\(?:left|[bB]igg?l?)\b\s*)?[(\[{]")
 # One-letter names that are functions when called, never products
 FUNCTION_LETTERS = CALL_LETTERS
 # letters that rules of differentiation write for any function (f(g(x)), u/v): free when never defined
@@ -201,11 +204,14 @@ class Context:
 class Reader(Builder):
     """A Builder that knows the document's definitions and claimed values."""
 
-    def __init__(self, ctx: Context, *, world: str = "true", mode: str = "chain", free_functions: bool = False) -> None:
+    def __init__(self, ctx: Context, *, world: str = "true", mode: str = "chain", free_functions: bool = False,
+                 bare_functions: frozenset[str] = frozenset()) -> None:
         super().__init__(reading_function)
         self.ctx = ctx
         # f(g(x)), g'(x) with f, g never defined: arbitrary functions (judged by instances, see free.py)
         self.free_functions = free_functions
+        # letters a rule writes without an argument, (g/h)' = (g'h - gh')/h^2: functions of x
+        self.bare_functions = bare_functions if free_functions else frozenset()
         self.world = world  # "true": what the notation means; "author": claimed values substituted
         self.mode = mode  # "chain": f'(u) = df/du, y' w.r.t. its intermediate; "plain": w.r.t. the base variable
         self.used_claims: list[tuple] = []
@@ -217,6 +223,8 @@ class Reader(Builder):
     def symbol(self, name: str) -> sp.Expr:
         if name == "e" and "e" not in self.ctx.defs:
             return sp.E
+        if name in self.bare_functions:
+            return self._bare_function(name)
         if name in self.ctx.defs:
             self.uses_definitions = True
             d = self.ctx.defs[name]
@@ -229,6 +237,11 @@ class Reader(Builder):
         elif name in reading_function.words or name in FUNCTIONS:
             raise InterpretError(f"function {name} used without an argument")
         return self.ctx.symbol(name)
+
+    def _bare_function(self, name: str) -> sp.Expr:
+        if "x" in self.ctx.defs:
+            raise InterpretError(f"cannot tell what {name} is a function of")
+        return sp.Function(name, real=True)(self.ctx.symbol("x"))
 
     def bare_call(self, name: str) -> sp.Expr | None:
         """σ written without its argument, where the text writes it only as σ(x): σ(x)."""
@@ -322,6 +335,8 @@ class Reader(Builder):
             d = self.ctx.defs.get(name)
             if d is None and (bare := self.bare_call(name)) is not None:
                 return sp.diff(bare, self.ctx.symbol(self.ctx.bare_calls[name]), node.order)  # σ' = σ(1-σ)
+            if name in self.bare_functions:
+                return sp.diff(self._bare_function(name), self.ctx.symbol("x"), node.order)
             if d is None and self._is_the_variable(name):
                 return sp.S.One if node.order == 1 else sp.S.Zero  # x' in (f·g)' = f'g + fg' with f = x
             if d is None:
@@ -516,6 +531,20 @@ def _form_in(ctx: Context, d: Definition, var: str) -> sp.Expr:
         if v in expr.free_symbols:
             return expr
     return d.value
+
+
+def bare_functions(nodes: Iterable[Node], ctx: Context, texts: Iterable[str]) -> frozenset[str]:
+    """The letters a rule of differentiation primes without an argument and the text never defines
+    (the g, h of `(g/h)' = (g'h - gh')/h^2`): each names an arbitrary function of x. A letter the same
+    claim also applies, or whose prime a bracket follows (f'\\left[g(x)\\right], f'[u]: f' at a point),
+    is not one: its bare prime is a reading not certain."""
+    subs = [sub for node in nodes for sub in walk(node)]
+    applied = {sub.name for sub in subs if isinstance(sub, Apply)}
+    applied |= {m.group(1) for text in texts for m in _PRIME_THEN_BRACKET.finditer(text)}
+    return frozenset(sub.arg.name for sub in subs
+                     if isinstance(sub, Prime) and isinstance(sub.arg, Sym) and sub.arg.name in FREE_FUNCTION_LETTERS
+                     and sub.arg.name not in ctx.defs and sub.arg.name not in ctx.bare_calls
+                     and sub.arg.name not in applied)
 
 
 def names_in(nodes: Iterable[Node]) -> set[str]:

@@ -29,13 +29,14 @@ from derivator.check.diagnose import (
     typo_variants,
 )
 from derivator.check import indices
-from derivator.check.free import free_functions, holds_for_any_functions
+from derivator.check.free import FreeVerdict, free_functions, judge_for_any_functions
 from derivator.check.extract import Equation, index_relation_parts, is_index_condition, is_index_range, is_index_relation
 from derivator.check.interpret import (
     Claimed,
     Context,
     Definition,
     Reader,
+    bare_functions,
     derivative_key,
     derivative_target,
     names_in,
@@ -602,7 +603,7 @@ class Judge:
                 expected, given, verification, true_reader = self.compare(head, rhs, domain)
             except _FAILURES as err:
                 result.reason = Note("not_understood", {"detail": _detail(err)})
-                self._judge_for_any_functions(head, rhs, domain, result)
+                self._judge_for_any_functions(head, rhs, domain, result, (eq.sides[0].text, side.text))
             else:
                 if verification.method is None:
                     result.reason = Note("cannot_evaluate", {})
@@ -693,9 +694,14 @@ class Judge:
                 follow_check = v
             except _FAILURES:
                 result.follows = None
-                follow_check = free_step = self._step_for_any_functions(prev.node, rhs, domain)
-                if follow_check is not None:
-                    result.follows = True
+                free_verdict = self._step_for_any_functions(prev.node, rhs, domain, (prev.text, side.text))
+                if free_verdict is not None:
+                    follow_check = free_step = free_verdict.verification
+                    result.follows = free_verdict.ok
+                    if not free_verdict.ok and not _a_rule(prev.node):
+                        result.follows, follow_check = None, None  # (a step from f'(x) = …: about one f)
+                    elif not free_verdict.ok and not any(n.kind == "fails_for_functions" for n in result.notes):
+                        result.notes.append(Note("fails_for_functions", {"instance": free_verdict.instance}))
             # (a head read but not understood, such as Swish's unstated β, keeps its line unchecked)
             unjudged = isinstance(head, _Unreadable) or (free_step is not None and result.status == "unchecked")
             if unjudged and result.follows is True and follow_check is not None and prev.status != "wrong":
@@ -735,8 +741,9 @@ class Judge:
             variants = [(w, m, self._variant_reader(t, "author")) for w, m, t in typo_variants(side.text)]
             signs = [(w, m, p, self._variant_reader(t, "author")) for w, m, p, t in sign_variants(side.text)]
             splits = [(w, m, self._variant_reader(t, "author")) for w, m, t in split_variants(side.text, prev.text)]
-            note = diagnose_transition(previous_value, current, domain, variants=variants, signs=signs, splits=splits,
-                                       counterexample=follow_check.counterexample if follow_check else None)
+            note = None if previous_value is None or current is None else diagnose_transition(
+                previous_value, current, domain, variants=variants, signs=signs, splits=splits,
+                counterexample=follow_check.counterexample if follow_check else None)
             cancels = prev.origin if prev.status == "wrong" and result.status == "ok" else None
             if note is None:
                 note = Note("cancels" if cancels else "does_not_follow", {})
@@ -893,30 +900,45 @@ class Judge:
                 break
         return last
 
-    def _judge_for_any_functions(self, head: Node, rhs: Node, domain: Domain, result: ClaimResult) -> None:
+    def _judge_for_any_functions(self, head: Node, rhs: Node, domain: Domain, result: ClaimResult,
+                                 texts: tuple[str, ...]) -> None:
         """`{f(g(x))}' = f'(g(x))g'(x)` with f, g never defined: ok when it holds for every function (by
-        instances); otherwise the line stays unchecked as it was."""
+        instances), wrong when it fails for each of them; otherwise the line stays unchecked as it was."""
         try:
-            reader = Reader(self.ctx, free_functions=True)
+            reader = Reader(self.ctx, free_functions=True, bare_functions=bare_functions([head, rhs], self.ctx, texts))
             left, right = reader.read(head), reader.read(rhs)
-            verification = holds_for_any_functions(left, right, domain)
+            verdict = judge_for_any_functions(left, right, domain)
         except _FAILURES:
             return
-        if verification is None:
+        if verdict is None:
             return
-        result.status, result.reason, result.method = "ok", None, verification.method
+        result.reason, result.method = None, verdict.verification.method
         result.read_value = right.doit()  # g'(x) as d/dx g(x), not as a derivative at the point x
         result.read_as = latex(result.read_value)
-        names = ", ".join(f.__name__ for f in free_functions(left, right))
-        result.notes.append(Note("any_function", {"functions": names}))
+        if verdict.ok:
+            result.status = "ok"
+            names = ", ".join(f.__name__ for f in free_functions(left, right))
+            result.notes.append(Note("any_function", {"functions": names}))
+            return
+        if not _a_rule(head):
+            result.read_value = result.read_as = None
+            return  # f'(x) = f(x)(1 - f(x)), Δf = f(x+Δx) - f(x): about one f the text means, not a rule
+        # a rule of differentiation that fails for concrete functions, at a real point: certainly wrong
+        result.status = "wrong"
+        result.counterexample = verdict.verification.counterexample
+        result.notes.append(Note("fails_for_functions", {"instance": verdict.instance}))
 
-    def _step_for_any_functions(self, before: Node, after: Node, domain: Domain) -> Verification | None:
-        """B from A where both apply functions the text never defines: the step holds for every function."""
+    def _step_for_any_functions(self, before: Node, after: Node, domain: Domain,
+                                texts: tuple[str, ...]) -> FreeVerdict | None:
+        """B from A where both apply functions the text never defines: the step for every function (ok,
+        or failing for each), None when the instances do not settle it."""
         try:
-            reader = Reader(self.ctx, world="author", free_functions=True)
-            return holds_for_any_functions(reader.read(before), reader.read(after), domain)
+            reader = Reader(self.ctx, world="author", free_functions=True,
+                            bare_functions=bare_functions([before, after], self.ctx, texts))
+            verdict = judge_for_any_functions(reader.read(before), reader.read(after), domain)
         except _FAILURES:
             return None
+        return verdict
 
     def author_value(self, link: Link) -> tuple[sp.Expr, list[tuple]]:
         """The previous side re-read with the claims as they stand now (if its names still mean the same)."""
@@ -1123,6 +1145,15 @@ def _definition_target(head: Node) -> tuple[str, tuple[str, ...]] | None:
 # `1/(1+e-x)`, `α.ex`: plain text that lost the superscript of e^{-x}, e^{x} when it was copied
 _LOST_SUPERSCRIPT = re.compile(r"(?<![A-Za-z\\_])e(?:[-–−ー][A-Za-z]|[a-z])(?![A-Za-z(_])"
                                r"|(?:σ|φ|\\sigma|\\phi|\b[a-z])[23](?=\s*\()")  # σ2(x): σ²(x) flattened
+
+
+def _a_rule(node: Node) -> bool:
+    """Is `node` the derivative of a combination of functions — (g/h)', {f(g(x))}', d/dx[f(g(x))] —
+    as a rule of differentiation writes its left side (not f'(x), the derivative of one function)?"""
+    of = node.arg if isinstance(node, Prime) else node.of if isinstance(node, Deriv) else None
+    if of is None or isinstance(of, Sym):
+        return False
+    return not (isinstance(of, Apply) and not of.primes and all(isinstance(a, Sym) for a in of.args))
 
 
 def _lost_superscript(eq: Equation) -> str | None:
