@@ -195,6 +195,20 @@ CASES = [
     # the step from a rule's left side fails for every concrete g, t: it does not follow
     ("a wrong step between free functions does not follow", "f'(x) = {g(x)t(x)}'\n= g'(x)t(x)-g(x)t'(x)\n",
      "p.txt", 2, "wrong"),
+    ("cases with a row break doubled by Markdown", "$f(z) = \\max(0, z)$\n$\\frac{df}{dz} = \\begin{cases} 1 & "
+     "\\text{if } z > 0 \\\\\\\\ 0 & \\text{if } z \\le 0 \\end{cases}$\n", "p.md", 2, "ok"),
+    ("cases judged piece by piece, a wrong piece", "$f(z) = \\max(0, z)$\n$\\frac{df}{dz} = \\begin{cases} 1 & "
+     "\\text{if } z > 0 \\\\ 1 & \\text{if } z \\le 0 \\end{cases}$\n", "p.md", 2, "wrong"),
+    ("an array behind a brace is cases", "$$y = \\biggl\\{ \\begin{array}{ll} x & (x \\gt 0) \\\\ 0 & (x \\leq 0) "
+     "\\end{array}$$\n$$\\frac{\\partial y}{\\partial x} = \\biggl\\{ \\begin{array}{ll} 1 & (x \\gt 0) \\\\ 0 & "
+     "(x \\leq 0) \\end{array}$$\n", "p.md", 2, "ok"),
+    ("an array behind a brace is cases, a wrong piece", "$$y = \\biggl\\{ \\begin{array}{ll} x & (x \\gt 0) \\\\ 0 & "
+     "(x \\leq 0) \\end{array}$$\n$$\\frac{\\partial y}{\\partial x} = \\biggl\\{ \\begin{array}{ll} 1 & (x \\gt 0) "
+     "\\\\ x & (x \\leq 0) \\end{array}$$\n", "p.md", 2, "wrong"),
+    ("a definition restated on the case its line states", "$f(z) = \\max(0, z)$\n\\(z > 0\\) のとき \\(f(z) = z\\)\n",
+     "p.md", 2, "ok"),
+    ("a definition restated unlike itself on a case is not judged",
+     "$f(z) = \\max(0, z)$\n\\(z < 0\\) のとき \\(f(z) = z\\)\n", "p.md", 2, "unchecked"),
     ("a dropped index term is caught", CROSS_ENTROPY.replace("p_i - y_i", "-y_i (1 - p_i)"), "p.md", 3, "wrong"),
     ("a name set inside a sentence does not take over the chain", "(x^3)'=3x^2\n【 t=x^3 とおいた 】\n=3x・x\n",
      "p.txt", 3, "ok"),
@@ -219,8 +233,9 @@ CASES = [
      "&= \\cosh z \\end{array}$$\n", "p.md", 1, "ok"),
     ("an array that is the whole display, wrong", "$$\\begin{array}{ll} \\dfrac{d}{dz} z^2 &= 2z \\\\ "
      "&= 3z, \\end{array}$$ which ends it.\n", "p.md", 1, "wrong"),
-    ("an array inside a display stays unread", "$$f(x) = \\left\\{\\begin{array}{ll} 1 & x > 0 \\\\ 0 & x < 0 "
-     "\\end{array}\\right.$$\n$$f'(x) = 1$$\n", "p.md", 1, None),
+    # an array behind \\left\\{ typesets cases: read as such (f is a step, f' = 0 off the kink)
+    ("an array behind a left brace is read as cases", "$$f(x) = \\left\\{\\begin{array}{ll} 1 & x > 0 \\\\ 0 & x < 0 "
+     "\\end{array}\\right.$$\n$$f'(x) = 1$$\n", "p.md", 2, "wrong"),
     ("letter superscripts in plain text", "y = e⁻ˣ\ndy/dx = -e⁻ˣ\n", "p.txt", 2, "ok"),
     ("letter superscripts in plain text, wrong", "y = e²ˣ\ndy/dx = e²ˣ\n", "p.txt", 2, "wrong"),
     # a sentence's math is listed, never judged: even a wrong one is only unchecked

@@ -124,6 +124,7 @@ class Judge:
         self.point_values: dict[str, tuple[int, sp.Expr]] = {}  # a = 1, with the line it was set on
         self.def_texts: dict[str, str | None] = {}  # each definition's right side as written
         self.head_domains: dict[Node, tuple[float, float]] = {}  # where the last line of each left side was stated
+        self.line_condition: tuple[int, str] | None = None  # a condition written alone, and its line
 
     # -- entry -----------------------------------------------------------------------------------
     def run(self, equations: list[Equation]) -> list[ClaimResult]:
@@ -350,12 +351,15 @@ class Judge:
         if any(op not in ("=", "def") for op in eq.ops):
             if all(op in CONDITION_OPS for op in eq.ops):
                 self._assume_positive(eq)
+                # `\(z > 0\) のとき: \(f(z) = z\) なので …`: the case the rest of its line is about
+                self.line_condition = (eq.line, " ".join(eq.text.split()))
                 return  # a condition such as x > 0, not a claim
             self.results.append(ClaimResult(eq.line, eq.text, "unchecked",
                                             reason=Note("not_equation", {"op": next(o for o in eq.ops if o not in ("=", "def"))})))
             self.chain = None
             return
-        domain = self.domain(eq.conditions)
+        stated = [self.line_condition[1]] if self.line_condition and self.line_condition[0] == eq.line else []
+        domain = self.domain(eq.conditions or stated)
         if self.values is not None and not eq.continuation:
             self._define_family(eq)
         nodes: list[Node | ParseError | None] = [self.parse(s.text) if s.text.strip() else None for s in eq.sides]
@@ -499,7 +503,8 @@ class Judge:
             self.results.append(result)
             return Link(rhs, eq.sides[1].text, line, "unchecked")
         if v.ok and v.method is not None:
-            self.ctx.add_form(name, new)
+            if domain.low is None and domain.high is None:
+                self.ctx.add_form(name, new)  # (on a case only, `f(z) = z` for z > 0, it is no form of f)
             result = ClaimResult(line, text, "ok", kind="restatement", method=v.method)
             result.notes.append(Note("same_as", {"line": d.line}))
             self.results.append(result)
@@ -511,6 +516,11 @@ class Judge:
         uses_intermediates = any(self.ctx.is_name(n) and n != name for n in rhs_names)
         if uses_intermediates:
             return None  # y = u^3 after y = (…)^4 and u = …: a claim, and a wrong one
+        if domain.low != Domain().low or domain.high != Domain().high:
+            # `z < 0 のとき f(z) = z` after f(z) = max(0, z): the text restates f on a case, and not as
+            # it defined it — the slip may be either line, so neither a verdict nor a new definition
+            self.results.append(ClaimResult(line, text, "unchecked", reason=Note("case_differs", {"line": d.line})))
+            return Link(rhs, eq.sides[1].text, line, "unchecked")
         # a different right side in terms of the variable alone: a new example, a new definition
         try:
             expr = reader.expr(rhs)
@@ -612,6 +622,12 @@ class Judge:
                     result.method = verification.method
                     if true_reader.mode == "plain":
                         result.notes.append(Note("read_plain", {}))
+                elif isinstance(rhs, Cases) and (piece := self._by_pieces(expected, rhs, domain)) is not None:
+                    # a piecewise right side, each piece judged on its own condition's interval
+                    result.status, result.method = ("ok", piece.method) if piece.ok else ("wrong", piece.method)
+                    if not piece.ok:
+                        result.counterexample = piece.counterexample
+                        result.notes.append(Note("on_piece", {"condition": piece.note or ""}))
                 elif (solving := _equation_to_solve(expected, given, true_reader) or _a_value_at_a_point(expected, given) or (
                         len(eq.sides) == 2 and not eq.continuation and _set_to_a_number(expected, given, head))) and (
                         at := self._holds_at_stated_values(expected, given, line, domain, side.text)) is not None:
@@ -730,6 +746,8 @@ class Judge:
             if carried is not None:
                 link.origin = carried
                 result.diagnosis = Note("carried", {"line": carried})
+            elif any(n.kind == "on_piece" for n in result.notes):
+                link.origin = line  # (the piece named is the diagnosis: a whole-line slip would not be)
             else:
                 link.origin = line
                 result.diagnosis = self.diagnose_claim(head, rhs, side.text, expected, given, domain, result,
@@ -868,6 +886,31 @@ class Judge:
         except _FAILURES:
             return None
         return shadowed[0] if v.ok and v.method is not None else None
+
+    def _by_pieces(self, expected: sp.Expr, rhs: Cases, domain: Domain) -> Verification | None:
+        """`\\begin{cases} 1 & x > 0 \\\\ 0 & x \\le 0 \\end{cases}`: expected against each piece on the interval
+        its condition gives (within the sampled domain). The first piece that fails, its condition as the
+        note; the last verification when all hold; None when a condition is no interval of one variable."""
+        reader = Reader(self.ctx)
+        last = None
+        for value, cond in rhs.pieces:
+            condition = reader.build(cond)
+            if condition is sp.true:
+                continue  # `otherwise`: the rest of the line, no interval of its own
+            try:
+                interval = condition.as_set().intersect(sp.Interval(domain.low, domain.high))
+            except (NotImplementedError, AttributeError, TypeError, ValueError):
+                return None
+            if not isinstance(interval, sp.Interval) or interval.measure == 0 or len(condition.free_symbols) != 1:
+                return None
+            on_piece = dataclasses.replace(domain, low=float(interval.start), high=float(interval.end))
+            v = check_equal(expected, reader.read(value), None, on_piece)
+            if v.method is None:
+                return None
+            if not v.ok:
+                return dataclasses.replace(v, note=latex(condition))
+            last = v
+        return last
 
     def _stray_symbol(self, expected: sp.Expr, given: sp.Expr) -> str | None:
         one_sided = expected.free_symbols ^ given.free_symbols

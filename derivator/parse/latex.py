@@ -96,6 +96,8 @@ def normalize_latex(text: str) -> str:
             out.append(c)
         i += 1
     text = _proofwiki_macros("".join(out))
+    if "\\begin" in text:
+        text = _piecewise(text)
     text = _DROP_WITH_ARG.sub(" ", text)
     text = text.replace("**", "^")
     # d/dx, dy/dx, d^2y/dx^2 written inline with a slash
@@ -103,6 +105,20 @@ def normalize_latex(text: str) -> str:
     if "partial" in text:
         text = _PARTIAL_SLASH.sub(lambda m: r"\frac{\partial " + m.group(1) + r"}{\partial " + m.group(2) + "}", text)
     return text
+
+
+# `\biggl\{ \begin{array}{ll} x & (x > 0) \\ 0 & (x \le 0) \end{array} \biggr.`: a brace, then rows of
+# value and condition — the cases it typesets; the brace of `\left\{ \begin{cases}` adds nothing
+_BRACED_ROWS = re.compile(r"(?:\\(?:left|[bB]igg?l?)\s*)?\\\{\s*\\begin\{(array|cases)\}(\{[lcr|]*\})?(.*?)\\end\{\1\}"
+                          r"(?:\s*\\(?:right|[bB]igg?r?)\s*\.)?", re.S)
+_CASES_BODY = re.compile(r"(\\begin\{cases\})(.*?)(\\end\{cases\})", re.S)
+
+
+def _piecewise(text: str) -> str:
+    """Cases as the parser reads them: an array behind a brace is cases, and a row break doubled by a
+    Markdown escape (`\\\\`) is one row break."""
+    text = _BRACED_ROWS.sub(lambda m: r"\begin{cases}" + m.group(3) + r"\end{cases}", text)
+    return _CASES_BODY.sub(lambda m: m.group(1) + re.sub(r"\\\\\s*\\\\", r"\\\\", m.group(2)) + m.group(3), text)
 
 
 _PROOFWIKI = re.compile(r"\\(map|paren)\s*\{|\\ds(?![A-Za-z])|\\d(?![A-Za-z])")
