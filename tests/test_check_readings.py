@@ -18,6 +18,10 @@ CIRCLED = "{tan(x)}'=1/cos^2(x)・・・①\n(x^2)'=2x・・・②\n①+②=1/co
 # a new family ℓ written for the terms of a sum
 TERMS = "$$L = -\\sum_j y_j \\log p_j = -\\sum_j \\ell_j$$\n"
 
+# a name set to some function of others, as chain rules are stated
+CHAIN_SETTING = "$$z = f(t)$$\n$$t = g(x, y)$$\n"
+TWO_INNER = "$$y_1 = f_1(x_1, x_2)$$\n$$y_2 = f_2(x_1, x_2)$$\n$$z = g(y_1, y_2)$$\n"
+
 CASES = [
     # name, document, file name, line, verdict ("error" = wrong or not following)
     ("definition chain", SIGMOID + "$$u=g(x)=1+e^{-x}$$\n$$y=f(u)=\\frac{1}{u}=u^{-1}$$\n$$f'(x)=\\frac{dy}{dx}$$\n",
@@ -209,6 +213,21 @@ CASES = [
      "p.md", 2, "ok"),
     ("a definition restated unlike itself on a case is not judged",
      "$f(z) = \\max(0, z)$\n\\(z < 0\\) のとき \\(f(z) = z\\)\n", "p.md", 2, "unchecked"),
+    ("the chain rule after z = f(t), t = g(x, y)", CHAIN_SETTING +
+     "$$\\frac{\\partial z}{\\partial x} = \\frac{\\partial z}{\\partial t} \\frac{\\partial t}{\\partial x}$$\n",
+     "p.md", 3, "ok"),
+    ("the chain rule after z = f(t), t = g(x, y), wrong", CHAIN_SETTING +
+     "$$\\frac{\\partial z}{\\partial x} = \\frac{\\partial z}{\\partial t} + \\frac{\\partial t}{\\partial x}$$\n",
+     "p.md", 3, "wrong"),
+    ("the chain rule through two inner functions", TWO_INNER +
+     "$$\\frac{\\partial z}{\\partial x_1} = \\frac{\\partial z}{\\partial y_1}\\frac{\\partial y_1}{\\partial x_1} + "
+     "\\frac{\\partial z}{\\partial y_2}\\frac{\\partial y_2}{\\partial x_1}$$\n", "p.md", 4, "ok"),
+    ("the chain rule through two inner functions, a term dropped", TWO_INNER +
+     "$$\\frac{\\partial z}{\\partial x_1} = \\frac{\\partial z}{\\partial y_1}\\frac{\\partial y_1}{\\partial x_1}$$\n",
+     "p.md", 4, "wrong"),
+    # z = f(t) only set the scene: z = xy later is an example of its own
+    ("a name for some function is redefined by a formula", CHAIN_SETTING + "$$z = xy$$\n"
+     "$$\\frac{\\partial z}{\\partial x} = y$$\n", "p.md", 4, "ok"),
     ("a dropped index term is caught", CROSS_ENTROPY.replace("p_i - y_i", "-y_i (1 - p_i)"), "p.md", 3, "wrong"),
     ("a name set inside a sentence does not take over the chain", "(x^3)'=3x^2\n【 t=x^3 とおいた 】\n=3x・x\n",
      "p.txt", 3, "ok"),

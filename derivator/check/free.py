@@ -35,11 +35,22 @@ def free_functions(*exprs: sp.Expr) -> list[sp.FunctionClass]:
 
 def instance(expr: sp.Expr, functions: list[sp.FunctionClass], shift: int) -> sp.Expr:
     """expr with the k-th free function replaced by concrete function number k + shift, derivatives done."""
-    mapping = {f: sp.Lambda(_T, INSTANCES[(k + shift) % len(INSTANCES)]) for k, f in enumerate(functions)}
+    arity = {a.func: len(a.args) for a in expr.atoms(AppliedUndef)}
+    mapping = {f: concrete(INSTANCES[(k + shift) % len(INSTANCES)], arity.get(f, 1)) for k, f in enumerate(functions)}
     out = expr.replace(lambda e: isinstance(e, sp.Derivative) and not all(v.is_Symbol for v in e.variables), _as_subs)
-    for f, concrete in mapping.items():
-        out = out.replace(f, concrete)
+    for f, fn in mapping.items():
+        out = out.replace(f, fn)
     return out.doit()
+
+
+def concrete(body: sp.Expr, arity: int) -> sp.Lambda:
+    """A concrete function of `arity` arguments from a one-argument instance: the instance of a weighted
+    sum of the arguments, plus their product — every argument matters, and not separately."""
+    if arity == 1:
+        return sp.Lambda(_T, body)
+    args = sp.symbols(f"t1:{arity + 1}", real=True)
+    inner = sum(a / (k + 1) for k, a in enumerate(args))
+    return sp.Lambda(args, body.xreplace({_T: inner}) + sp.Mul(*args) / 5)
 
 
 @dataclass
@@ -71,7 +82,8 @@ def judge_for_any_functions(left: sp.Expr, right: sp.Expr, domain: Domain) -> Fr
         return FreeVerdict(True, verdicts[-1])
     if any(v.ok for v in verdicts):
         return None  # right for some functions only: not a rule, and not certainly what was meant
-    return FreeVerdict(False, verdicts[0], describe(functions, 0))
+    arity = {a.func: len(a.args) for e in (left, right) for a in e.atoms(AppliedUndef)}
+    return FreeVerdict(False, verdicts[0], describe(functions, 0, arity))
 
 
 def holds_for_any_functions(left: sp.Expr, right: sp.Expr, domain: Domain) -> Verification | None:
@@ -81,13 +93,18 @@ def holds_for_any_functions(left: sp.Expr, right: sp.Expr, domain: Domain) -> Ve
     return verdict.verification if verdict is not None and verdict.ok else None
 
 
-def describe(functions: list[sp.FunctionClass], shift: int) -> str:
+def describe(functions: list[sp.FunctionClass], shift: int, arity: dict | None = None) -> str:
     """The concrete functions of instance `shift`, as a reader writes them: f(t) = sin(t) + …, in a
     letter that is not one of the functions' names."""
     names = {f.__name__ for f in functions}
-    letter = sp.Symbol(next(c for c in "tswrq" if c not in names), real=True)
-    return ", ".join(f"{f.__name__}({letter}) = {to_unicode(INSTANCES[(k + shift) % len(INSTANCES)].xreplace({_T: letter}))}"
-                     for k, f in enumerate(functions))
+    letter = next(c for c in "tswrq" if c not in names)
+    out = []
+    for k, f in enumerate(functions):
+        fn = concrete(INSTANCES[(k + shift) % len(INSTANCES)], (arity or {}).get(f, 1))
+        args = [sp.Symbol(letter if len(fn.variables) == 1 else f"{letter}{j + 1}", real=True)
+                for j in range(len(fn.variables))]
+        out.append(f"{f.__name__}({', '.join(map(str, args))}) = {to_unicode(fn(*args))}")
+    return ", ".join(out)
 
 
 def _real_point(counterexample: dict | None) -> bool:

@@ -289,11 +289,11 @@ class Reader(Builder):
                 value = derivative_at(fn(u), u, node.primes, arg)
                 return self._power(value, node.power)
             return self._power(fn(arg), node.power)
-        if self.free_functions and name in FREE_FUNCTION_LETTERS and len(node.args) == 1 and d is None:
-            arg = self.expr(node.args[0])
+        if self.free_functions and is_free_letter(name) and (len(node.args) == 1 or not node.primes) and d is None:
             fn_free = sp.Function(name, real=True)
-            if not node.primes:
-                return self._power(fn_free(arg), node.power)
+            if not node.primes:  # (g(x, y) too: t = g(x, y) says t is some function of x and y)
+                return self._power(fn_free(*(self.expr(a) for a in node.args)), node.power)
+            arg = self.expr(node.args[0])
             self.uses_derivatives = True
             u = sp.Dummy("u", real=True)
             return self._power(sp.Subs(sp.diff(fn_free(u), u, node.primes), u, arg), node.power)
@@ -531,6 +531,12 @@ def _form_in(ctx: Context, d: Definition, var: str) -> sp.Expr:
         if v in expr.free_symbols:
             return expr
     return d.value
+
+
+def is_free_letter(name: str) -> bool:
+    """f, g, h, u, v, t, and their numbered kin f_1, f_2: letters rules write for any function."""
+    base, _, number = name.partition("_")
+    return base in FREE_FUNCTION_LETTERS and (not number or number.isdigit())
 
 
 def bare_functions(nodes: Iterable[Node], ctx: Context, texts: Iterable[str]) -> frozenset[str]:

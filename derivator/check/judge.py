@@ -38,6 +38,7 @@ from derivator.check.interpret import (
     Reader,
     bare_functions,
     derivative_key,
+    is_free_letter,
     derivative_target,
     names_in,
 )
@@ -454,7 +455,8 @@ class Judge:
         text = eq.sides[0].text.strip() + " = " + eq.sides[1].text.strip()
         reader = Reader(self.ctx)
         param_symbols = tuple(self.ctx.symbol(p) for p in params)
-        if name not in self.ctx.defs or forced:
+        # (z = f(t) only set the scene of a rule: z = xy in the next section is a definition of its own)
+        if name not in self.ctx.defs or forced or (not params and free_functions(self.ctx.defs[name].value)):
             if not params and _is_number(rhs):
                 # x = 0: a value or a point, not a definition — it may set a parameter for the claims
                 # written with it on the same line (`$a = 1$ のとき $f' = f(1-f)$`)
@@ -468,10 +470,12 @@ class Judge:
             try:
                 expr = reader.expr(rhs)
             except _FAILURES as err:
-                result = ClaimResult(line, text, "unchecked", kind="definition",
-                                     reason=Note("not_understood", {"detail": _detail(err)}))
-                self.results.append(result)
-                return Link(rhs, eq.sides[1].text, line, "unchecked")
+                expr = self._some_function(rhs) if not params else None
+                if expr is None:
+                    result = ClaimResult(line, text, "unchecked", kind="definition",
+                                         reason=Note("not_understood", {"detail": _detail(err)}))
+                    self.results.append(result)
+                    return Link(rhs, eq.sides[1].text, line, "unchecked")
             old = self.ctx.defs.get(name)
             standard = self._named_standard(name, param_symbols, expr, domain)
             self._define(name, param_symbols, expr, line, eq.sides[1].text)
@@ -503,7 +507,7 @@ class Judge:
             self.results.append(result)
             return Link(rhs, eq.sides[1].text, line, "unchecked")
         if v.ok and v.method is not None:
-            if domain.low is None and domain.high is None:
+            if not _restricted(domain):
                 self.ctx.add_form(name, new)  # (on a case only, `f(z) = z` for z > 0, it is no form of f)
             result = ClaimResult(line, text, "ok", kind="restatement", method=v.method)
             result.notes.append(Note("same_as", {"line": d.line}))
@@ -516,7 +520,7 @@ class Judge:
         uses_intermediates = any(self.ctx.is_name(n) and n != name for n in rhs_names)
         if uses_intermediates:
             return None  # y = u^3 after y = (…)^4 and u = …: a claim, and a wrong one
-        if domain.low != Domain().low or domain.high != Domain().high:
+        if _restricted(domain):
             # `z < 0 のとき f(z) = z` after f(z) = max(0, z): the text restates f on a case, and not as
             # it defined it — the slip may be either line, so neither a verdict nor a new definition
             self.results.append(ClaimResult(line, text, "unchecked", reason=Note("case_differs", {"line": d.line})))
@@ -571,6 +575,18 @@ class Judge:
         return Link(formula, eq.sides[2].text, eq.sides[2].line, "ok", author=self.ctx.defs[name].value,
                     versions={n: d.line for n, d in self.ctx.defs.items() if n in names_in([formula])})
 
+    def _some_function(self, rhs: Node) -> sp.Expr | None:
+        """`z = f(t)`, `t = g(x, y)`, `y = f(g(x))` with f, g never defined: the name is some function of
+        those (a rule's setting, judged for every function by instances — see free.py); None otherwise."""
+        if not (isinstance(rhs, Apply) and not rhs.primes and rhs.power is None and is_free_letter(rhs.name)):
+            return None
+        if any(isinstance(sub, Apply) and (sub.primes or not is_free_letter(sub.name)) for sub in walk(rhs)):
+            return None
+        try:
+            return Reader(self.ctx, free_functions=True).expr(rhs)
+        except _FAILURES:
+            return None
+
     def _define(self, name: str, params: tuple[sp.Symbol, ...], expr: sp.Expr, line: int, text: str | None = None) -> None:
         self.ctx.define(name, params, expr, line)
         self.def_texts[name] = text  # as written, for the diagnosis of a dropped leading minus
@@ -615,7 +631,10 @@ class Judge:
                 result.reason = Note("not_understood", {"detail": _detail(err)})
                 self._judge_for_any_functions(head, rhs, domain, result, (eq.sides[0].text, side.text))
             else:
-                if verification.method is None:
+                if not verification.ok and free_functions(expected, given):
+                    # ∂z/∂x after z = f(t), t = g(x, y): functions the text leaves free, judged by instances
+                    self._free_verdict(head, expected, given, domain, result)
+                elif verification.method is None:
                     result.reason = Note("cannot_evaluate", {})
                 elif verification.ok:
                     result.status = "ok"
@@ -695,7 +714,7 @@ class Judge:
                 reader = Reader(self.ctx, world="author")
                 current = reader.read(rhs)
                 used = used_prev + reader.used_claims
-                v = check_equal(previous_value, current, None, domain)
+                v = self._step_equal(previous_value, current, prev.node, domain)
                 result.follows = v.ok if v.method is not None else None
                 if result.follows is False and _rounded_equal(previous_value, current, side.text, prev.text):
                     result.follows = True
@@ -714,7 +733,7 @@ class Judge:
                 if free_verdict is not None:
                     follow_check = free_step = free_verdict.verification
                     result.follows = free_verdict.ok
-                    if not free_verdict.ok and not _a_rule(prev.node):
+                    if not free_verdict.ok and not _a_rule(prev.node, self.ctx):
                         result.follows, follow_check = None, None  # (a step from f'(x) = …: about one f)
                     elif not free_verdict.ok and not any(n.kind == "fails_for_functions" for n in result.notes):
                         result.notes.append(Note("fails_for_functions", {"instance": free_verdict.instance}))
@@ -746,8 +765,9 @@ class Judge:
             if carried is not None:
                 link.origin = carried
                 result.diagnosis = Note("carried", {"line": carried})
-            elif any(n.kind == "on_piece" for n in result.notes):
-                link.origin = line  # (the piece named is the diagnosis: a whole-line slip would not be)
+            elif any(n.kind in ("on_piece", "fails_for_functions") for n in result.notes):
+                # (the piece, or the concrete functions, named is the diagnosis: no whole-line slip search)
+                link.origin = line
             else:
                 link.origin = line
                 result.diagnosis = self.diagnose_claim(head, rhs, side.text, expected, given, domain, result,
@@ -934,6 +954,8 @@ class Judge:
             reader = Reader(self.ctx, mode=mode)
             expected = reader.read(head)
             given = reader.read(rhs)
+            if free_functions(expected, given):
+                return expected, given, Verification(False, None), reader  # (judged by instances: _free_verdict)
             v = check_equal(expected, given, None, domain)
             if last is None:
                 last = (expected, given, v, reader)
@@ -945,16 +967,24 @@ class Judge:
 
     def _judge_for_any_functions(self, head: Node, rhs: Node, domain: Domain, result: ClaimResult,
                                  texts: tuple[str, ...]) -> None:
-        """`{f(g(x))}' = f'(g(x))g'(x)` with f, g never defined: ok when it holds for every function (by
-        instances), wrong when it fails for each of them; otherwise the line stays unchecked as it was."""
+        """`{f(g(x))}' = f'(g(x))g'(x)` with f, g never defined: read with them as free functions, then
+        judged by instances (see _free_verdict); the line stays unchecked when that reading fails."""
         try:
             reader = Reader(self.ctx, free_functions=True, bare_functions=bare_functions([head, rhs], self.ctx, texts))
             left, right = reader.read(head), reader.read(rhs)
+        except _FAILURES:
+            return
+        self._free_verdict(head, left, right, domain, result)
+
+    def _free_verdict(self, head: Node, left: sp.Expr, right: sp.Expr, domain: Domain, result: ClaimResult) -> None:
+        """ok when left = right holds for every function (by instances), wrong when it fails for each of
+        them and the line is a rule; otherwise the result is left as it was."""
+        try:
             verdict = judge_for_any_functions(left, right, domain)
         except _FAILURES:
             return
-        if verdict is None:
-            return
+        if verdict is None or (not verdict.ok and not _a_rule(head, self.ctx)):
+            return  # (not a rule: f'(x) = f(x)(1 - f(x)), Δf = f(x+Δx) - f(x) are about one f the text means)
         result.reason, result.method = None, verdict.verification.method
         result.read_value = right.doit()  # g'(x) as d/dx g(x), not as a derivative at the point x
         result.read_as = latex(result.read_value)
@@ -963,13 +993,20 @@ class Judge:
             names = ", ".join(f.__name__ for f in free_functions(left, right))
             result.notes.append(Note("any_function", {"functions": names}))
             return
-        if not _a_rule(head):
-            result.read_value = result.read_as = None
-            return  # f'(x) = f(x)(1 - f(x)), Δf = f(x+Δx) - f(x): about one f the text means, not a rule
         # a rule of differentiation that fails for concrete functions, at a real point: certainly wrong
         result.status = "wrong"
         result.counterexample = verdict.verification.counterexample
         result.notes.append(Note("fails_for_functions", {"instance": verdict.instance}))
+
+    def _step_equal(self, before: sp.Expr, after: sp.Expr, before_node: Node, domain: Domain) -> Verification:
+        """check_equal for a step; between values with free functions (after z = f(t)), by instances —
+        failing counts only from a rule's left side."""
+        if not free_functions(before, after):
+            return check_equal(before, after, None, domain)
+        verdict = judge_for_any_functions(before, after, domain)
+        if verdict is None or (not verdict.ok and not _a_rule(before_node, self.ctx)):
+            return Verification(False, None)
+        return verdict.verification
 
     def _step_for_any_functions(self, before: Node, after: Node, domain: Domain,
                                 texts: tuple[str, ...]) -> FreeVerdict | None:
@@ -1190,11 +1227,19 @@ _LOST_SUPERSCRIPT = re.compile(r"(?<![A-Za-z\\_])e(?:[-–−ー][A-Za-z]|[a-z])
                                r"|(?:σ|φ|\\sigma|\\phi|\b[a-z])[23](?=\s*\()")  # σ2(x): σ²(x) flattened
 
 
-def _a_rule(node: Node) -> bool:
-    """Is `node` the derivative of a combination of functions — (g/h)', {f(g(x))}', d/dx[f(g(x))] —
-    as a rule of differentiation writes its left side (not f'(x), the derivative of one function)?"""
+def _restricted(domain: Domain) -> bool:
+    """Is the domain a case the text stated (x > 0), not the default sampling interval?"""
+    return (domain.low, domain.high) != (Domain().low, Domain().high)
+
+
+def _a_rule(node: Node, ctx: Context) -> bool:
+    """Is `node` the derivative of a combination of functions — (g/h)', {f(g(x))}', d/dx[f(g(x))], or
+    ∂z/∂x after z = f(t), t = g(x, y) — as a rule of differentiation writes its left side (not f'(x),
+    the derivative of one function the text means)?"""
     of = node.arg if isinstance(node, Prime) else node.of if isinstance(node, Deriv) else None
-    if of is None or isinstance(of, Sym):
+    if isinstance(of, Sym):
+        return ctx.is_name(of.name) and bool(free_functions(ctx.defs[of.name].value))
+    if of is None:
         return False
     return not (isinstance(of, Apply) and not of.primes and all(isinstance(a, Sym) for a in of.args))
 
