@@ -113,6 +113,10 @@ CASES = [
     ("cross-entropy needs labels that sum to one", CROSS_ENTROPY, "p.md", 3, "unchecked"),
     ("cross-entropy with one-hot labels stated", CROSS_ENTROPY + "The labels are one-hot.\n", "p.md", 3, "ok"),
     ("cross-entropy with the sum stated", CROSS_ENTROPY + "$$\\sum_k y_k = 1$$\n", "p.md", 3, "ok"),
+    ("cross-entropy with exactly one label equal to 1", CROSS_ENTROPY + "With exactly one $y_i$ equal to 1.\n",
+     "p.md", 3, "ok"),
+    ("cross-entropy without the labels said to sum to one", CROSS_ENTROPY + "Only one step is left.\n", "p.md", 3,
+     "unchecked"),
     ("cross-entropy, wrong even with one-hot labels", CROSS_ENTROPY.replace("p_i - y_i", "y_i - p_i")
      + "The labels are one-hot.\n", "p.md", 3, "wrong"),
     ("a function of an undefined letter is not a constant", "$$E = (t - a)^2$$\n$$\\frac{dE}{dw} = 0$$\n",
@@ -228,6 +232,10 @@ CASES = [
     # z = f(t) only set the scene: z = xy later is an example of its own
     ("a name for some function is redefined by a formula", CHAIN_SETTING + "$$z = xy$$\n"
      "$$\\frac{\\partial z}{\\partial x} = y$$\n", "p.md", 4, "ok"),
+    ("a function named in the middle of a chain", "$$y = softplus(x) = f(x) = \\log(1 + e^{x})$$\n"
+     "$$f'(x) = \\frac{e^{x}}{1 + e^{x}}$$\n", "p.md", 2, "ok"),
+    ("a function named in the middle of a chain, wrong derivative", "$$y = softplus(x) = f(x) = \\log(1 + e^{x})$$\n"
+     "$$f'(x) = \\frac{1}{1 + e^{x}}$$\n", "p.md", 2, "wrong"),
     ("a dropped index term is caught", CROSS_ENTROPY.replace("p_i - y_i", "-y_i (1 - p_i)"), "p.md", 3, "wrong"),
     ("a name set inside a sentence does not take over the chain", "(x^3)'=3x^2\n【 t=x^3 とおいた 】\n=3x・x\n",
      "p.txt", 3, "ok"),

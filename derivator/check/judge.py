@@ -609,7 +609,7 @@ class Judge:
             result.reason = Note("unreadable", {"detail": _detail(rhs) if rhs is not None else "empty"})
             return link
 
-        if self._name_the_function(head, rhs, line):
+        if self._name_the_function(head, rhs, line) or self._name_in_chain(head, rhs, line):
             result.kind = "definition"
         try:
             result.read_value = Reader(self.ctx).expr(rhs)
@@ -851,6 +851,23 @@ class Judge:
         if d is None or len(d.params) != 1:
             return False
         self._define(name, (), d.value.xreplace({d.params[0]: self.ctx.symbol(rhs.var)}), line)
+        return True
+
+    def _name_in_chain(self, head, rhs: Node, line: int) -> bool:
+        """`y = softplus(x) = f(x) = \\log(1 + e^x)` with f not defined: the chain names y's formula f(x),
+        as readers take it; f′(x) later means the derivative of that formula."""
+        if not (isinstance(head, Sym) and self.ctx.is_name(head.name) and isinstance(rhs, Apply)
+                and not rhs.primes and rhs.power is None and all(isinstance(a, Sym) for a in rhs.args)):
+            return False
+        name, args = rhs.name, [a.name for a in rhs.args if isinstance(a, Sym)]
+        if (name in self.ctx.defs or name in args or len(set(args)) != len(args) or name.lower() in reading_function.words
+                or Reader(self.ctx).catalog(name) is not None):
+            return False
+        params = tuple(self.ctx.symbol(a) for a in args)
+        value = self.ctx.defs[head.name].value
+        if not value.free_symbols or not value.free_symbols <= set(params):
+            return False  # (not a function of exactly those arguments: f(x) would mean something else)
+        self._define(name, params, value, line)
         return True
 
     def _holds_summing_to_one(self, a: sp.Expr, b: sp.Expr, domain: Domain) -> str | None:
