@@ -22,6 +22,9 @@ TERMS = "$$L = -\\sum_j y_j \\log p_j = -\\sum_j \\ell_j$$\n"
 CHAIN_SETTING = "$$z = f(t)$$\n$$t = g(x, y)$$\n"
 TWO_INNER = "$$y_1 = f_1(x_1, x_2)$$\n$$y_2 = f_2(x_1, x_2)$$\n$$z = g(y_1, y_2)$$\n"
 
+# ELU's cases as a Markdown escape left them: `\\\\` halved to a control space
+ELU_HALVED = "$$f(x) = \\begin{cases} x & \\text{if } x > 0 \\ \\alpha \\cdot (e^x - 1) & \\text{if } x \\leq 0 \\end{cases}$$\n"
+
 CASES = [
     # name, document, file name, line, verdict ("error" = wrong or not following)
     ("definition chain", SIGMOID + "$$u=g(x)=1+e^{-x}$$\n$$y=f(u)=\\frac{1}{u}=u^{-1}$$\n$$f'(x)=\\frac{dy}{dx}$$\n",
@@ -236,6 +239,8 @@ CASES = [
      "$$f'(x) = \\frac{e^{x}}{1 + e^{x}}$$\n", "p.md", 2, "ok"),
     ("a function named in the middle of a chain, wrong derivative", "$$y = softplus(x) = f(x) = \\log(1 + e^{x})$$\n"
      "$$f'(x) = \\frac{1}{1 + e^{x}}$$\n", "p.md", 2, "wrong"),
+    ("cases whose row break lost a backslash", ELU_HALVED + "$$f(-1) = \\alpha \\cdot (e^{-1} - 1)$$\n", "p.md", 2, "ok"),
+    ("cases whose row break lost a backslash, wrong", ELU_HALVED + "$$f(-1) = \\alpha e^{-1}$$\n", "p.md", 2, "wrong"),
     ("a dropped index term is caught", CROSS_ENTROPY.replace("p_i - y_i", "-y_i (1 - p_i)"), "p.md", 3, "wrong"),
     ("a name set inside a sentence does not take over the chain", "(x^3)'=3x^2\n【 t=x^3 とおいた 】\n=3x・x\n",
      "p.txt", 3, "ok"),

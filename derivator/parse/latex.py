@@ -115,10 +115,24 @@ _CASES_BODY = re.compile(r"(\\begin\{cases\})(.*?)(\\end\{cases\})", re.S)
 
 
 def _piecewise(text: str) -> str:
-    """Cases as the parser reads them: an array behind a brace is cases, and a row break doubled by a
-    Markdown escape (`\\\\`) is one row break."""
+    """Cases as the parser reads them: an array behind a brace is cases, a row break doubled by a
+    Markdown escape (`\\\\`) is one row break, and one halved by it (`x & x > 0 \\ \\alpha & x \\le 0`, a
+    control space where a row must end: a cell follows) is one too."""
     text = _BRACED_ROWS.sub(lambda m: r"\begin{cases}" + m.group(3) + r"\end{cases}", text)
-    return _CASES_BODY.sub(lambda m: m.group(1) + re.sub(r"\\\\\s*\\\\", r"\\\\", m.group(2)) + m.group(3), text)
+    return _CASES_BODY.sub(lambda m: m.group(1) + _rows(m.group(2)) + m.group(3), text)
+
+
+def _rows(body: str) -> str:
+    body = re.sub(r"\\\\\s*\\\\", r"\\\\", body)
+    if "\\\\" in body or body.count("&") < 2:
+        return body
+    cells = body.split("&")
+    # each cell between two &s is a row's condition and the next row's value: its last `\ ` ends the row
+    for k in range(1, len(cells) - 1):
+        at = cells[k].rfind("\\ ")
+        if at >= 0:
+            cells[k] = cells[k][:at] + "\\\\ " + cells[k][at + 2:]
+    return "&".join(cells)
 
 
 _PROOFWIKI = re.compile(r"\\(map|paren)\s*\{|\\ds(?![A-Za-z])|\\d(?![A-Za-z])")
