@@ -25,6 +25,9 @@ TWO_INNER = "$$y_1 = f_1(x_1, x_2)$$\n$$y_2 = f_2(x_1, x_2)$$\n$$z = g(y_1, y_2)
 # ELU's cases as a Markdown escape left them: `\\\\` halved to a control space
 ELU_HALVED = "$$f(x) = \\begin{cases} x & \\text{if } x > 0 \\ \\alpha \\cdot (e^x - 1) & \\text{if } x \\leq 0 \\end{cases}$$\n"
 
+# the outer and inner functions of a chain rule, the inner one written u(x) and then differentiated by
+INNER_AS_FUNCTION = "$$S(x)=\\frac{1}{1+e^{-x}}$$\n$$f(u)=u^{-1}$$\n$$u(x)=1+e^{-x}$$\n"
+
 CASES = [
     # name, document, file name, line, verdict ("error" = wrong or not following)
     ("definition chain", SIGMOID + "$$u=g(x)=1+e^{-x}$$\n$$y=f(u)=\\frac{1}{u}=u^{-1}$$\n$$f'(x)=\\frac{dy}{dx}$$\n",
@@ -241,6 +244,14 @@ CASES = [
      "$$f'(x) = \\frac{1}{1 + e^{x}}$$\n", "p.md", 2, "wrong"),
     ("cases whose row break lost a backslash", ELU_HALVED + "$$f(-1) = \\alpha \\cdot (e^{-1} - 1)$$\n", "p.md", 2, "ok"),
     ("cases whose row break lost a backslash, wrong", ELU_HALVED + "$$f(-1) = \\alpha e^{-1}$$\n", "p.md", 2, "wrong"),
+    ("an inner function differentiated by", INNER_AS_FUNCTION +
+     "$$\\frac{dS}{dx}=\\frac{df}{du}\\cdot\\frac{du}{dx}$$\n$$\\frac{df}{du}=-u^{-2}$$\n", "p.md", 5, "ok"),
+    ("an inner function differentiated by, wrong", INNER_AS_FUNCTION +
+     "$$\\frac{dS}{dx}=\\frac{df}{du}\\cdot\\frac{du}{dx}$$\n$$\\frac{df}{du}=u^{-2}$$\n", "p.md", 5, "wrong"),
+    ("a chain rule through a name set to some function", "$$f(x) = \\exp(ax)$$\n$$y = f(x)$$\n$$z = g(y)$$\n"
+     "$$\\frac{dz}{dx} = \\frac{dz}{dy} \\frac{dy}{dx}$$\n", "p.md", 4, "ok"),
+    ("a chain rule through a name set to some function, wrong", "$$f(x) = \\exp(ax)$$\n$$y = f(x)$$\n$$z = g(y)$$\n"
+     "$$\\frac{dz}{dx} = \\frac{dz}{dy} + \\frac{dy}{dx}$$\n", "p.md", 4, "wrong"),
     ("a dropped index term is caught", CROSS_ENTROPY.replace("p_i - y_i", "-y_i (1 - p_i)"), "p.md", 3, "wrong"),
     ("a name set inside a sentence does not take over the chain", "(x^3)'=3x^2\n【 t=x^3 とおいた 】\n=3x・x\n",
      "p.txt", 3, "ok"),

@@ -99,10 +99,18 @@ class Context:
 
     def expand(self, expr: sp.Expr) -> sp.Expr:
         """Write every defined name out (values are already in base symbols: one pass is enough)."""
-        mapping = {self.symbol(n): d.value for n, d in self.defs.items() if not d.params}
+        mapping = {self.symbol(n): d.value for n, d in self.defs.items() if not d.params or self.as_quantity(n)}
         if not mapping or not (expr.free_symbols & set(mapping)):
             return expr
-        return expr.xreplace(mapping)
+        return substitute(expr, mapping)
+
+    def as_quantity(self, name: str) -> bool:
+        """`u(x) = 1 + e^{-x}` then `\\frac{du}{dx}`, `\\frac{df}{du}`: a function of the one variable x
+        that the text also differentiates by, as the quantity u — its letter stands for its value."""
+        d = self.defs.get(name)
+        if d is None or len(d.params) != 1 or isinstance(d.params[0], sp.Dummy) or d.params[0].name == name:
+            return False
+        return d.value.free_symbols <= {d.params[0]} and d.params[0].name not in self.defs
 
     def define(self, name: str, params: tuple[sp.Symbol, ...], expr: sp.Expr, line: int) -> Definition:
         value = self.expand(expr)
@@ -114,7 +122,7 @@ class Context:
             s = self.symbol(name)
             for other in self.defs.values():
                 if s in other.value.free_symbols:
-                    other.value = other.value.xreplace({s: value})
+                    other.value = substitute(other.value, {s: value})
         self.defs[name] = d
         if old is not None:
             # forms of other names written in the old meaning no longer hold
@@ -395,7 +403,7 @@ class Reader(Builder):
     def derivative(self, node: Deriv) -> sp.Expr:
         self.uses_derivatives = True
         var = node.var
-        if self.ctx.is_function(var):
+        if self.ctx.is_function(var) and not self.ctx.as_quantity(var):
             raise InterpretError(f"d/d{var}: {var} is a function")
         of = node.of
         if (isinstance(of, Apply) and not of.primes and of.power is None and self.ctx.is_function(of.name)
@@ -432,6 +440,15 @@ class Reader(Builder):
             return None
         self.used_claims.append(key)
         return c.value
+
+
+def substitute(expr: sp.Expr, mapping: dict) -> sp.Expr:
+    """expr with names written out. A derivative with respect to a name (dg/dy after z = g(y)) cannot
+    have a formula as its variable (y = e^{ax}): it becomes the derivative at that point (Subs)."""
+    try:
+        return expr.xreplace(mapping)
+    except ValueError:
+        return expr.subs(mapping)
 
 
 _KINKED = (sp.Heaviside, sp.sign, sp.Abs, sp.DiracDelta, sp.Max, sp.Min)

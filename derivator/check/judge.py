@@ -453,7 +453,9 @@ class Judge:
             return None
         forced = eq.ops[0] == "def"
         text = eq.sides[0].text.strip() + " = " + eq.sides[1].text.strip()
-        reader = Reader(self.ctx)
+        # f(u) = u^{-1} after u(x) = 1 + e^{-x}: the parameter u is f's own, not the function u
+        scope = dataclasses.replace(self.ctx, defs={n: d for n, d in self.ctx.defs.items() if n not in params})
+        reader = Reader(scope if params else self.ctx)
         param_symbols = tuple(self.ctx.symbol(p) for p in params)
         # (z = f(t) only set the scene of a rule: z = xy in the next section is a definition of its own)
         if name not in self.ctx.defs or forced or (not params and free_functions(self.ctx.defs[name].value)):
@@ -498,7 +500,7 @@ class Judge:
                 new = new.xreplace(dict(zip(param_symbols, d.params)))
             elif params or d.params:
                 raise _Mismatch()
-            v = check_equal(self.ctx.expand(new), d.value, None, domain)
+            v = check_equal((scope if params else self.ctx).expand(new), d.value, None, domain)
         except _Mismatch:
             v = Verification(False, "numeric")
             new = None
@@ -934,6 +936,8 @@ class Judge:
             condition = reader.build(cond)
             if condition is sp.true:
                 continue  # `otherwise`: the rest of the line, no interval of its own
+            # (a condition on a defined name, `y < 0` for y = LeakyReLU(x), written out: no interval in x)
+            condition = self.ctx.expand(condition)
             try:
                 interval = condition.as_set().intersect(sp.Interval(domain.low, domain.high))
             except (NotImplementedError, AttributeError, TypeError, ValueError):
