@@ -252,6 +252,10 @@ CASES = [
      "$$\\frac{dz}{dx} = \\frac{dz}{dy} \\frac{dy}{dx}$$\n", "p.md", 4, "ok"),
     ("a chain rule through a name set to some function, wrong", "$$f(x) = \\exp(ax)$$\n$$y = f(x)$$\n$$z = g(y)$$\n"
      "$$\\frac{dz}{dx} = \\frac{dz}{dy} + \\frac{dy}{dx}$$\n", "p.md", 4, "wrong"),
+    ("Euler's operator D", "$$D(\\tanh x) = \\operatorname{sech}^2 x$$\n", "p.md", 1, "ok"),
+    ("Euler's operator D, wrong", "$$D(\\cosh x) = -\\sinh x$$\n", "p.md", 1, "wrong"),
+    # D also written alone: a quantity the text means, not the operator (D(x+1) = Dx + D, true as a product)
+    ("a letter D written alone is no operator", "$$D(x + 1) = D x + D$$\n", "p.md", 1, "ok"),
     ("a dropped index term is caught", CROSS_ENTROPY.replace("p_i - y_i", "-y_i (1 - p_i)"), "p.md", 3, "wrong"),
     ("a name set inside a sentence does not take over the chain", "(x^3)'=3x^2\n【 t=x^3 とおいた 】\n=3x・x\n",
      "p.txt", 3, "ok"),

@@ -76,6 +76,8 @@ class Context:
     _symbols: dict[str, sp.Symbol] = field(default_factory=dict)
     # catalog functions the text writes applied to one variable only (σ(x)): a bare σ then means σ(x)
     bare_calls: dict[str, str] = field(default_factory=dict)
+    # the text writes D only applied, D(\\tanh x), and never defines it: Euler's derivative operator
+    d_operator: bool = False
 
     def symbol(self, name: str) -> sp.Symbol:
         s = self._symbols.get(name)
@@ -284,6 +286,8 @@ class Reader(Builder):
                 return self._power(self.derivative_call(node, d), node.power)
             args = [self.expr(a) for a in node.args]
             return self._power(d.value.xreplace(dict(zip(d.params, args))), node.power)
+        if name == "D" and self.ctx.d_operator and len(node.args) == 1 and not node.primes:
+            return self._power(self._operator_d(node.args[0]), node.power)
         fn = self.catalog(name)
         if fn is not None and len(node.args) == 1:
             arg = self.expr(node.args[0])
@@ -311,6 +315,15 @@ class Reader(Builder):
             raise InterpretError(f"{name}(…, …) is not a known function")
         # x(x+1)^2: a product, the power on the bracket
         return self.symbol(name) * self._power(self.expr(node.args[0]), node.power)
+
+    def _operator_d(self, arg: Node) -> sp.Expr:
+        """D(\\tanh x): the derivative of its argument in the one variable it is written in."""
+        self.uses_derivatives = True
+        inner = self.ctx.expand(self.expr(arg))
+        var = guess_variable(inner)
+        if var is None or len(inner.free_symbols) != 1:
+            raise InterpretError("cannot tell the variable of D(…)")
+        return sp.diff(inner, var)
 
     def derivative_call(self, node: Apply, d: Definition) -> sp.Expr:
         """f'(x), f''(x), and chain-rule notation f'(u)."""

@@ -130,6 +130,7 @@ class Judge:
     # -- entry -----------------------------------------------------------------------------------
     def run(self, equations: list[Equation]) -> list[ClaimResult]:
         self.ctx.bare_calls = self._bare_calls(equations)
+        self.ctx.d_operator = self._d_operator(equations)
         plan = self._index_plan(equations) if self.values is None else None
         if plan is not None:
             stated = indices.stated_sums_to_one(equations, self.parse)
@@ -153,6 +154,7 @@ class Judge:
         """Each equation's results for this entry, and whether its index condition lets it speak for
         the entry; an equation about another entry (`i \\ne j` while i = j) leaves no trace behind."""
         self.ctx.bare_calls = bare_calls
+        self.ctx.d_operator = self._d_operator(equations)
         out = []
         for eq in equations:
             if not self._applies(eq):
@@ -179,6 +181,26 @@ class Judge:
                         arg = sub.args[0]
                         seen.setdefault(sub.name, set()).add(arg.name if isinstance(arg, Sym) else "")
         return {name: next(iter(args)) for name, args in seen.items() if len(args) == 1 and "" not in args}
+
+    def _d_operator(self, equations: list[Equation]) -> bool:
+        """Does the text write D only applied to one argument (D(\\tanh x) = \\operatorname{sech}^2 x), never
+        alone nor on a left side of its own, so that D is the derivative operator?"""
+        applied = False
+        for eq in equations:
+            for k, side in enumerate(eq.sides):
+                node = self.parse(side.text) if side.text.strip() else None
+                if not isinstance(node, Node):
+                    continue
+                if k == 0 and _definition_target(node) is not None and _definition_target(node)[0] == "D":
+                    return False  # D = …, D(x) = …: the text defines D
+                for sub in walk(node):
+                    if isinstance(sub, Sym) and sub.name == "D":
+                        return False
+                    if isinstance(sub, Apply) and sub.name == "D":
+                        if len(sub.args) != 1 or sub.primes:
+                            return False
+                        applied = True
+        return applied
 
     def _index_plan(self, equations: list[Equation]) -> list[dict[str, int]] | None:
         """The entries to judge an indexed document at (None: the document is not indexed)."""
