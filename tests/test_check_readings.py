@@ -18,6 +18,16 @@ CIRCLED = "{tan(x)}'=1/cos^2(x)・・・①\n(x^2)'=2x・・・②\n①+②=1/co
 # a new family ℓ written for the terms of a sum
 TERMS = "$$L = -\\sum_j y_j \\log p_j = -\\sum_j \\ell_j$$\n"
 
+# a name set to some function of others, as chain rules are stated
+CHAIN_SETTING = "$$z = f(t)$$\n$$t = g(x, y)$$\n"
+TWO_INNER = "$$y_1 = f_1(x_1, x_2)$$\n$$y_2 = f_2(x_1, x_2)$$\n$$z = g(y_1, y_2)$$\n"
+
+# ELU's cases as a Markdown escape left them: `\\\\` halved to a control space
+ELU_HALVED = "$$f(x) = \\begin{cases} x & \\text{if } x > 0 \\ \\alpha \\cdot (e^x - 1) & \\text{if } x \\leq 0 \\end{cases}$$\n"
+
+# the outer and inner functions of a chain rule, the inner one written u(x) and then differentiated by
+INNER_AS_FUNCTION = "$$S(x)=\\frac{1}{1+e^{-x}}$$\n$$f(u)=u^{-1}$$\n$$u(x)=1+e^{-x}$$\n"
+
 CASES = [
     # name, document, file name, line, verdict ("error" = wrong or not following)
     ("definition chain", SIGMOID + "$$u=g(x)=1+e^{-x}$$\n$$y=f(u)=\\frac{1}{u}=u^{-1}$$\n$$f'(x)=\\frac{dy}{dx}$$\n",
@@ -109,6 +119,10 @@ CASES = [
     ("cross-entropy needs labels that sum to one", CROSS_ENTROPY, "p.md", 3, "unchecked"),
     ("cross-entropy with one-hot labels stated", CROSS_ENTROPY + "The labels are one-hot.\n", "p.md", 3, "ok"),
     ("cross-entropy with the sum stated", CROSS_ENTROPY + "$$\\sum_k y_k = 1$$\n", "p.md", 3, "ok"),
+    ("cross-entropy with exactly one label equal to 1", CROSS_ENTROPY + "With exactly one $y_i$ equal to 1.\n",
+     "p.md", 3, "ok"),
+    ("cross-entropy without the labels said to sum to one", CROSS_ENTROPY + "Only one step is left.\n", "p.md", 3,
+     "unchecked"),
     ("cross-entropy, wrong even with one-hot labels", CROSS_ENTROPY.replace("p_i - y_i", "y_i - p_i")
      + "The labels are one-hot.\n", "p.md", 3, "wrong"),
     ("a function of an undefined letter is not a constant", "$$E = (t - a)^2$$\n$$\\frac{dE}{dw} = 0$$\n",
@@ -175,13 +189,73 @@ CASES = [
     ("no name for the terms when the sides differ elsewhere", "$$L = -\\sum_j y_j \\log p_j = \\sum_j \\ell_j$$\n"
      "$$\\frac{\\partial \\ell_j}{\\partial p_j} = -\\frac{y_j}{p_j}$$\n", "p.md", 2, "unchecked"),
     ("the chain rule for any functions f, g", "{f(g(x))}' = f'(g(x)) g'(x)\n", "p.txt", 1, "ok"),
-    # fails for concrete f, g — but free functions may be tied by prose, so no verdict from here
-    ("a wrong chain rule for free functions is not called right", "{f(g(x))}' = f'(g(x))\n", "p.txt", 1, "unchecked"),
+    # a rule (the derivative of a combination of functions) that fails for every concrete f, g: wrong
+    ("a wrong chain rule for free functions is wrong", "{f(g(x))}' = f'(g(x))\n", "p.txt", 1, "wrong"),
+    # about one function the text means (defined later, or in prose): not a rule, so no verdict
+    ("a relation for one free function is not a rule", "f'(x) = (1 -f(x))f(x)\n", "p.txt", 1, "unchecked"),
+    ("a difference of one free function is not a rule", "Δf(x) = f(x + Δx) – f(x)\n", "p.txt", 1, "unchecked"),
+    ("the quotient rule with bare letters", "$$\\left( \\frac{g}{h} \\right)' = \\frac{g' \\cdot h - g \\cdot h'}{h^2}$$\n",
+     "p.md", 1, "ok"),
+    ("the quotient rule with bare letters, wrong sign",
+     "$$\\left( \\frac{g}{h} \\right)' = \\frac{g' \\cdot h + g \\cdot h'}{h^2}$$\n", "p.md", 1, "wrong"),
+    ("the product rule with dots for times", "(f . g)’ = f’.g + f.g’\n", "p.txt", 1, "ok"),
+    ("the product rule with dots for times, wrong", "(f . g)’ = f’.g’\n", "p.txt", 1, "wrong"),
+    # f' then a bracket is f' at a point, not a product: the bare reading is not certain
+    ("a prime before a bracket is not a bare function", "$$\\frac{d}{dx} \\left[ f(g(x)) \\right] = "
+     "f'\\left[g(x) \\right] + g'(x)$$\n", "p.md", 1, "unchecked"),
     ("the quotient rule for any functions u, v",
      "$$\\left(\\frac{u(x)}{v(x)}\\right)' = \\frac{u'(x)v(x) - u(x)v'(x)}{v(x)^2}$$\n", "p.md", 1, "ok"),
     ("a step between free functions", "f'(x) = {g(x)t(x)}'\n= g'(x)t(x)+g(x)t'(x)\n", "p.txt", 2, "ok"),
-    ("a wrong step between free functions is not called right", "f'(x) = {g(x)t(x)}'\n= g'(x)t(x)-g(x)t'(x)\n",
-     "p.txt", 2, "unchecked"),
+    # the step from a rule's left side fails for every concrete g, t: it does not follow
+    ("a wrong step between free functions does not follow", "f'(x) = {g(x)t(x)}'\n= g'(x)t(x)-g(x)t'(x)\n",
+     "p.txt", 2, "wrong"),
+    ("cases with a row break doubled by Markdown", "$f(z) = \\max(0, z)$\n$\\frac{df}{dz} = \\begin{cases} 1 & "
+     "\\text{if } z > 0 \\\\\\\\ 0 & \\text{if } z \\le 0 \\end{cases}$\n", "p.md", 2, "ok"),
+    ("cases judged piece by piece, a wrong piece", "$f(z) = \\max(0, z)$\n$\\frac{df}{dz} = \\begin{cases} 1 & "
+     "\\text{if } z > 0 \\\\ 1 & \\text{if } z \\le 0 \\end{cases}$\n", "p.md", 2, "wrong"),
+    ("an array behind a brace is cases", "$$y = \\biggl\\{ \\begin{array}{ll} x & (x \\gt 0) \\\\ 0 & (x \\leq 0) "
+     "\\end{array}$$\n$$\\frac{\\partial y}{\\partial x} = \\biggl\\{ \\begin{array}{ll} 1 & (x \\gt 0) \\\\ 0 & "
+     "(x \\leq 0) \\end{array}$$\n", "p.md", 2, "ok"),
+    ("an array behind a brace is cases, a wrong piece", "$$y = \\biggl\\{ \\begin{array}{ll} x & (x \\gt 0) \\\\ 0 & "
+     "(x \\leq 0) \\end{array}$$\n$$\\frac{\\partial y}{\\partial x} = \\biggl\\{ \\begin{array}{ll} 1 & (x \\gt 0) "
+     "\\\\ x & (x \\leq 0) \\end{array}$$\n", "p.md", 2, "wrong"),
+    ("a definition restated on the case its line states", "$f(z) = \\max(0, z)$\n\\(z > 0\\) のとき \\(f(z) = z\\)\n",
+     "p.md", 2, "ok"),
+    ("a definition restated unlike itself on a case is not judged",
+     "$f(z) = \\max(0, z)$\n\\(z < 0\\) のとき \\(f(z) = z\\)\n", "p.md", 2, "unchecked"),
+    ("the chain rule after z = f(t), t = g(x, y)", CHAIN_SETTING +
+     "$$\\frac{\\partial z}{\\partial x} = \\frac{\\partial z}{\\partial t} \\frac{\\partial t}{\\partial x}$$\n",
+     "p.md", 3, "ok"),
+    ("the chain rule after z = f(t), t = g(x, y), wrong", CHAIN_SETTING +
+     "$$\\frac{\\partial z}{\\partial x} = \\frac{\\partial z}{\\partial t} + \\frac{\\partial t}{\\partial x}$$\n",
+     "p.md", 3, "wrong"),
+    ("the chain rule through two inner functions", TWO_INNER +
+     "$$\\frac{\\partial z}{\\partial x_1} = \\frac{\\partial z}{\\partial y_1}\\frac{\\partial y_1}{\\partial x_1} + "
+     "\\frac{\\partial z}{\\partial y_2}\\frac{\\partial y_2}{\\partial x_1}$$\n", "p.md", 4, "ok"),
+    ("the chain rule through two inner functions, a term dropped", TWO_INNER +
+     "$$\\frac{\\partial z}{\\partial x_1} = \\frac{\\partial z}{\\partial y_1}\\frac{\\partial y_1}{\\partial x_1}$$\n",
+     "p.md", 4, "wrong"),
+    # z = f(t) only set the scene: z = xy later is an example of its own
+    ("a name for some function is redefined by a formula", CHAIN_SETTING + "$$z = xy$$\n"
+     "$$\\frac{\\partial z}{\\partial x} = y$$\n", "p.md", 4, "ok"),
+    ("a function named in the middle of a chain", "$$y = softplus(x) = f(x) = \\log(1 + e^{x})$$\n"
+     "$$f'(x) = \\frac{e^{x}}{1 + e^{x}}$$\n", "p.md", 2, "ok"),
+    ("a function named in the middle of a chain, wrong derivative", "$$y = softplus(x) = f(x) = \\log(1 + e^{x})$$\n"
+     "$$f'(x) = \\frac{1}{1 + e^{x}}$$\n", "p.md", 2, "wrong"),
+    ("cases whose row break lost a backslash", ELU_HALVED + "$$f(-1) = \\alpha \\cdot (e^{-1} - 1)$$\n", "p.md", 2, "ok"),
+    ("cases whose row break lost a backslash, wrong", ELU_HALVED + "$$f(-1) = \\alpha e^{-1}$$\n", "p.md", 2, "wrong"),
+    ("an inner function differentiated by", INNER_AS_FUNCTION +
+     "$$\\frac{dS}{dx}=\\frac{df}{du}\\cdot\\frac{du}{dx}$$\n$$\\frac{df}{du}=-u^{-2}$$\n", "p.md", 5, "ok"),
+    ("an inner function differentiated by, wrong", INNER_AS_FUNCTION +
+     "$$\\frac{dS}{dx}=\\frac{df}{du}\\cdot\\frac{du}{dx}$$\n$$\\frac{df}{du}=u^{-2}$$\n", "p.md", 5, "wrong"),
+    ("a chain rule through a name set to some function", "$$f(x) = \\exp(ax)$$\n$$y = f(x)$$\n$$z = g(y)$$\n"
+     "$$\\frac{dz}{dx} = \\frac{dz}{dy} \\frac{dy}{dx}$$\n", "p.md", 4, "ok"),
+    ("a chain rule through a name set to some function, wrong", "$$f(x) = \\exp(ax)$$\n$$y = f(x)$$\n$$z = g(y)$$\n"
+     "$$\\frac{dz}{dx} = \\frac{dz}{dy} + \\frac{dy}{dx}$$\n", "p.md", 4, "wrong"),
+    ("Euler's operator D", "$$D(\\tanh x) = \\operatorname{sech}^2 x$$\n", "p.md", 1, "ok"),
+    ("Euler's operator D, wrong", "$$D(\\cosh x) = -\\sinh x$$\n", "p.md", 1, "wrong"),
+    # D also written alone: a quantity the text means, not the operator (D(x+1) = Dx + D, true as a product)
+    ("a letter D written alone is no operator", "$$D(x + 1) = D x + D$$\n", "p.md", 1, "ok"),
     ("a dropped index term is caught", CROSS_ENTROPY.replace("p_i - y_i", "-y_i (1 - p_i)"), "p.md", 3, "wrong"),
     ("a name set inside a sentence does not take over the chain", "(x^3)'=3x^2\n【 t=x^3 とおいた 】\n=3x・x\n",
      "p.txt", 3, "ok"),
@@ -206,8 +280,9 @@ CASES = [
      "&= \\cosh z \\end{array}$$\n", "p.md", 1, "ok"),
     ("an array that is the whole display, wrong", "$$\\begin{array}{ll} \\dfrac{d}{dz} z^2 &= 2z \\\\ "
      "&= 3z, \\end{array}$$ which ends it.\n", "p.md", 1, "wrong"),
-    ("an array inside a display stays unread", "$$f(x) = \\left\\{\\begin{array}{ll} 1 & x > 0 \\\\ 0 & x < 0 "
-     "\\end{array}\\right.$$\n$$f'(x) = 1$$\n", "p.md", 1, None),
+    # an array behind \\left\\{ typesets cases: read as such (f is a step, f' = 0 off the kink)
+    ("an array behind a left brace is read as cases", "$$f(x) = \\left\\{\\begin{array}{ll} 1 & x > 0 \\\\ 0 & x < 0 "
+     "\\end{array}\\right.$$\n$$f'(x) = 1$$\n", "p.md", 2, "wrong"),
     ("letter superscripts in plain text", "y = e⁻ˣ\ndy/dx = -e⁻ˣ\n", "p.txt", 2, "ok"),
     ("letter superscripts in plain text, wrong", "y = e²ˣ\ndy/dx = e²ˣ\n", "p.txt", 2, "wrong"),
     # a sentence's math is judged only where both its ends are certain: after Japanese text (or a colon) up

@@ -1079,7 +1079,9 @@ def _split_sides(clause: str) -> tuple[list[tuple[str, int]], list[str]]:
     return sides, ops
 
 
-_ONE_HOT = re.compile(r"one[- ]hot|1-of-K|ワンホット|ワン・ホット", re.I)
+# (also "with exactly one $t_i$ equal to 1": the labels said one-hot without the word)
+_ONE_HOT = re.compile(r"one[- ]hot|1-of-K|ワンホット|ワン・ホット"
+                      r"|\b(?:exactly|only) one\b[^.\n]{0,40}?\b(?:is|equal to|equals|=)\s*(?:1|one)\b", re.I)
 
 
 _STANDARD_NORMAL = re.compile(r"standard normal|標準正規分布", re.I)

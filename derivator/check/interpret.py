@@ -17,6 +17,7 @@ Anything this cannot decide raises InterpretError: the judge reports the line as
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -43,6 +44,8 @@ from derivator.parse.latex import (
 
 MAX_FORM_DEPTH = 6
 _POINT = "u__point"  # the argument of a built-in's derivative function (no name a text can write)
+# a letter's prime and then a bracket: the derivative at a point (f'[g(x)]), not a product
+_PRIME_THEN_BRACKET = re.compile(r"([A-Za-z])\s*(?:'|’|′|\^\{?\\prime\}?)+\s*(?:\\(?:left|[bB]igg?l?)\b\s*)?[(\[{]")
 # One-letter names that are functions when called, never products
 FUNCTION_LETTERS = CALL_LETTERS
 # letters that rules of differentiation write for any function (f(g(x)), u/v): free when never defined
@@ -77,6 +80,8 @@ class Context:
     bare_calls: dict[str, str] = field(default_factory=dict)
     # functions of a vector the text applies to one vector only (s(x)_i): a bare s_i then means s(x)_i
     entry_vectors: dict[str, str] = field(default_factory=dict)
+    # the text writes D only applied, D(\\tanh x), and never defines it: Euler's derivative operator
+    d_operator: bool = False
 
     def symbol(self, name: str) -> sp.Symbol:
         s = self._symbols.get(name)
@@ -100,10 +105,18 @@ class Context:
 
     def expand(self, expr: sp.Expr) -> sp.Expr:
         """Write every defined name out (values are already in base symbols: one pass is enough)."""
-        mapping = {self.symbol(n): d.value for n, d in self.defs.items() if not d.params}
+        mapping = {self.symbol(n): d.value for n, d in self.defs.items() if not d.params or self.as_quantity(n)}
         if not mapping or not (expr.free_symbols & set(mapping)):
             return expr
-        return expr.xreplace(mapping)
+        return substitute(expr, mapping)
+
+    def as_quantity(self, name: str) -> bool:
+        """`u(x) = 1 + e^{-x}` then `\\frac{du}{dx}`, `\\frac{df}{du}`: a function of the one variable x
+        that the text also differentiates by, as the quantity u — its letter stands for its value."""
+        d = self.defs.get(name)
+        if d is None or len(d.params) != 1 or isinstance(d.params[0], sp.Dummy) or d.params[0].name == name:
+            return False
+        return d.value.free_symbols <= {d.params[0]} and d.params[0].name not in self.defs
 
     def define(self, name: str, params: tuple[sp.Symbol, ...], expr: sp.Expr, line: int) -> Definition:
         value = self.expand(expr)
@@ -115,7 +128,7 @@ class Context:
             s = self.symbol(name)
             for other in self.defs.values():
                 if s in other.value.free_symbols:
-                    other.value = other.value.xreplace({s: value})
+                    other.value = substitute(other.value, {s: value})
         self.defs[name] = d
         if old is not None:
             # forms of other names written in the old meaning no longer hold
@@ -205,11 +218,14 @@ class Context:
 class Reader(Builder):
     """A Builder that knows the document's definitions and claimed values."""
 
-    def __init__(self, ctx: Context, *, world: str = "true", mode: str = "chain", free_functions: bool = False) -> None:
+    def __init__(self, ctx: Context, *, world: str = "true", mode: str = "chain", free_functions: bool = False,
+                 bare_functions: frozenset[str] = frozenset()) -> None:
         super().__init__(reading_function)
         self.ctx = ctx
         # f(g(x)), g'(x) with f, g never defined: arbitrary functions (judged by instances, see free.py)
         self.free_functions = free_functions
+        # letters a rule writes without an argument, (g/h)' = (g'h - gh')/h^2: functions of x
+        self.bare_functions = bare_functions if free_functions else frozenset()
         self.world = world  # "true": what the notation means; "author": claimed values substituted
         self.mode = mode  # "chain": f'(u) = df/du, y' w.r.t. its intermediate; "plain": w.r.t. the base variable
         self.used_claims: list[tuple] = []
@@ -221,6 +237,8 @@ class Reader(Builder):
     def symbol(self, name: str) -> sp.Expr:
         if name == "e" and "e" not in self.ctx.defs:
             return sp.E
+        if name in self.bare_functions:
+            return self._bare_function(name)
         if name in self.ctx.defs:
             self.uses_definitions = True
             d = self.ctx.defs[name]
@@ -236,6 +254,11 @@ class Reader(Builder):
         elif name in reading_function.words or name in FUNCTIONS:
             raise InterpretError(f"function {name} used without an argument")
         return self.ctx.symbol(name)
+
+    def _bare_function(self, name: str) -> sp.Expr:
+        if "x" in self.ctx.defs:
+            raise InterpretError(f"cannot tell what {name} is a function of")
+        return sp.Function(name, real=True)(self.ctx.symbol("x"))
 
     def bare_call(self, name: str) -> sp.Expr | None:
         """σ written without its argument, where the text writes it only as σ(x): σ(x)."""
@@ -275,6 +298,8 @@ class Reader(Builder):
             if known is not None:
                 self.uses_definitions = True  # (it stands for its formula, as a defined name does)
                 return self._power(known, node.power)
+        if name == "D" and self.ctx.d_operator and len(node.args) == 1 and not node.primes:
+            return self._power(self._operator_d(node.args[0]), node.power)
         fn = self.catalog(name)
         if fn is not None and len(node.args) == 1:
             arg = self.expr(node.args[0])
@@ -288,11 +313,11 @@ class Reader(Builder):
                 value = derivative_at(fn(u), u, node.primes, arg)
                 return self._power(value, node.power)
             return self._power(fn(arg), node.power)
-        if self.free_functions and name in FREE_FUNCTION_LETTERS and len(node.args) == 1 and d is None:
-            arg = self.expr(node.args[0])
+        if self.free_functions and is_free_letter(name) and (len(node.args) == 1 or not node.primes) and d is None:
             fn_free = sp.Function(name, real=True)
-            if not node.primes:
-                return self._power(fn_free(arg), node.power)
+            if not node.primes:  # (g(x, y) too: t = g(x, y) says t is some function of x and y)
+                return self._power(fn_free(*(self.expr(a) for a in node.args)), node.power)
+            arg = self.expr(node.args[0])
             self.uses_derivatives = True
             u = sp.Dummy("u", real=True)
             return self._power(sp.Subs(sp.diff(fn_free(u), u, node.primes), u, arg), node.power)
@@ -302,6 +327,15 @@ class Reader(Builder):
             raise InterpretError(f"{name}(…, …) is not a known function")
         # x(x+1)^2: a product, the power on the bracket
         return self.symbol(name) * self._power(self.expr(node.args[0]), node.power)
+
+    def _operator_d(self, arg: Node) -> sp.Expr:
+        """D(\\tanh x): the derivative of its argument in the one variable it is written in."""
+        self.uses_derivatives = True
+        inner = self.ctx.expand(self.expr(arg))
+        var = guess_variable(inner)
+        if var is None or len(inner.free_symbols) != 1:
+            raise InterpretError("cannot tell the variable of D(…)")
+        return sp.diff(inner, var)
 
     def derivative_call(self, node: Apply, d: Definition) -> sp.Expr:
         """f'(x), f''(x), and chain-rule notation f'(u)."""
@@ -334,6 +368,8 @@ class Reader(Builder):
             d = self.ctx.defs.get(name)
             if d is None and (bare := self.bare_call(name)) is not None:
                 return sp.diff(bare, self.ctx.symbol(self.ctx.bare_calls[name]), node.order)  # σ' = σ(1-σ)
+            if name in self.bare_functions:
+                return sp.diff(self._bare_function(name), self.ctx.symbol("x"), node.order)
             if d is None and self._is_the_variable(name):
                 return sp.S.One if node.order == 1 else sp.S.Zero  # x' in (f·g)' = f'g + fg' with f = x
             if d is None:
@@ -392,7 +428,7 @@ class Reader(Builder):
     def derivative(self, node: Deriv) -> sp.Expr:
         self.uses_derivatives = True
         var = node.var
-        if self.ctx.is_function(var):
+        if self.ctx.is_function(var) and not self.ctx.as_quantity(var):
             raise InterpretError(f"d/d{var}: {var} is a function")
         of = node.of
         if (isinstance(of, Apply) and not of.primes and of.power is None and self.ctx.is_function(of.name)
@@ -429,6 +465,15 @@ class Reader(Builder):
             return None
         self.used_claims.append(key)
         return c.value
+
+
+def substitute(expr: sp.Expr, mapping: dict) -> sp.Expr:
+    """expr with names written out. A derivative with respect to a name (dg/dy after z = g(y)) cannot
+    have a formula as its variable (y = e^{ax}): it becomes the derivative at that point (Subs)."""
+    try:
+        return expr.xreplace(mapping)
+    except ValueError:
+        return expr.subs(mapping)
 
 
 _KINKED = (sp.Heaviside, sp.sign, sp.Abs, sp.DiracDelta, sp.Max, sp.Min)
@@ -528,6 +573,26 @@ def _form_in(ctx: Context, d: Definition, var: str) -> sp.Expr:
         if v in expr.free_symbols:
             return expr
     return d.value
+
+
+def is_free_letter(name: str) -> bool:
+    """f, g, h, u, v, t, and their numbered kin f_1, f_2: letters rules write for any function."""
+    base, _, number = name.partition("_")
+    return base in FREE_FUNCTION_LETTERS and (not number or number.isdigit())
+
+
+def bare_functions(nodes: Iterable[Node], ctx: Context, texts: Iterable[str]) -> frozenset[str]:
+    """The letters a rule of differentiation primes without an argument and the text never defines
+    (the g, h of `(g/h)' = (g'h - gh')/h^2`): each names an arbitrary function of x. A letter the same
+    claim also applies, or whose prime a bracket follows (f'\\left[g(x)\\right], f'[u]: f' at a point),
+    is not one: its bare prime is a reading not certain."""
+    subs = [sub for node in nodes for sub in walk(node)]
+    applied = {sub.name for sub in subs if isinstance(sub, Apply)}
+    applied |= {m.group(1) for text in texts for m in _PRIME_THEN_BRACKET.finditer(text)}
+    return frozenset(sub.arg.name for sub in subs
+                     if isinstance(sub, Prime) and isinstance(sub.arg, Sym) and sub.arg.name in FREE_FUNCTION_LETTERS
+                     and sub.arg.name not in ctx.defs and sub.arg.name not in ctx.bare_calls
+                     and sub.arg.name not in applied)
 
 
 def names_in(nodes: Iterable[Node]) -> set[str]:

@@ -29,7 +29,7 @@ from derivator.check.diagnose import (
     typo_variants,
 )
 from derivator.check import indices
-from derivator.check.free import free_functions, holds_for_any_functions
+from derivator.check.free import FreeVerdict, free_functions, judge_for_any_functions
 from derivator.check.extract import (Equation, index_relation_parts, is_index_condition, is_index_range, is_index_relation,
                                      lost_bracket)
 from derivator.check.interpret import (
@@ -37,7 +37,9 @@ from derivator.check.interpret import (
     Context,
     Definition,
     Reader,
+    bare_functions,
     derivative_key,
+    is_free_letter,
     derivative_target,
     names_in,
 )
@@ -131,12 +133,14 @@ class Judge:
         self.def_texts: dict[str, str | None] = {}  # each definition's right side as written
         self.head_domains: dict[Node, tuple[float, float]] = {}  # where the last line of each left side was stated
         self.unread: dict[str, int] = {}  # names whose defining line was not read, with that line
+        self.line_condition: tuple[int, str] | None = None  # a condition written alone, and its line
 
     # -- entry -----------------------------------------------------------------------------------
     def run(self, equations: list[Equation]) -> list[ClaimResult]:
         self.vector_sides = _vector_sides(equations)
         self.ctx.bare_calls = self._bare_calls(equations)
         self.ctx.entry_vectors = self._entry_vectors(equations)
+        self.ctx.d_operator = self._d_operator(equations)
         plan = self._index_plan(equations) if self.values is None else None
         if plan is not None:
             stated = indices.stated_sums_to_one(equations, self.parse)
@@ -160,6 +164,7 @@ class Judge:
         """Each equation's results for this entry, and whether its index condition lets it speak for
         the entry; an equation about another entry (`i \\ne j` while i = j) leaves no trace behind."""
         self.ctx.bare_calls, self.ctx.entry_vectors = whole.bare_calls, whole.entry_vectors
+        self.ctx.d_operator = whole.d_operator
         out = []
         for eq in equations:
             if not self._applies(eq):
@@ -201,6 +206,25 @@ class Judge:
                     if isinstance(sub, Entry):
                         seen.setdefault(sub.name, set()).add(sub.vector)
         return {name: next(iter(vectors)) for name, vectors in seen.items() if len(vectors) == 1}
+    def _d_operator(self, equations: list[Equation]) -> bool:
+        """Does the text write D only applied to one argument (D(\\tanh x) = \\operatorname{sech}^2 x), never
+        alone nor on a left side of its own, so that D is the derivative operator?"""
+        applied = False
+        for eq in equations:
+            for k, side in enumerate(eq.sides):
+                node = self.parse(side.text) if side.text.strip() else None
+                if not isinstance(node, Node):
+                    continue
+                if k == 0 and _definition_target(node) is not None and _definition_target(node)[0] == "D":
+                    return False  # D = …, D(x) = …: the text defines D
+                for sub in walk(node):
+                    if isinstance(sub, Sym) and sub.name == "D":
+                        return False
+                    if isinstance(sub, Apply) and sub.name == "D":
+                        if len(sub.args) != 1 or sub.primes:
+                            return False
+                        applied = True
+        return applied
 
     def _index_plan(self, equations: list[Equation]) -> list[dict[str, int]] | None:
         """The entries to judge an indexed document at (None: the document is not indexed)."""
@@ -403,12 +427,15 @@ class Judge:
         if any(op not in ("=", "def") for op in eq.ops):
             if all(op in CONDITION_OPS for op in eq.ops):
                 self._assume_positive(eq)
+                # `\(z > 0\) のとき: \(f(z) = z\) なので …`: the case the rest of its line is about
+                self.line_condition = (eq.line, " ".join(eq.text.split()))
                 return  # a condition such as x > 0, not a claim
             self.results.append(ClaimResult(eq.line, eq.text, "unchecked",
                                             reason=Note("not_equation", {"op": next(o for o in eq.ops if o not in ("=", "def"))})))
             self.chain = None
             return
-        domain = self.domain(eq.conditions)
+        stated = [self.line_condition[1]] if self.line_condition and self.line_condition[0] == eq.line else []
+        domain = self.domain(eq.conditions or stated)
         if self.values is not None and not eq.continuation:
             self._define_family(eq)
         nodes: list[Node | ParseError | None] = [self.parse(s.text) if s.text.strip() else None for s in eq.sides]
@@ -511,9 +538,12 @@ class Judge:
             self.results.append(ClaimResult(line, " ".join(text.split()), "unchecked", kind="definition",
                                             reason=Note("index_free_sum", slip)))
             return Link(rhs, eq.sides[1].text, line, "unchecked")
-        reader = Reader(self.ctx)
+        # f(u) = u^{-1} after u(x) = 1 + e^{-x}: the parameter u is f's own, not the function u
+        scope = dataclasses.replace(self.ctx, defs={n: d for n, d in self.ctx.defs.items() if n not in params})
+        reader = Reader(scope if params else self.ctx)
         param_symbols = tuple(self.ctx.symbol(p) for p in params)
-        if name not in self.ctx.defs or forced:
+        # (z = f(t) only set the scene of a rule: z = xy in the next section is a definition of its own)
+        if name not in self.ctx.defs or forced or (not params and free_functions(self.ctx.defs[name].value)):
             if not params and _is_number(rhs):
                 # x = 0: a value or a point, not a definition — it may set a parameter for the claims
                 # written with it on the same line (`$a = 1$ のとき $f' = f(1-f)$`)
@@ -527,10 +557,12 @@ class Judge:
             try:
                 expr = reader.expr(rhs)
             except _FAILURES as err:
-                result = ClaimResult(line, text, "unchecked", kind="definition",
-                                     reason=Note("not_understood", {"detail": _detail(err)}))
-                self.results.append(result)
-                return Link(rhs, eq.sides[1].text, line, "unchecked")
+                expr = self._some_function(rhs) if not params else None
+                if expr is None:
+                    result = ClaimResult(line, text, "unchecked", kind="definition",
+                                         reason=Note("not_understood", {"detail": _detail(err)}))
+                    self.results.append(result)
+                    return Link(rhs, eq.sides[1].text, line, "unchecked")
             old = self.ctx.defs.get(name)
             standard = self._named_standard(name, param_symbols, expr, domain)
             self._define(name, param_symbols, expr, line, eq.sides[1].text)
@@ -553,7 +585,7 @@ class Judge:
                 new = new.xreplace(dict(zip(param_symbols, d.params)))
             elif params or d.params:
                 raise _Mismatch()
-            v = check_equal(self.ctx.expand(new), d.value, None, domain)
+            v = check_equal((scope if params else self.ctx).expand(new), d.value, None, domain)
         except _Mismatch:
             v = Verification(False, "numeric")
             new = None
@@ -562,7 +594,8 @@ class Judge:
             self.results.append(result)
             return Link(rhs, eq.sides[1].text, line, "unchecked")
         if v.ok and v.method is not None:
-            self.ctx.add_form(name, new)
+            if not _restricted(domain):
+                self.ctx.add_form(name, new)  # (on a case only, `f(z) = z` for z > 0, it is no form of f)
             result = ClaimResult(line, text, "ok", kind="restatement", method=v.method)
             result.notes.append(Note("same_as", {"line": d.line}))
             self.results.append(result)
@@ -574,6 +607,11 @@ class Judge:
         uses_intermediates = any(self.ctx.is_name(n) and n != name for n in rhs_names)
         if uses_intermediates:
             return None  # y = u^3 after y = (…)^4 and u = …: a claim, and a wrong one
+        if _restricted(domain):
+            # `z < 0 のとき f(z) = z` after f(z) = max(0, z): the text restates f on a case, and not as
+            # it defined it — the slip may be either line, so neither a verdict nor a new definition
+            self.results.append(ClaimResult(line, text, "unchecked", reason=Note("case_differs", {"line": d.line})))
+            return Link(rhs, eq.sides[1].text, line, "unchecked")
         # a different right side in terms of the variable alone: a new example, a new definition
         try:
             expr = reader.expr(rhs)
@@ -639,6 +677,17 @@ class Judge:
         except _FAILURES:
             return False
         return v.ok and v.method is not None
+    def _some_function(self, rhs: Node) -> sp.Expr | None:
+        """`z = f(t)`, `t = g(x, y)`, `y = f(g(x))` with f, g never defined: the name is some function of
+        those (a rule's setting, judged for every function by instances — see free.py); None otherwise."""
+        if not (isinstance(rhs, Apply) and not rhs.primes and rhs.power is None and is_free_letter(rhs.name)):
+            return None
+        if any(isinstance(sub, Apply) and (sub.primes or not is_free_letter(sub.name)) for sub in walk(rhs)):
+            return None
+        try:
+            return Reader(self.ctx, free_functions=True).expr(rhs)
+        except _FAILURES:
+            return None
 
     def _define(self, name: str, params: tuple[sp.Symbol, ...], expr: sp.Expr, line: int, text: str | None = None) -> None:
         self.ctx.define(name, params, expr, line)
@@ -666,7 +715,7 @@ class Judge:
             result.reason = Note("unread_definition", {"symbol": _tex_name(unread), "line": self.unread[unread]})
             return link
 
-        if self._name_the_function(head, rhs, line):
+        if self._name_the_function(head, rhs, line) or self._name_in_chain(head, rhs, line):
             result.kind = "definition"
         try:
             result.read_value = Reader(self.ctx).expr(rhs)
@@ -686,15 +735,24 @@ class Judge:
                 expected, given, verification, true_reader = self.compare(head, rhs, domain)
             except _FAILURES as err:
                 result.reason = Note("not_understood", {"detail": _detail(err)})
-                self._judge_for_any_functions(head, rhs, domain, result)
+                self._judge_for_any_functions(head, rhs, domain, result, (eq.sides[0].text, side.text))
             else:
-                if verification.method is None:
+                if not verification.ok and free_functions(expected, given):
+                    # ∂z/∂x after z = f(t), t = g(x, y): functions the text leaves free, judged by instances
+                    self._free_verdict(head, expected, given, domain, result)
+                elif verification.method is None:
                     result.reason = Note("cannot_evaluate", {})
                 elif verification.ok:
                     result.status = "ok"
                     result.method = verification.method
                     if true_reader.mode == "plain":
                         result.notes.append(Note("read_plain", {}))
+                elif isinstance(rhs, Cases) and (piece := self._by_pieces(expected, rhs, domain)) is not None:
+                    # a piecewise right side, each piece judged on its own condition's interval
+                    result.status, result.method = ("ok", piece.method) if piece.ok else ("wrong", piece.method)
+                    if not piece.ok:
+                        result.counterexample = piece.counterexample
+                        result.notes.append(Note("on_piece", {"condition": piece.note or ""}))
                 elif (solving := not _constant_with_letters(given, rhs) and (
                         _equation_to_solve(expected, given, true_reader) or _a_value_at_a_point(expected, given) or (
                         len(eq.sides) == 2 and not eq.continuation and _set_to_a_number(expected, given, head)))) and (
@@ -763,7 +821,7 @@ class Judge:
                 reader = Reader(self.ctx, world="author")
                 current = reader.read(rhs)
                 used = used_prev + reader.used_claims
-                v = check_equal(previous_value, current, None, domain)
+                v = self._step_equal(previous_value, current, prev.node, domain)
                 result.follows = v.ok if v.method is not None else None
                 if result.follows is False and _rounded_equal(previous_value, current, side.text, prev.text):
                     result.follows = True
@@ -780,9 +838,14 @@ class Judge:
                 follow_check = v
             except _FAILURES:
                 result.follows = None
-                follow_check = free_step = self._step_for_any_functions(prev.node, rhs, domain)
-                if follow_check is not None:
-                    result.follows = True
+                free_verdict = self._step_for_any_functions(prev.node, rhs, domain, (prev.text, side.text))
+                if free_verdict is not None:
+                    follow_check = free_step = free_verdict.verification
+                    result.follows = free_verdict.ok
+                    if not free_verdict.ok and not _a_rule(prev.node, self.ctx):
+                        result.follows, follow_check = None, None  # (a step from f'(x) = …: about one f)
+                    elif not free_verdict.ok and not any(n.kind == "fails_for_functions" for n in result.notes):
+                        result.notes.append(Note("fails_for_functions", {"instance": free_verdict.instance}))
             # (a head read but not understood, such as Swish's unstated β, keeps its line unchecked)
             unjudged = isinstance(head, _Unreadable) or (free_step is not None and result.status == "unchecked")
             if unjudged and result.follows is True and follow_check is not None and prev.status != "wrong":
@@ -811,6 +874,9 @@ class Judge:
             if carried is not None:
                 link.origin = carried
                 result.diagnosis = Note("carried", {"line": carried})
+            elif any(n.kind in ("on_piece", "fails_for_functions") for n in result.notes):
+                # (the piece, or the concrete functions, named is the diagnosis: no whole-line slip search)
+                link.origin = line
             else:
                 link.origin = line
                 result.diagnosis = self.diagnose_claim(head, rhs, side.text, expected, given, domain, result,
@@ -822,8 +888,9 @@ class Judge:
             variants = [(w, m, self._variant_reader(t, "author")) for w, m, t in typo_variants(side.text)]
             signs = [(w, m, p, self._variant_reader(t, "author")) for w, m, p, t in sign_variants(side.text)]
             splits = [(w, m, self._variant_reader(t, "author")) for w, m, t in split_variants(side.text, prev.text)]
-            note = diagnose_transition(previous_value, current, domain, variants=variants, signs=signs, splits=splits,
-                                       counterexample=follow_check.counterexample if follow_check else None)
+            note = None if previous_value is None or current is None else diagnose_transition(
+                previous_value, current, domain, variants=variants, signs=signs, splits=splits,
+                counterexample=follow_check.counterexample if follow_check else None)
             cancels = prev.origin if prev.status == "wrong" and result.status == "ok" else None
             if note is None:
                 note = Note("cancels" if cancels else "does_not_follow", {})
@@ -911,6 +978,23 @@ class Judge:
         self._define(name, (), d.value.xreplace({d.params[0]: self.ctx.symbol(rhs.var)}), line)
         return True
 
+    def _name_in_chain(self, head, rhs: Node, line: int) -> bool:
+        """`y = softplus(x) = f(x) = \\log(1 + e^x)` with f not defined: the chain names y's formula f(x),
+        as readers take it; f′(x) later means the derivative of that formula."""
+        if not (isinstance(head, Sym) and self.ctx.is_name(head.name) and isinstance(rhs, Apply)
+                and not rhs.primes and rhs.power is None and all(isinstance(a, Sym) for a in rhs.args)):
+            return False
+        name, args = rhs.name, [a.name for a in rhs.args if isinstance(a, Sym)]
+        if (name in self.ctx.defs or name in args or len(set(args)) != len(args) or name.lower() in reading_function.words
+                or Reader(self.ctx).catalog(name) is not None):
+            return False
+        params = tuple(self.ctx.symbol(a) for a in args)
+        value = self.ctx.defs[head.name].value
+        if not value.free_symbols or not value.free_symbols <= set(params):
+            return False  # (not a function of exactly those arguments: f(x) would mean something else)
+        self._define(name, params, value, line)
+        return True
+
     def _holds_summing_to_one(self, a: sp.Expr, b: sp.Expr, domain: Domain) -> str | None:
         """The undefined indexed family (y for y_1, y_2, y_3) whose entries summing to one makes a = b."""
         if self.values is None:
@@ -965,6 +1049,33 @@ class Judge:
             return None
         return shadowed[0] if v.ok and v.method is not None else None
 
+    def _by_pieces(self, expected: sp.Expr, rhs: Cases, domain: Domain) -> Verification | None:
+        """`\\begin{cases} 1 & x > 0 \\\\ 0 & x \\le 0 \\end{cases}`: expected against each piece on the interval
+        its condition gives (within the sampled domain). The first piece that fails, its condition as the
+        note; the last verification when all hold; None when a condition is no interval of one variable."""
+        reader = Reader(self.ctx)
+        last = None
+        for value, cond in rhs.pieces:
+            condition = reader.build(cond)
+            if condition is sp.true:
+                continue  # `otherwise`: the rest of the line, no interval of its own
+            # (a condition on a defined name, `y < 0` for y = LeakyReLU(x), written out: no interval in x)
+            condition = self.ctx.expand(condition)
+            try:
+                interval = condition.as_set().intersect(sp.Interval(domain.low, domain.high))
+            except (NotImplementedError, AttributeError, TypeError, ValueError):
+                return None
+            if not isinstance(interval, sp.Interval) or interval.measure == 0 or len(condition.free_symbols) != 1:
+                return None
+            on_piece = dataclasses.replace(domain, low=float(interval.start), high=float(interval.end))
+            v = check_equal(expected, reader.read(value), None, on_piece)
+            if v.method is None:
+                return None
+            if not v.ok:
+                return dataclasses.replace(v, note=latex(condition))
+            last = v
+        return last
+
     def _stray_symbol(self, expected: sp.Expr, given: sp.Expr) -> str | None:
         one_sided = expected.free_symbols ^ given.free_symbols
         known = {s.name for s in self.ctx.base_symbols()} | set(self.ctx.defs) | self.sizes
@@ -1012,6 +1123,8 @@ class Judge:
             reader = Reader(self.ctx, mode=mode)
             expected = reader.read(head)
             given = reader.read(rhs)
+            if free_functions(expected, given):
+                return expected, given, Verification(False, None), reader  # (judged by instances: _free_verdict)
             v = check_equal(expected, given, None, domain)
             if last is None:
                 last = (expected, given, v, reader)
@@ -1021,30 +1134,60 @@ class Judge:
                 break
         return last
 
-    def _judge_for_any_functions(self, head: Node, rhs: Node, domain: Domain, result: ClaimResult) -> None:
-        """`{f(g(x))}' = f'(g(x))g'(x)` with f, g never defined: ok when it holds for every function (by
-        instances); otherwise the line stays unchecked as it was."""
+    def _judge_for_any_functions(self, head: Node, rhs: Node, domain: Domain, result: ClaimResult,
+                                 texts: tuple[str, ...]) -> None:
+        """`{f(g(x))}' = f'(g(x))g'(x)` with f, g never defined: read with them as free functions, then
+        judged by instances (see _free_verdict); the line stays unchecked when that reading fails."""
         try:
-            reader = Reader(self.ctx, free_functions=True)
+            reader = Reader(self.ctx, free_functions=True, bare_functions=bare_functions([head, rhs], self.ctx, texts))
             left, right = reader.read(head), reader.read(rhs)
-            verification = holds_for_any_functions(left, right, domain)
         except _FAILURES:
             return
-        if verification is None:
+        self._free_verdict(head, left, right, domain, result)
+
+    def _free_verdict(self, head: Node, left: sp.Expr, right: sp.Expr, domain: Domain, result: ClaimResult) -> None:
+        """ok when left = right holds for every function (by instances), wrong when it fails for each of
+        them and the line is a rule; otherwise the result is left as it was."""
+        try:
+            verdict = judge_for_any_functions(left, right, domain)
+        except _FAILURES:
             return
-        result.status, result.reason, result.method = "ok", None, verification.method
+        if verdict is None or (not verdict.ok and not _a_rule(head, self.ctx)):
+            return  # (not a rule: f'(x) = f(x)(1 - f(x)), Δf = f(x+Δx) - f(x) are about one f the text means)
+        result.reason, result.method = None, verdict.verification.method
         result.read_value = right.doit()  # g'(x) as d/dx g(x), not as a derivative at the point x
         result.read_as = latex(result.read_value)
-        names = ", ".join(f.__name__ for f in free_functions(left, right))
-        result.notes.append(Note("any_function", {"functions": names}))
+        if verdict.ok:
+            result.status = "ok"
+            names = ", ".join(f.__name__ for f in free_functions(left, right))
+            result.notes.append(Note("any_function", {"functions": names}))
+            return
+        # a rule of differentiation that fails for concrete functions, at a real point: certainly wrong
+        result.status = "wrong"
+        result.counterexample = verdict.verification.counterexample
+        result.notes.append(Note("fails_for_functions", {"instance": verdict.instance}))
 
-    def _step_for_any_functions(self, before: Node, after: Node, domain: Domain) -> Verification | None:
-        """B from A where both apply functions the text never defines: the step holds for every function."""
+    def _step_equal(self, before: sp.Expr, after: sp.Expr, before_node: Node, domain: Domain) -> Verification:
+        """check_equal for a step; between values with free functions (after z = f(t)), by instances —
+        failing counts only from a rule's left side."""
+        if not free_functions(before, after):
+            return check_equal(before, after, None, domain)
+        verdict = judge_for_any_functions(before, after, domain)
+        if verdict is None or (not verdict.ok and not _a_rule(before_node, self.ctx)):
+            return Verification(False, None)
+        return verdict.verification
+
+    def _step_for_any_functions(self, before: Node, after: Node, domain: Domain,
+                                texts: tuple[str, ...]) -> FreeVerdict | None:
+        """B from A where both apply functions the text never defines: the step for every function (ok,
+        or failing for each), None when the instances do not settle it."""
         try:
-            reader = Reader(self.ctx, world="author", free_functions=True)
-            return holds_for_any_functions(reader.read(before), reader.read(after), domain)
+            reader = Reader(self.ctx, world="author", free_functions=True,
+                            bare_functions=bare_functions([before, after], self.ctx, texts))
+            verdict = judge_for_any_functions(reader.read(before), reader.read(after), domain)
         except _FAILURES:
             return None
+        return verdict
 
     def author_value(self, link: Link) -> tuple[sp.Expr, list[tuple]]:
         """The previous side re-read with the claims as they stand now (if its names still mean the same)."""
@@ -1277,6 +1420,23 @@ def _definition_target(head: Node) -> tuple[str, tuple[str, ...]] | None:
 _LOST_SUPERSCRIPT = re.compile(r"(?<![A-Za-z\\_])e(?:[-–−ー][A-Za-z]|[a-z])(?![A-Za-z(_])"
                                r"|(?:σ|φ|\\sigma|\\phi|\b[a-z])[23](?=\s*\()"  # σ2(x): σ²(x) flattened
                                r"|\)[23](?![\d.])")  # (x-1)2: (x-1)² flattened
+
+
+def _restricted(domain: Domain) -> bool:
+    """Is the domain a case the text stated (x > 0), not the default sampling interval?"""
+    return (domain.low, domain.high) != (Domain().low, Domain().high)
+
+
+def _a_rule(node: Node, ctx: Context) -> bool:
+    """Is `node` the derivative of a combination of functions — (g/h)', {f(g(x))}', d/dx[f(g(x))], or
+    ∂z/∂x after z = f(t), t = g(x, y) — as a rule of differentiation writes its left side (not f'(x),
+    the derivative of one function the text means)?"""
+    of = node.arg if isinstance(node, Prime) else node.of if isinstance(node, Deriv) else None
+    if isinstance(of, Sym):
+        return ctx.is_name(of.name) and bool(free_functions(ctx.defs[of.name].value))
+    if of is None:
+        return False
+    return not (isinstance(of, Apply) and not of.primes and all(isinstance(a, Sym) for a in of.args))
 
 
 def _lost_superscript(eq: Equation) -> str | None:

@@ -97,6 +97,8 @@ def normalize_latex(text: str) -> str:
             out.append(c)
         i += 1
     text = _derivative_macros(_proofwiki_macros("".join(out)))
+    if "\\begin" in text:
+        text = _piecewise(text)
     text = _DROP_WITH_ARG.sub(" ", text)
     text = text.replace("**", "^")
     # d/dx, dy/dx, d^2y/dx^2 written inline with a slash
@@ -104,6 +106,34 @@ def normalize_latex(text: str) -> str:
     if "partial" in text:
         text = _PARTIAL_SLASH.sub(lambda m: r"\frac{\partial " + m.group(1) + r"}{\partial " + m.group(2) + "}", text)
     return text
+
+
+# `\biggl\{ \begin{array}{ll} x & (x > 0) \\ 0 & (x \le 0) \end{array} \biggr.`: a brace, then rows of
+# value and condition — the cases it typesets; the brace of `\left\{ \begin{cases}` adds nothing
+_BRACED_ROWS = re.compile(r"(?:\\(?:left|[bB]igg?l?)\s*)?\\\{\s*\\begin\{(array|cases)\}(\{[lcr|]*\})?(.*?)\\end\{\1\}"
+                          r"(?:\s*\\(?:right|[bB]igg?r?)\s*\.)?", re.S)
+_CASES_BODY = re.compile(r"(\\begin\{cases\})(.*?)(\\end\{cases\})", re.S)
+
+
+def _piecewise(text: str) -> str:
+    """Cases as the parser reads them: an array behind a brace is cases, a row break doubled by a
+    Markdown escape (`\\\\`) is one row break, and one halved by it (`x & x > 0 \\ \\alpha & x \\le 0`, a
+    control space where a row must end: a cell follows) is one too."""
+    text = _BRACED_ROWS.sub(lambda m: r"\begin{cases}" + m.group(3) + r"\end{cases}", text)
+    return _CASES_BODY.sub(lambda m: m.group(1) + _rows(m.group(2)) + m.group(3), text)
+
+
+def _rows(body: str) -> str:
+    body = re.sub(r"\\\\\s*\\\\", r"\\\\", body)
+    if "\\\\" in body or body.count("&") < 2:
+        return body
+    cells = body.split("&")
+    # each cell between two &s is a row's condition and the next row's value: its last `\ ` ends the row
+    for k in range(1, len(cells) - 1):
+        at = cells[k].rfind("\\ ")
+        if at >= 0:
+            cells[k] = cells[k][:at] + "\\\\ " + cells[k][at + 2:]
+    return "&".join(cells)
 
 
 _PROOFWIKI = re.compile(r"\\(map|paren)\s*\{|\\ds(?![A-Za-z])|\\d(?![A-Za-z])")
