@@ -64,3 +64,18 @@ def test_english_is_the_default(capsys):
     out = _run(capsys, "derive", "--help")
     assert out.startswith("Usage: derivator derive") and re.search(r"\[default:\s+terminal\]", out)
     assert not JAPANESE.search(out)
+
+
+@pytest.mark.parametrize("width", [50, 80])
+@pytest.mark.parametrize("name", ["", "derive", "check", "doc"])
+def test_japanese_help_fits_the_terminal_in_cells(capsys, monkeypatch, name, width):
+    # a Japanese character takes two terminal cells: wrapped by characters, lines ran twice as wide
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    out = _run(capsys, *([name] if name else []), "--help", "--lang", "ja")
+    words = set(re.sub(r"[\u3000-\u30ff\u4e00-\u9fff（）、。「」]", " ", out).split())
+    for line in out.splitlines():
+        # (an option's own name, or one unbreakable word such as a command line, may stand wider alone)
+        assert cell_len(line) <= width or line.strip() in words or line.split()[0].startswith("-"), line
+    assert JAPANESE.search(out)

@@ -485,7 +485,7 @@ def math_in_sentence(line: str) -> list[SentenceMath]:
     may belong to it: never certain."""
     if _is_code(line) or "://" in line:
         return []
-    out = []
+    out: list[SentenceMath] = []
     bounds = [0] + [k for m in _SENTENCE_BREAK.finditer(line) for k in (m.start(), m.end())] + [len(line)]
     for chunk_start, chunk_end in zip(bounds[::2], bounds[1::2]):
         chunk = line[chunk_start:chunk_end]

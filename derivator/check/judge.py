@@ -215,7 +215,8 @@ class Judge:
                 node = self.parse(side.text) if side.text.strip() else None
                 if not isinstance(node, Node):
                     continue
-                if k == 0 and _definition_target(node) is not None and _definition_target(node)[0] == "D":
+                target = _definition_target(node) if k == 0 else None
+                if target is not None and target[0] == "D":
                     return False  # D = …, D(x) = …: the text defines D
                 for sub in walk(node):
                     if isinstance(sub, Sym) and sub.name == "D":

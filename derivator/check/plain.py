@@ -70,7 +70,9 @@ class PlainNames:
     @classmethod
     def of(cls, texts: Iterable[str]) -> "PlainNames":
         plain = [t for t in texts if "\\" not in t]
-        words, named, digits = set(), set(), {}
+        words: set[str] = set()
+        named: set[str] = set()
+        digits: dict[tuple[str, str | None], set[str]] = {}
         for text in plain:
             head = text.split("=", 1)[0].strip()
             if _PARTS.fullmatch(head):
@@ -87,9 +89,9 @@ class PlainNames:
                     digits.setdefault((parts.group(1), parts.group(3)), set()).add(parts.group(2))
         indexed = set()
         if any(_TYPED.search(t) for t in plain):
-            for (letters, sub), found in digits.items():
+            for (stem, sub), found in digits.items():
                 for d in found:
-                    name = letters + d + ("_" + sub if sub else "")
+                    name = stem + d + ("_" + sub if sub else "")
                     if len(found) > 1 or name in named:
                         indexed.add(name)
         return cls(frozenset(words), frozenset(indexed))
