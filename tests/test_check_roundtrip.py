@@ -202,3 +202,13 @@ def test_a_point_named_in_a_sentence_does_not_define_the_variable():
     report = check_text(text, "post.md")
     statuses = {c.line: c.status for c in report.claims}
     assert statuses[5] == "ok" and statuses[8] == "ok" and statuses[12] == "wrong", report.claims
+
+
+def test_a_flipped_case_split_with_a_nan_case_is_caught():
+    # ISRLU′ has no value at 0 and derivator writes \text{NaN} there: the flipped block −(cases) is read
+    # with NaN as a value, not as a letter the text never defines (which had left it unchecked)
+    text = render(derive("isrlu"), "markdown", "en", flavor="github")
+    rows = [r for r in _step_rows(text) if "NaN" in text.splitlines()[r[0]] and r[0] + 1 in _judged_lines(text, "isrlu")]
+    assert rows
+    for row in rows:
+        _caught_at(text, row, "isrlu.md")

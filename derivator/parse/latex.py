@@ -1388,6 +1388,8 @@ class Parser:
             if content == "e":
                 return Const("E")
             return self.symbol_tail(content)
+        if content == "NaN":
+            return Const("nan")  # derivator's own value at a kink where none exists (ISRLU′(0))
         if content[:1].isalpha() and content.isalnum():
             return self.named(content, t)  # ReLU, softplus, ReLU6
         raise self.fail("text inside a formula", t)
@@ -1748,7 +1750,7 @@ class Builder:
         return self.symbol(node.name)
 
     def build_Const(self, node: Const) -> sp.Expr:
-        return {"pi": sp.pi, "E": sp.E, "oo": sp.oo}[node.name]
+        return {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "nan": sp.nan}[node.name]
 
     def build_Neg(self, node: Neg) -> sp.Expr:
         return -self.expr(node.arg)
