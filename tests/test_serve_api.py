@@ -81,12 +81,14 @@ def test_check_in_japanese_and_the_name_tells_the_syntax(client, tmp_path):
     assert answer.json()["first_error_line"] == 3
 
 
-def test_latex_input_is_read_as_plain_text(client):
+def test_latex_input_is_derived_as_typed(client):
     answer = derive(client, input=r"\frac{1}{1+e^{-x}}", format="json")
     assert answer.status_code == 200, answer.text
     read_as = unquote(answer.headers["x-derivator-read-as"])
-    assert read_as == "1/(1 + exp(-x))"
-    assert answer.text == cli(read_as, "--format", "json").stdout  # what the CLI gives for that text
+    assert read_as == "1/(1 + exp(-x))"  # the header says how it was read
+    # the JSON is the command line's for the same LaTeX, its input the LaTeX as typed (not SymPy's spelling)
+    assert answer.text == cli(r"\frac{1}{1+e^{-x}}", "--format", "json").stdout
+    assert answer.json()["input"] == r"\frac{1}{1+e^{-x}}"
     named = derive(client, input=r"\sigma(x)", format="json")
     assert named.json()["name"] == "sigmoid"
 

@@ -49,9 +49,10 @@ def derive_outputs(text: str, syntax: str, options: dict, wanted: list[Wanted], 
     from derivator.pipeline import derive
 
     o = options
-    read_as = read_latex(text, o["var"]) if syntax == "latex" else text
-    # read_as is SymPy's spelling by now (the page's "text" is that even with a backslash in it)
-    d = derive(read_as, o["var"], order=o["order"], params=o["params"], at_kink=o["at_kink"], syntax="text")
+    read_as = read_latex(text, o["var"]) if syntax == "latex" else text  # (the page shows how it was read)
+    # derived from the text as typed, as the command line does: the JSON's `input` is the user's LaTeX
+    source = text if syntax == "latex" else read_as
+    d = derive(source, o["var"], order=o["order"], params=o["params"], at_kink=o["at_kink"], syntax=syntax)
     facts = None
     if o.get("facts"):
         from derivator.analysis.facts import facts as establish
@@ -63,7 +64,7 @@ def derive_outputs(text: str, syntax: str, options: dict, wanted: list[Wanted], 
         from derivator.publish.plot import svg_text
 
         try:
-            first = d if d.order == 1 else derive(read_as, o["var"], params=o["params"], at_kink=o["at_kink"], syntax="text")
+            first = d if d.order == 1 else derive(source, o["var"], params=o["params"], at_kink=o["at_kink"], syntax=syntax)
             svg = svg_text(first, lang=o["lang"])  # f and f′, as `derivator plot` draws them
         except Exception:
             if not wanted:
