@@ -83,3 +83,14 @@ def test_unreadable_files(tmp_path, data):
 def test_directory_is_unreadable(tmp_path):
     report = check_file(str(tmp_path))
     assert report.exit_code == 2
+
+
+@pytest.mark.parametrize("doc", [
+    # a piecewise right side judged piece by piece, and a rule over free functions judged by instances
+    "$$f(z) = \\max(0, z)$$\n$$\\frac{df}{dz} = \\begin{cases} 1 & \\text{if } z > 0 \\\\ 1 & \\text{if } z \\le 0 \\end{cases}$$\n",
+    "$$\\left( \\frac{g}{h} \\right)' = \\frac{g' h + g h'}{h^2}$$\n",
+])
+def test_every_wrong_line_says_the_right_value_and_a_counterexample(doc):
+    wrong = [c for c in check_text(doc, "p.md").claims if c.status == "wrong"]
+    assert wrong
+    assert all(c.expected is not None and c.counterexample for c in wrong)

@@ -753,6 +753,8 @@ class Judge:
                     result.status, result.method = ("ok", piece.method) if piece.ok else ("wrong", piece.method)
                     if not piece.ok:
                         result.counterexample = piece.counterexample
+                        result.expected_value = _tidy(expected)
+                        result.expected = latex(result.expected_value)
                         result.notes.append(Note("on_piece", {"condition": piece.note or ""}))
                 elif (solving := not _constant_with_letters(given, rhs) and (
                         _equation_to_solve(expected, given, true_reader) or _a_value_at_a_point(expected, given) or (
@@ -1166,6 +1168,8 @@ class Judge:
         # a rule of differentiation that fails for concrete functions, at a real point: certainly wrong
         result.status = "wrong"
         result.counterexample = verdict.verification.counterexample
+        result.expected_value = _tidy(left.doit())  # the rule as it holds for any f, g: (g'h - gh')/h²
+        result.expected = latex(result.expected_value)
         result.notes.append(Note("fails_for_functions", {"instance": verdict.instance}))
 
     def _step_equal(self, before: sp.Expr, after: sp.Expr, before_node: Node, domain: Domain) -> Verification:
