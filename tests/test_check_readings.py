@@ -439,6 +439,14 @@ CASES = [
      "$${\\delta Tanh \\over \\delta x}=1-Tanh^2(x)$$\n", "p.md", 1, "ok"),
     ("δ written for d, wrong", "$${\\delta Tanh \\over \\delta x}=1+Tanh^2(x)$$\n", "p.md", 1, "wrong"),
     ("an \\over outside braces is not read", "$$y = 1 \\over x$$\n", "p.md", 1, "unchecked"),
+    ("a bare array on its own line is a display",
+     "導出。\n\\begin{array}{rll} (\\sin x)^{\\prime}&=&\\cos x \\\\ \\\\ (e^x)^{\\prime}&=&e^x \\end{array}\n", "p.md", 2, "ok"),
+    ("a bare array on its own line is a display, wrong",
+     "導出。\n\\begin{array}{rll} (\\sin x)^{\\prime}&=&\\cos x \\\\ \\\\ (e^x)^{\\prime}&=&xe^x \\end{array}\n", "p.md", 2, "wrong"),
+    ("an array inside a sentence is not math", "see \\begin{array}{l} a = b \\end{array} here\n", "p.md", 1, None),
+    ("the prime of f(x) is in the x written", "$$f(x)=c$$\n$$\\Bigl(f(x) \\Bigr)^{\\prime} = \\lim_{h} 0 \\\\ = 0$$\n",
+     "p.md", 2, "ok"),
+    ("the prime of f(x) is in the x written, wrong", "$$f(x)=x^2$$\n$$(f(x))^{\\prime} = 3x$$\n", "p.md", 2, "wrong"),
 ]
 
 
