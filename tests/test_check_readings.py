@@ -431,6 +431,22 @@ CASES = [
      "$$\\theta_t = a_{jk} + b_{ij}$$\n$$\\frac{\\partial p_i}{\\partial z_j} = p_i(\\delta_{ij} - p_j)$$\n", "p.md", 4, "ok"),
     ("θ_{t-1} is no index", "$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n$$\\theta_t = \\theta_{t-1} + a_{jk}$$\n"
      "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(\\delta_{ij} - p_j)$$\n", "p.md", 3, "ok"),
+    ("plain TeX's \\over in a group", "$$f(x)={1 \\over 1+e^{-x}}$$\n$$f'(x)={e^{-x} \\over (1+e^{-x})^2}$$\n",
+     "p.md", 2, "ok"),
+    ("plain TeX's \\over in a group, wrong", "$$f(x)={1 \\over 1+e^{-x}}$$\n$$f'(x)={e^{x} \\over (1+e^{-x})^2}$$\n",
+     "p.md", 2, "wrong"),
+    ("δ written for d, a function named without its argument",
+     "$${\\delta Tanh \\over \\delta x}=1-Tanh^2(x)$$\n", "p.md", 1, "ok"),
+    ("δ written for d, wrong", "$${\\delta Tanh \\over \\delta x}=1+Tanh^2(x)$$\n", "p.md", 1, "wrong"),
+    ("an \\over outside braces is not read", "$$y = 1 \\over x$$\n", "p.md", 1, "unchecked"),
+    ("a bare array on its own line is a display",
+     "導出。\n\\begin{array}{rll} (\\sin x)^{\\prime}&=&\\cos x \\\\ \\\\ (e^x)^{\\prime}&=&e^x \\end{array}\n", "p.md", 2, "ok"),
+    ("a bare array on its own line is a display, wrong",
+     "導出。\n\\begin{array}{rll} (\\sin x)^{\\prime}&=&\\cos x \\\\ \\\\ (e^x)^{\\prime}&=&xe^x \\end{array}\n", "p.md", 2, "wrong"),
+    ("an array inside a sentence is not math", "see \\begin{array}{l} a = b \\end{array} here\n", "p.md", 1, None),
+    ("the prime of f(x) is in the x written", "$$f(x)=c$$\n$$\\Bigl(f(x) \\Bigr)^{\\prime} = \\lim_{h} 0 \\\\ = 0$$\n",
+     "p.md", 2, "ok"),
+    ("the prime of f(x) is in the x written, wrong", "$$f(x)=x^2$$\n$$(f(x))^{\\prime} = 3x$$\n", "p.md", 2, "wrong"),
 ]
 
 

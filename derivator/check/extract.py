@@ -287,6 +287,15 @@ def _scan(text: str, lines: _Lines, latex: bool) -> list[Formula]:
                 continue
             i += 2
             continue
+        if text.startswith("\\begin{array}", i) and not latex and _starts_line(text, i):
+            # a page whose formulas are bare arrays, one a line (a WordPress plugin typesets them):
+            # the array is the display, read as align
+            closer = "\\end{array}"
+            end = find(closer, i)
+            if end >= 0:
+                out.append(Formula(text[i:end + len(closer)], lines.line(i), True, "env:array"))
+                i = end + len(closer)
+                continue
         if text.startswith("\\begin{", i):
             m = _ENV_BEGIN.match(text, i)
             if m:
@@ -308,6 +317,11 @@ def _scan(text: str, lines: _Lines, latex: bool) -> list[Formula]:
                 continue
         i += 1
     return out
+
+
+def _starts_line(text: str, i: int) -> bool:
+    """Whether only blanks stand before position i on its line."""
+    return not text[text.rfind("\n", 0, i) + 1:i].strip()
 
 
 def _next_candidate(text: str, i: int) -> int:

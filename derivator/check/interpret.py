@@ -391,6 +391,10 @@ class Reader(Builder):
             function_of_u = self.expr(Call(arg.name, (Sym(_POINT),)))
             return derivative_at(function_of_u, u, node.order, point)
         inner = self.expr(arg)
+        if (isinstance(arg, Apply) and not arg.primes and len(arg.args) == 1 and isinstance(arg.args[0], Sym)
+                and not self.ctx.is_name(arg.args[0].name)):
+            # (f(x))′: the variable is the one written, even when f(x) = c does not contain it
+            return sp.diff(self.ctx.expand(inner), self.ctx.symbol(arg.args[0].name), node.order)
         intermediates = [s.name for s in inner.free_symbols if self.ctx.is_name(s.name)]
         if self.mode == "chain" and len(intermediates) == 1:
             self.ambiguous = True

@@ -97,6 +97,10 @@ def normalize_latex(text: str) -> str:
             out.append(c)
         i += 1
     text = _derivative_macros(_proofwiki_macros("".join(out)))
+    if "\\over" in text:
+        text = _over(text)
+    if "\\delta" in text:
+        text = _DELTA_DERIVATIVE.sub(r"\\frac{d \1}{d\2}", text)
     if "\\begin" in text:
         text = _piecewise(text)
     text = _DROP_WITH_ARG.sub(" ", text)
@@ -196,6 +200,42 @@ def _derivative_macros(text: str) -> str:
         pos = (first if second < 0 else second) + 1
     out.append(text[pos:])
     return "".join(out)
+
+
+_OVER = re.compile(r"\\over(?![A-Za-z])")
+# `\frac{\delta Tanh}{\delta x}`: a derivative whose d is typed as δ — only with δ before both the name
+# and a single-letter variable, the shape of a derivative, not of a product with a small δ
+_DELTA_DERIVATIVE = re.compile(r"\\frac\{\s*\\delta\s+([A-Za-z]+(?:\([A-Za-z]\))?)\s*\}\{\s*\\delta\s*([A-Za-z])\s*\}")
+
+
+def _over(text: str) -> str:
+    """Plain TeX's `{a \\over b}` is \\frac{a}{b}: the group around `\\over` splits there. An `\\over`
+    outside braces divides the whole formula, relations included; that is left unread."""
+    m = _OVER.search(text)
+    while m:
+        opening = _group_start(text, m.start())
+        closing = _brace_end(text, m.end()) if opening >= 0 else -1
+        if closing < 0:
+            return text
+        text = (text[:opening + 1] + r"\frac{" + text[opening + 1:m.start()] + "}{" + text[m.end():closing]
+                + "}" + text[closing:])
+        m = _OVER.search(text)
+    return text
+
+
+def _group_start(text: str, end: int) -> int:
+    """The index of the `{` opening the group that holds position `end` (-1: none)."""
+    depth = 0
+    for i in range(end - 1, -1, -1):
+        if text[i] in "{}" and i > 0 and text[i - 1] == "\\":
+            continue
+        if text[i] == "}":
+            depth += 1
+        elif text[i] == "{":
+            if depth == 0:
+                return i
+            depth -= 1
+    return -1
 
 
 def _next_group(text: str, start: int) -> tuple[int, int]:
@@ -443,6 +483,14 @@ def _braced_variable(tokens: list[Token]) -> str | None:
     if inner[0].value != "_" or not rest or not all(t.kind in ("letter", "digit") for t in rest):
         return None
     return tokens[1].value + "_" + "".join(t.value for t in rest)
+
+
+def _bare_function(tokens: list["Token"]) -> str | None:
+    """The built-in function these tokens spell as one word with nothing after it (Tanh), or None."""
+    if not tokens or any(tok.kind != "letter" for tok in tokens) or any(tok.space_before for tok in tokens[1:]):
+        return None
+    word = "".join(tok.value for tok in tokens).lower()
+    return word if word in FUNCTIONS else None
 
 
 def _names(node: Node) -> set[str]:
@@ -1497,6 +1545,10 @@ class Parser:
             raise self.fail("the orders of d in the numerator and denominator differ", num[0])
         if nk == len(num):
             return None, var, d_order, partial
+        word = _bare_function(num[nk:])
+        if word is not None:
+            # dTanh/dx: a function named without its argument is the function of the variable
+            return Call(FUNCTIONS[word], (Sym(var),)), var, d_order, partial
         of = self.parse_range(num_range[0] + nk, num_range[1])
         return of, var, d_order, partial
 
