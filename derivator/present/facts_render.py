@@ -233,6 +233,15 @@ def at_defaults_text(facts: Facts, lang: str, math: Math, *, short: bool = False
     return t(key, lang, source=at.source or "", values=values)
 
 
+def at_defaults_definition(facts: Facts, math: Math) -> tuple[str, str] | None:
+    """(lhs, rhs) of the function at the defaults the facts hold for (CELU(x) = x or eˣ − 1), displayed
+    after the "At the default α = 1" sentence: the facts below are about that function, and a reader
+    (and `derivator check`) takes it from this line rather than from the symbolic definition above."""
+    if facts.at is None:
+        return None
+    return math(facts.names.f(facts.derivation.variable)), math(facts.derivation.definition)
+
+
 def omission_text(o: Omission, lang: str, math: Math) -> str:
     params = {k: _param(k, v, math, lang) for k, v in o.params.items()}
     try:
@@ -278,6 +287,8 @@ def render_facts_latex(facts: Facts, *, lang: str = "en", heading: bool = True) 
     parts = [f"\\subsection*{{{t('facts.heading_of', lang, f=f'${lmath(facts.names.f(facts.derivation.variable))}$')}}}"] if heading else []
     if (at := at_defaults_text(facts, lang, lambda e: f"${lmath(e)}$")) is not None:
         parts.append(latex_prose(at))
+    if (fx := at_defaults_definition(facts, lmath)) is not None:
+        parts += [latex_prose(t("facts.ui.at_defaults_function", lang)), "\\[\n" + " = ".join(fx) + "\n\\]"]
     for f in facts.facts:
         title = t(f"facts.title.{f.key}", lang)
         if f.method == "numeric":
@@ -344,6 +355,8 @@ def render_facts_markdown(facts: Facts, *, lang: str = "en", inline: Callable[[s
     lines = [f"## {t('facts.heading', lang)}", ""]
     if (at := at_defaults_text(facts, lang, lambda e: inline(lmath(e)))) is not None:
         lines += [at, ""]
+    if (fx := at_defaults_definition(facts, lmath)) is not None:
+        lines += [t("facts.ui.at_defaults_function", lang), "", display(" &= ".join(fx)), ""]
     for f in facts.facts:
         title = t(f"facts.title.{f.key}", lang)
         if f.method == "numeric":
@@ -381,6 +394,8 @@ def render_facts_flavor(facts: Facts, flavor: "Flavor", *, lang: str = "en") -> 
     lines = [flavor.heading(2, flavor.text(t("facts.heading", lang))), ""]
     if (at := at_defaults_text(facts, lang, lambda e: hole(lmath(e)))) is not None:
         lines += [prose(at), ""]
+    if (fx := at_defaults_definition(facts, lmath)) is not None:
+        lines += [flavor.text(t("facts.ui.at_defaults_function", lang)), "", flavor.display([" &= ".join(fx)]), ""]
     for f in facts.facts:
         title = t(f"facts.title.{f.key}", lang)
         if f.method == "numeric":
@@ -414,6 +429,9 @@ def render_facts_terminal(facts: Facts, *, lang: str = "en", console=None) -> No
     console.print(Prose(t("facts.heading_of", lang, f=umath(facts.names.f(facts.derivation.variable))), style="bold"))
     if (at := at_defaults_text(facts, lang, umath)) is not None:
         console.print(Prose(at))
+    if (fx := at_defaults_definition(facts, umath)) is not None:
+        console.print(Prose(t("facts.ui.at_defaults_function", lang)))
+        console.print(Text(" = ".join(fx)))
     for f in facts.facts:
         title = t(f"facts.title.{f.key}", lang)
         if f.method == "numeric":
